@@ -1,0 +1,38 @@
+"""Statistics for Locality Explorer: funnel plots, trend tests and plain-English sentences.
+
+Pure Python (numpy, pandas, altair): no Streamlit, no DuckDB. Functions take
+numbers or DataFrames and return numbers, DataFrames, charts or strings.
+"""
+
+from analysis.funnel import (
+    Overdispersion,
+    band_order,
+    denominator_grid,
+    estimate_overdispersion,
+    funnel_chart,
+    funnel_points,
+    limit_columns,
+    outliers,
+    proportion_limits,
+    rate_limits,
+)
+from analysis.sentences import comparison_sentence, format_measure, trend_sentence
+from analysis.trend import TrendResult, trend_test
+
+__all__ = [
+    "Overdispersion",
+    "TrendResult",
+    "band_order",
+    "comparison_sentence",
+    "denominator_grid",
+    "estimate_overdispersion",
+    "format_measure",
+    "funnel_chart",
+    "funnel_points",
+    "limit_columns",
+    "outliers",
+    "proportion_limits",
+    "rate_limits",
+    "trend_sentence",
+    "trend_test",
+]
