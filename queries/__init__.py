@@ -1,0 +1,850 @@
+"""Query layer: warehouse Parquet -> DuckDB views -> pandas DataFrames.
+
+Pure Python (no Streamlit). ``connect()`` opens an in-memory DuckDB database over
+one warehouse build; every other public function takes that connection (or a
+cursor of it) and returns a DataFrame. Pages never write SQL: each function
+runs a named query file ``queries/<name>.sql`` with its ``$name`` parameters
+bound by DuckDB, never formatted into the SQL text.
+
+Layers (see docs/architecture.md):
+
+* warehouse tables: one view per ``<table>.parquet`` (empty typed stand-ins for
+  missing optional tables);
+* ``settings`` (suppression thresholds and council codes from data/config.toml) and
+  ``measures`` (queries/measures.csv) tables;
+* macro scripts ``queries/views/_*.sql`` (suppression lives in ``_suppression.sql``);
+* views ``queries/views/<name>.sql`` created in dependency order; ``int_*`` views
+  hold unsuppressed numerators and are never read by pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+QUERIES_DIR = Path(__file__).resolve().parent
+VIEWS_DIR = QUERIES_DIR / "views"
+MEASURES_CSV = QUERIES_DIR / "measures.csv"
+PROJECT_DIR = QUERIES_DIR.parent
+DEFAULT_WAREHOUSE = PROJECT_DIR / "data" / "warehouse"
+DEFAULT_CONFIG = PROJECT_DIR / "data" / "config.toml"
+
+#: Levels built from the council's own schools.
+AREA_LEVELS: tuple[str, ...] = ("County", "Locality", "Partnership", "School")
+#: Published DfE figures (from the ``benchmarks`` table) shown for reference.
+REFERENCE_LEVELS: tuple[str, ...] = ("National", "Regional", "LA")
+
+_COUNT = "BIGINT"
+_FACT_KEYS = [("time_period", "INTEGER"), ("urn", "INTEGER")]
+_SOURCE = [("source_file", "VARCHAR"), ("source_row", "INTEGER")]
+
+
+def _measured(*columns: tuple[str, str]) -> list[tuple[str, str]]:
+    """Each measure column followed by its ``<column>_flag`` (the suppression symbol)."""
+    out: list[tuple[str, str]] = []
+    for name, sql_type in columns:
+        out += [(name, sql_type), (f"{name}_flag", "VARCHAR")]
+    return out
+
+
+#: The warehouse contract (docs/architecture.md): table -> [(column, DuckDB type)].
+#: Used to check real files and to create empty stand-ins for missing tables.
+WAREHOUSE_SCHEMA: dict[str, list[tuple[str, str]]] = {
+    "schools": [
+        ("urn", "INTEGER"),
+        ("laestab", "INTEGER"),
+        ("school_name", "VARCHAR"),
+        ("establishment_type", "VARCHAR"),
+        ("establishment_group", "VARCHAR"),
+        ("status", "VARCHAR"),
+        ("phase", "VARCHAR"),
+        ("phase_gias", "VARCHAR"),
+        ("low_age", "INTEGER"),
+        ("high_age", "INTEGER"),
+        ("open_date", "DATE"),
+        ("close_date", "DATE"),
+        ("postcode", "VARCHAR"),
+        ("easting", "DOUBLE"),
+        ("northing", "DOUBLE"),
+        ("lat", "DOUBLE"),
+        ("lon", "DOUBLE"),
+        ("district", "VARCHAR"),
+        ("ward", "VARCHAR"),
+        ("lineage_urn", "INTEGER"),
+    ],
+    "school_links": [
+        ("urn", "INTEGER"),
+        ("link_urn", "INTEGER"),
+        ("link_type", "VARCHAR"),
+        ("link_date", "DATE"),
+    ],
+    "membership": [
+        ("urn", "INTEGER"),
+        ("school_name", "VARCHAR"),
+        ("partnership", "VARCHAR"),
+        ("locality", "VARCHAR"),
+        ("start_date", "DATE"),
+        ("end_date", "DATE"),
+    ],
+    "school_year": [
+        *_FACT_KEYS,
+        ("lineage_urn", "INTEGER"),
+        ("school_name", "VARCHAR"),
+        ("phase", "VARCHAR"),
+        ("partnership", "VARCHAR"),
+        ("locality", "VARCHAR"),
+    ],
+    "pupils": [
+        *_FACT_KEYS,
+        *_SOURCE,
+        *_measured(("headcount", _COUNT), ("fsm_eligible", _COUNT), ("eal", _COUNT)),
+    ],
+    "pupils_year_group": [
+        *_FACT_KEYS,
+        *_SOURCE,
+        ("year_group", "VARCHAR"),
+        *_measured(("headcount", _COUNT)),
+    ],
+    "absence": [
+        *_FACT_KEYS,
+        *_SOURCE,
+        *_measured(
+            ("enrolments", _COUNT),
+            ("sess_possible", _COUNT),
+            ("sess_overall", _COUNT),
+            ("sess_authorised", _COUNT),
+            ("sess_unauthorised", _COUNT),
+            ("enrolments_pa_10", _COUNT),
+        ),
+    ],
+    "exclusions": [
+        *_FACT_KEYS,
+        *_SOURCE,
+        *_measured(
+            ("headcount", _COUNT),
+            ("perm_excl", _COUNT),
+            ("susp", _COUNT),
+            ("one_plus_susp", _COUNT),
+        ),
+    ],
+    "exclusions_reason": [
+        *_FACT_KEYS,
+        *_SOURCE,
+        ("reason", "VARCHAR"),
+        *_measured(("perm_excl", _COUNT), ("susp", _COUNT)),
+    ],
+    "exclusions_characteristic": [
+        *_FACT_KEYS,
+        *_SOURCE,
+        ("characteristic_group", "VARCHAR"),
+        ("characteristic", "VARCHAR"),
+        *_measured(
+            ("headcount", _COUNT),
+            ("perm_excl", _COUNT),
+            ("susp", _COUNT),
+            ("one_plus_susp", _COUNT),
+        ),
+    ],
+    "sen": [
+        *_FACT_KEYS,
+        *_SOURCE,
+        *_measured(("total_pupils", _COUNT), ("sen_support", _COUNT), ("ehc_plan", _COUNT)),
+    ],
+    "sen_need": [
+        *_FACT_KEYS,
+        *_SOURCE,
+        ("sen_provision", "VARCHAR"),
+        ("primary_need", "VARCHAR"),
+        *_measured(("pupils", _COUNT)),
+    ],
+    "ks2": [
+        *_FACT_KEYS,
+        *_SOURCE,
+        *_measured(("pupils_eligible", _COUNT), ("rwm_expected", _COUNT)),
+    ],
+    "ks4": [
+        *_FACT_KEYS,
+        *_SOURCE,
+        *_measured(("pupils", _COUNT), ("att8_total", "DOUBLE")),
+    ],
+    "topups": [
+        *_FACT_KEYS,
+        *_SOURCE,
+        ("band", "VARCHAR"),
+        *_measured(("pupils_funded", _COUNT), ("amount_gbp", "DOUBLE")),
+    ],
+    "places": [
+        *_FACT_KEYS,
+        *_SOURCE,
+        ("provision_type", "VARCHAR"),
+        *_measured(("places", _COUNT), ("amount_gbp", "DOUBLE")),
+    ],
+    "benchmarks": [
+        ("time_period", "INTEGER"),
+        ("geographic_level", "VARCHAR"),
+        ("area_code", "VARCHAR"),
+        ("old_la_code", "INTEGER"),
+        ("area_name", "VARCHAR"),
+        ("measure", "VARCHAR"),
+        ("numerator", "DOUBLE"),
+        ("denominator", "DOUBLE"),
+    ],
+    "locality_boundaries": [
+        ("locality", "VARCHAR"),
+        ("geometry_geojson", "VARCHAR"),
+        ("derived", "BOOLEAN"),
+    ],
+    "rejects": [
+        ("source_file", "VARCHAR"),
+        ("source_row", "INTEGER"),
+        ("column_name", "VARCHAR"),
+        ("value", "VARCHAR"),
+        ("rule", "VARCHAR"),
+        ("reason", "VARCHAR"),
+        ("severity", "VARCHAR"),
+    ],
+}
+
+#: Tables without which nothing can be shown: connect() refuses to open without them.
+REQUIRED_TABLES: frozenset[str] = frozenset({"school_year"})
+
+#: Tables and public views the Data page may offer whole (never ``int_*`` views,
+#: never council-only fact tables whose small numbers are not suppressed).
+DOWNLOADABLE: tuple[str, ...] = (
+    "area_measure_year",
+    "locality_vs_county",
+    "exclusion_trend",
+    "exclusions_by_reason",
+    "exclusions_by_characteristic",
+    "sen_need_profile",
+    "funding_share",
+    "school_profile",
+    "school_points",
+    "measures",
+    "rejects",
+)
+
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+_PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
+_MATERIALIZED = re.compile(r"\A(?:\s*--[^\n]*\n)*?\s*--\s*materialized:\s*table\b", re.I)
+_WORD = re.compile(r"(?<![\w.$])([A-Za-z_]\w*)(?!\w)(?!\s*\()")
+
+
+class QueryLayerError(RuntimeError):
+    """The warehouse or the view definitions cannot be turned into a working connection."""
+
+
+# --------------------------------------------------------------------------- connect
+
+
+def load_config(config: Path | str | Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The council settings: a parsed mapping, a path to a TOML file, or data/config.toml."""
+    if config is None:
+        config = DEFAULT_CONFIG
+    if isinstance(config, Mapping):
+        return dict(config)
+    with Path(config).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _settings_row(config: Mapping[str, Any]) -> dict[str, Any]:
+    suppression = config.get("suppression", {})
+    council = config.get("council", {})
+    row = {
+        "min_count": int(suppression.get("min_count", 3)),
+        "min_denominator": int(suppression.get("min_denominator", 10)),
+        "council_name": str(council.get("name", "County")),
+        "old_la_code": int(council["old_la_code"]) if "old_la_code" in council else None,
+        "new_la_code": str(council["new_la_code"]) if "new_la_code" in council else None,
+        "region_code": str(council["region_code"]) if "region_code" in council else None,
+        "region_name": str(council["region_name"]) if "region_name" in council else None,
+        "comparator_old_la_codes": [int(c) for c in council.get("comparator_old_la_codes", [])],
+    }
+    if row["min_count"] < 1 or row["min_denominator"] < 1:
+        raise QueryLayerError("[suppression] min_count and min_denominator must be at least 1")
+    return row
+
+
+def _sql_string(value: str) -> str:
+    """A SQL string literal (only for our own file paths, which DDL cannot bind)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _register_tables(con: duckdb.DuckDBPyConnection, warehouse: Path) -> list[str]:
+    """One view per contract table; typed empty stand-ins for missing optional ones."""
+    missing: list[str] = []
+    for table, columns in WAREHOUSE_SCHEMA.items():
+        path = warehouse / f"{table}.parquet"
+        if path.is_file():
+            # DDL cannot bind parameters; the path is ours (not user input), quoted.
+            source = f"read_parquet({_sql_string(str(path))})"
+            present = set(con.read_parquet(str(path)).columns)
+            absent = [name for name, _ in columns if name not in present]
+            if absent:
+                raise QueryLayerError(
+                    f"{path} does not match the warehouse contract: missing columns {absent}"
+                )
+            con.execute(f'CREATE VIEW "{table}" AS SELECT * FROM {source}')  # noqa: S608
+        elif table in REQUIRED_TABLES:
+            raise QueryLayerError(f"The warehouse at {warehouse} has no {table}.parquet")
+        else:
+            missing.append(table)
+            typed = ", ".join(f'CAST(NULL AS {sql_type}) AS "{name}"' for name, sql_type in columns)
+            con.execute(f'CREATE VIEW "{table}" AS SELECT {typed} WHERE false')
+    return missing
+
+
+def _sql_literal(value: Any) -> str:
+    """A SQL literal for a validated config value (int, str, None or list of ints)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        raise TypeError("booleans are not settings")
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, list):
+        return "[" + ", ".join(str(int(v)) for v in value) + "]::INTEGER[]"
+    return _sql_string(str(value))
+
+
+def _create_settings(con: duckdb.DuckDBPyConnection, config: Mapping[str, Any]) -> None:
+    """The ``settings`` table and one constant macro per setting (``min_count()`` …).
+
+    Views read settings through the macros: a constant folds at plan time, whereas a
+    scalar subquery on the table costs milliseconds of planning per use, and the
+    suppression macros use the thresholds many times per view. The values come from
+    config.toml and are validated (ints via int(), strings quoted), never user input.
+    """
+    row = _settings_row(config)
+    con.execute(
+        "CREATE TABLE settings (min_count INTEGER, min_denominator INTEGER, council_name VARCHAR,"
+        " old_la_code INTEGER, new_la_code VARCHAR, region_code VARCHAR, region_name VARCHAR,"
+        " comparator_old_la_codes INTEGER[])"
+    )
+    con.execute(
+        "INSERT INTO settings VALUES ($min_count, $min_denominator, $council_name, $old_la_code,"
+        " $new_la_code, $region_code, $region_name, $comparator_old_la_codes)",
+        row,
+    )
+    for name, value in row.items():
+        con.execute(f"CREATE MACRO {name}() AS {_sql_literal(value)}")
+
+
+def _create_measures(con: duckdb.DuckDBPyConnection, measures_csv: Path) -> None:
+    catalogue = pd.read_csv(measures_csv, dtype=str, keep_default_na=False)
+    expected = [
+        "measure",
+        "label",
+        "subject",
+        "kind",
+        "unit",
+        "multiplier",
+        "numerator_label",
+        "denominator_label",
+        "definition",
+        "source",
+        "higher_is",
+    ]
+    if list(catalogue.columns) != expected:
+        raise QueryLayerError(f"{measures_csv} must have the columns {expected}")
+    con.execute(
+        "CREATE TABLE measures (sort_order INTEGER, measure VARCHAR PRIMARY KEY, label VARCHAR,"
+        " subject VARCHAR, kind VARCHAR CHECK (kind IN ('rate', 'count', 'mean', 'amount')),"
+        " unit VARCHAR, multiplier DOUBLE, numerator_label VARCHAR, denominator_label VARCHAR,"
+        " definition VARCHAR, source VARCHAR,"
+        " higher_is VARCHAR CHECK (higher_is IN ('better', 'worse', 'neutral')))"
+    )
+    rows = [
+        [order, *(value if value != "" else None for value in record)]
+        for order, record in enumerate(catalogue.itertuples(index=False, name=None), start=1)
+    ]
+    con.executemany("INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _strip_sql(sql: str) -> str:
+    """SQL without comments and string literals (for finding referenced names)."""
+    sql = re.sub(r"--[^\n]*", " ", sql)
+    sql = re.sub(r"/\*.*?\*/", " ", sql, flags=re.S)
+    return re.sub(r"'(?:[^']|'')*'", "''", sql)
+
+
+def view_build_order(bodies: Mapping[str, str]) -> list[str]:
+    """View names ordered so each comes after the views it reads (a topological sort).
+
+    A view depends on another when the other's name appears in its SQL as a bare
+    identifier (outside comments and strings, not a column ``t.name``, not a function
+    call ``name(``). Raises QueryLayerError naming the views on a cycle.
+    """
+    names = set(bodies)
+    depends = {
+        name: {word for word in _WORD.findall(_strip_sql(body)) if word in names and word != name}
+        for name, body in bodies.items()
+    }
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cycle = path[path.index(name) :] + [name]
+            raise QueryLayerError("Views depend on each other in a cycle: " + " -> ".join(cycle))
+        state[name] = 1
+        for dependency in sorted(depends[name]):
+            visit(dependency, [*path, name])
+        state[name] = 2
+        order.append(name)
+
+    for name in sorted(names):
+        visit(name, [])
+    return order
+
+
+def _is_materialized(body: str) -> bool:
+    """True when the view file starts with a ``-- materialized: table`` comment line."""
+    return _MATERIALIZED.match(body) is not None
+
+
+def _create_views(
+    con: duckdb.DuckDBPyConnection, views_dir: Path, materialize: bool = True
+) -> list[str]:
+    for script in sorted(views_dir.glob("_*.sql")):
+        try:
+            con.execute(script.read_text(encoding="utf-8"))
+        except duckdb.Error as error:
+            raise QueryLayerError(f"Macro script {script.name} failed: {error}") from error
+    bodies = {
+        path.stem: path.read_text(encoding="utf-8").strip().rstrip(";")
+        for path in sorted(views_dir.glob("*.sql"))
+        if not path.stem.startswith("_")
+    }
+    for name in bodies:
+        if not _IDENTIFIER.fullmatch(name):
+            raise QueryLayerError(f"View file name {name!r} is not a lower-case SQL identifier")
+    order = view_build_order(bodies)
+    for name in order:
+        kind = "TABLE" if materialize and _is_materialized(bodies[name]) else "VIEW"
+        try:
+            con.execute(f'CREATE {kind} "{name}" AS\n{bodies[name]}')
+        except duckdb.CatalogException as error:
+            raise QueryLayerError(
+                f"View {name} ({views_dir / (name + '.sql')}) reads a table or view that does"
+                f" not exist: {error}"
+            ) from error
+        except duckdb.Error as error:
+            raise QueryLayerError(
+                f"View {name} ({views_dir / (name + '.sql')}): {error}"
+            ) from error
+    return order
+
+
+def connect(
+    warehouse: Path | str | None = None,
+    config: Path | str | Mapping[str, Any] | None = None,
+    *,
+    views_dir: Path | None = None,
+    materialize: bool = True,
+) -> duckdb.DuckDBPyConnection:
+    """Open an in-memory DuckDB database over one warehouse build.
+
+    ``warehouse`` is a folder of ``<table>.parquet`` files (default data/warehouse;
+    the symlink is resolved, so the connection keeps reading one build). ``config``
+    is a parsed config mapping or a TOML path (default data/config.toml). Missing
+    optional tables become empty typed views so every view still builds.
+    View files whose first comment lines include ``-- materialized: table`` are
+    created as tables (computed once, here) unless ``materialize`` is False; the
+    results are identical either way. ``views_dir`` replaces queries/views (tests).
+    """
+    warehouse = Path(warehouse) if warehouse is not None else DEFAULT_WAREHOUSE
+    if not warehouse.is_dir():
+        raise QueryLayerError(f"No warehouse folder at {warehouse}")
+    warehouse = warehouse.resolve()
+    con = duckdb.connect(":memory:")
+    try:
+        # Every query re-binds the views, and binding read_parquet() reads each file's
+        # footer: cache it (a build folder never changes) and the file blocks too.
+        con.execute("SET parquet_metadata_cache = true")
+        con.execute("SET cache_local_files = true")
+        _register_tables(con, warehouse)
+        _create_settings(con, load_config(config))
+        _create_measures(con, MEASURES_CSV)
+        _create_views(con, views_dir or VIEWS_DIR, materialize=materialize)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def missing_tables(warehouse: Path | str | None = None) -> list[str]:
+    """Contract tables with no Parquet file in the warehouse (shown as empty)."""
+    folder = Path(warehouse) if warehouse is not None else DEFAULT_WAREHOUSE
+    return [t for t in WAREHOUSE_SCHEMA if not (folder / f"{t}.parquet").is_file()]
+
+
+def list_views(con: duckdb.DuckDBPyConnection, *, internal: bool = False) -> list[str]:
+    """Names of the views created from queries/views (``int_*`` ones only if ``internal``)."""
+    names = [path.stem for path in VIEWS_DIR.glob("*.sql") if not path.stem.startswith("_")]
+    present = {
+        row[0]
+        for row in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name = ANY($names)",
+            {"names": names},
+        ).fetchall()
+    }
+    return sorted(n for n in present if internal or not n.startswith("int_"))
+
+
+# --------------------------------------------------------------------------- run
+
+
+@cache
+def _query_text(name: str) -> tuple[str, frozenset[str]]:
+    if not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"Not a query name: {name!r}")
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise ValueError(f"No query file queries/{name}.sql")
+    sql = path.read_text(encoding="utf-8")
+    return sql, frozenset(_PARAMETER.findall(_strip_sql(sql)))
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run the named query ``queries/<name>.sql`` with its ``$param`` placeholders bound.
+
+    Every placeholder must be given and no others (a typo is an error, not a no-op).
+    """
+    sql, needed = _query_text(name)
+    given = set(params)
+    if given != needed:
+        raise TypeError(f"Query {name} takes parameters {sorted(needed)}; got {sorted(given)}")
+    return con.execute(sql, params).df() if params else con.execute(sql).df()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _level(level: str, allowed: Iterable[str] = AREA_LEVELS) -> str:
+    allowed = tuple(allowed)
+    if level not in allowed:
+        raise ValueError(f"level must be one of {', '.join(allowed)}; got {level!r}")
+    return level
+
+
+def period(value: int | str | None) -> int | None:
+    """Normalise a time period: 202324, '202324', '2023/24', '2023-24', '2023/2024' -> 202324."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"Not a time period: {value!r}")
+    if isinstance(value, int):
+        text = str(value)
+    else:
+        text = str(value).strip()
+    match = re.fullmatch(r"(\d{4})(?:[/-]?(\d{2})|[/-](\d{4}))", text)
+    if not match:
+        raise ValueError(f"Not a time period: {value!r}")
+    start = int(match.group(1))
+    end = int(match.group(2)) if match.group(2) else int(match.group(3)) % 100
+    if end != (start + 1) % 100:
+        raise ValueError(f"Not a time period (years must be consecutive): {value!r}")
+    return start * 100 + end
+
+
+def period_label(value: int | str) -> str:
+    """202324 -> '2023/24'."""
+    tp = period(value)
+    assert tp is not None
+    return f"{tp // 100}/{tp % 100:02d}"
+
+
+def _area(area: str | int) -> str:
+    """Areas are text; a school's area is its URN, which callers may pass as an int."""
+    if isinstance(area, bool) or not isinstance(area, str | int):
+        raise ValueError(f"area must be a name or a URN; got {area!r}")
+    return str(area)
+
+
+# --------------------------------------------------------------------------- pickers
+
+
+def list_years(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Years with any school data, newest first: time_period, year ('2023/24'), n_schools."""
+    return run(con, "list_years")
+
+
+def list_localities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Localities A-Z: locality, first_period, last_period, n_partnerships, n_schools (latest year)."""
+    return run(con, "list_localities")
+
+
+def list_partnerships(con: duckdb.DuckDBPyConnection, locality: str | None = None) -> pd.DataFrame:
+    """Partnerships A-Z, optionally in one locality.
+
+    Columns: partnership, locality (in its latest year), first_period, last_period, n_schools
+    (in its latest year).
+    """
+    return run(con, "list_partnerships", locality=locality)
+
+
+def list_schools(
+    con: duckdb.DuckDBPyConnection,
+    locality: str | None = None,
+    partnership: str | None = None,
+    time_period: int | str | None = None,
+) -> pd.DataFrame:
+    """Schools in one year (default: the latest), optionally in a locality and/or partnership.
+
+    Columns: urn, school_name, phase, partnership, locality, lineage_urn, time_period, year.
+    """
+    return run(
+        con,
+        "list_schools",
+        locality=locality,
+        partnership=partnership,
+        time_period=period(time_period),
+    )
+
+
+def list_measures(con: duckdb.DuckDBPyConnection, subject: str | None = None) -> pd.DataFrame:
+    """The measure catalogue (queries/measures.csv), optionally for one subject, in file order."""
+    return run(con, "list_measures", subject=subject)
+
+
+# --------------------------------------------------------------------------- measures
+
+
+def area_measure_trend(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    area: str | int,
+    measure: str,
+    references: bool = True,
+) -> pd.DataFrame:
+    """One measure over the years for one area, with the county and England beside it.
+
+    ``level`` is County, Locality, Partnership or School (area = URN) or a reference level
+    National, Regional, LA. Columns: series (the area's name, or 'County' / 'England' for
+    references), is_reference, level, area, area_name, time_period, year, measure, value,
+    suppressed, numerator, denominator, n_schools, n_schools_missing, coverage_percent.
+    """
+    return run(
+        con,
+        "area_measure_trend",
+        level=_level(level, AREA_LEVELS + REFERENCE_LEVELS),
+        area=_area(area),
+        measure=measure,
+        references=bool(references),
+    )
+
+
+def measure_by_area(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    measure: str,
+    time_period: int | str,
+    parent: str | None = None,
+) -> pd.DataFrame:
+    """One measure in one year for every area at a level, plus reference rows.
+
+    ``parent`` narrows the areas: partnerships in a locality, schools in a partnership,
+    localities in the county. Reference rows (is_reference TRUE) are the County (unless
+    level is County), England, the council's region and its DfE LA figure.
+    Columns: is_reference, level, area, area_name, parent_area, locality, time_period, year,
+    measure, value, suppressed, numerator, denominator, n_schools, n_schools_missing,
+    coverage_percent. Areas are ranked by value, highest first; suppressed last.
+    """
+    return run(
+        con,
+        "measure_by_area",
+        level=_level(level),
+        measure=measure,
+        time_period=period(time_period),
+        parent=parent,
+    )
+
+
+def locality_vs_county(
+    con: duckdb.DuckDBPyConnection, locality: str, time_period: int | str
+) -> pd.DataFrame:
+    """Every measure for one locality in one year beside the county, region and England.
+
+    Columns: see the ``locality_vs_county`` view (label, unit, value, county_value,
+    national_value, difference, compared_with_county …), in catalogue order.
+    """
+    return run(con, "locality_vs_county", locality=locality, time_period=period(time_period))
+
+
+# --------------------------------------------------------------------------- exclusions
+
+
+def exclusion_trend(con: duckdb.DuckDBPyConnection, level: str, area: str | int) -> pd.DataFrame:
+    """Exclusions for one area by year (oldest first).
+
+    Columns: level, area, area_name, time_period, year, headcount, perm_excl, susp,
+    one_plus_susp, perm_excl_rate, susp_rate, one_plus_susp_rate (per 100 pupils), a
+    ``*_suppressed`` flag for each, n_schools, n_schools_missing.
+    """
+    return run(con, "exclusion_trend", level=_level(level), area=_area(area))
+
+
+def exclusions_by_reason(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    area: str | int,
+    time_period: int | str | None = None,
+) -> pd.DataFrame:
+    """Exclusions by reason for one area (one year, or all years if None).
+
+    Columns: level, area, time_period, year, reason, perm_excl, susp, perm_excl_rate,
+    susp_rate (per 100 pupils), their ``*_suppressed`` flags, n_schools, n_schools_missing.
+    """
+    return run(
+        con,
+        "exclusions_by_reason",
+        level=_level(level),
+        area=_area(area),
+        time_period=period(time_period),
+    )
+
+
+def exclusions_by_characteristic(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    area: str | int,
+    characteristic_group: str,
+    time_period: int | str | None = None,
+) -> pd.DataFrame:
+    """Exclusions for one area by pupil characteristic within one group (e.g. 'Gender').
+
+    Rates are per 100 pupils with that characteristic. Columns: level, area, time_period,
+    year, characteristic_group, characteristic, headcount, perm_excl, susp, one_plus_susp,
+    perm_excl_rate, susp_rate, one_plus_susp_rate, their ``*_suppressed`` flags,
+    n_schools, n_schools_missing.
+    """
+    return run(
+        con,
+        "exclusions_by_characteristic",
+        level=_level(level),
+        area=_area(area),
+        characteristic_group=characteristic_group,
+        time_period=period(time_period),
+    )
+
+
+def characteristic_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Characteristic groups in the exclusions data: characteristic_group, n_characteristics."""
+    return run(con, "characteristic_groups")
+
+
+# --------------------------------------------------------------------------- SEND and funding
+
+
+def sen_need_profile(
+    con: duckdb.DuckDBPyConnection, level: str, area: str | int, time_period: int | str
+) -> pd.DataFrame:
+    """Pupils with SEN by provision (SEN support / EHC plan) and primary need in one year.
+
+    Columns: level, area, time_period, year, sen_provision, primary_need, pupils,
+    pupils_suppressed, percent_of_provision (share of the provision's pupils with this
+    need), percent_suppressed, n_schools, n_schools_missing.
+    """
+    return run(
+        con,
+        "sen_need_profile",
+        level=_level(level),
+        area=_area(area),
+        time_period=period(time_period),
+    )
+
+
+def funding_share(
+    con: duckdb.DuckDBPyConnection,
+    locality: str | None = None,
+    time_period: int | str | None = None,
+) -> pd.DataFrame:
+    """Each partnership's share of the county's high needs top-up funding beside its share
+    of pupils and of EHC plans, for one year (default: the latest with top-up data).
+
+    Columns: partnership, locality, time_period, year, topup_amount, topup_suppressed,
+    topup_share_percent, pupils, pupil_share_percent, ehc_plan_count, ehc_plan_share_percent,
+    funding_to_pupil_share_ratio, county_topup_amount, county_pupils.
+    """
+    return run(con, "funding_share", locality=locality, time_period=period(time_period))
+
+
+# --------------------------------------------------------------------------- schools and maps
+
+
+def school_profile(
+    con: duckdb.DuckDBPyConnection,
+    urn: int | None = None,
+    time_period: int | str | None = None,
+    partnership: str | None = None,
+    locality: str | None = None,
+) -> pd.DataFrame:
+    """Headline measures wide, one row per school and year, filtered by any of the arguments.
+
+    Columns: see the ``school_profile`` view (urn, school_name, phase, partnership, locality,
+    time_period, year, pupils, fsm_percent, … , suppressed_measures).
+    """
+    return run(
+        con,
+        "school_profile",
+        urn=None if urn is None else int(urn),
+        time_period=period(time_period),
+        partnership=partnership,
+        locality=locality,
+    )
+
+
+def school_points(
+    con: duckdb.DuckDBPyConnection, time_period: int | str | None = None
+) -> pd.DataFrame:
+    """Schools with a location in one year (default: the latest), for maps.
+
+    Columns: urn, school_name, phase, partnership, locality, lat, lon, time_period, year.
+    """
+    return run(con, "school_points", time_period=period(time_period))
+
+
+def locality_boundaries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Locality polygons: locality, geometry_geojson (WGS84 GeoJSON geometry), derived."""
+    return run(con, "locality_boundaries")
+
+
+# --------------------------------------------------------------------------- data page
+
+
+def rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Rows the ETL rejected or warned about: source_file, source_row, column_name, value,
+    rule, reason, severity (rejects first)."""
+    return run(con, "rejects")
+
+
+def build_report(warehouse: Path | str | None = None) -> dict[str, Any]:
+    """The warehouse's build_report.json as a dict ({} when there is none)."""
+    folder = Path(warehouse) if warehouse is not None else DEFAULT_WAREHOUSE
+    path = folder / "build_report.json"
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def table_for_download(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """A whole public view or table for the Data page (only names in DOWNLOADABLE)."""
+    if table not in DOWNLOADABLE:
+        raise ValueError(f"table must be one of {', '.join(DOWNLOADABLE)}; got {table!r}")
+    return con.table(table).df()

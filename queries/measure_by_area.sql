@@ -1,0 +1,28 @@
+-- One measure in one year for every area at a level (optionally within a
+-- parent area), ranked, followed by the reference rows: County, England, the
+-- council's region and its DfE LA figure.
+SELECT
+    false AS is_reference,
+    level, area, area_name, parent_area, locality, time_period, year, measure,
+    value, suppressed, numerator, denominator, n_schools, n_schools_missing, coverage_percent
+FROM area_measure_year
+WHERE level = $level
+    AND measure = $measure
+    AND time_period = $time_period
+    AND ($parent IS NULL OR parent_area = $parent)
+UNION ALL
+SELECT
+    true AS is_reference,
+    a.level, a.area, a.area_name, a.parent_area, a.locality, a.time_period, a.year, a.measure,
+    a.value, a.suppressed, a.numerator, a.denominator, a.n_schools, a.n_schools_missing,
+    a.coverage_percent
+FROM area_measure_year AS a
+WHERE a.measure = $measure
+    AND a.time_period = $time_period
+    AND a.level <> $level
+    AND (
+        a.level IN ('County', 'National')
+        OR (a.level = 'Regional' AND (a.area_code = region_code() OR a.area = region_name()))
+        OR (a.level = 'LA' AND (a.old_la_code = old_la_code() OR a.area_code = new_la_code()))
+    )
+ORDER BY is_reference, value DESC NULLS LAST, area_name

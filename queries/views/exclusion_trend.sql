@@ -1,0 +1,37 @@
+-- Public: exclusions per level, area and year, wide (one row per area-year).
+-- A pivot of area_measure_year, so every number is already suppressed and equals
+-- the matching catalogue measure: counts are summed over schools where published;
+-- rates are 100 * sum(numerator) / sum(headcount) over schools where both are
+-- published (per 100 pupils). headcount is the exclusions publication's roll.
+-- n_schools / n_schools_missing: the most schools used / withheld for any column.
+SELECT
+    level,
+    area,
+    urn,
+    area_name,
+    parent_area,
+    time_period,
+    year,
+    CAST(max(value) FILTER (WHERE measure = 'exclusions_headcount') AS BIGINT) AS headcount,
+    bool_or(suppressed) FILTER (WHERE measure = 'exclusions_headcount') AS headcount_suppressed,
+    CAST(max(value) FILTER (WHERE measure = 'perm_excl') AS BIGINT) AS perm_excl,
+    bool_or(suppressed) FILTER (WHERE measure = 'perm_excl') AS perm_excl_suppressed,
+    CAST(max(value) FILTER (WHERE measure = 'susp') AS BIGINT) AS susp,
+    bool_or(suppressed) FILTER (WHERE measure = 'susp') AS susp_suppressed,
+    CAST(max(value) FILTER (WHERE measure = 'one_plus_susp') AS BIGINT) AS one_plus_susp,
+    bool_or(suppressed) FILTER (WHERE measure = 'one_plus_susp') AS one_plus_susp_suppressed,
+    max(value) FILTER (WHERE measure = 'perm_excl_rate') AS perm_excl_rate,
+    bool_or(suppressed) FILTER (WHERE measure = 'perm_excl_rate') AS perm_excl_rate_suppressed,
+    max(value) FILTER (WHERE measure = 'susp_rate') AS susp_rate,
+    bool_or(suppressed) FILTER (WHERE measure = 'susp_rate') AS susp_rate_suppressed,
+    max(value) FILTER (WHERE measure = 'one_plus_susp_rate') AS one_plus_susp_rate,
+    bool_or(suppressed) FILTER (WHERE measure = 'one_plus_susp_rate')
+        AS one_plus_susp_rate_suppressed,
+    max(n_schools) AS n_schools,
+    max(n_schools_missing) AS n_schools_missing
+FROM area_measure_year
+WHERE measure IN (
+    'exclusions_headcount', 'perm_excl', 'susp', 'one_plus_susp',
+    'perm_excl_rate', 'susp_rate', 'one_plus_susp_rate'
+)
+GROUP BY level, area, urn, area_name, parent_area, time_period, year

@@ -1,0 +1,21 @@
+-- Public: permanent exclusions and suspensions by reason, per area and year,
+-- suppressed. Rates are per 100 pupils on roll in the schools reporting the
+-- reason (so they sum, across reasons, to about the overall rate).
+SELECT
+    level,
+    area,
+    time_period,
+    period_label(time_period) AS year,
+    reason,
+    CAST(suppress_count(perm_excl) AS BIGINT) AS perm_excl,
+    count_is_suppressed(perm_excl) OR all_withheld(perm_excl_known, n_rows) AS perm_excl_suppressed,
+    CAST(suppress_count(susp) AS BIGINT) AS susp,
+    count_is_suppressed(susp) OR all_withheld(susp_known, n_rows) AS susp_suppressed,
+    suppress_rate(perm_excl_num, perm_excl_den, 100) AS perm_excl_rate,
+    rate_is_suppressed(perm_excl_num, perm_excl_den)
+        OR all_withheld(perm_excl_pairs, n_rows) AS perm_excl_rate_suppressed,
+    suppress_rate(susp_num, susp_den, 100) AS susp_rate,
+    rate_is_suppressed(susp_num, susp_den) OR all_withheld(susp_pairs, n_rows) AS susp_rate_suppressed,
+    n_rows - n_schools_missing AS n_schools,
+    n_schools_missing
+FROM int_exclusion_reason_area_year

@@ -1,0 +1,24 @@
+-- Internal: exclusions by reason per area and year. UNSUPPRESSED.
+-- Rates per 100 pupils use the school's headcount from the exclusions table;
+-- each count pairs with the headcount of the schools where both are published.
+SELECT
+    a.level,
+    a.area,
+    r.time_period,
+    r.reason,
+    sum(r.perm_excl) AS perm_excl,
+    count(r.perm_excl) AS perm_excl_known,
+    sum(r.susp) AS susp,
+    count(r.susp) AS susp_known,
+    sum(r.perm_excl) FILTER (WHERE e.headcount IS NOT NULL) AS perm_excl_num,
+    sum(e.headcount) FILTER (WHERE r.perm_excl IS NOT NULL) AS perm_excl_den,
+    count(*) FILTER (WHERE r.perm_excl IS NOT NULL AND e.headcount IS NOT NULL) AS perm_excl_pairs,
+    sum(r.susp) FILTER (WHERE e.headcount IS NOT NULL) AS susp_num,
+    sum(e.headcount) FILTER (WHERE r.susp IS NOT NULL) AS susp_den,
+    count(*) FILTER (WHERE r.susp IS NOT NULL AND e.headcount IS NOT NULL) AS susp_pairs,
+    count(*) AS n_rows,
+    count(*) FILTER (WHERE r.perm_excl IS NULL OR r.susp IS NULL) AS n_schools_missing
+FROM exclusions_reason AS r
+JOIN int_school_area AS a ON a.time_period = r.time_period AND a.urn = r.urn
+LEFT JOIN exclusions AS e ON e.time_period = r.time_period AND e.urn = r.urn
+GROUP BY a.level, a.area, r.time_period, r.reason

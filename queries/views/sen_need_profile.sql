@@ -1,0 +1,19 @@
+-- Public: pupils with special educational needs by provision ('SEN support' /
+-- 'EHC plan') and primary type of need, per area and year, suppressed.
+-- percent_of_provision: of the area's pupils with that provision (summed over
+-- published cells), the share whose primary need is this one.
+SELECT
+    level,
+    area,
+    time_period,
+    period_label(time_period) AS year,
+    sen_provision,
+    primary_need,
+    CAST(suppress_count(pupils) AS BIGINT) AS pupils,
+    count_is_suppressed(pupils) OR all_withheld(pupils_known, n_rows) AS pupils_suppressed,
+    suppress_rate(pupils, provision_pupils, 100) AS percent_of_provision,
+    rate_is_suppressed(pupils, provision_pupils)
+        OR all_withheld(pupils_known, n_rows) AS percent_suppressed,
+    pupils_known AS n_schools,
+    n_rows - pupils_known AS n_schools_missing
+FROM int_sen_need_area_year

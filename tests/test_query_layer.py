@@ -1,0 +1,407 @@
+"""The query layer itself: connect(), view ordering, parameters, whitelists, contract checks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from views_warehouse import (
+    BANBURY,
+    BN,
+    CONFIG,
+    KINGS,
+    KS,
+    TABLES,
+    Y1,
+    Y2,
+    build_tiny_warehouse,
+    tiny_connection,
+    view,
+    write_table,
+)
+
+import queries
+from queries import QueryLayerError
+
+ARCHITECTURE = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    connection = tiny_connection(tmp_path_factory.mktemp("warehouse"))
+    yield connection
+    connection.close()
+
+
+# --------------------------------------------------------------------------- contract
+
+
+def _doc_section(title: str) -> str:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    start = text.index(f"## {title}")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end > 0 else None]
+
+
+def test_schema_matches_architecture_doc():
+    documented: dict[str, set[str]] = {}
+    for line in _doc_section("Warehouse tables").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not cells[0].startswith("`"):
+            continue
+        columns = set()
+        for span in re.findall(r"`([^`]*)`", cells[2]):
+            for token in span.split(","):
+                match = re.match(r"\s*([a-z_][a-z0-9_]*)", token)
+                if match:
+                    columns.add(match.group(1))
+        documented[cells[0].strip("`")] = columns
+    assert set(documented) == set(queries.WAREHOUSE_SCHEMA)
+    for table, columns in documented.items():
+        ours = {name for name, _ in queries.WAREHOUSE_SCHEMA[table]}
+        assert columns <= ours, f"{table}: {columns - ours}"
+        for name, sql_type in queries.WAREHOUSE_SCHEMA[table]:
+            if table not in {"benchmarks", "schools", "school_year"} and sql_type in {
+                "BIGINT",
+                "DOUBLE",
+            }:
+                assert f"{name}_flag" in ours, f"{table}.{name} has no flag column"
+
+
+def test_fixture_parquet_has_contract_types(tmp_path):
+    folder = build_tiny_warehouse(tmp_path)
+    schema = pq.read_schema(folder / "exclusions.parquet")
+    assert str(schema.field("time_period").type) == "int32"
+    assert str(schema.field("perm_excl").type) == "int64"
+    assert str(schema.field("susp_flag").type) == "string"
+    assert str(pq.read_schema(folder / "ks4.parquet").field("att8_total").type) == "double"
+
+
+def test_measure_catalogue():
+    catalogue = pd.read_csv(queries.MEASURES_CSV, dtype=str, keep_default_na=False)
+    assert list(catalogue.columns) == [
+        "measure",
+        "label",
+        "subject",
+        "kind",
+        "unit",
+        "multiplier",
+        "numerator_label",
+        "denominator_label",
+        "definition",
+        "source",
+        "higher_is",
+    ]
+    contract = set(re.findall(r"^\| `([a-z0-9_]+)` \|", _doc_section("Measures"), re.M))
+    assert len(contract) == 19
+    assert contract <= set(catalogue["measure"])
+    assert catalogue["measure"].is_unique
+    assert set(catalogue["kind"]) <= {"rate", "count", "mean", "amount"}
+    assert set(catalogue["higher_is"]) <= {"better", "worse", "neutral"}
+    rates = catalogue[catalogue["kind"] == "rate"]
+    assert (rates["multiplier"] == "100").all() and (rates["denominator_label"] != "").all()
+    assert (catalogue.loc[catalogue["kind"] != "rate", "multiplier"] == "1").all()
+    for column in ("label", "definition", "source", "numerator_label"):
+        assert (catalogue[column].str.len() > 3).all(), column
+    assert (catalogue["unit"] != "").all()
+    assert pick_unit(catalogue, "perm_excl_rate") == "per 100 pupils"
+    assert pick_unit(catalogue, "ks4_attainment8") == "points (mean)"
+
+
+def pick_unit(catalogue: pd.DataFrame, measure: str) -> str:
+    return catalogue.loc[catalogue["measure"] == measure, "unit"].item()
+
+
+# --------------------------------------------------------------------------- connect
+
+
+def test_settings_and_views(con):
+    assert con.execute(
+        "SELECT min_count, min_denominator, council_name FROM settings"
+    ).fetchall() == [(3, 10, "Oxfordshire")]
+    public = queries.list_views(con)
+    assert "area_measure_year" in public and "locality_vs_county" in public
+    assert not any(name.startswith("int_") for name in public)
+    assert "int_measure_fact" in queries.list_views(con, internal=True)
+
+
+def test_functions_work_on_a_cursor(con):
+    # explorer/data.py hands each thread a cursor of the cached connection
+    cursor = con.cursor()
+    frame = queries.measure_by_area(cursor, "Locality", "pupils", Y2)
+    assert sorted(frame.loc[~frame["is_reference"], "value"]) == [620, 975]  # 610+10, 310+460+205
+
+
+def test_materialized_and_plain_views_agree(tmp_path, con):
+    plain = queries.connect(build_tiny_warehouse(tmp_path), CONFIG, materialize=False)
+    kinds = dict(
+        plain.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall()
+    )
+    assert kinds["int_area_aggregate_measure_year"] == "VIEW"
+    assert (
+        dict(
+            con.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall()
+        )["int_area_aggregate_measure_year"]
+        == "BASE TABLE"
+    )
+    for name in queries.list_views(con):
+        pd.testing.assert_frame_equal(
+            con.execute(f"SELECT * FROM {name} ORDER BY ALL").df(),  # noqa: S608 - our own view names
+            plain.execute(f"SELECT * FROM {name} ORDER BY ALL").df(),  # noqa: S608
+            obj=name,
+        )
+    plain.close()
+
+
+def test_missing_optional_table_is_an_empty_stand_in(tmp_path):
+    folder = build_tiny_warehouse(tmp_path, skip=("ks4", "rejects", "locality_boundaries"))
+    assert set(queries.missing_tables(folder)) == {"ks4", "rejects", "locality_boundaries"}
+    connection = queries.connect(folder, CONFIG)
+    for name in queries.list_views(connection, internal=True):
+        connection.table(name).fetchall()  # every view still builds and runs
+    amy = view(connection, "area_measure_year")
+    assert "ks4_attainment8" not in set(amy["measure"])
+    assert "ks2_rwm_expected_percent" in set(amy["measure"])
+    assert "ks4_attainment8" in set(queries.list_measures(connection)["measure"])
+    assert list(queries.rejects(connection).columns)[-1] == "severity"
+    assert queries.rejects(connection).empty and queries.locality_boundaries(connection).empty
+    types = dict(
+        connection.execute("SELECT column_name, column_type FROM (DESCRIBE ks4)").fetchall()
+    )
+    assert types["att8_total"] == "DOUBLE" and types["pupils"] == "BIGINT"
+    connection.close()
+
+
+def test_missing_required_table_or_folder(tmp_path):
+    with pytest.raises(QueryLayerError, match="school_year"):
+        queries.connect(build_tiny_warehouse(tmp_path / "a", skip=("school_year",)), CONFIG)
+    with pytest.raises(QueryLayerError, match="No warehouse"):
+        queries.connect(tmp_path / "nowhere", CONFIG)
+
+
+def test_contract_mismatch_is_a_clear_error(tmp_path):
+    folder = build_tiny_warehouse(tmp_path)
+    pq.write_table(
+        pq.read_table(folder / "exclusions.parquet").drop(["susp_flag"]),
+        folder / "exclusions.parquet",
+    )
+    with pytest.raises(QueryLayerError, match="susp_flag"):
+        queries.connect(folder, CONFIG)
+
+
+def test_warehouse_path_with_a_quote(tmp_path):
+    connection = tiny_connection(tmp_path / "King's build")
+    assert len(queries.list_years(connection)) == 2
+    connection.close()
+
+
+def test_build_report(tmp_path):
+    folder = build_tiny_warehouse(tmp_path)
+    assert queries.build_report(folder)["build_id"] == "tiny-test"
+    assert queries.build_report(tmp_path / "nowhere") == {}
+
+
+# --------------------------------------------------------------------------- view ordering
+
+
+def _views(folder: Path, **bodies: str) -> Path:
+    folder.mkdir()
+    for name, body in bodies.items():
+        (folder / f"{name}.sql").write_text(body, encoding="utf-8")
+    return folder
+
+
+def test_views_are_created_in_dependency_order(tmp_path):
+    views = _views(
+        tmp_path / "views",
+        # alphabetical order would create aa_top first and fail
+        aa_top="SELECT count(*) AS n FROM mm_middle",
+        mm_middle="-- not aa_top\nSELECT urn, 'aa_top' AS label FROM zz_base",
+        zz_base="SELECT urn, school_name FROM school_year",
+    )
+    connection = queries.connect(build_tiny_warehouse(tmp_path / "wh"), CONFIG, views_dir=views)
+    assert connection.execute("SELECT n FROM aa_top").fetchall() == [(12,)]  # 6 schools x 2 years
+    connection.close()
+
+
+def test_view_build_order_ignores_comments_strings_columns_and_calls():
+    order = queries.view_build_order(
+        {
+            "base": "SELECT 1 AS x",
+            "uses": "SELECT * FROM base",
+            "top": "SELECT u.x FROM uses AS u",
+            "noise": "-- base\nSELECT 'base' AS s, t.base, base(1) FROM other AS t",
+        }
+    )
+    assert order.index("base") < order.index("uses") < order.index("top")
+    assert set(order) == {"base", "uses", "top", "noise"}
+
+
+def test_view_cycle_is_reported(tmp_path):
+    views = _views(tmp_path / "views", one="SELECT * FROM two", two="SELECT * FROM one")
+    with pytest.raises(QueryLayerError, match="cycle: one -> two -> one"):
+        queries.connect(build_tiny_warehouse(tmp_path / "wh"), CONFIG, views_dir=views)
+
+
+def test_unknown_reference_is_reported(tmp_path):
+    views = _views(tmp_path / "views", broken="SELECT * FROM no_such_table")
+    with pytest.raises(QueryLayerError, match=r"broken .*no_such_table"):
+        queries.connect(build_tiny_warehouse(tmp_path / "wh"), CONFIG, views_dir=views)
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@pytest.mark.parametrize("level", ["Ward", "locality", "Locality'; DROP TABLE settings; --", ""])
+def test_level_whitelist(con, level):
+    with pytest.raises(ValueError, match="level must be one of"):
+        queries.measure_by_area(con, level, "pupils", Y2)
+    with pytest.raises(ValueError, match="level must be one of"):
+        queries.exclusions_by_reason(con, level, BANBURY)
+    with pytest.raises(ValueError, match="level must be one of"):
+        queries.area_measure_trend(con, level, BANBURY, "pupils")
+
+
+def test_reference_levels_only_where_they_make_sense(con):
+    trend = queries.area_measure_trend(
+        con, "National", "England", "perm_excl_rate", references=False
+    )
+    assert trend["value"].tolist() == pytest.approx([8000 / 9_000_000 * 100, 0.1])
+    with pytest.raises(ValueError):
+        queries.exclusion_trend(con, "National", "England")
+
+
+def test_parameters_are_bound_not_formatted(con):
+    kings = queries.list_schools(con, locality=KINGS)
+    assert kings["urn"].tolist() == [100004, 100005]  # Delta School, Epsilon Primary
+    assert queries.list_schools(con, locality="x' OR '1'='1").empty
+    assert queries.list_schools(con, locality="'; DROP TABLE settings; --").empty
+    assert con.execute("SELECT count(*) FROM settings").fetchall() == [(1,)]
+
+
+def test_run_checks_names_and_parameters(con):
+    with pytest.raises(TypeError, match="locality"):
+        queries.run(con, "list_partnerships")
+    with pytest.raises(TypeError, match="typo"):
+        queries.run(con, "list_partnerships", locality=None, typo=1)
+    with pytest.raises(ValueError, match="Not a query name"):
+        queries.run(con, "../views/area_measure_year")
+    with pytest.raises(ValueError, match="No query file"):
+        queries.run(con, "no_such_query")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (202324, 202324),
+        ("202324", 202324),
+        ("2023/24", 202324),
+        ("2023-24", 202324),
+        ("2023/2024", 202324),
+        ("1999/00", 199900),
+        (None, None),
+    ],
+)
+def test_period(given, expected):
+    assert queries.period(given) == expected
+
+
+@pytest.mark.parametrize("given", ["2023/25", "2023", "23/24", True, "2023/24; DROP"])
+def test_period_rejects(given):
+    with pytest.raises(ValueError):
+        queries.period(given)
+
+
+def test_period_label():
+    assert (
+        queries.period_label(202324) == "2023/24" and queries.period_label("1999-00") == "1999/00"
+    )
+
+
+# --------------------------------------------------------------------------- pickers
+
+
+def test_lists(con):
+    assert queries.list_years(con)[["time_period", "year"]].values.tolist() == [
+        [Y2, "2023/24"],
+        [Y1, "2022/23"],
+    ]
+    localities = queries.list_localities(con)
+    assert localities["locality"].tolist() == [BANBURY, KINGS]
+    assert localities["n_partnerships"].tolist() == [2, 1]
+    assert localities["n_schools"].tolist() == [3, 2]
+    assert queries.list_partnerships(con)["partnership"].tolist() == [BN, "Banbury South", KS]
+    assert queries.list_partnerships(con, locality=KINGS)["partnership"].tolist() == [KS]
+    north_then = queries.list_schools(con, partnership=BN, time_period="2022/23")
+    assert north_then["urn"].tolist() == [100001, 100002]
+    assert queries.list_schools(con, partnership=BN)["urn"].tolist() == [100001]  # latest year
+    assert queries.list_measures(con, subject="Attainment")["measure"].tolist() == [
+        "ks2_rwm_expected_percent",
+        "ks4_attainment8",
+    ]
+
+
+def test_table_for_download_whitelist(con):
+    frame = queries.table_for_download(con, "area_measure_year")
+    assert len(frame) == len(view(con, "area_measure_year"))
+    for name in ("int_area_measure_year", "exclusions", "settings", "area_measure_year; --"):
+        with pytest.raises(ValueError):
+            queries.table_for_download(con, name)
+    for name in queries.DOWNLOADABLE:
+        assert not queries.table_for_download(con, name).empty
+
+
+# --------------------------------------------------------------------------- no leaks
+
+
+COUNT_COLUMNS = {
+    "headcount",
+    "perm_excl",
+    "susp",
+    "one_plus_susp",
+    "pupils",
+    "ehc_plan_count",
+}
+
+
+def test_public_views_never_show_small_counts(con):
+    """Property check over every public view: no count of 1 or 2 is ever visible."""
+    checked = 0
+    for name in queries.list_views(con):
+        frame = view(con, name)
+        for column in COUNT_COLUMNS & set(frame.columns):
+            shown = frame[column].dropna()
+            assert not shown.isin([1, 2]).any(), f"{name}.{column} shows a count below 3"
+            checked += len(shown)
+    assert checked > 100
+    amy = view(con, "area_measure_year").merge(queries.list_measures(con)[["measure", "kind"]])
+    small = amy[amy["kind"].isin(["count", "rate"])]
+    assert not small["numerator"].dropna().isin([1, 2]).any()
+    rates = amy[amy["kind"].isin(["rate", "mean"])]
+    assert not (rates["denominator"].dropna() < 10).any()
+    hidden = amy[amy["suppressed"]]
+    assert len(hidden) > 10
+    assert hidden[["value", "numerator", "denominator"]].isna().all().all()
+
+
+def test_fixture_covers_what_the_brief_asks_for():
+    # a guard that the fixture keeps its edge cases if someone edits it
+    exclusions = pd.DataFrame(TABLES["exclusions"])
+    assert (exclusions["susp_flag"] == "c").sum() == 1
+    school_year = pd.DataFrame(TABLES["school_year"])
+    assert school_year.groupby("urn")["partnership"].nunique().max() == 2
+    assert school_year["partnership"].isna().any()
+    assert pd.DataFrame(TABLES["pupils"])["headcount"].min() < 10
+    assert set(pd.DataFrame(TABLES["benchmarks"])["geographic_level"]) == {
+        "National",
+        "Regional",
+        "Local authority",
+    }
+
+
+def test_write_table_rejects_unknown_columns(tmp_path):
+    with pytest.raises(KeyError):
+        write_table(tmp_path, "ks4", [{"time_period": Y2, "urn": 1, "not_a_column": 1}])

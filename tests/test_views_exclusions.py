@@ -1,0 +1,139 @@
+"""exclusion_trend, exclusions_by_reason, exclusions_by_characteristic (hand-computed)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from views_warehouse import BANBURY, BN, BS, KINGS, Y1, Y2, pick, tiny_connection, view
+
+import queries
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    connection = tiny_connection(tmp_path_factory.mktemp("warehouse"))
+    yield connection
+    connection.close()
+
+
+def test_exclusion_trend_locality(con):
+    frame = queries.exclusion_trend(con, "Locality", BANBURY)
+    assert frame["time_period"].tolist() == [Y1, Y2]
+    y1, y2 = frame.iloc[0], frame.iloc[1]
+    # 2022/23 Banbury: headcount 290 + 440 + 210 = 940; perm_excl 0 + 1 + 0 = 1 (hidden);
+    # susp 10 + 30 + 3 = 43 -> 43 / 940 * 100 = 4.5745; one_plus 7 + 20 + 3 = 30 -> 3.1915
+    assert y1["headcount"] == 940
+    assert pd.isna(y1["perm_excl"]) and y1["perm_excl_suppressed"]
+    assert pd.isna(y1["perm_excl_rate"]) and y1["perm_excl_rate_suppressed"]
+    assert y1["susp"] == 43 and y1["susp_rate"] == pytest.approx(43 / 940 * 100)
+    assert y1["one_plus_susp_rate"] == pytest.approx(30 / 940 * 100)
+    # 2023/24 Banbury: perm_excl 1 + 2 + 0 = 3 (shown) / 950; susp 12 + 40 = 52 over
+    # 300 + 450 = 750 because 100003's suspensions are withheld; one_plus 8 + 25 + 2 = 35 / 950
+    assert y2["headcount"] == 950 and y2["perm_excl"] == 3
+    assert y2["perm_excl_rate"] == pytest.approx(3 / 950 * 100)
+    assert y2["susp"] == 52 and y2["susp_rate"] == pytest.approx(52 / 750 * 100)
+    assert y2["one_plus_susp_rate"] == pytest.approx(35 / 950 * 100)
+    assert y2["n_schools_missing"] == 1
+    assert not y2["susp_suppressed"]
+
+
+def test_exclusion_trend_matches_area_measure_year(con):
+    # the wide view is a pivot of the long one: the same numbers, not a second calculation
+    amy = view(con, "area_measure_year")
+    trend = view(con, "exclusion_trend")
+    trend = trend[trend["level"].isin(queries.AREA_LEVELS)]
+    assert len(trend) == 24  # 2 years x (6 schools + 3 partnerships + 2 localities + county)
+    for _, row in trend.iterrows():
+        long = pick(
+            amy,
+            level=row["level"],
+            area=row["area"],
+            time_period=row["time_period"],
+            measure="susp_rate",
+        )
+        assert (pd.isna(row["susp_rate"]) and pd.isna(long["value"])) or row["susp_rate"] == long[
+            "value"
+        ]
+        assert row["susp_rate_suppressed"] == long["suppressed"]
+
+
+def test_exclusion_trend_school_and_tiny_school(con):
+    tiny = queries.exclusion_trend(con, "School", 100005)
+    latest = pick(tiny, time_period=Y2)
+    # 8 pupils, 0 permanent exclusions, 1 suspension
+    assert latest["headcount"] == 8 and latest["perm_excl"] == 0  # zero shown
+    assert pd.isna(latest["susp"]) and latest["susp_suppressed"]  # 1 hidden
+    assert pd.isna(latest["perm_excl_rate"]) and latest["perm_excl_rate_suppressed"]  # on 8 pupils
+    withheld = pick(queries.exclusion_trend(con, "School", "100003"), time_period=Y2)
+    assert pd.isna(withheld["susp"]) and withheld["susp_suppressed"]  # 'c' at source
+    assert withheld["perm_excl_rate"] == pytest.approx(0.0)  # 0 of 200, published
+
+
+def test_exclusion_trend_partnership_change(con):
+    north = queries.exclusion_trend(con, "Partnership", BN)
+    # 100002 counts in Banbury North in 2022/23 only: 290 + 440 = 730, then 300
+    assert north["headcount"].tolist() == [730, 300]
+
+
+def test_exclusions_by_reason(con):
+    frame = queries.exclusions_by_reason(con, "Locality", BANBURY, "2023/24")
+    pdb = pick(frame, reason="Persistent disruptive behaviour")
+    # perm_excl 1 + 1 + 0 = 2 -> hidden; susp 8 + 25 = 33 (100003 withheld) over
+    # 300 + 450 = 750 pupils -> 33 / 750 * 100 = 4.4
+    assert pd.isna(pdb["perm_excl"]) and pdb["perm_excl_suppressed"]
+    assert pdb["susp"] == 33 and pdb["susp_rate"] == pytest.approx(4.4)
+    assert pdb["n_schools_missing"] == 1
+    assault = pick(frame, reason="Physical assault against a pupil")
+    # 100001 only: 0 permanent (shown as 0, rate 0 / 300 = 0.0), 4 suspensions -> 4 / 300 * 100
+    assert assault["perm_excl"] == 0 and assault["perm_excl_rate"] == pytest.approx(0.0)
+    assert assault["susp"] == 4 and assault["susp_rate"] == pytest.approx(4 / 300 * 100)
+    assert frame["reason"].iloc[0] == "Persistent disruptive behaviour"  # most suspensions first
+    assert (
+        len(queries.exclusions_by_reason(con, "Locality", BANBURY)) == 3
+    )  # all years: only 2023/24
+
+
+def test_exclusions_by_reason_withheld_school_cell(con):
+    school = queries.exclusions_by_reason(con, "School", 100003, Y2)
+    row = pick(school, reason="Persistent disruptive behaviour")
+    assert pd.isna(row["susp"]) and row["susp_suppressed"] and row["perm_excl"] == 0
+
+
+def test_exclusions_by_characteristic_rates_within_group(con):
+    frame = queries.exclusions_by_characteristic(con, "Locality", BANBURY, "Gender", Y2)
+    assert frame["characteristic"].tolist() == ["Female", "Male"]
+    male = pick(frame, characteristic="Male")
+    # Banbury boys: headcount 150 + 230 = 380; perm 1 + 2 = 3; susp 9 + 30 = 39; one+ 6 + 18 = 24
+    assert male["headcount"] == 380 and male["perm_excl"] == 3
+    assert male["perm_excl_rate"] == pytest.approx(3 / 380 * 100)
+    assert male["susp_rate"] == pytest.approx(39 / 380 * 100)
+    assert male["one_plus_susp_rate"] == pytest.approx(24 / 380 * 100)
+    female = pick(frame, characteristic="Female")
+    # girls: 150 + 220 = 370; perm 0 -> rate 0.0 shown; susp 3 + 10 = 13 -> 3.5135
+    assert female["perm_excl"] == 0 and female["perm_excl_rate"] == pytest.approx(0.0)
+    assert female["susp_rate"] == pytest.approx(13 / 370 * 100)
+
+
+def test_exclusions_by_characteristic_small_groups(con):
+    frame = queries.exclusions_by_characteristic(con, "Partnership", BN, "SEN provision", Y2)
+    ehc = pick(frame, characteristic="EHC plan")
+    # 8 pupils with an EHC plan: the headcount (8 >= 3) is shown, 2 suspensions are not,
+    # and every rate is hidden because the denominator 8 < 10
+    assert ehc["headcount"] == 8
+    assert pd.isna(ehc["susp"]) and ehc["susp_suppressed"]
+    assert ehc["perm_excl_rate_suppressed"] and pd.isna(ehc["perm_excl_rate"])
+    support = pick(frame, characteristic="SEN support")
+    # 32 pupils, 0 permanent (rate 0.0 shown), 2 suspensions (rate hidden: numerator 2)
+    assert (
+        support["perm_excl_rate"] == pytest.approx(0.0) and not support["perm_excl_rate_suppressed"]
+    )
+    assert support["susp_rate_suppressed"] and pd.isna(support["susp_rate"])
+
+
+def test_characteristic_groups_and_other_localities(con):
+    groups = queries.characteristic_groups(con)
+    assert groups["characteristic_group"].tolist() == ["Gender", "SEN provision"]
+    kings = queries.exclusions_by_characteristic(con, "Locality", KINGS, "Gender", Y2)
+    # King's Sutton boys: 100004 only: 45 / 300 * 100 = 15.0
+    assert pick(kings, characteristic="Male")["susp_rate"] == pytest.approx(15.0)
+    assert queries.exclusions_by_characteristic(con, "Partnership", BS, "Gender", Y1).empty
