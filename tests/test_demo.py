@@ -1,0 +1,604 @@
+"""The demo-data generator (etl/demo.py) against the data contract (docs/architecture.md).
+
+Most tests share one generation at the default parameters (7 years, Oxfordshire plus three
+other LAs, a couple of seconds); the determinism test runs a smaller one twice.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from etl.demo import EES_STANDARD, FILE_NAMES, generate_demo
+
+CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
+NON_EES = {"gias", "gias_links", "membership", "topups", "places", "locality_boundaries"}
+OXON = "931"
+DEFAULT_PERIODS = [201718, 201819, 201920, 202021, 202122, 202223, 202324]
+
+#: EES source -> (category columns, count columns): what the LA rows sum.
+EES_COUNTS: dict[str, tuple[list[str], list[str]]] = {
+    "census": ([], ["headcount_of_pupils", "number_of_fsm_eligible_pupils", "number_of_pupils_with_eal"]),
+    "census_year_group": (["ncyear"], ["headcount"]),
+    "absence": ([], ["enrolments", "sess_possible", "sess_overall", "sess_authorised",
+                     "sess_unauthorised", "enrolments_pa_10_exact"]),
+    "exclusions": ([], ["headcount", "perm_excl", "susp", "one_plus_susp"]),
+    "exclusions_reason": (["exclusion_reason"], ["perm_excl", "susp"]),
+    "exclusions_characteristic": (["characteristic_group", "characteristic"],
+                                  ["headcount", "perm_excl", "susp", "one_plus_susp"]),
+    "sen": ([], ["total_pupils", "sen_support", "ehc_plan"]),
+    "sen_need": (["sen_provision", "primary_need"], ["number_of_pupils"]),
+    "ks2": ([], ["t_elig", "t_rwm_met_expected"]),
+    "ks4": ([], ["t_pupils"]),
+}  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------
+# Fixtures and helpers
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    paths = generate_demo(out)
+    assert all(p.exists() and p.parent == out for p in paths)
+    assert sorted(p.name for p in paths) == sorted(FILE_NAMES.values())
+    return out
+
+
+def contract_sources() -> dict[str, dict]:
+    """The "Raw sources" table: source -> demo file, required columns, listed extras."""
+    text = CONTRACT.read_text(encoding="utf-8")
+    section = text.split("## Raw sources", 1)[1].split("\n## ", 1)[0]
+    sources = {}
+    for line in section.splitlines():
+        if not line.startswith("| `"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        columns_cell = cells[3]
+        required = re.findall(r"`([^`]*)`", columns_cell)[0].split(", ")
+        extra_match = re.search(r"\(\+ ([^)]*)\)", columns_cell)
+        extras = []
+        if extra_match:
+            extras = [
+                c for g in re.findall(r"`([^`]*)`", extra_match.group(1)) for c in g.split(", ")
+            ]
+        sources[re.findall(r"`([^`]*)`", cells[0])[0]] = {
+            "file": cells[1].strip("`"),
+            "required": required,
+            "extras": extras,
+        }
+    return sources
+
+
+@cache
+def read_ees(demo: Path, source: str) -> pd.DataFrame:
+    """An EES file as text (shared between tests: never modify it in place)."""
+    return pd.read_csv(demo / FILE_NAMES[source], dtype=str, keep_default_na=False)
+
+
+def unsuppressed(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
+    """Per group: True when none of its cells in ``column`` is suppressed (`c`)."""
+    return frame[column].eq("c").groupby([frame[k] for k in keys]).sum().eq(0)
+
+
+def group_sum(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
+    return numbers(frame[column]).groupby([frame[k] for k in keys]).sum()
+
+
+def numbers(series: pd.Series) -> pd.Series:
+    """Numeric values; suppression symbols (and blanks) become NaN."""
+    return pd.to_numeric(series, errors="coerce")
+
+
+def level(frame: pd.DataFrame, name: str, la: str | None = None) -> pd.DataFrame:
+    rows = frame[frame["geographic_level"] == name]
+    return rows if la is None else rows[rows["old_la_code"] == la]
+
+
+def urn_column(frame: pd.DataFrame) -> str:
+    return "urn" if "urn" in frame.columns else "school_urn"
+
+
+def read_gias(demo: Path) -> pd.DataFrame:
+    return pd.read_csv(
+        demo / FILE_NAMES["gias"], encoding="cp1252", dtype=str, keep_default_na=False
+    )
+
+
+def read_membership(demo: Path) -> pd.DataFrame:
+    return pd.read_excel(demo / FILE_NAMES["membership"], sheet_name="Membership", header=2)
+
+
+def rate(frame: pd.DataFrame, numerator: str, denominator: str) -> float:
+    return float(100 * numbers(frame[numerator]).sum() / numbers(frame[denominator]).sum())
+
+
+def by_period(frame: pd.DataFrame, column: str) -> dict[int, float]:
+    return {
+        int(p): float(v) for p, v in zip(frame["time_period"], numbers(frame[column]), strict=True)
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Layout: files, columns, encodings, workbooks
+# --------------------------------------------------------------------------------------
+
+
+def test_contract_names_the_same_demo_files() -> None:
+    sources = contract_sources()
+    assert {s: v["file"] for s, v in sources.items() if s != "locality_boundaries"} == FILE_NAMES
+
+
+@pytest.mark.parametrize("source", sorted(FILE_NAMES))
+def test_columns_are_exactly_the_contract_columns_in_order(demo: Path, source: str) -> None:
+    spec = contract_sources()[source]
+    path = demo / FILE_NAMES[source]
+    if path.suffix == ".xlsx":
+        sheet = "Membership" if source == "membership" else "Places"
+        header = 2 if source == "membership" else 0
+        columns = list(pd.read_excel(path, sheet_name=sheet, header=header, nrows=1).columns)
+    else:
+        encoding = "cp1252" if source in NON_EES else "utf-8"
+        columns = path.read_bytes().decode(encoding).split("\n", 1)[0].split(",")
+    if source in NON_EES:
+        assert columns == spec["required"]
+        return
+    prefix = EES_STANDARD + spec["required"]
+    assert columns[: len(prefix)] == prefix
+    rest = columns[len(prefix) :]
+    if spec["extras"] == ["_percent"]:  # absence: "the `_percent` columns"
+        assert rest and all(c.removesuffix("_percent") in spec["required"] for c in rest)
+    else:
+        assert rest == spec["extras"]
+
+
+def test_gias_and_topups_are_really_cp1252(demo: Path) -> None:
+    gias = (demo / FILE_NAMES["gias"]).read_bytes()
+    assert "Thérèse".encode("cp1252") in gias and "’".encode("cp1252") in gias
+    with pytest.raises(UnicodeDecodeError):
+        gias.decode("utf-8")
+    topups = (demo / FILE_NAMES["topups"]).read_bytes()
+    assert b"\xa3" in topups.split(b"\n", 1)[0]  # the £ in the header
+    assert "Top-up amount (£)" in topups.decode("cp1252")
+    with pytest.raises(UnicodeDecodeError):
+        topups.decode("utf-8")
+    # The EES files are UTF-8 and carry the same names.
+    census = (demo / FILE_NAMES["census"]).read_bytes().decode("utf-8")
+    assert "St Thérèse's Catholic Primary School, Oxford" in census
+
+
+def test_membership_workbook_has_a_title_a_blank_row_and_excel_dates(demo: Path) -> None:
+    book = openpyxl.load_workbook(demo / FILE_NAMES["membership"])
+    sheet = book["Membership"]
+    assert "partnership" in sheet["A1"].value.lower()
+    assert all(cell.value is None for cell in sheet[2])
+    assert [c.value for c in sheet[3]] == [
+        "URN",
+        "School name",
+        "Partnership",
+        "Locality",
+        "Joined",
+        "Left",
+    ]
+    assert sheet["E4"].is_date
+    members = read_membership(demo)
+    assert pd.api.types.is_datetime64_any_dtype(members["Joined"])
+    assert pd.api.types.is_datetime64_any_dtype(members["Left"])
+    assert members["Left"].isna().sum() > 250  # most spells are open
+    places = pd.read_excel(demo / FILE_NAMES["places"], sheet_name="Places")
+    assert set(places["Provision type"]) == {
+        "Special school",
+        "Alternative provision",
+        "Resourced provision",
+    }
+    assert (places["Place funding (£)"] > 0).all()
+
+
+def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
+    small = {"n_other_las": 1, "first_year": 2021, "last_year": 2023}
+    first = generate_demo(tmp_path / "a", seed=7, **small)
+    second = generate_demo(tmp_path / "b", seed=7, **small)
+    assert [p.name for p in first] == [p.name for p in second]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    generate_demo(tmp_path / "c", seed=8, **small)
+    census = FILE_NAMES["census"]
+    assert (tmp_path / "a" / census).read_bytes() != (tmp_path / "c" / census).read_bytes()
+    years = sorted(set(pd.read_csv(tmp_path / "a" / census)["time_period"]))
+    assert years == [202122, 202223, 202324]
+
+
+# --------------------------------------------------------------------------------------
+# Oxfordshire's shape and its changes over time
+# --------------------------------------------------------------------------------------
+
+
+def test_oxfordshire_localities_partnerships_and_schools(demo: Path) -> None:
+    members = read_membership(demo)
+    assert members["Locality"].nunique() == 9
+    assert 30 <= members["Partnership"].nunique() <= 40
+    per_locality = members.groupby("Locality")["Partnership"].nunique()
+    assert per_locality.between(3, 5).all()
+    gias = read_gias(demo)
+    oxon = gias[gias["LA (code)"] == OXON]
+    assert 280 <= len(oxon) <= 330
+    assert oxon["URN"].str.fullmatch(r"\d{6}").all()
+    phases = oxon["PhaseOfEducation (name)"].value_counts()
+    assert 220 <= phases["Primary"] <= 260 and phases["Secondary"] + phases["All-through"] >= 35
+    assert {"Nursery", "16 plus", "All-through", "Not applicable"} <= set(phases.index)
+    types = oxon["TypeOfEstablishment (name)"]
+    assert types.str.contains("special").sum() >= 13
+    assert types.str.contains("Pupil referral unit|alternative provision").sum() == 3
+    # Schools sit near their locality (British National Grid metres).
+    census = level(read_ees(demo, "census"), "School", OXON)
+    assert sorted(set(census["time_period"].astype(int))) == DEFAULT_PERIODS
+    easting, northing = oxon["Easting"].astype(int), oxon["Northing"].astype(int)
+    assert easting.between(420000, 490000).all() and northing.between(170000, 255000).all()
+
+
+def test_every_oxfordshire_school_year_has_one_partnership_at_census_day(demo: Path) -> None:
+    members = read_membership(demo)
+    links = pd.read_csv(demo / FILE_NAMES["gias_links"], encoding="cp1252")
+    successor = dict(links.loc[links["LinkType"] == "Successor", ["URN", "LinkURN"]].to_numpy())
+    census = level(read_ees(demo, "census"), "School", OXON)
+    for urn, period in zip(
+        census["urn"].astype(int), census["time_period"].astype(int), strict=True
+    ):
+        day = pd.Timestamp(period // 100 + 1, 1, 15)
+        open_spell = (members["Joined"] <= day) & (
+            members["Left"].isna() | (members["Left"] >= day)
+        )
+        spells = members[open_spell & (members["URN"] == urn)]
+        if spells.empty:  # membership kept under the academy's URN: look up by lineage
+            spells = members[open_spell & (members["URN"] == successor.get(urn, -1))]
+        assert len(spells) == 1, (urn, period)
+
+
+def test_academy_conversions_are_linked_and_switch_urn_in_the_dfe_files(demo: Path) -> None:
+    links = pd.read_csv(demo / FILE_NAMES["gias_links"], encoding="cp1252", dtype=str)
+    successors = links[links["LinkType"] == "Successor"]
+    predecessors = links[links["LinkType"] == "Predecessor"]
+    assert 6 <= len(successors) <= 10
+    assert set(zip(successors["URN"], successors["LinkURN"], strict=True)) == set(
+        zip(predecessors["LinkURN"], predecessors["URN"], strict=True)
+    )
+    gias = read_gias(demo).set_index("URN")
+    census = level(read_ees(demo, "census"), "School", OXON)
+    years = census.groupby("urn")["time_period"].agg(lambda p: sorted(p.astype(int)))
+    for old, new, established in successors[["URN", "LinkURN", "LinkEstablishedDate"]].to_numpy():
+        opened = pd.to_datetime(established, format="%d-%m-%Y")
+        assert gias.loc[old, "EstablishmentStatus (name)"] == "Closed"
+        closed = pd.to_datetime(gias.loc[old, "CloseDate"], format="%d-%m-%Y")
+        assert closed == opened - pd.Timedelta(days=1)
+        assert gias.loc[new, "TypeOfEstablishment (name)"] == "Academy converter"
+        assert gias.loc[new, "OpenDate"] == established
+        first_new = opened.year * 100 + (opened.year + 1) % 100
+        assert all(p < first_new for p in years.get(old, []))
+        if first_new <= DEFAULT_PERIODS[-1]:
+            assert years[new][0] == first_new
+        if first_new > DEFAULT_PERIODS[0]:
+            assert years[old][-1] == DEFAULT_PERIODS[DEFAULT_PERIODS.index(first_new) - 1]
+
+
+def test_openings_closures_and_partnership_moves(demo: Path) -> None:
+    gias = read_gias(demo)
+    oxon = gias[gias["LA (code)"] == OXON]
+    linked = set(pd.read_csv(demo / FILE_NAMES["gias_links"], encoding="cp1252", dtype=str)["URN"])
+    opened = pd.to_datetime(oxon["OpenDate"], format="%d-%m-%Y", errors="coerce")
+    new_schools = oxon[(opened >= "2018-01-01") & ~oxon["URN"].isin(linked)]
+    closed = oxon[(oxon["EstablishmentStatus (name)"] == "Closed") & ~oxon["URN"].isin(linked)]
+    assert 2 <= len(new_schools) <= 3 and 1 <= len(closed) <= 2
+    census = level(read_ees(demo, "census"), "School", OXON)
+    for urn, day in zip(new_schools["URN"], new_schools["OpenDate"], strict=True):
+        periods = census.loc[census["urn"] == urn, "time_period"].astype(int)
+        start = pd.to_datetime(day, format="%d-%m-%Y")
+        assert periods.min() // 100 >= start.year - (1 if start.month >= 9 else 0)
+    for urn, day in zip(closed["URN"], closed["CloseDate"], strict=True):
+        periods = census.loc[census["urn"] == urn, "time_period"].astype(int)
+        assert periods.max() // 100 + 1 <= pd.to_datetime(day, format="%d-%m-%Y").year
+    members = read_membership(demo)
+    spells = members.groupby("URN")["Partnership"].nunique()
+    assert 3 <= (spells == 2).sum() <= 4
+
+
+# --------------------------------------------------------------------------------------
+# Suppression and consistency
+# --------------------------------------------------------------------------------------
+
+
+def test_suppression_symbols_appear_where_the_dfe_puts_them(demo: Path) -> None:
+    def symbols(source: str, columns: list[str]) -> pd.Series:
+        frame = level(read_ees(demo, source), "School", OXON)
+        return frame[columns].stack().value_counts()
+
+    assert symbols("exclusions_reason", ["perm_excl", "susp"]).get("c", 0) > 10
+    assert symbols("exclusions_characteristic", ["headcount", "perm_excl", "susp"]).get("c", 0) > 10
+    assert symbols("sen_need", ["number_of_pupils"]).get("c", 0) > 10
+    absence = symbols(
+        "absence", ["sess_unauthorised_percent", "sess_authorised", "sess_overall_percent"]
+    )
+    assert absence.get("low", 0) >= 1 and absence.get("x", 0) >= 1
+    exclusions = read_ees(demo, "exclusions")
+    assert (level(exclusions, "School", OXON)["perm_excl_rate"] == "z").any()
+    assert (level(read_ees(demo, "ks4"), "School", OXON)["avg_att8"] == "x").any()
+    old = exclusions[exclusions["one_plus_susp"] == ":"]
+    assert len(old) >= 1 and set(old["time_period"]) == {str(DEFAULT_PERIODS[0])}
+    # Totals are never suppressed.
+    for source in EES_COUNTS:
+        frame = read_ees(demo, source)
+        published = frame[frame["geographic_level"] != "School"].iloc[:, len(EES_STANDARD) :]
+        assert not published.isin(["c", "x", ":"]).any().any(), source
+
+
+def test_low_and_z_follow_their_definitions(demo: Path) -> None:
+    absence = level(read_ees(demo, "absence"), "School")
+    low = absence[absence["sess_unauthorised_percent"] == "low"]
+    assert (numbers(low["sess_unauthorised"]) > 0).all()
+    assert (100 * numbers(low["sess_unauthorised"]) / numbers(low["sess_possible"]) < 0.05).all()
+    exclusions = read_ees(demo, "exclusions")
+    not_applicable = exclusions[exclusions["susp_rate"] == "z"]
+    assert (numbers(not_applicable["headcount"]) == 0).all()
+
+
+def test_exclusion_reasons_sum_to_the_school_totals_where_unsuppressed(demo: Path) -> None:
+    keys = ["time_period", "school_urn"]
+    totals = level(read_ees(demo, "exclusions"), "School").set_index(keys)
+    reasons = level(read_ees(demo, "exclusions_reason"), "School")
+    assert reasons.groupby(keys).size().eq(16).all()
+    for column in ("perm_excl", "susp"):
+        complete = unsuppressed(reasons, keys, column)
+        summed = group_sum(reasons, keys, column)
+        expected = numbers(totals[column]).reindex(summed.index)
+        assert complete.sum() > 500
+        assert (summed[complete] == expected[complete]).all(), column
+    # Persistent disruptive behaviour is the commonest reason for suspensions.
+    la = level(read_ees(demo, "exclusions_reason"), "Local authority", OXON)
+    by_reason = numbers(la["susp"]).groupby(la["exclusion_reason"]).sum()
+    assert by_reason.idxmax() == "Persistent disruptive behaviour"
+
+
+def test_exclusion_characteristics_sum_to_the_school_totals_where_unsuppressed(demo: Path) -> None:
+    keys = ["time_period", "school_urn", "characteristic_group"]
+    totals = level(read_ees(demo, "exclusions"), "School").set_index(keys[:2])
+    characteristics = level(read_ees(demo, "exclusions_characteristic"), "School")
+    assert set(characteristics["characteristic_group"]) == {
+        "Gender", "SEN provision", "FSM eligibility", "Ethnicity major", "NC year"}  # fmt: skip
+    for column in ("headcount", "perm_excl", "susp", "one_plus_susp"):
+        complete = unsuppressed(characteristics, keys, column)
+        summed = group_sum(characteristics, keys, column)
+        expected = numbers(totals[column]).reindex(summed.index.droplevel(-1)).to_numpy()
+        known = complete.to_numpy() & ~np.isnan(expected)
+        assert known.sum() > 1000
+        assert (summed.to_numpy()[known] == expected[known]).all(), column
+    # Suspension rates are much higher for pupils with SEN and those eligible for FSM.
+    la = level(read_ees(demo, "exclusions_characteristic"), "Local authority", OXON)
+    by_value = group_sum(la, ["characteristic"], "susp") / group_sum(
+        la, ["characteristic"], "headcount"
+    )
+    assert by_value["EHC plan"] > 2 * by_value["No SEN"]
+    assert by_value["SEN support"] > 2 * by_value["No SEN"]
+    assert by_value["FSM eligible"] > 2 * by_value["Not FSM eligible"]
+
+
+def test_year_groups_and_sen_needs_sum_to_the_school_totals(demo: Path) -> None:
+    keys = ["time_period", "urn"]
+    census = level(read_ees(demo, "census"), "School").set_index(keys)
+    groups = level(read_ees(demo, "census_year_group"), "School")
+    by_school = group_sum(groups, keys, "headcount")
+    assert (by_school == numbers(census["headcount_of_pupils"]).reindex(by_school.index)).all()
+    sen = level(read_ees(demo, "sen"), "School").set_index(keys)
+    pupils = numbers(census["headcount_of_pupils"]).reindex(sen.index)
+    assert (numbers(sen["total_pupils"]) == pupils).all()
+    needs = level(read_ees(demo, "sen_need"), "School")
+    need_keys = [*keys, "sen_provision"]
+    complete, summed = (
+        unsuppressed(needs, need_keys, "number_of_pupils"),
+        group_sum(needs, need_keys, "number_of_pupils"),
+    )
+    for provision, column in (("SEN support", "sen_support"), ("EHC plan", "ehc_plan")):
+        part = summed.xs(provision, level="sen_provision")
+        ok = complete.xs(provision, level="sen_provision")
+        assert ok.sum() > 100
+        assert (part[ok] == numbers(sen[column]).reindex(part.index)[ok]).all(), provision
+
+
+@pytest.mark.parametrize("source", sorted(EES_COUNTS))
+def test_benchmark_rows_are_sums_of_school_rows(demo: Path, source: str) -> None:
+    frame = read_ees(demo, source)
+    categories, counts = EES_COUNTS[source]
+    keys = ["time_period", *categories]
+    values = frame.assign(**{c: numbers(frame[c]) for c in counts})
+    schools = values[values["geographic_level"] == "School"]
+    oxon_schools = schools[schools["old_la_code"] == OXON].groupby(keys)[counts].sum()
+    oxon_la = level(values, "Local authority", OXON).set_index(keys)[counts].sort_index()
+    suppressed = frame.loc[schools.index, counts].isin(["c", "x", ":"]).to_numpy().any()
+    if suppressed:  # a suppressed school cell is unknown: the known ones add up to no more
+        assert (oxon_schools.reindex(oxon_la.index).fillna(0) <= oxon_la).all().all()
+    else:
+        assert oxon_schools.reindex(oxon_la.index).equals(
+            oxon_la.astype(oxon_schools.dtypes.iloc[0])
+        )
+    las = level(values, "Local authority")
+    national = level(values, "National").set_index(keys)[counts].sort_index()
+    assert (las.groupby(keys)[counts].sum().reindex(national.index) == national).all().all()
+    regional = level(values, "Regional").set_index([*keys, "region_code"])[counts].sort_index()
+    by_region = las.groupby([*keys, "region_code"])[counts].sum().reindex(regional.index)
+    assert (by_region == regional).all().all()
+    assert len(oxon_la) > 0 and set(oxon_la.index.get_level_values(0)) == set(
+        schools[schools["old_la_code"] == OXON]["time_period"]
+    )
+
+
+def test_rates_are_computed_from_the_counts(demo: Path) -> None:
+    checks = [
+        ("exclusions", "susp_rate", "susp", "headcount", 2),
+        ("exclusions", "perm_excl_rate", "perm_excl", "headcount", 2),
+        ("absence", "sess_overall_percent", "sess_overall", "sess_possible", 1),
+        ("absence", "enrolments_pa_10_exact_percent", "enrolments_pa_10_exact", "enrolments", 1),
+        ("sen", "ehc_plan_percent", "ehc_plan", "total_pupils", 1),
+        ("ks2", "pt_rwm_met_expected", "t_rwm_met_expected", "t_elig", 1),
+    ]
+    for source, column, numerator, denominator, decimals in checks:
+        frame = read_ees(demo, source)
+        given = numbers(frame[column])
+        expected = (100 * numbers(frame[numerator]) / numbers(frame[denominator])).round(decimals)
+        known = given.notna()
+        assert known.mean() > 0.95
+        assert np.allclose(given[known], expected[known]), column
+    ks4 = read_ees(demo, "ks4")
+    schools = level(ks4, "School", OXON)
+    la = level(ks4, "Local authority", OXON).set_index("time_period")
+    points = numbers(schools["avg_att8"]) * numbers(schools["t_pupils"])
+    known = numbers(schools["avg_att8"]).notna()
+    mean = (
+        points[known].groupby(schools["time_period"][known]).sum()
+        / numbers(schools["t_pupils"][known]).groupby(schools["time_period"][known]).sum()
+    )
+    assert np.allclose(mean, numbers(la["avg_att8"]).reindex(mean.index), atol=0.3)
+
+
+def test_other_las_have_school_rows_and_benchmarks(demo: Path) -> None:
+    gias = read_gias(demo)
+    assert set(gias["LA (code)"]) == {"931", "825", "850", "860"}
+    assert (gias["LA (code)"] != OXON).sum() >= 300
+    for source in EES_COUNTS:
+        frame = read_ees(demo, source)
+        schools = level(frame, "School")
+        assert (schools["old_la_code"] != OXON).sum() > 0, source
+        periods = set(frame["time_period"])
+        assert (frame["geographic_level"] == "National").groupby(
+            frame["time_period"]
+        ).sum().max() >= 1
+        assert set(level(frame, "National")["time_period"]) == periods
+        las = level(frame, "Local authority")
+        assert set(las["old_la_code"]) == {"931", "825", "850", "860"}
+        non_school = frame[frame["geographic_level"] != "School"]
+        assert (non_school[[urn_column(frame), "school_name"]] == "").all().all()
+    assert set(level(read_ees(demo, "census"), "Regional")["region_name"]) == {
+        "South East",
+        "West Midlands",
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Plausible numbers and trends
+# --------------------------------------------------------------------------------------
+
+
+def test_absence_rises_after_covid(demo: Path) -> None:
+    la = level(read_ees(demo, "absence"), "Local authority", OXON)
+    overall = by_period(la, "sess_overall_percent")
+    persistent = by_period(la, "enrolments_pa_10_exact_percent")
+    for period in (201718, 201819):
+        assert 4.0 <= overall[period] <= 6.0 and 8.0 <= persistent[period] <= 13.0
+    for period in (202122, 202223, 202324):
+        assert 6.5 <= overall[period] <= 8.0 and 17.0 <= persistent[period] <= 25.0
+
+
+def test_exclusions_by_phase_dip_in_covid_and_rise_after(demo: Path) -> None:
+    schools = level(read_ees(demo, "exclusions"), "School", OXON)
+    primary = schools[schools["school_type"] == "State-funded primary"]
+    secondary = schools[schools["school_type"] == "State-funded secondary"]
+    assert rate(primary, "perm_excl", "headcount") < 0.06
+    assert 0.12 <= rate(secondary, "perm_excl", "headcount") <= 0.35
+    latest = str(DEFAULT_PERIODS[-1])
+    secondary_susp = {p: rate(g, "susp", "headcount") for p, g in secondary.groupby("time_period")}
+    primary_susp = {p: rate(g, "susp", "headcount") for p, g in primary.groupby("time_period")}
+    covid = {"201920", "202021"}
+    assert all(8.0 <= v <= 20.0 for p, v in secondary_susp.items() if p not in covid)
+    assert all(6.0 <= secondary_susp[p] < 8.0 * 1.2 for p in covid)
+    assert all(0.7 <= v <= 3.0 for v in primary_susp.values())
+    assert secondary_susp[latest] > secondary_susp["201718"] > secondary_susp["202021"]
+    perm = {p: rate(g, "perm_excl", "headcount") for p, g in secondary.groupby("time_period")}
+    assert perm["202021"] < perm["201718"] and perm["202021"] < perm[latest]
+
+
+def test_partnerships_differ_persistently(demo: Path) -> None:
+    members = read_membership(demo)
+    partnership = members.drop_duplicates("URN", keep="last").set_index("URN")["Partnership"]
+    census = level(read_ees(demo, "census"), "School", OXON)
+    census = census.assign(partnership=census["urn"].astype(int).map(partnership))
+    fsm = {
+        p: rate(g, "number_of_fsm_eligible_pupils", "headcount_of_pupils")
+        for p, g in census[census["time_period"] == "202324"].groupby("partnership")
+    }
+    assert max(fsm.values()) > 2 * min(fsm.values())
+    la = level(read_ees(demo, "census"), "Local authority", OXON)
+    fsm_trend = by_period(la, "number_of_fsm_eligible_pupils")
+    pupils = by_period(la, "headcount_of_pupils")
+    fsm_percent = [100 * fsm_trend[p] / pupils[p] for p in DEFAULT_PERIODS]
+    assert 10 <= fsm_percent[0] < fsm_percent[-1] <= 25
+    # Oxford has the most pupils with English as an additional language.
+    locality = members.drop_duplicates("URN", keep="last").set_index("URN")["Locality"]
+    census = census.assign(locality=census["urn"].astype(int).map(locality))
+    eal = {
+        loc: rate(g, "number_of_pupils_with_eal", "headcount_of_pupils")
+        for loc, g in census.groupby("locality")
+    }
+    assert max(eal, key=eal.get) == "Oxford" and min(eal.values()) >= 3 and eal["Oxford"] <= 35
+
+
+def test_sen_rises_and_special_schools_are_nearly_all_ehc_plans(demo: Path) -> None:
+    sen = level(read_ees(demo, "sen"), "School", OXON)
+    mainstream = sen[
+        sen["phase_type_grouping"].isin(["State-funded primary", "State-funded secondary"])
+    ]
+    ehc = {p: rate(g, "ehc_plan", "total_pupils") for p, g in mainstream.groupby("time_period")}
+    support = {
+        p: rate(g, "sen_support", "total_pupils") for p, g in mainstream.groupby("time_period")
+    }
+    values = [ehc[str(p)] for p in DEFAULT_PERIODS]
+    assert all(1.5 <= v <= 3.0 for v in values) and values == sorted(values)
+    assert all(10.5 <= v <= 14.5 for v in support.values())
+    special = sen[sen["phase_type_grouping"] == "State-funded special school"]
+    assert rate(special, "ehc_plan", "total_pupils") > 95
+
+
+def test_attainment_years_and_phases(demo: Path) -> None:
+    ks2 = read_ees(demo, "ks2")
+    assert sorted(set(ks2["time_period"].astype(int))) == [201718, 201819, 202122, 202223, 202324]
+    la2 = by_period(level(ks2, "Local authority", OXON), "pt_rwm_met_expected")
+    assert all(55 <= v <= 72 for v in la2.values())
+    ks4 = read_ees(demo, "ks4")
+    la4 = by_period(level(ks4, "Local authority", OXON), "avg_att8")
+    assert all(40 <= v <= 53 for v in la4.values()) and la4[202021] > la4[201819]
+    census = level(read_ees(demo, "census"), "School", OXON)
+    phase = dict(zip(census["urn"], census["phase_type_grouping"], strict=False))
+    ks2_phases = {phase[u] for u in level(ks2, "School", OXON)["school_urn"]}
+    assert "State-funded special school" not in ks2_phases
+    ks4_phases = {phase[u] for u in level(ks4, "School", OXON)["school_urn"]}
+    assert "State-funded primary" not in ks4_phases
+    year_groups = level(read_ees(demo, "census_year_group"), "School", OXON)
+    primary = year_groups[year_groups["urn"].map(phase) == "State-funded primary"]
+    assert not primary["ncyear"].isin([f"Year {n}" for n in range(7, 15)]).any()
+    sizes = numbers(census["headcount_of_pupils"]).groupby(census["phase_type_grouping"]).median()
+    assert (
+        150 <= sizes["State-funded primary"] <= 350
+        and 800 <= sizes["State-funded secondary"] <= 1500
+    )
+
+
+def test_high_needs_funding_rises(demo: Path) -> None:
+    topups = pd.read_csv(demo / FILE_NAMES["topups"], encoding="cp1252")
+    assert topups["Financial year"].str.fullmatch(r"20\d\d-\d\d").all()
+    assert set(topups["Band"]) == {"Band A", "Band B", "Band C", "Band D", "Band E"}
+    assert (topups["Pupils funded"] > 0).all()
+    by_year = topups.groupby("Financial year")["Top-up amount (£)"].sum()
+    assert by_year.is_monotonic_increasing and by_year.iloc[-1] > 1.3 * by_year.iloc[0]
+    gias = read_gias(demo)
+    oxon = gias[(gias["LA (code)"] == OXON) & (gias["EstablishmentStatus (name)"] == "Open")]
+    funded = set(topups.loc[topups["Financial year"] == "2023-24", "URN"].astype(str))
+    assert len(funded & set(oxon["URN"])) > 0.7 * len(oxon)
+    places = pd.read_excel(demo / FILE_NAMES["places"], sheet_name="Places")
+    resourced = places[places["Provision type"] == "Resourced provision"]
+    assert 8 <= resourced["URN"].nunique() <= 12
+    place_funding = places.groupby("Financial year")["Place funding (£)"].sum()
+    assert place_funding.iloc[-1] > place_funding.iloc[0]
