@@ -1,0 +1,83 @@
+"""Command line: ``python -m etl build [--raw DIR] [--force] [--quiet] [--debug]`` and
+``python -m etl demo [--out DIR]``. Expected failures print one line and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .config import default_data_dir
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="build the warehouse from data/raw (or demo data)")
+    build.add_argument("--raw", type=Path, help="folder of raw files (default: <data>/raw)")
+    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument("--quiet", action="store_true", help="print only errors")
+    build.add_argument("--debug", action="store_true", help="show tracebacks")
+    build.add_argument(
+        "--data-dir", type=Path, help="data folder (default: data/ or $LOCALITY_EXPLORER_DATA_DIR)"
+    )
+    build.add_argument("--config", type=Path, help="council config (default: data/config.toml)")
+    demo = commands.add_parser("demo", help="write the demo raw files")
+    demo.add_argument("--out", type=Path, help="output folder (default: <data>/raw/demo)")
+    demo.add_argument("--seed", type=int, default=2017)
+    demo.add_argument("--other-las", type=int, default=3, help="other LAs to include (default 3)")
+    demo.add_argument("--debug", action="store_true", help="show tracebacks")
+    return parser
+
+
+def _fail(message: str, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        return _demo(args)
+    from .build import BuildError, build_warehouse
+
+    progress = None if args.quiet else (lambda message: print(message, flush=True))
+    try:
+        build_warehouse(
+            args.raw,
+            force=args.force,
+            progress=progress,
+            data_dir=args.data_dir,
+            config=args.config,
+        )
+    except BuildError as error:
+        return _fail(f"build failed: {error}; the previous warehouse is still live", args.debug)
+    except KeyboardInterrupt:
+        return _fail("build interrupted; the previous warehouse is still live", args.debug)
+    except Exception as error:  # unexpected: short message, traceback on request
+        hint = "" if args.debug else " (run with --debug for the traceback)"
+        return _fail(
+            f"build failed unexpectedly: {type(error).__name__}: {error}; "
+            f"the previous warehouse is still live{hint}",
+            args.debug,
+        )
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    out = args.out or (default_data_dir() / "raw" / "demo")
+    try:
+        from .demo import generate_demo
+
+        paths = generate_demo(out, seed=args.seed, n_other_las=args.other_las)
+    except Exception as error:
+        return _fail(f"demo generation failed: {type(error).__name__}: {error}", args.debug)
+    print(f"Wrote {len(paths)} demo files to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,313 @@
+"""Build the warehouse: raw files -> validated tables -> data/builds/<id>/ -> atomic swap.
+
+``data/warehouse`` is a symlink to the live build. A build is written into its own folder
+and only when every file reconciles is the symlink replaced (a new link renamed over the
+old one: readers see the old build or the new one, never a mix). Any failure removes the
+half-written folder and leaves the previous build live.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import CONFIG_ENV, Config, ConfigError, default_data_dir, load_config
+from .errors import BuildError
+
+#: Bump when the ETL's output changes for the same input (forces a rebuild).
+ETL_VERSION = "1"
+KEEP_PREVIOUS_BUILDS = 2
+REPORT_NAME = "build_report.json"
+_ETL_DIR = Path(__file__).resolve().parent
+_IGNORED_NAMES = {"readme.md", "readme.txt", "thumbs.db", "desktop.ini"}
+
+Progress = Callable[[str], None]
+__all__ = ["BuildError", "BuildResult", "build_warehouse", "ensure_warehouse", "warehouse_path"]
+
+
+@dataclass
+class BuildResult:
+    status: str  # "built" | "up_to_date"
+    build_id: str
+    build_dir: Path
+    warehouse: Path
+    mode: str
+    seconds: float
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------
+# Paths
+# --------------------------------------------------------------------------------------
+
+
+def warehouse_path(data_dir: Path | None = None) -> Path:
+    """The live warehouse (a symlink to data/builds/<id>/); read tables through it."""
+    return Path(data_dir or default_data_dir()) / "warehouse"
+
+
+def _is_data_file(path: Path, root: Path) -> bool:
+    parts = path.relative_to(root).parts
+    if any(part.startswith(".") for part in parts) or parts[0] == "demo":
+        return False
+    return (
+        path.is_file()
+        and path.name.lower() not in _IGNORED_NAMES
+        and not path.name.startswith("~$")
+    )
+
+
+def data_files(raw_dir: Path) -> list[Path]:
+    """Data files under ``raw_dir`` (sub-folders too, not demo/, README or hidden files)."""
+    if not raw_dir.is_dir():
+        return []
+    return sorted(
+        (p for p in raw_dir.rglob("*") if _is_data_file(p, raw_dir)), key=lambda p: p.as_posix()
+    )
+
+
+def resolve_inputs(raw_dir: Path, progress: Progress) -> tuple[Path, list[Path], str]:
+    """(folder, files, mode): the council's files, else the demo files (generated once)."""
+    files = data_files(raw_dir)
+    if files:
+        return raw_dir, files, "real"
+    demo_dir = raw_dir / "demo"
+    files = data_files(demo_dir)
+    if not files:
+        try:
+            from .demo import generate_demo
+        except ImportError as error:
+            raise BuildError(
+                f"{raw_dir} holds no data files and the demo generator is unavailable ({error})"
+            ) from None
+        progress(f"No data files in {raw_dir}: generating demo data in {demo_dir}")
+        # Generate beside it, then rename: an interrupted run leaves no half demo folder.
+        partial = raw_dir / ".demo-partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        generate_demo(partial)
+        shutil.rmtree(demo_dir, ignore_errors=True)
+        partial.rename(demo_dir)
+        files = data_files(demo_dir)
+    return demo_dir, files, "demo"
+
+
+# --------------------------------------------------------------------------------------
+# Fingerprint and up-to-date check
+# --------------------------------------------------------------------------------------
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def etl_code_version() -> str:
+    """ETL_VERSION plus a hash of the ETL's own code (not the demo generator)."""
+    digest = hashlib.sha256(ETL_VERSION.encode())
+    for path in sorted(_ETL_DIR.glob("*.py")):
+        if path.name != "demo.py":
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_fingerprint(
+    root: Path, files: list[Path], config: Config, cache_file: Path | None = None
+) -> str:
+    """sha256 over every input file's name and bytes, the config and the ETL code.
+
+    File hashes are cached by (size, modification time) in ``cache_file``, so checking a
+    few GB of unchanged national files costs a stat each, not a full read.
+    """
+    cache: dict[str, Any] = {}
+    if cache_file is not None:
+        with contextlib.suppress(OSError, ValueError):
+            cache = json.loads(cache_file.read_text(encoding="utf-8"))
+    fresh: dict[str, Any] = {}
+    digest = hashlib.sha256()
+    digest.update(etl_code_version().encode())
+    digest.update(config.raw)
+    for path in files:
+        stat = path.stat()
+        key = str(path.resolve())
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        cached = cache.get(key)
+        file_hash = cached[2] if cached and cached[:2] == stamp else _sha256_file(path)
+        fresh[key] = [*stamp, file_hash]
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + file_hash.encode())
+    if cache_file is not None and fresh != cache:
+        with contextlib.suppress(OSError):
+            temporary = cache_file.with_name(cache_file.name + ".tmp")
+            temporary.write_text(json.dumps(fresh), encoding="utf-8")
+            os.replace(temporary, cache_file)
+    return digest.hexdigest()
+
+
+def _live_report(warehouse: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((warehouse / REPORT_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def _build_lock(builds_dir: Path, progress: Progress) -> Iterator[None]:
+    """One build at a time per data folder (the app and the command line may race)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock
+        yield
+        return
+    builds_dir.mkdir(parents=True, exist_ok=True)
+    with (builds_dir / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress("Another build is running: waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------------------
+# Public entry points
+# --------------------------------------------------------------------------------------
+
+
+def build_warehouse(
+    raw_dir: Path | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    *,
+    data_dir: Path | None = None,
+    config: Config | Path | None = None,
+) -> BuildResult:
+    """Build the warehouse from ``raw_dir`` (default <data>/raw) unless it is up to date.
+
+    Raises BuildError (one-line message) when the input cannot make a warehouse; the
+    live warehouse is then untouched.
+    """
+    started = time.perf_counter()
+    say: Progress = progress or (lambda _message: None)
+    data_dir = Path(data_dir or default_data_dir())
+    if config is None and (data_dir / "config.toml").is_file() and not os.environ.get(CONFIG_ENV):
+        config = data_dir / "config.toml"  # a data folder carries its own council settings
+    try:
+        settings = config if isinstance(config, Config) else load_config(config)
+    except ConfigError as error:
+        raise BuildError(str(error)) from None
+    raw_dir = Path(raw_dir) if raw_dir is not None else data_dir / "raw"
+    builds_dir = data_dir / "builds"
+    warehouse = warehouse_path(data_dir)
+    if warehouse.exists() and not warehouse.is_symlink():
+        raise BuildError(
+            f"{warehouse} is a real folder, not a link to a build: move it away and build again"
+        )
+
+    with _build_lock(builds_dir, say):
+        root, files, mode = resolve_inputs(raw_dir, say)
+        fingerprint = input_fingerprint(root, files, settings, builds_dir / ".file_hashes.json")
+        live = _live_report(warehouse)
+        if live and live.get("input_fingerprint") == fingerprint and not force:
+            say(f"Warehouse up to date (build {live.get('build_id')}); use --force to rebuild")
+            return BuildResult(
+                "up_to_date",
+                str(live.get("build_id")),
+                warehouse.resolve(),
+                warehouse,
+                str(live.get("mode")),
+                time.perf_counter() - started,
+                live,
+            )
+        build_id = _new_build_id(builds_dir, fingerprint)
+        build_dir = builds_dir / build_id
+        build_dir.mkdir(parents=True)
+        say(f"Building warehouse {build_id} from {root} ({mode} data, {len(files)} files)")
+        try:
+            from .pipeline import build_tables  # heavy imports only when building
+
+            report = build_tables(build_dir, root, files, settings, say)
+            report.update(build_id=build_id, mode=mode, input_fingerprint=fingerprint)
+            report = _ordered_report(report)
+            (build_dir / REPORT_NAME).write_text(
+                json.dumps(report, indent=2) + "\n", encoding="utf-8"
+            )
+            _swap(warehouse, build_dir)
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+        _prune(builds_dir, build_dir)
+    seconds = time.perf_counter() - started
+    say(f"Warehouse {build_id} is live ({seconds:.1f}s): {warehouse} -> {build_dir.name}")
+    return BuildResult("built", build_id, build_dir, warehouse, mode, seconds, report)
+
+
+def ensure_warehouse(progress: Progress | None = None, *, data_dir: Path | None = None) -> Path:
+    """The live warehouse path, building it first when there is none yet."""
+    warehouse = warehouse_path(data_dir)
+    if _live_report(warehouse) is None:
+        build_warehouse(progress=progress, data_dir=data_dir)
+    return warehouse
+
+
+# --------------------------------------------------------------------------------------
+# Swap and housekeeping
+# --------------------------------------------------------------------------------------
+
+
+def _new_build_id(builds_dir: Path, fingerprint: str) -> str:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    build_id = f"{stamp}-{fingerprint[:8]}"
+    while (builds_dir / build_id).exists():  # same microsecond: practically never
+        build_id += "x"
+    return build_id
+
+
+def _swap(warehouse: Path, build_dir: Path) -> None:
+    """Point ``warehouse`` at ``build_dir`` atomically (new link renamed over the old)."""
+    target = os.path.relpath(build_dir, warehouse.parent)
+    temporary = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.tmp")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(target, temporary, target_is_directory=True)
+    os.replace(temporary, warehouse)
+
+
+def _prune(builds_dir: Path, live: Path) -> None:
+    """Keep the live build and the previous KEEP_PREVIOUS_BUILDS complete builds."""
+    builds = sorted(p for p in builds_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    complete = [p for p in builds if (p / REPORT_NAME).is_file() and p != live]
+    keep = set(complete[-KEEP_PREVIOUS_BUILDS:]) | {live}
+    for path in builds:
+        if path not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _ordered_report(report: dict[str, Any]) -> dict[str, Any]:
+    order = [
+        "build_id",
+        "started_at",
+        "finished_at",
+        "mode",
+        "la",
+        "input_fingerprint",
+        "files",
+        "tables",
+    ]
+    return {key: report[key] for key in order if key in report} | {
+        k: v for k, v in report.items() if k not in order
+    }

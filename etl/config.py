@@ -1,0 +1,117 @@
+"""Council settings (data/config.toml) and the project's data paths.
+
+Another council changes ``data/config.toml`` (or points ``LOCALITY_EXPLORER_CONFIG`` at its
+own file), never the code. Data paths default to ``<project>/data`` and can be moved with
+``LOCALITY_EXPLORER_DATA_DIR`` (tests use this to keep the repository's data/ untouched).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_DIR / "data"
+CONFIG_ENV = "LOCALITY_EXPLORER_CONFIG"
+DATA_DIR_ENV = "LOCALITY_EXPLORER_DATA_DIR"
+
+
+class ConfigError(ValueError):
+    """data/config.toml is missing, unreadable or lacks a required setting."""
+
+
+@dataclass(frozen=True)
+class Council:
+    name: str
+    old_la_code: int
+    new_la_code: str
+    region_code: str | None = None
+    region_name: str | None = None
+    comparator_old_la_codes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suppression:
+    min_count: int = 3
+    min_denominator: int = 10
+
+
+@dataclass(frozen=True)
+class Config:
+    council: Council
+    suppression: Suppression
+    path: Path
+    #: The file's bytes: part of the build's input fingerprint (a changed setting rebuilds).
+    raw: bytes = field(repr=False, default=b"")
+
+    def la_summary(self) -> dict[str, Any]:
+        """The ``la`` block of build_report.json."""
+        return {
+            "name": self.council.name,
+            "old_la_code": self.council.old_la_code,
+            "new_la_code": self.council.new_la_code,
+            "region_code": self.council.region_code,
+            "region_name": self.council.region_name,
+        }
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
+
+
+def default_config_path() -> Path:
+    """LOCALITY_EXPLORER_CONFIG, else <data dir>/config.toml, else the repository's one."""
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    candidate = default_data_dir() / "config.toml"
+    return candidate if candidate.is_file() else DEFAULT_DATA_DIR / "config.toml"
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read and check the council settings; raises ConfigError with a plain message."""
+    path = Path(path) if path is not None else default_config_path()
+    try:
+        raw = path.read_bytes()
+        settings = tomllib.loads(raw.decode("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    council = settings.get("council", {})
+    suppression = settings.get("suppression", {})
+    missing = [key for key in ("name", "old_la_code", "new_la_code") if key not in council]
+    if missing:
+        raise ConfigError(f"{path}: [council] needs {', '.join(missing)}")
+    try:
+        return Config(
+            council=Council(
+                name=str(council["name"]),
+                old_la_code=int(council["old_la_code"]),
+                new_la_code=str(council["new_la_code"]),
+                region_code=_optional_str(council.get("region_code")),
+                region_name=_optional_str(council.get("region_name")),
+                comparator_old_la_codes=tuple(
+                    int(c) for c in council.get("comparator_old_la_codes", [])
+                ),
+            ),
+            suppression=Suppression(
+                min_count=int(suppression.get("min_count", 3)),
+                min_denominator=int(suppression.get("min_denominator", 10)),
+            ),
+            path=path,
+            raw=raw,
+        )
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"{path}: a setting has the wrong type ({error})") from None
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else str(value)

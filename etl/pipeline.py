@@ -1,0 +1,333 @@
+"""The build's work: read and validate every raw file, then assemble the warehouse tables.
+
+Files are processed one at a time in source order (GIAS, links, membership, then the rest)
+so each is scoped and checked against what came before, and only the council's rows of
+a national file are ever held in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import geo
+from .benchmarks import BENCHMARK_KEY, benchmark_rows, canonical_levels
+from .config import Config
+from .errors import BuildError
+from .readers import SOURCE_ROW, ReadError, peek_source, read_raw
+from .schools import (
+    build_school_year,
+    build_schools,
+    current_locality,
+    membership_overlaps,
+    successor_map,
+)
+from .sources import SOURCES, SOURCES_BY_NAME
+from .tables import FACT_TABLES, SCHEMA, write_table
+from .validate import (
+    FileResult,
+    Issues,
+    empty_rejects,
+    reject_duplicates,
+    rejected_file,
+    scope_prefilter,
+    validate_file,
+    warn_unknown_urns,
+)
+
+Progress = Callable[[str], None]
+#: Sources read first: later files are scoped and checked against them.
+_SOURCE_ORDER = {name: i for i, name in enumerate(["gias", "gias_links", "membership"])}
+
+
+def _file_order(root: Path, files: list[Path]) -> list[tuple[Path, str | None]]:
+    """Files ordered so GIAS, links and membership come first; each source's files together."""
+    peeked = [(path, peek_source(path)) for path in files if not geo.is_boundary_file(path)]
+    rank = {s.name: _SOURCE_ORDER.get(s.name, 10 + i) for i, s in enumerate(SOURCES)}
+    return sorted(
+        peeked, key=lambda item: (rank.get(item[1] or "", 99), item[0].relative_to(root).as_posix())
+    )
+
+
+def _read_and_validate(path: Path, name: str, order: int, config: Config) -> FileResult:
+    try:
+        raw = read_raw(path, scope_prefilter(config))
+    except ReadError as error:
+        fmt = path.suffix.lower().lstrip(".") or "unknown"
+        return rejected_file(
+            name, order, fmt, None, 0, "file_unreadable", f"file rejected: {error}"
+        )
+    return validate_file(raw, order, config, file=name)
+
+
+def _file_line(result: FileResult, seconds: float) -> str:
+    source = result.source.name if result.source else "REJECTED"
+    return (
+        f"  {result.file}: {source} - read {result.rows_read:,}, loaded {result.rows_loaded:,}, "
+        f"benchmark {result.rows_benchmark:,}, out of scope {result.rows_out_of_scope:,}, "
+        f"rejected {result.rows_rejected:,} ({seconds:.1f}s)"
+    )
+
+
+def _finish_source(results: list[FileResult], known_urns: set[int], la_label: str) -> None:
+    """Checks that span a source's files: duplicate keys, then unknown URNs."""
+    source = results[0].source
+    if source is None:
+        return
+    reject_duplicates(results, source.key)
+    if source.kind == "ees":
+        for result in results:
+            result.bench = canonical_levels(result.bench)
+        key = [*BENCHMARK_KEY, *(k for k in source.key if k not in ("time_period", "urn"))]
+        reject_duplicates(results, key, attr="bench")
+    if source.kind in ("ees", "council", "membership"):
+        for result in results:
+            warn_unknown_urns(result, known_urns, la_label)
+
+
+def _concat_rows(results: list[FileResult]) -> pd.DataFrame:
+    frames = [
+        r.rows.assign(source_file=r.file) for r in results if not r.file_rejected and len(r.rows)
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def build_tables(
+    build_dir: Path, root: Path, files: list[Path], config: Config, say: Progress
+) -> dict[str, Any]:
+    """Write every contract table into ``build_dir``; returns the report's body."""
+    started_at = dt.datetime.now(dt.timezone.utc)
+    council = config.council
+    la_label = f"{council.name} ({council.old_la_code})"
+    results: list[FileResult] = []
+    by_source: dict[str, list[FileResult]] = {}
+    known_urns: set[int] = set()
+    ordered = [
+        (order, path, peeked) for order, (path, peeked) in enumerate(_file_order(root, files))
+    ]
+    boundary_files = [p for p in files if geo.is_boundary_file(p)]
+
+    # Files are ordered by source (GIAS first): finish each source's files together.
+    for _, group in itertools.groupby(ordered, key=lambda item: item[2]):
+        group_results: list[tuple[FileResult, float]] = []
+        for order, path, _peeked in group:
+            tick = time.perf_counter()
+            result = _read_and_validate(path, path.relative_to(root).as_posix(), order, config)
+            if result.source is not None and result.source.name == "gias_links":
+                _scope_links(result, known_urns)
+            group_results.append((result, time.perf_counter() - tick))
+        by_name: dict[str, list[FileResult]] = {}
+        for result, _ in group_results:
+            if result.source is not None:
+                by_name.setdefault(result.source.name, []).append(result)
+        for name, same in by_name.items():
+            _finish_source(same, known_urns, la_label)
+            by_source.setdefault(name, []).extend(same)
+            if name == "gias":
+                known_urns.update(int(u) for r in same for u in r.rows["urn"].dropna())
+        for result, seconds in group_results:
+            results.append(result)
+            say(_file_line(result, seconds))
+
+    # Stop rules: without GIAS and membership there is nothing to hang the facts on.
+    gias = _concat_rows(by_source.get("gias", []))
+    if "gias" not in by_source:
+        raise BuildError(
+            _missing_source_message("gias", "GIAS establishments (edubasealldata*.csv)", results)
+        )
+    if gias.empty:
+        raise BuildError(
+            f"GIAS has no schools for LA {council.old_la_code} ({council.name}): check old_la_code in the config"
+        )
+    if "membership" not in by_source or _concat_rows(by_source["membership"]).empty:
+        raise BuildError(
+            _missing_source_message("membership", "partnership membership (xlsx/csv)", results)
+        )
+    ees_rows = sum(
+        r.rows_loaded for r in results if r.source is not None and r.source.kind == "ees"
+    )
+    ees_files = [r for r in results if r.source is not None and r.source.kind == "ees"]
+    if ees_files and ees_rows == 0:
+        raise BuildError(
+            f"no School rows for LA {council.old_la_code}/{council.new_la_code} in any DfE file: "
+            "check old_la_code and new_la_code in the config"
+        )
+
+    links = _concat_rows(by_source.get("gias_links", []))
+    links = (
+        links
+        if not links.empty
+        else pd.DataFrame(columns=["urn", "link_urn", "link_type", "link_date"])
+    )
+    successors = successor_map(links)
+    schools = build_schools(gias, successors)
+    membership = _concat_rows(by_source["membership"])
+    for _, spell in membership_overlaps(membership).iterrows():
+        _issues_of(results, spell["source_file"]).add(
+            [spell[SOURCE_ROW]],
+            "URN",
+            [str(spell["urn"])],
+            "membership_overlap",
+            f"{spell['source_file']} row {spell[SOURCE_ROW]}: URN {spell['urn']} is in two partnerships "
+            "at once (this spell starts before the previous one ends); the later-starting one is used",
+            "warning",
+        )
+
+    facts = {}
+    for table in FACT_TABLES:
+        source = next(s for s in SOURCES if s.table == table)
+        facts[table] = _concat_rows(by_source.get(source.name, []))
+    say("Linking school-years to partnerships as at census day")
+    school_year, orphans = build_school_year(facts, schools, membership, successors)
+    for file, group in orphans.groupby("source_file", sort=True):
+        rows = group[SOURCE_ROW].to_numpy()
+        reasons = [
+            f"{file} row {r}: URN {u} is in no partnership on census day {tp // 100 + 1}-01-15 "
+            f"({tp // 100}/{tp % 100:02d}); its partnership and locality are left blank"
+            for r, u, tp in zip(rows, group["urn"], group["time_period"], strict=True)
+        ]
+        _issues_of(results, file).add(
+            rows, "urn", group["urn"].astype(str).tolist(), "no_partnership", reasons, "warning"
+        )
+
+    benchmark_parts = [
+        benchmark_rows(
+            SOURCES_BY_NAME[name],
+            pd.concat([r.bench for r in group if len(r.bench)], ignore_index=True),
+        )
+        for name, group in by_source.items()
+        if SOURCES_BY_NAME[name].benchmarks and any(len(r.bench) for r in group)
+    ]
+    benchmarks = (
+        pd.concat(benchmark_parts, ignore_index=True) if benchmark_parts else pd.DataFrame()
+    )
+
+    say("Locality boundaries")
+    boundaries, boundary_reports = _boundaries(
+        root, boundary_files, schools, membership, successors, say
+    )
+
+    rejects_frames = [r.issues.frame() for r in results] + [
+        b.issues.frame() for b in boundary_reports
+    ]
+    rejects_frames = [f for f in rejects_frames if len(f)]
+    rejects = pd.concat(rejects_frames, ignore_index=True) if rejects_frames else empty_rejects()
+
+    tables: dict[str, pd.DataFrame] = {
+        "schools": schools,
+        "school_links": links,
+        "membership": membership,
+        "school_year": school_year,
+        **facts,
+        "benchmarks": benchmarks,
+        "locality_boundaries": boundaries,
+        "rejects": rejects,
+    }
+    say("Writing Parquet")
+    counts = {name: write_table(build_dir, name, frame) for name, frame in tables.items()}
+    assert set(counts) == set(SCHEMA), "every contract table is written"
+
+    file_reports = [r.report() for r in results] + [b.report() for b in boundary_reports]
+    broken = [r for r in [*results, *boundary_reports] if not r.reconciles()]
+    if broken:
+        detail = "; ".join(
+            f"{r.file}: read {r.rows_read} != {r.rows_loaded} + {r.rows_benchmark} + "
+            f"{r.rows_out_of_scope} + {r.rows_rejected}"
+            for r in broken
+        )
+        raise BuildError(
+            f"reconciliation failed (an ETL bug, the warehouse was not replaced): {detail}"
+        )
+    n_rejects = int((rejects["severity"] == "reject").sum())
+    n_warnings = int((rejects["severity"] == "warning").sum())
+    say(
+        f"{sum(counts.values()):,} rows in {len(counts)} tables; {n_rejects:,} rejects, {n_warnings:,} warnings"
+    )
+    return {
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "la": config.la_summary(),
+        "files": file_reports,
+        "tables": counts,
+    }
+
+
+def _issues_of(results: list[FileResult], file: str) -> Issues:
+    return next(r.issues for r in results if r.file == file)
+
+
+def _missing_source_message(source: str, label: str, results: list[FileResult]) -> str:
+    """Why a required source is absent: the file that nearly was it, else none found."""
+    near = [r for r in results if r.near == source]
+    if near:
+        return f"no usable {label} file: {near[0].issues.frames[0]['reason'].iloc[0]}"
+    return f"no {label} file found among the raw files"
+
+
+def _scope_links(result: FileResult, known_urns: set[int]) -> None:
+    """GIAS links cover England: keep links that touch one of the LA's schools."""
+    if result.file_rejected or result.rows.empty:
+        return
+    mine = result.rows["urn"].isin(known_urns) | result.rows["link_urn"].isin(known_urns)
+    result.rows_out_of_scope += int((~mine).sum())
+    result.rows = result.rows[mine.to_numpy(dtype=bool)].reset_index(drop=True)
+
+
+def _boundaries(
+    root: Path,
+    boundary_files: list[Path],
+    schools: pd.DataFrame,
+    membership: pd.DataFrame,
+    successors: pd.Series,
+    say: Progress,
+) -> tuple[pd.DataFrame, list[FileResult]]:
+    """Council GeoJSON boundaries when given (and usable), else derived from school points."""
+    reports: list[FileResult] = []
+    frames = []
+    for path in boundary_files:
+        name = path.relative_to(root).as_posix()
+        try:
+            frame = geo.read_boundaries(path)
+        except (geo.BoundaryError, OSError, ValueError) as error:
+            rejected = rejected_file(
+                name,
+                -1,
+                "geojson",
+                "utf-8",
+                0,
+                "file_signature",
+                f"boundary file rejected: {error}",
+            )
+            rejected.label = "locality_boundaries"
+            reports.append(rejected)
+            continue
+        frames.append(frame)
+        result = FileResult(
+            name,
+            -1,
+            None,
+            "utf-8",
+            "geojson",
+            len(frame),
+            pd.DataFrame(index=range(len(frame))),
+            pd.DataFrame(),
+            Issues(name),
+            label="locality_boundaries",
+        )
+        reports.append(result)
+        say(f"  {name}: locality_boundaries - {len(frame)} localities")
+    if frames:
+        merged = pd.concat(frames, ignore_index=True).drop_duplicates("locality", keep="first")
+        return merged.reset_index(drop=True), reports
+    points = schools[["easting", "northing"]].assign(
+        locality=current_locality(schools, membership, successors)
+    )
+    derived = geo.derive_boundaries(points)
+    say(f"  derived {len(derived)} locality boundaries from school locations")
+    return derived, reports

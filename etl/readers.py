@@ -1,0 +1,404 @@
+"""Read raw CSV and .xlsx files as text, find their header row and source.
+
+Every cell is read as a string (never parsed here), so suppression symbols and bad values
+survive to validation. Each row keeps ``source_row``: its line in the file with the header
+on its own line (header = 1, first data row 2, as Excel shows it); for .xlsx the sheet row.
+CSV is read with pyarrow (multi-threaded): the national files have millions of rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import encodings.cp1252
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pv
+
+from .sources import Detection, detect_source
+
+SOURCE_ROW = "source_row"
+#: How far down a sheet (or CSV) the header row may sit below title lines.
+HEADER_SEARCH_ROWS = 30
+_HEAD_BYTES = 256 * 1024
+CSV_SUFFIXES = {".csv", ".txt"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+class ReadError(Exception):
+    """A file that cannot be read at all (not CSV/xlsx, corrupt, empty)."""
+
+
+@dataclass
+class RawFile:
+    """One raw file read as strings: ``table`` has the file's columns plus ``source_row``."""
+
+    path: Path
+    format: str
+    encoding: str | None
+    header: list[str]
+    detection: Detection
+    table: pa.Table
+    sheet: str | None = None
+    #: Rows that could not be split into the header's columns: (source_row, text).
+    bad_rows: list[tuple[int | None, str]] = field(default_factory=list)
+    #: Rows the prefilter dropped while reading (other LAs' rows: out of scope).
+    rows_skipped: int = 0
+
+    @property
+    def rows_read(self) -> int:
+        return self.table.num_rows + self.rows_skipped + len(self.bad_rows)
+
+
+#: Given a file's detection and header, a function choosing the rows worth keeping from
+#: each block read (or None to keep all): other LAs' rows are dropped while reading.
+RowFilter = Callable[[pa.Table], "np.ndarray | pa.Array"]
+Prefilter = Callable[[Detection, list[str]], "RowFilter | None"]
+
+
+def read_raw(path: Path, prefilter: Prefilter | None = None) -> RawFile:
+    """Read a CSV or .xlsx file; raises ReadError with a plain message when it cannot."""
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return read_csv(path, prefilter)
+    if suffix in XLSX_SUFFIXES:
+        return read_xlsx(path, prefilter)
+    if suffix == ".xls":
+        raise ReadError("old-style .xls workbooks are not supported: save it as .xlsx or .csv")
+    raise ReadError(f"unsupported file type '{suffix or path.name}' (expected .csv or .xlsx)")
+
+
+# --------------------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------------------
+
+
+def detect_encoding(head: bytes) -> str:
+    """'utf-8-sig' (BOM), 'utf-8' or 'cp1252' from the first bytes (checked in full later)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut off by the end of the sample is not an error.
+        if error.start < len(head) - 3:
+            return "cp1252"
+    return "utf-8"
+
+
+_CP1252_LENIENT = "cp1252_lenient"
+
+
+def _lenient_cp1252(name: str) -> codecs.CodecInfo | None:
+    """cp1252 that decodes its five undefined bytes as U+FFFD instead of failing (a
+    stray byte in a 50,000-row GIAS file must not make the whole file unreadable)."""
+    if name != _CP1252_LENIENT:
+        return None
+    table = encodings.cp1252.decoding_table
+
+    class Decoder(codecs.IncrementalDecoder):
+        def decode(self, data: bytes, final: bool = False) -> str:
+            return codecs.charmap_decode(data, "replace", table)[0]
+
+    base = codecs.lookup("cp1252")
+    return codecs.CodecInfo(
+        name=_CP1252_LENIENT,
+        encode=base.encode,
+        decode=lambda data, errors="replace": codecs.charmap_decode(data, "replace", table),
+        incrementalencoder=base.incrementalencoder,
+        incrementaldecoder=Decoder,
+    )
+
+
+codecs.register(_lenient_cp1252)
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return data.decode(encoding, errors="replace")
+
+
+def _find_header(rows: list[list[str]]) -> tuple[int, Detection]:
+    """Index of the first row holding a source signature (else the nearest miss, else 0)."""
+    first_near: tuple[int, Detection] | None = None
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if not any(cell.strip() for cell in row):
+            continue
+        detection = detect_source(row)
+        if detection.source is not None:
+            return index, detection
+        if detection.near is not None and first_near is None:
+            first_near = (index, detection)
+    if first_near is not None:
+        return first_near
+    first = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
+    return first, detect_source(rows[first] if rows else [])
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Blank or repeated header cells get a suffix so every column has its own name."""
+    seen: dict[str, int] = {}
+    names = []
+    for position, raw in enumerate(header, start=1):
+        name = raw.strip() or f"column_{position}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        names.append(name)
+    return names
+
+
+def _csv_head(path: Path) -> tuple[str, int, Detection, list[list[str]]]:
+    """Encoding guess, header row index and detection from the first bytes."""
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD_BYTES)
+    if not head.strip():
+        raise ReadError("the file is empty")
+    encoding = detect_encoding(head)
+    head_text = _decode(head, encoding)
+    if len(head) == _HEAD_BYTES:  # drop a possibly cut-off last line
+        head_text = head_text[: head_text.rfind("\n") + 1] or head_text
+    try:
+        rows = list(csv.reader(io.StringIO(head_text)))
+    except csv.Error as error:
+        raise ReadError(f"cannot parse the CSV: {error}") from None
+    header_index, detection = _find_header(rows)
+    return encoding, header_index, detection, rows
+
+
+def peek_source(path: Path) -> str | None:
+    """The source a file's header names (cheap: the header only), or None."""
+    try:
+        if path.suffix.lower() in CSV_SUFFIXES:
+            detection = _csv_head(path)[2]
+        elif path.suffix.lower() in XLSX_SUFFIXES:
+            import openpyxl
+
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                found = _find_sheet(workbook)
+            finally:
+                workbook.close()
+            detection = found[2] if found else None
+        else:
+            return None
+    except Exception:  # an unreadable file is reported when it is read properly
+        return None
+    return detection.source.name if detection and detection.source else None
+
+
+def read_csv(path: Path, prefilter: Prefilter | None = None) -> RawFile:
+    encoding, header_index, detection, rows = _csv_head(path)
+    header = _unique_names([h.replace("\ufeff", "") for h in rows[header_index]])
+    keep = prefilter(detection, header) if prefilter else None
+    try:
+        table, skipped, bad = _stream_csv(path, encoding, header, header_index, keep)
+    except UnicodeDecodeError:
+        encoding = "cp1252"  # not UTF-8 after all (the first bytes were plain ASCII)
+        table, skipped, bad = _stream_csv(path, encoding, header, header_index, keep)
+    return RawFile(
+        path, "csv", encoding, header, detection, table, bad_rows=bad, rows_skipped=skipped
+    )
+
+
+def _stream_csv(
+    path: Path, encoding: str, header: list[str], header_index: int, keep: RowFilter | None
+) -> tuple[pa.Table, int, list[tuple[int | None, str]]]:
+    """All columns as strings, read in blocks; only rows ``keep`` selects are held in
+    memory (a national file is mostly other LAs). Returns (kept rows, rows dropped by
+    ``keep``, rows with the wrong number of fields)."""
+    bad: list[tuple[int | None, str]] = []
+
+    def set_aside(row: pv.InvalidRow) -> str:
+        bad.append((row.number, row.text))
+        return "skip"
+
+    arrow_encoding = "utf8" if encoding.startswith("utf-8") else _CP1252_LENIENT
+    schema = pa.schema([(name, pa.string()) for name in header])
+    batches: list[pa.RecordBatch] = []
+    ordinals: list[np.ndarray] = []  # position of each kept row among the parsed rows
+    parsed = 0
+    try:
+        # Single-threaded parsing so bad rows carry their line numbers; small blocks keep
+        # memory flat whatever the file size (the reader holds dozens of blocks ahead).
+        reader = pv.open_csv(
+            path,
+            read_options=pv.ReadOptions(
+                use_threads=False,
+                encoding=arrow_encoding,
+                skip_rows=header_index + 1,
+                column_names=header,
+                block_size=1 << 20,
+            ),
+            parse_options=pv.ParseOptions(newlines_in_values=True, invalid_row_handler=set_aside),
+            convert_options=pv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        for batch in reader:
+            if keep is None:
+                mask = None
+            else:
+                mask = np.asarray(keep(pa.Table.from_batches([batch])), dtype=bool)
+            if mask is None or mask.all():
+                batches.append(batch)
+                ordinals.append(np.arange(parsed, parsed + batch.num_rows, dtype=np.int64))
+            elif mask.any():
+                batches.append(batch.filter(pa.array(mask)))
+                ordinals.append(parsed + np.flatnonzero(mask))
+            parsed += batch.num_rows
+    except pa.ArrowInvalid as error:
+        if "utf8" in str(error).lower() or "utf-8" in str(error).lower():
+            raise UnicodeDecodeError(encoding, b"", 0, 1, str(error)) from None
+        raise ReadError(f"cannot parse the CSV: {error}") from None
+    table = pa.Table.from_batches(batches, schema=schema) if batches else schema.empty_table()
+    ordinal = np.concatenate(ordinals) if ordinals else np.empty(0, np.int64)
+    first_row = header_index + 2  # 1-based line of the first data row
+    bad_lines = np.asarray(sorted(line for line, _ in bad if line is not None), dtype=np.int64)
+    if len(bad_lines):
+        # Lines of the parsed rows: every line from the first data row, minus the bad ones.
+        lines = np.setdiff1d(
+            np.arange(first_row, first_row + parsed + len(bad), dtype=np.int64), bad_lines
+        )[ordinal]
+    else:
+        lines = ordinal + first_row
+    table = table.append_column(SOURCE_ROW, pa.array(lines, pa.int64()))
+    return table, parsed - table.num_rows, bad
+
+
+# --------------------------------------------------------------------------------------
+# xlsx
+# --------------------------------------------------------------------------------------
+
+
+def cell_text(value: object) -> str:
+    """A cell as the text a CSV export would hold (whole floats without '.0', dates ISO)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(path: Path, prefilter: Prefilter | None = None) -> RawFile:
+    import openpyxl  # imported here: only council workbooks need it
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # zipfile/openpyxl raise many kinds
+        raise ReadError(f"cannot open the workbook: {error}") from None
+    try:
+        found = _find_sheet(workbook)
+        if found is None:
+            raise ReadError("the workbook has no sheet with a header row")
+        sheet_name, header_row, detection = found
+        sheet = workbook[sheet_name]
+        header_cells = next(
+            sheet.iter_rows(min_row=header_row, max_row=header_row, values_only=True)
+        )
+        header = _unique_names([cell_text(v) for v in header_cells])
+        width = len(header)
+        columns: list[list[str]] = [[] for _ in range(width)]
+        lines: list[int] = []
+        for line, values in enumerate(
+            sheet.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1
+        ):
+            texts = [cell_text(v) for v in values[:width]]
+            if not any(t.strip() for t in texts):
+                continue  # blank rows are layout, not data
+            texts += [""] * (width - len(texts))
+            for column, text in zip(columns, texts, strict=True):
+                column.append(text)
+            lines.append(line)
+    finally:
+        workbook.close()
+    arrays = [pa.array(values, pa.string()) for values in columns]
+    table = pa.Table.from_arrays(
+        [*arrays, pa.array(lines, pa.int64())], names=[*header, SOURCE_ROW]
+    )
+    keep = prefilter(detection, header) if prefilter else None
+    skipped = 0
+    if keep is not None:
+        mask = np.asarray(keep(table), dtype=bool)
+        skipped = int((~mask).sum())
+        table = table.filter(pa.array(mask))
+    return RawFile(
+        path, "xlsx", None, header, detection, table, sheet=sheet_name, rows_skipped=skipped
+    )
+
+
+def _find_sheet(workbook) -> tuple[str, int, Detection] | None:
+    """The first sheet (preferring a source's named sheet) and row holding a signature."""
+    candidates: list[tuple[str, int, Detection]] = []
+    for name in workbook.sheetnames:
+        sheet = workbook[name]
+        rows = [
+            [cell_text(v) for v in values]
+            for values in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
+        ]
+        if not any(any(c.strip() for c in row) for row in rows):
+            continue
+        index, detection = _find_header(rows)
+        found = (name, index + 1, detection)
+        if detection.source is not None:
+            return found
+        candidates.append(found)
+    near = [c for c in candidates if c[2].near is not None]
+    return (near or candidates or [None])[0]
+
+
+# --------------------------------------------------------------------------------------
+# Time periods
+# --------------------------------------------------------------------------------------
+
+_PERIOD = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*(?:[/-]\s*(\d{2}|\d{4}))?\s*(?:FY)?\s*$", re.I)
+
+
+def parse_time_period(text: str) -> int | None:
+    """'202324', '2023/24', '2023-24', '2023/2024' -> 202324; None when not a period."""
+    match = _PERIOD.match(text)
+    if match is None:
+        compact = text.strip()
+        if re.fullmatch(r"\d{6}", compact):
+            start, end = int(compact[:4]), int(compact[4:])
+            return int(compact) if end == (start + 1) % 100 else None
+        return None
+    start, end = int(match.group(1)), match.group(2)
+    if end is None:
+        return None  # a bare year is ambiguous (calendar, academic or financial)
+    end_value = int(end)
+    if len(end) == 4 and end_value != start + 1:
+        return None
+    if len(end) == 2 and end_value != (start + 1) % 100:
+        return None
+    return start * 100 + (start + 1) % 100
+
+
+def normalise_time_period(values: pd.Series) -> pd.Series:
+    """Vectorised parse_time_period (each distinct text parsed once): Int64, NA if invalid."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parsed = np.array([parse_time_period(str(u)) or -1 for u in uniques] + [-1], dtype=np.int64)
+    result = parsed[codes]  # code -1 (missing) picks the trailing -1
+    return pd.Series(result, index=values.index, dtype="Int64").mask(result < 0)

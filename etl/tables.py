@@ -1,0 +1,229 @@
+"""Warehouse tables (docs/architecture.md, "Warehouse tables"): columns, types, writing.
+
+Every table is written with an explicit Arrow schema (so an empty table still has its
+columns and types) and its rows in a fixed order, so the same input gives the same
+Parquet bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+_ARROW_TYPES = {
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "BOOLEAN": pa.bool_(),
+}
+
+_KEYS = [("time_period", "INTEGER"), ("urn", "INTEGER")]
+_SOURCE = [("source_file", "VARCHAR"), ("source_row", "INTEGER")]
+
+
+def _measured(*columns: tuple[str, str]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for name, sql_type in columns:
+        out += [(name, sql_type), (f"{name}_flag", "VARCHAR")]
+    return out
+
+
+def _counts(*names: str) -> list[tuple[str, str]]:
+    return _measured(*((n, "BIGINT") for n in names))
+
+
+#: table -> [(column, DuckDB type)], in column order.
+SCHEMA: dict[str, list[tuple[str, str]]] = {
+    "schools": [
+        ("urn", "INTEGER"),
+        ("laestab", "INTEGER"),
+        ("school_name", "VARCHAR"),
+        ("establishment_type", "VARCHAR"),
+        ("establishment_group", "VARCHAR"),
+        ("status", "VARCHAR"),
+        ("phase", "VARCHAR"),
+        ("phase_gias", "VARCHAR"),
+        ("low_age", "INTEGER"),
+        ("high_age", "INTEGER"),
+        ("open_date", "DATE"),
+        ("close_date", "DATE"),
+        ("postcode", "VARCHAR"),
+        ("easting", "DOUBLE"),
+        ("northing", "DOUBLE"),
+        ("lat", "DOUBLE"),
+        ("lon", "DOUBLE"),
+        ("district", "VARCHAR"),
+        ("ward", "VARCHAR"),
+        ("lineage_urn", "INTEGER"),
+    ],
+    "school_links": [
+        ("urn", "INTEGER"),
+        ("link_urn", "INTEGER"),
+        ("link_type", "VARCHAR"),
+        ("link_date", "DATE"),
+    ],
+    "membership": [
+        ("urn", "INTEGER"),
+        ("school_name", "VARCHAR"),
+        ("partnership", "VARCHAR"),
+        ("locality", "VARCHAR"),
+        ("start_date", "DATE"),
+        ("end_date", "DATE"),
+    ],
+    "school_year": [
+        *_KEYS,
+        ("lineage_urn", "INTEGER"),
+        ("school_name", "VARCHAR"),
+        ("phase", "VARCHAR"),
+        ("partnership", "VARCHAR"),
+        ("locality", "VARCHAR"),
+    ],
+    "pupils": [*_KEYS, *_SOURCE, *_counts("headcount", "fsm_eligible", "eal")],
+    "pupils_year_group": [*_KEYS, *_SOURCE, ("year_group", "VARCHAR"), *_counts("headcount")],
+    "absence": [
+        *_KEYS,
+        *_SOURCE,
+        *_counts(
+            "enrolments",
+            "sess_possible",
+            "sess_overall",
+            "sess_authorised",
+            "sess_unauthorised",
+            "enrolments_pa_10",
+        ),
+    ],
+    "exclusions": [*_KEYS, *_SOURCE, *_counts("headcount", "perm_excl", "susp", "one_plus_susp")],
+    "exclusions_reason": [
+        *_KEYS,
+        *_SOURCE,
+        ("reason", "VARCHAR"),
+        *_counts("perm_excl", "susp"),
+    ],
+    "exclusions_characteristic": [
+        *_KEYS,
+        *_SOURCE,
+        ("characteristic_group", "VARCHAR"),
+        ("characteristic", "VARCHAR"),
+        *_counts("headcount", "perm_excl", "susp", "one_plus_susp"),
+    ],
+    "sen": [*_KEYS, *_SOURCE, *_counts("total_pupils", "sen_support", "ehc_plan")],
+    "sen_need": [
+        *_KEYS,
+        *_SOURCE,
+        ("sen_provision", "VARCHAR"),
+        ("primary_need", "VARCHAR"),
+        *_counts("pupils"),
+    ],
+    "ks2": [*_KEYS, *_SOURCE, *_counts("pupils_eligible", "rwm_expected")],
+    "ks4": [*_KEYS, *_SOURCE, *_measured(("pupils", "BIGINT"), ("att8_total", "DOUBLE"))],
+    "topups": [
+        *_KEYS,
+        *_SOURCE,
+        ("band", "VARCHAR"),
+        *_measured(("pupils_funded", "BIGINT"), ("amount_gbp", "DOUBLE")),
+    ],
+    "places": [
+        *_KEYS,
+        *_SOURCE,
+        ("provision_type", "VARCHAR"),
+        *_measured(("places", "BIGINT"), ("amount_gbp", "DOUBLE")),
+    ],
+    "benchmarks": [
+        ("time_period", "INTEGER"),
+        ("geographic_level", "VARCHAR"),
+        ("area_code", "VARCHAR"),
+        ("old_la_code", "INTEGER"),
+        ("area_name", "VARCHAR"),
+        ("measure", "VARCHAR"),
+        ("numerator", "DOUBLE"),
+        ("denominator", "DOUBLE"),
+    ],
+    "locality_boundaries": [
+        ("locality", "VARCHAR"),
+        ("geometry_geojson", "VARCHAR"),
+        ("derived", "BOOLEAN"),
+    ],
+    "rejects": [
+        ("source_file", "VARCHAR"),
+        ("source_row", "INTEGER"),
+        ("column_name", "VARCHAR"),
+        ("value", "VARCHAR"),
+        ("rule", "VARCHAR"),
+        ("reason", "VARCHAR"),
+        ("severity", "VARCHAR"),
+    ],
+}
+
+#: Fact tables (loaded from one source each) and the columns that order their rows.
+FACT_TABLES: tuple[str, ...] = (
+    "pupils",
+    "pupils_year_group",
+    "absence",
+    "exclusions",
+    "exclusions_reason",
+    "exclusions_characteristic",
+    "sen",
+    "sen_need",
+    "ks2",
+    "ks4",
+    "topups",
+    "places",
+)
+
+#: Row order of each table (then every other column, for a total order).
+SORT_KEYS: dict[str, list[str]] = {
+    "schools": ["urn"],
+    "school_links": ["urn", "link_urn", "link_type"],
+    "membership": ["urn", "start_date", "partnership"],
+    "school_year": ["time_period", "urn"],
+    "pupils_year_group": ["time_period", "urn", "year_group"],
+    "exclusions_reason": ["time_period", "urn", "reason"],
+    "exclusions_characteristic": ["time_period", "urn", "characteristic_group", "characteristic"],
+    "sen_need": ["time_period", "urn", "sen_provision", "primary_need"],
+    "topups": ["time_period", "urn", "band"],
+    "places": ["time_period", "urn", "provision_type"],
+    "benchmarks": ["measure", "time_period", "geographic_level", "area_code"],
+    "locality_boundaries": ["locality"],
+    "rejects": ["source_file", "source_row", "rule", "column_name", "severity"],
+}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([(name, _ARROW_TYPES[sql]) for name, sql in SCHEMA[table]])
+
+
+def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
+    """``frame``'s contract columns in contract order and types (missing ones all NULL)."""
+    schema = arrow_schema(table)
+    arrays = []
+    for field in schema:
+        if field.name in frame.columns and len(frame):
+            array = pa.Array.from_pandas(frame[field.name])
+            if pa.types.is_timestamp(array.type) and field.type == pa.date32():
+                array = array.cast(pa.timestamp("s")).cast(pa.date32())
+            arrays.append(array.cast(field.type))
+        else:
+            arrays.append(pa.nulls(len(frame), field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def sort_rows(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A deterministic total order: the table's key, then every other contract column."""
+    if frame.empty:
+        return frame
+    key = SORT_KEYS.get(table, ["time_period", "urn"])
+    others = [n for n, _ in SCHEMA[table] if n not in key and n in frame.columns]
+    order = [c for c in key if c in frame.columns] + others
+    return frame.sort_values(order, kind="stable", na_position="last").reset_index(drop=True)
+
+
+def write_table(folder: Path, table: str, frame: pd.DataFrame) -> int:
+    """Write ``<folder>/<table>.parquet`` sorted and typed; returns the row count."""
+    arrow = to_arrow(table, sort_rows(table, frame))
+    pq.write_table(arrow, folder / f"{table}.parquet", compression="zstd")
+    return arrow.num_rows

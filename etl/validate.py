@@ -1,0 +1,748 @@
+"""Validate and normalise raw rows: typed values, suppression flags, scope, rejects.
+
+Every rule, what it does and its severity (``reject`` drops the row and records why;
+``warning`` keeps the row and records it; ``stop`` fails the build, keeping the previous
+warehouse live). Each problem becomes one row of the ``rejects`` table naming the file,
+row, column, value and the reason; a rejected row counts once however many problems it has.
+
+========================  ==========  ==================================================
+rule                      severity    what
+========================  ==========  ==================================================
+``file_signature``        reject      The header matches no source, more than one source,
+                                      or lacks required columns (named). Whole file: one
+                                      summarising row, every data row counted rejected.
+``file_unreadable``       reject      Not CSV/xlsx, corrupt or empty (whole file).
+``row_shape``             reject      A CSV row whose field count differs from the header.
+``missing_value``         reject      A required value is blank: URN, time period or a key
+                                      category (band, reason, characteristic...).
+``not_a_number``          reject      A numeric cell holds junk (not a number, not blank,
+                                      not a suppression symbol); or a count that is not a
+                                      whole number.
+``negative``              reject      A count, amount, age or coordinate below zero.
+``bad_time_period``       reject      Not 202324, 2023/24, 2023-24 or 2023/2024.
+``bad_date``              reject      Not dd-mm-yyyy, dd/mm/yyyy or yyyy-mm-dd.
+``bad_level``             reject      EES geographic_level blank.
+``subset_exceeds_whole``  reject      A subset count exceeds its whole: fsm_eligible or eal
+                                      > headcount; sen_support + ehc_plan > total_pupils;
+                                      sess_overall > sess_possible; sess_authorised +
+                                      sess_unauthorised > sess_overall; enrolments_pa_10 >
+                                      enrolments; one_plus_susp > headcount or > susp;
+                                      rwm_expected > pupils_eligible. (Exclusions may
+                                      exceed headcount: a pupil can be suspended often.)
+``end_before_start``      reject      Membership ``Left`` before ``Joined``.
+``duplicate_key``         reject      A row whose key (the table's grain) an earlier row
+                                      (earlier file by name, then earlier row) already had.
+``suppressed``            (none)      c, x, z, low, u, : (any case, trimmed) -> value NULL,
+                                      symbol kept in ``<column>_flag``; blank -> NULL, no
+                                      flag. Not a problem: not recorded.
+``out_of_scope``          (counted)   School rows of other LAs, GIAS rows of other LAs,
+                                      links not touching the LA, other geographic levels,
+                                      benchmark rows of breakdown files: counted per file.
+``unknown_urn``           warning     URN not in GIAS for the LA (one per file and URN).
+``no_partnership``        warning     A school-year in no partnership on census day.
+``membership_overlap``    warning     One school in two partnerships on the same day.
+``open_start``            warning     Membership ``Joined`` blank: member from the start.
+``no_gias``               stop        No readable GIAS file, or none of its rows is the LA.
+``no_membership``         stop        No readable partnership membership file.
+``no_school_rows``        stop        Not one School row for the LA in any EES file
+                                      (usually a wrong old_la_code in config.toml).
+``reconciliation``        stop        rows_read != loaded + benchmark + out of scope +
+                                      rejected for a file (an ETL bug: never swap).
+========================  ==========  ==================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .config import Config
+from .readers import SOURCE_ROW, Prefilter, RawFile, RowFilter, normalise_time_period
+from .sources import MEASURE_TYPES, Column, Detection, Source, map_columns
+
+SYMBOLS: tuple[str, ...] = ("c", "x", "z", "low", "u", ":")
+BENCHMARK_LEVELS = {
+    "national": "National",
+    "regional": "Regional",
+    "local authority": "Local authority",
+}
+REJECT_COLUMNS = ["source_file", "source_row", "column_name", "value", "rule", "reason", "severity"]
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y", "%d/%m/%y")
+_SYMBOL_TEXT = ", ".join(SYMBOLS)
+_MAX_VALUE_CHARS = 200
+_LARGEST_NUMBER = 1e15
+
+
+# --------------------------------------------------------------------------------------
+# Problems (rejects and warnings)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Issues:
+    """Rejects and warnings of one file, collected as small frames (built vectorised)."""
+
+    file: str
+    frames: list[pd.DataFrame] = field(default_factory=list)
+
+    def add(
+        self,
+        rows: Sequence[int | None] | np.ndarray,
+        column: str | None,
+        values: Sequence[object] | np.ndarray | None,
+        rule: str,
+        reasons: Sequence[str] | str,
+        severity: str = "reject",
+    ) -> None:
+        n = len(rows)
+        if n == 0:
+            return
+        if values is None:
+            values = [None] * n
+        if isinstance(reasons, str):
+            reasons = [reasons] * n
+        self.frames.append(
+            pd.DataFrame(
+                {
+                    "source_file": self.file,
+                    "source_row": pd.array(np.asarray(rows, dtype=object), dtype="Int64"),
+                    "column_name": column,
+                    "value": [None if v is None else str(v)[:_MAX_VALUE_CHARS] for v in values],
+                    "rule": rule,
+                    "reason": list(reasons),
+                    "severity": severity,
+                }
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        if not self.frames:
+            return empty_rejects()
+        return pd.concat(self.frames, ignore_index=True)
+
+    def rejected_rows(self) -> np.ndarray:
+        """Distinct source rows with at least one reject (file-level rows have none)."""
+        rows = [
+            f.loc[f["severity"].eq("reject"), "source_row"].dropna().to_numpy(dtype=np.int64)
+            for f in self.frames
+        ]
+        return np.unique(np.concatenate(rows)) if rows else np.empty(0, np.int64)
+
+    def count(self, severity: str) -> int:
+        return int(sum(f["severity"].eq(severity).sum() for f in self.frames))
+
+
+def empty_rejects() -> pd.DataFrame:
+    return pd.DataFrame(
+        {c: pd.Series(dtype="Int64" if c == "source_row" else "str") for c in REJECT_COLUMNS}
+    )
+
+
+def _where(file: str, rows: Iterable[int], raw: str) -> list[str]:
+    return [f"{file} row {row}, column '{raw}'" for row in rows]
+
+
+# --------------------------------------------------------------------------------------
+# One file's outcome
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FileResult:
+    """A validated file: typed School (or council) rows, benchmark rows, problems, counts."""
+
+    file: str
+    path_order: int
+    source: Source | None
+    encoding: str | None
+    format: str
+    rows_read: int
+    rows: pd.DataFrame  # in-scope rows that passed row-level checks (ETL column names)
+    bench: pd.DataFrame  # National/Regional/LA rows that passed (EES sources with measures)
+    issues: Issues
+    rows_out_of_scope: int = 0
+    #: Misshapen rows whose line is unknown (they have no source_row to count by).
+    unnumbered_rejects: int = 0
+    file_rejected: bool = False
+    #: Raw header of each ETL column present (reject rows name the file's own headers).
+    raw_names: dict[str, str] = field(default_factory=dict)
+    #: Source name shown in the report for files without a row source (boundaries).
+    label: str | None = None
+    #: For a rejected file: the source it looks like (it lacks some required columns).
+    near: str | None = None
+
+    @property
+    def rows_loaded(self) -> int:
+        return 0 if self.file_rejected else len(self.rows)
+
+    @property
+    def rows_benchmark(self) -> int:
+        return 0 if self.file_rejected else len(self.bench)
+
+    @property
+    def rows_rejected(self) -> int:
+        if self.file_rejected:
+            return self.rows_read
+        return len(self.issues.rejected_rows()) + self.unnumbered_rejects
+
+    @property
+    def warnings(self) -> int:
+        return self.issues.count("warning")
+
+    def reconciles(self) -> bool:
+        parts = self.rows_loaded + self.rows_benchmark + self.rows_out_of_scope
+        return self.rows_read == parts + self.rows_rejected
+
+    def report(self) -> dict:
+        return {
+            "file": self.file,
+            "source": self.source.name if self.source else self.label,
+            "encoding": self.encoding,
+            "format": self.format,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_benchmark": self.rows_benchmark,
+            "rows_out_of_scope": self.rows_out_of_scope,
+            "rows_rejected": self.rows_rejected,
+            "warnings": self.warnings,
+        }
+
+
+def rejected_file(
+    file: str,
+    order: int,
+    fmt: str,
+    encoding: str | None,
+    rows_read: int,
+    rule: str,
+    reason: str,
+    missing: Sequence[str] = (),
+    near: str | None = None,
+) -> FileResult:
+    """A whole file rejected: one summarising reject row, every data row counted rejected."""
+    issues = Issues(file)
+    summary = f"{file}: {reason} ({rows_read} data rows not loaded)"
+    issues.add([None], ", ".join(missing) or None, None, rule, summary)
+    empty = pd.DataFrame()
+    return FileResult(
+        file,
+        order,
+        None,
+        encoding,
+        fmt,
+        rows_read,
+        empty,
+        empty,
+        issues,
+        file_rejected=True,
+        near=near,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Scope: which rows are the council's, which are benchmarks, which are out of scope
+# --------------------------------------------------------------------------------------
+
+
+def _text(table: pa.Table, raw: str) -> pa.ChunkedArray:
+    return pc.utf8_trim_whitespace(table.column(raw))
+
+
+def ees_scope(
+    table: pa.Table, names: dict[str, str], source: Source, config: Config
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Masks (School rows of the LA, benchmark rows, blank level) as numpy bool arrays."""
+    level = pc.utf8_lower(_text(table, names["geographic_level"]))
+    old = _text(table, names["old_la_code"])
+    new = pc.utf8_upper(_text(table, names["new_la_code"]))
+    is_school = pc.equal(level, "school")
+    in_la = pc.or_(
+        pc.equal(old, str(config.council.old_la_code)),
+        pc.equal(new, config.council.new_la_code.upper()),
+    )
+    school = pc.and_(is_school, in_la).to_numpy(zero_copy_only=False)
+    bench = pc.is_in(level, pa.array(list(BENCHMARK_LEVELS))).to_numpy(zero_copy_only=False)
+    if not source.benchmarks:
+        bench = np.zeros_like(bench)
+    blank = pc.equal(level, "").to_numpy(zero_copy_only=False)
+    return school, bench, blank
+
+
+def scope_prefilter(config: Config) -> Prefilter:
+    """Reader prefilter: while reading, drop the rows ``validate_file`` would count out of
+    scope (other LAs' School and GIAS rows), so national files never fill memory."""
+
+    def for_file(detection: Detection, header: list[str]) -> RowFilter | None:
+        source = detection.source
+        if source is None or source.kind not in ("ees", "gias"):
+            return None
+        names = {etl: raw for raw, etl in map_columns(source, header).items()}
+        if source.kind == "gias":
+            code = str(config.council.old_la_code)
+            return lambda block: pc.equal(_text(block, names["la_code"]), code).to_numpy(
+                zero_copy_only=False
+            )
+
+        def keep(block: pa.Table) -> np.ndarray:
+            school, bench, blank = ees_scope(block, names, source, config)
+            return school | bench | blank
+
+        return keep
+
+    return for_file
+
+
+# --------------------------------------------------------------------------------------
+# Typed parsing (vectorised; per-row Python only for the rows with a problem)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Checked:
+    """A frame being validated: values by ETL name, the rows rejected so far."""
+
+    frame: pd.DataFrame  # strings in, typed values out
+    issues: Issues
+    raw_names: dict[str, str]
+    rejected: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rejected = np.zeros(len(self.frame), bool)
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self.frame[SOURCE_ROW].to_numpy()
+
+    def reject(self, mask: np.ndarray, column: str | None, values, rule: str, what: str) -> None:
+        """Reject rows where ``mask``; ``what`` completes "<file> row r, column 'x': 'v' ..."."""
+        if not mask.any():
+            return
+        rows = self.rows[mask]
+        raw = self.raw_names.get(column, column) if column else None
+        shown = np.asarray(values, dtype=object)[mask] if values is not None else [None] * len(rows)
+        places = (
+            _where(self.issues.file, rows, raw)
+            if raw
+            else [f"{self.issues.file} row {r}" for r in rows]
+        )
+        reasons = [
+            f"{p}: '{v}' {what}" if v is not None else f"{p}: {what}"
+            for p, v in zip(places, shown, strict=True)
+        ]
+        self.issues.add(rows, raw, shown, rule, reasons)
+        self.rejected |= mask
+
+
+def _blank_or_symbol(text: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    stripped = text.str.strip()
+    lower = stripped.str.lower()
+    symbol = lower.isin(SYMBOLS).to_numpy(dtype=bool)
+    blank = stripped.eq("").to_numpy(dtype=bool)
+    return stripped, symbol, blank
+
+
+def _to_number(stripped: pd.Series, skip: np.ndarray, money: bool) -> np.ndarray:
+    cleaned = stripped
+    if money or stripped.str.contains(",", regex=False).any():
+        cleaned = stripped.str.replace(r"[£,\s]", "", regex=True)
+        if money:
+            cleaned = cleaned.str.replace(r"(?i)^gbp", "", regex=True)
+    values = pd.to_numeric(cleaned.where(~skip), errors="coerce").to_numpy(dtype=float, copy=True)
+    # Infinite or absurdly large (beyond exact float integers) counts as junk, not a value.
+    values[~np.isfinite(values) | (np.abs(values) > _LARGEST_NUMBER)] = np.nan
+    return values
+
+
+def check_measure(checked: Checked, column: Column, rows: np.ndarray | None = None) -> None:
+    """Count/amount: symbol -> NULL + flag, blank -> NULL, junk/fraction/negative -> reject."""
+    name = column.name
+    frame = checked.frame
+    stripped, symbol, blank = _blank_or_symbol(frame[name])
+    values = _to_number(stripped, symbol | blank, money=column.type == "amount")
+    given = ~(symbol | blank)
+    junk = given & np.isnan(values)
+    if column.type == "count":
+        junk |= given & ~np.isnan(values) & (np.mod(values, 1) != 0)
+        expected = "is not a count (expected a whole number, blank or a suppression symbol: "
+    else:
+        expected = "is not a number (expected a number, blank or a suppression symbol: "
+    expected += f"{_SYMBOL_TEXT})"
+    if rows is not None:  # only these rows are checked (School rows for school_only columns)
+        junk &= rows
+    negative = given & (values < 0)
+    raw_values = frame[name].to_numpy(dtype=object)
+    checked.reject(junk, name, raw_values, "not_a_number", expected)
+    checked.reject(
+        negative, name, raw_values, "negative", "is negative (a count or amount cannot be)"
+    )
+    flags = pd.Series(
+        np.where(symbol, stripped.str.lower().to_numpy(dtype=object), None),
+        index=frame.index,
+        dtype="str",
+    )
+    if column.type == "count":
+        typed: pd.Series = pd.Series(values, index=frame.index).round().astype("Int64")
+    else:
+        typed = pd.Series(values, index=frame.index, dtype="float64")
+    frame[name] = typed
+    frame[f"{name}_flag"] = flags
+
+
+def check_plain_number(checked: Checked, column: Column) -> None:
+    """Whole numbers (ages, establishment numbers) and coordinates: blank -> NULL, no flags."""
+    name = column.name
+    stripped, _, blank = _blank_or_symbol(checked.frame[name])
+    values = _to_number(stripped, blank, money=False)
+    junk = ~blank & np.isnan(values)
+    what = "is not a number"
+    if column.type == "whole":
+        junk |= ~blank & ~np.isnan(values) & (np.mod(values, 1) != 0)
+        what = "is not a whole number"
+    raw_values = checked.frame[name].to_numpy(dtype=object)
+    checked.reject(junk, name, raw_values, "not_a_number", what + " (expected a number or blank)")
+    checked.reject(~blank & (values < 0), name, raw_values, "negative", "is negative")
+    checked.frame[name] = (
+        pd.Series(values, index=checked.frame.index).round().astype("Int64")
+        if column.type == "whole"
+        else pd.Series(values, index=checked.frame.index, dtype="float64")
+    )
+
+
+def check_id(checked: Checked, column: Column, rows: np.ndarray | None = None) -> None:
+    """A URN: a whole number above zero, required."""
+    name = column.name
+    stripped, _, blank = _blank_or_symbol(checked.frame[name])
+    values = _to_number(stripped, blank, money=False)
+    scope = rows if rows is not None else np.ones(len(values), bool)
+    raw_values = checked.frame[name].to_numpy(dtype=object)
+    checked.reject(
+        blank & scope,
+        name,
+        None,
+        "missing_value",
+        f"'{checked.raw_names.get(name, name)}' is blank (a URN is required)",
+    )
+    junk = ~blank & (np.isnan(values) | (np.mod(values, 1) != 0) | (values <= 0)) & scope
+    checked.reject(
+        junk, name, raw_values, "not_a_number", "is not a URN (expected a whole number above 0)"
+    )
+    checked.frame[name] = pd.Series(values, index=checked.frame.index).round().astype("Int64")
+
+
+def check_period(checked: Checked, column: Column) -> None:
+    name = column.name
+    text = checked.frame[name].str.strip()
+    periods = normalise_time_period(text)
+    bad = periods.isna().to_numpy()
+    raw_values = checked.frame[name].to_numpy(dtype=object)
+    checked.reject(
+        bad,
+        name,
+        raw_values,
+        "bad_time_period",
+        "is not a time period (expected 202324, 2023/24, 2023-24 or 2023/2024)",
+    )
+    checked.frame[name] = periods
+
+
+def parse_dates(text: pd.Series) -> pd.Series:
+    """Dates in any of DATE_FORMATS (GIAS dd-mm-yyyy, Excel cells as yyyy-mm-dd)."""
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    todo = text.ne("").to_numpy(dtype=bool, copy=True)
+    for fmt in DATE_FORMATS:
+        if not todo.any():
+            break
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        ok = parsed.notna().to_numpy()
+        result.loc[text.index[todo][ok]] = parsed[ok].astype("datetime64[us]")
+        todo[np.flatnonzero(todo)[ok]] = False
+    return result
+
+
+def check_date(checked: Checked, column: Column) -> None:
+    name = column.name
+    text = checked.frame[name].str.strip()
+    dates = parse_dates(text)
+    bad = (text.ne("") & dates.isna()).to_numpy()
+    raw_values = checked.frame[name].to_numpy(dtype=object)
+    checked.reject(
+        bad,
+        name,
+        raw_values,
+        "bad_date",
+        "is not a date (expected dd-mm-yyyy, dd/mm/yyyy or yyyy-mm-dd)",
+    )
+    checked.frame[name] = dates
+
+
+def check_category(checked: Checked, column: Column, rows: np.ndarray | None = None) -> None:
+    name = column.name
+    text = checked.frame[name].str.strip()
+    blank = text.eq("").to_numpy(dtype=bool)
+    if rows is not None:
+        blank = blank & rows
+    raw = checked.raw_names.get(name, name)
+    checked.reject(
+        blank, name, None, "missing_value", f"'{raw}' is blank (it is part of the row's key)"
+    )
+    checked.frame[name] = text
+
+
+def check_text(checked: Checked, column: Column) -> None:
+    text = checked.frame[column.name].str.strip()
+    checked.frame[column.name] = text.mask(text.eq(""))
+
+
+def check_subsets(checked: Checked, source: Source) -> None:
+    """Parts of a whole (FSM of headcount, ...) never exceed it; unknown parts count 0."""
+    frame = checked.frame
+    for subset in source.subsets:
+        if subset.whole not in frame or any(p not in frame for p in subset.parts):
+            continue
+        whole = frame[subset.whole].to_numpy(dtype=float, na_value=np.nan)
+        parts = np.column_stack(
+            [frame[p].to_numpy(dtype=float, na_value=np.nan) for p in subset.parts]
+        )
+        known = ~np.isnan(parts).all(axis=1) & ~np.isnan(whole)
+        total = np.nansum(parts, axis=1)
+        over = known & (total > whole) & ~checked.rejected
+        if not over.any():
+            continue
+        label = " + ".join(subset.parts)
+        shown = [f"{t:.0f} > {w:.0f}" for t, w in zip(total[over], whole[over], strict=True)]
+        rows = checked.rows[over]
+        reasons = [
+            f"{checked.issues.file} row {r}: {label} = {t:.0f} is more than {subset.whole} = "
+            f"{w:.0f} (a subset cannot exceed its whole)"
+            for r, t, w in zip(rows, total[over], whole[over], strict=True)
+        ]
+        raw = checked.raw_names.get(subset.parts[0], subset.parts[0])
+        checked.issues.add(rows, raw, shown, "subset_exceeds_whole", reasons)
+        checked.rejected |= over
+
+
+# --------------------------------------------------------------------------------------
+# A file
+# --------------------------------------------------------------------------------------
+
+
+def validate_file(raw: RawFile, order: int, config: Config, file: str | None = None) -> FileResult:
+    """Row-level validation of one file (duplicates are checked per source later).
+    ``file`` is the name rows and rejects are reported under (default: the file name)."""
+    file = file or raw.path.name
+    source = raw.detection.source
+    if source is None:
+        detection = raw.detection
+        near = detection.near.name if detection.near else None
+        reason = f"file rejected: {detection.error}"
+        return rejected_file(
+            file,
+            order,
+            raw.format,
+            raw.encoding,
+            raw.rows_read,
+            "file_signature",
+            reason,
+            detection.missing,
+            near,
+        )
+    mapping = map_columns(source, raw.header)  # raw header -> ETL name
+    names = {etl: raw_name for raw_name, etl in mapping.items()}
+    table = raw.table
+    issues = Issues(file)
+    for line, text in raw.bad_rows:
+        issues.add(
+            [line],
+            None,
+            [text],
+            "row_shape",
+            f"{file} row {line}: the row does not have {len(raw.header)} fields",
+        )
+
+    n = table.num_rows
+    school = np.ones(n, bool)
+    bench = np.zeros(n, bool)
+    blank_level = np.zeros(n, bool)
+    if source.kind == "ees":
+        school, bench, blank_level = ees_scope(table, names, source, config)
+    elif source.kind == "gias":
+        la = _text(table, names["la_code"])
+        school = pc.equal(la, str(config.council.old_la_code)).to_numpy(zero_copy_only=False)
+    keep = school | bench | blank_level
+    out_of_scope = int(n - keep.sum()) + raw.rows_skipped
+    kept = table.filter(pa.array(keep)) if out_of_scope else table
+    frame = kept.select([*names.values(), SOURCE_ROW]).rename_columns([*names.keys(), SOURCE_ROW])
+    frame = frame.to_pandas()
+    is_school = school[keep]
+    is_bench = bench[keep]
+    checked = Checked(frame, issues, names)
+    if blank_level.any():
+        level_values = frame["geographic_level"].to_numpy(dtype=object)
+        checked.reject(
+            blank_level[keep],
+            "geographic_level",
+            level_values,
+            "bad_level",
+            "is blank (expected National, Regional, Local authority or School)",
+        )
+
+    for column in source.columns:
+        if column.name not in frame:
+            continue
+        only = is_school if column.school_only else None
+        if column.type in MEASURE_TYPES:
+            check_measure(checked, column, only)
+        elif column.type == "id":
+            check_id(checked, column, only)
+        elif column.type == "period":
+            check_period(checked, column)
+        elif column.type in ("whole", "coordinate"):
+            check_plain_number(checked, column)
+        elif column.type == "date":
+            check_date(checked, column)
+        elif column.type == "category":
+            check_category(checked, column, only)
+        else:
+            check_text(checked, column)
+    if source.name == "ks4":
+        _att8_total(frame)
+    if source.name == "membership":
+        _check_membership_dates(checked)
+    check_subsets(checked, source)
+
+    valid = ~checked.rejected
+    rows = frame[valid & is_school].reset_index(drop=True)
+    bench_rows = frame[valid & is_bench].reset_index(drop=True)
+    return FileResult(
+        file,
+        order,
+        source,
+        raw.encoding,
+        raw.format,
+        raw.rows_read,
+        rows,
+        bench_rows,
+        issues,
+        rows_out_of_scope=out_of_scope,
+        unnumbered_rejects=sum(line is None for line, _ in raw.bad_rows),
+        raw_names=names,
+    )
+
+
+def _att8_total(frame: pd.DataFrame) -> None:
+    """Attainment 8 total points = mean x pupils (sums across schools; the mean does not)."""
+    mean = frame["avg_att8"].to_numpy(dtype=float)
+    pupils = frame["pupils"].to_numpy(dtype=float, na_value=np.nan)
+    frame["att8_total"] = np.round(mean * pupils, 6)  # no float noise (49.6 * 211)
+    frame["att8_total_flag"] = frame["avg_att8_flag"].fillna(frame["pupils_flag"])
+
+
+def _check_membership_dates(checked: Checked) -> None:
+    frame = checked.frame
+    start, end = frame["start_date"], frame["end_date"]
+    backwards = (end.notna() & start.notna() & (end < start)).to_numpy()
+    shown = [
+        f"Left {e:%d/%m/%Y} < Joined {s:%d/%m/%Y}" if pd.notna(e) and pd.notna(s) else None
+        for s, e in zip(start, end, strict=True)
+    ]
+    checked.reject(
+        backwards,
+        "end_date",
+        shown,
+        "end_before_start",
+        "(a school cannot leave a partnership before it joins)",
+    )
+    open_start = (start.isna() & ~checked.rejected).to_numpy()
+    if open_start.any():
+        rows = checked.rows[open_start]
+        raw = checked.raw_names.get("start_date", "Joined")
+        checked.issues.add(
+            rows,
+            raw,
+            [""] * len(rows),
+            "open_start",
+            [
+                f"{checked.issues.file} row {r}: '{raw}' is blank, so the school is "
+                "treated as a member from the start"
+                for r in rows
+            ],
+            "warning",
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Across the files of one source: duplicate keys
+# --------------------------------------------------------------------------------------
+
+
+def reject_duplicates(results: list[FileResult], key: Sequence[str], attr: str = "rows") -> None:
+    """Reject rows whose ``key`` an earlier row had (files in name order, then row order)."""
+    frames = [
+        getattr(r, attr).assign(_file=r.file, _order=r.path_order)
+        for r in results
+        if not r.file_rejected and len(getattr(r, attr))
+    ]
+    if not frames:
+        return
+    combined = pd.concat(frames, ignore_index=True)
+    key = [k for k in key if k in combined]
+    combined = combined.sort_values(["_order", SOURCE_ROW], kind="stable")
+    duplicated = combined.duplicated(key, keep="first").to_numpy()
+    if not duplicated.any():
+        return
+    first = combined.groupby(key, dropna=False, sort=False)[["_file", SOURCE_ROW]].transform(
+        "first"
+    )
+    dup = combined[duplicated]
+    first = first[duplicated]
+    key_text = ", ".join(key)
+    for result in results:
+        mine = dup["_file"].eq(result.file).to_numpy()
+        if not mine.any():
+            continue
+        rows = dup.loc[mine, SOURCE_ROW].to_numpy()
+        values = [
+            ", ".join(str(v) for v in row) for row in dup.loc[mine, key].itertuples(index=False)
+        ]
+        reasons = [
+            f"{result.file} row {r}: duplicate of {f} row {fr} (same {key_text}); "
+            "later duplicates are rejected"
+            for r, f, fr in zip(
+                rows, first.loc[mine, "_file"], first.loc[mine, SOURCE_ROW], strict=True
+            )
+        ]
+        result.issues.add(rows, key_text, values, "duplicate_key", reasons)
+        frame = getattr(result, attr)
+        setattr(result, attr, frame[~frame[SOURCE_ROW].isin(rows)].reset_index(drop=True))
+
+
+def warn_unknown_urns(result: FileResult, known: set[int] | np.ndarray, la_label: str) -> None:
+    """One warning per file and URN not in GIAS for the LA (its rows are kept)."""
+    if result.file_rejected or "urn" not in result.rows or not len(result.rows):
+        return
+    urns = result.rows["urn"]
+    unknown = ~urns.isin(np.asarray(list(known) if isinstance(known, set) else known))
+    if not unknown.any():
+        return
+    firsts = (
+        result.rows[unknown.to_numpy()].groupby("urn", sort=True)[SOURCE_ROW].agg(["first", "size"])
+    )
+    raw = result.raw_names.get("urn", "urn")
+    reasons = [
+        f"{result.file} row {row}: URN {urn} is not in GIAS for {la_label} "
+        f"({size} row{'s' if size != 1 else ''} kept)"
+        for urn, row, size in zip(firsts.index, firsts["first"], firsts["size"], strict=True)
+    ]
+    result.issues.add(
+        firsts["first"].to_numpy(),
+        raw,
+        firsts.index.astype(str).tolist(),
+        "unknown_urn",
+        reasons,
+        "warning",
+    )
