@@ -1,0 +1,1 @@
+"""UI helpers shared by the Streamlit pages: cached data access, charts, maps, URL state."""

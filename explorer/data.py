@@ -1,0 +1,81 @@
+"""Cached data access for pages: one DuckDB connection per warehouse build, cached query results.
+
+Pages never write SQL: they call ``query("function_name", **params)`` which runs a
+named function of the query layer (``queries``) and caches its DataFrame for the
+current warehouse build, so reruns cost nothing and a rebuild refreshes everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+import queries
+
+WAREHOUSE_ENV = "LOCALITY_EXPLORER_WAREHOUSE"
+
+
+def warehouse_dir() -> Path:
+    """The warehouse the app reads: $LOCALITY_EXPLORER_WAREHOUSE or data/warehouse."""
+    override = os.environ.get(WAREHOUSE_ENV)
+    if override:
+        return Path(override)
+    from etl.build import warehouse_path
+
+    return warehouse_path()
+
+
+def ensure_warehouse() -> Path:
+    """Build the warehouse from the raw folder (demo data on a fresh checkout) if there is none."""
+    target = warehouse_dir()
+    if (target / "build_report.json").exists():
+        return target
+    if os.environ.get(WAREHOUSE_ENV):
+        raise FileNotFoundError(f"No warehouse at {target}")
+    from etl.build import ensure_warehouse as build_if_missing
+
+    with st.status("First run: building the warehouse from the raw files…", expanded=True) as box:
+        path = build_if_missing()
+        box.update(label="Warehouse built", state="complete", expanded=False)
+    return path
+
+
+def build_id() -> str:
+    """Identifies the warehouse build; part of every cache key."""
+    return str(build_report().get("build_id", "unknown"))
+
+
+def build_report() -> dict:
+    """The last successful build's report (rows read, loaded, rejected per file)."""
+    path = warehouse_dir() / "build_report.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def is_demo() -> bool:
+    return build_report().get("mode") == "demo"
+
+
+@st.cache_resource(show_spinner="Opening the data warehouse…")
+def _connection(resolved_warehouse: str, build: str) -> duckdb.DuckDBPyConnection:
+    return queries.connect(Path(resolved_warehouse))
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on the cached connection (cursors are safe to use from Streamlit's threads)."""
+    return _connection(str(warehouse_dir().resolve()), build_id()).cursor()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_query(name: str, build: str, params: tuple) -> pd.DataFrame:
+    function = getattr(queries, name)
+    return function(connection(), **dict(params))
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run the query layer's function ``name`` with bound parameters; cached per build."""
+    return _cached_query(name, build_id(), tuple(sorted(params.items())))

@@ -1,0 +1,47 @@
+"""Shared page furniture: title, demo-data banner, measure definitions, notes on suppression."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from explorer import data
+from explorer.formatting import year_label
+
+SUPPRESSION_NOTE = (
+    "Small numbers are suppressed to protect pupils' privacy: a count of 1 or 2, or a rate "
+    "based on fewer than 10 pupils, is shown as **Suppressed**, never as zero."
+)
+
+
+def page_header(title: str, intro: str) -> None:
+    """Page title, a plain-English line on what the page is for, and the demo banner."""
+    st.title(title)
+    demo_banner()
+    st.markdown(intro)
+
+
+def demo_banner() -> None:
+    if data.is_demo():
+        st.warning(
+            "**Demo data.** Every school, number and name here is generated for demonstration and "
+            "is not real. Put your council's extracts in `data/raw/` and rebuild to use real data.",
+            icon=":material/science:",
+        )
+
+
+def measure_help(measure: pd.Series | dict) -> str:
+    """Tooltip text for a measure: definition, unit and source."""
+    return f"{measure['definition']} Unit: {measure['unit']}. Source: {measure['source']}."
+
+
+def definition_box(measure: pd.Series | dict) -> None:
+    """The definition printed beside the chart it explains."""
+    st.caption(
+        f"**{measure['label']}** ({measure['unit']}): {measure['definition']} "
+        f"*Source: {measure['source']}.*"
+    )
+
+
+def year_selector_label(time_period: int) -> str:
+    return year_label(time_period)

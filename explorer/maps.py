@@ -1,0 +1,156 @@
+"""Offline maps: Altair geoshapes with the features passed inline (no tile server needed)."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+
+from explorer.charts import OKABE_ITO
+
+# Vega draws outside-in rings the wrong way round unless exterior rings are clockwise;
+# the ETL stores them clockwise, so features can be passed straight through.
+
+
+def _features(boundaries: pd.DataFrame, values: pd.DataFrame | None, unit: str) -> list[dict]:
+    by_locality = {}
+    if values is not None and not values.empty:
+        by_locality = values.set_index("area").to_dict("index")
+    features = []
+    for row in boundaries.itertuples(index=False):
+        info = by_locality.get(row.locality, {})
+        value = info.get("value")
+        suppressed = bool(info.get("suppressed", False))
+        shown = None if suppressed or value is None or pd.isna(value) else float(value)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(row.geometry_geojson),
+                "properties": {
+                    "locality": row.locality,
+                    "value": shown,
+                    "label": "Suppressed"
+                    if suppressed
+                    else ("No data" if shown is None else f"{shown:,.2f} {unit}"),
+                },
+            }
+        )
+    return features
+
+
+def locality_choropleth(
+    boundaries: pd.DataFrame,
+    values: pd.DataFrame | None,
+    points: pd.DataFrame | None,
+    measure_label: str,
+    unit: str,
+    title: str,
+    highlight: str | None = None,
+    height: int = 480,
+) -> alt.LayerChart:
+    """Localities shaded by a measure (viridis, colour-blind safe), with schools as dots."""
+    features = _features(boundaries, values, unit)
+    shapes = (
+        alt.Chart(alt.Data(values=features))
+        .mark_geoshape(stroke="white", strokeWidth=1.5)
+        .encode(
+            color=alt.Color(
+                "properties.value:Q",
+                title=f"{measure_label} ({unit})",
+                scale=alt.Scale(scheme="viridis", reverse=True),
+                legend=alt.Legend(orient="bottom", gradientLength=260),
+            ),
+            tooltip=[
+                alt.Tooltip("properties.locality:N", title="Locality"),
+                alt.Tooltip("properties.label:N", title=measure_label),
+            ],
+        )
+    )
+    layers: list[alt.Chart] = [shapes]
+    if highlight:
+        layers.append(
+            alt.Chart(
+                alt.Data(values=[f for f in features if f["properties"]["locality"] == highlight])
+            ).mark_geoshape(fill=None, stroke="#D55E00", strokeWidth=3)
+        )
+    labels = pd.DataFrame(
+        [{"locality": f["properties"]["locality"], **_centroid(f["geometry"])} for f in features]
+    )
+    if points is not None and not points.empty:
+        layers.append(_school_dots(points, colour_by=None))
+    if not labels.empty:
+        layers.append(
+            alt.Chart(labels)
+            .mark_text(fontSize=12, fontWeight="bold", color="#0b0c0c", dy=-8)
+            .encode(longitude="lon:Q", latitude="lat:Q", text="locality:N")
+        )
+    return (
+        alt.layer(*layers)
+        .project(type="mercator")
+        .properties(title=title, height=height, width="container")
+    )
+
+
+def partnership_map(
+    boundaries: pd.DataFrame,
+    points: pd.DataFrame,
+    title: str,
+    highlight_partnership: str | None = None,
+    height: int = 420,
+) -> alt.LayerChart:
+    """One locality's outline with its schools coloured by partnership."""
+    features = [
+        {"type": "Feature", "geometry": json.loads(g), "properties": {"locality": loc}}
+        for loc, g in zip(boundaries["locality"], boundaries["geometry_geojson"], strict=True)
+    ]
+    outline = (
+        alt.Chart(alt.Data(values=features))
+        .mark_geoshape(fill="#f3f2f1", stroke="#505a5f", strokeWidth=1.5)
+        .encode(tooltip=[alt.Tooltip("properties.locality:N", title="Locality")])
+    )
+    dots = _school_dots(points, colour_by="partnership", highlight=highlight_partnership)
+    return (
+        alt.layer(outline, dots)
+        .project(type="mercator")
+        .properties(title=title, height=height, width="container")
+    )
+
+
+def _school_dots(
+    points: pd.DataFrame, colour_by: str | None, highlight: str | None = None
+) -> alt.Chart:
+    data = points.dropna(subset=["lat", "lon"]).copy()
+    encoding: dict = {
+        "longitude": "lon:Q",
+        "latitude": "lat:Q",
+        "shape": alt.Shape("phase:N", title="Phase"),
+        "tooltip": [
+            alt.Tooltip("school_name:N", title="School"),
+            alt.Tooltip("urn:N", title="URN"),
+            alt.Tooltip("phase:N", title="Phase"),
+            alt.Tooltip("partnership:N", title="Partnership"),
+            alt.Tooltip("locality:N", title="Locality"),
+        ],
+    }
+    if colour_by:
+        domain = sorted(data[colour_by].dropna().unique().tolist())
+        encoding["color"] = alt.Color(
+            f"{colour_by}:N",
+            title=colour_by.title(),
+            scale=alt.Scale(domain=domain, range=OKABE_ITO),
+        )
+        if highlight:
+            data["opacity"] = (data[colour_by] == highlight).map({True: 1.0, False: 0.35})
+            encoding["opacity"] = alt.Opacity("opacity:Q", legend=None, scale=None)
+        mark = alt.Chart(data).mark_point(filled=True, size=70, stroke="#0b0c0c", strokeWidth=0.5)
+    else:
+        mark = alt.Chart(data).mark_point(filled=True, size=22, color="#0b0c0c", opacity=0.6)
+    return mark.encode(**encoding)
+
+
+def _centroid(geometry: dict) -> dict:
+    from shapely.geometry import shape
+
+    point = shape(geometry).representative_point()
+    return {"lon": point.x, "lat": point.y}
