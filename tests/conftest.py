@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from etl_raw_files import CONFIG_TOML, write_minimal_raw
 
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
 
 @pytest.fixture
 def etl_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -32,3 +34,37 @@ def etl_config(etl_data_dir: Path):
     from etl.config import load_config
 
     return load_config(etl_data_dir / "config.toml")
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built once per test session from the demo generator's files
+    (default seed, Oxfordshire config), outside the repository's data/."""
+    from etl import build_warehouse, warehouse_path
+    from etl.demo import generate_demo
+
+    data = tmp_path_factory.mktemp("demo_app_data")
+    (data / "raw").mkdir()
+    (data / "config.toml").write_text(
+        (PROJECT_DIR / "data" / "config.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    generate_demo(data / "raw" / "demo")
+    build_warehouse(data_dir=data, progress=lambda _message: None)
+    return warehouse_path(data).resolve()
+
+
+@pytest.fixture(scope="session")
+def demo_con(demo_warehouse: Path):
+    """A query-layer connection on ``demo_warehouse`` (for hand-checking page numbers)."""
+    import queries
+
+    con = queries.connect(demo_warehouse)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def app_warehouse(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Points the app (explorer.data) at ``demo_warehouse`` for AppTest runs."""
+    monkeypatch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(demo_warehouse))
+    return demo_warehouse

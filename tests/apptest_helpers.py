@@ -1,0 +1,54 @@
+"""Helpers for driving pages with streamlit.testing.v1.AppTest through app.py's navigation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+APP = PROJECT_DIR / "app.py"
+
+
+def open_page(
+    page_file: str, query_params: dict[str, str] | None = None, timeout: float = 60
+) -> AppTest:
+    """Run app.py, switch to ``pages/<page_file>`` with the given URL query parameters, and
+    return the AppTest after the run. Use the ``app_warehouse`` fixture alongside."""
+    at = AppTest.from_file(str(APP), default_timeout=timeout)
+    for key, value in (query_params or {}).items():
+        at.query_params[key] = value
+    at.switch_page(f"pages/{page_file}")
+    at.run()
+    return at
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The Vega-Lite specs of every Altair chart on the page, parsed."""
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def inline_datasets(spec: dict) -> list[list[dict]]:
+    """Every inline data array of a Vega-Lite spec (top-level ``datasets`` and inline
+    ``data.values`` in any layer), so tests can assert on what a chart draws."""
+    found: list[list[dict]] = list((spec.get("datasets") or {}).values())
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and isinstance(data.get("values"), list):
+                found.append(data["values"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk({k: v for k, v in spec.items() if k != "datasets"})
+    return found
+
+
+def assert_no_exception(at: AppTest) -> None:
+    """The page ran without an uncaught exception and showed no st.exception."""
+    assert not at.exception, [e.value for e in at.exception]
