@@ -66,6 +66,18 @@ navigation = st.navigation(
                 icon=":material/query_stats:",
                 url_path="exclusions",
             ),
+            st.Page(
+                PAGES / "statistical_comparisons.py",
+                title="Statistical comparisons",
+                icon=":material/scatter_plot:",
+                url_path="funnel",
+            ),
+            st.Page(
+                PAGES / "data_pack.py",
+                title="Data packs",
+                icon=":material/description:",
+                url_path="packs",
+            ),
         ],
         "About": [
             st.Page(
