@@ -1,5 +1,299 @@
-"""Placeholder while the page is written."""
+"""County overview: the nine localities on one screen for a chosen measure and year.
 
-from explorer.layout import page_header
+For strategic leads and partnership chairs: a map, one tile per locality with the change
+since the year before, the county and England figures, and a ranked table that says which
+localities are highest and lowest without relying on colour.
+"""
 
-page_header("county_overview", "This page is being written.")
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from explorer.data import query
+from explorer.downloads import download_csv
+from explorer.formatting import decimals_for, format_value, year_label
+from explorer.layout import SUPPRESSION_NOTE, definition_box, measure_help, page_header
+from explorer.maps import locality_choropleth
+from explorer.url_state import url_selectbox
+
+DEFAULT_MEASURE = "fsm_percent"
+# st.metric colours a rise green; for measures where higher is worse a rise should be red.
+DELTA_COLOUR = {"better": "normal", "worse": "inverse", "neutral": "off"}
+
+
+def change_text(change: float, unit: str) -> str:
+    """A year-on-year change with its unit; percentages change by percentage points."""
+    places = decimals_for(unit)
+    if "%" in unit:
+        unit_words = "percentage points"
+    elif unit.startswith("£"):
+        return f"{'+' if change >= 0 else '-'}£{abs(change):,.0f}"
+    else:
+        unit_words = unit
+    return f"{change:+,.{places}f} {unit_words}"
+
+
+def figure(row: pd.Series | None, unit: str) -> str:
+    """The value shown for one area: a number with its unit, 'Suppressed' or 'No data'."""
+    if row is None:
+        return "No data"
+    return format_value(row["value"], unit, suppressed=bool(row["suppressed"]))
+
+
+def short_figure(row: pd.Series | None, unit: str) -> str:
+    """A tile's figure: the number alone (its unit is in the tile's label) so it fits."""
+    text = figure(row, unit)
+    if row is None or row["suppressed"] or pd.isna(row["value"]):
+        return text
+    value = float(row["value"])
+    if unit.startswith("£"):
+        return f"£{value:,.0f}"
+    return f"{value:,.{decimals_for(unit)}f}" + ("%" if "%" in unit else "")
+
+
+page_header(
+    "County overview",
+    "How do the county's nine localities compare? Choose a measure and a year: the map, "
+    "the tiles and the table show every locality's figure beside the county and England, "
+    "and how it changed since the year before.",
+)
+
+# ---------------------------------------------------------------- choices (kept in the URL)
+measures = query("list_measures")
+years = query("list_years")
+measure_ids = measures["measure"].tolist()
+labels = dict(zip(measures["measure"], measures["label"], strict=True))
+subjects = dict(zip(measures["measure"], measures["subject"], strict=True))
+pick_measure, pick_year = st.columns([3, 1])
+measure_id = url_selectbox(
+    "Measure",
+    measure_ids,
+    param="measure",
+    default=DEFAULT_MEASURE,
+    format_func=lambda m: f"{subjects[m]}: {labels[m]}",
+    container=pick_measure,
+)
+time_period = url_selectbox(
+    "Academic year",
+    years["time_period"].tolist(),
+    param="year",
+    format_func=year_label,
+    help="Funding measures use the financial year that mostly overlaps the academic year.",
+    container=pick_year,
+)
+if measure_id is None or time_period is None:
+    st.stop()
+
+measure = measures.set_index("measure").loc[measure_id]
+measure_info = {"measure": measure_id, **measure.to_dict()}
+label, unit = str(measure["label"]), str(measure["unit"])
+year = year_label(time_period)
+definition_box(measure_info)
+
+# ---------------------------------------------------------------- figures
+with st.spinner("Adding up the schools' figures…"):
+    by_area = query(
+        "measure_by_area", level="Locality", measure=measure_id, time_period=time_period
+    )
+    trends = query("compare_locality_trends", measure=measure_id)
+localities = by_area[~by_area["is_reference"]].reset_index(drop=True)
+references = by_area[by_area["is_reference"]].set_index("level")
+county = references.loc["County"] if "County" in references.index else None
+england = references.loc["National"] if "National" in references.index else None
+county_name = str(county["area_name"]) if county is not None else "the county"
+
+if localities.empty:
+    st.info(
+        f"There are no locality figures for {label.lower()} in {year}. "
+        "Try another year: not every source covers every year."
+    )
+    st.page_link("pages/data_and_definitions.py", label="See which years each source covers")
+    st.stop()
+
+shown = localities[~localities["suppressed"] & localities["value"].notna()]
+highest = shown.iloc[0] if not shown.empty else None
+lowest = shown.iloc[-1] if len(shown) > 1 else None
+
+# ---------------------------------------------------------------- the county in one sentence
+sentence = f"In {year}, **{label}** across {county_name}'s schools was **{figure(county, unit)}**"
+if county is not None and not county["suppressed"] and measure["kind"] == "rate":
+    sentence += (
+        f" ({county['numerator']:,.0f} {str(measure['numerator_label']).lower()} "
+        f"out of {county['denominator']:,.0f} {str(measure['denominator_label']).lower()})"
+    )
+if england is not None and not england["suppressed"] and pd.notna(england["value"]):
+    sentence += f", compared with {figure(england, unit)} in England"
+sentence += "."
+if highest is not None and lowest is not None:
+    sentence += (
+        f" Of the nine localities, **{highest['area_name']}** had the highest figure "
+        f"({figure(highest, unit)}) and **{lowest['area_name']}** the lowest "
+        f"({figure(lowest, unit)})."
+    )
+st.markdown(sentence)
+
+# ---------------------------------------------------------------- tiles
+previous_periods = sorted(p for p in years["time_period"] if p < time_period)
+previous = previous_periods[-1] if previous_periods else None
+previous_year = year_label(previous) if previous else None
+last_year = trends[trends["time_period"] == previous].set_index("series") if previous else None
+
+
+def tile(container, title: str, row: pd.Series | None, series: str, link_to: str | None) -> None:
+    """One st.metric: this year's figure and the change since last year (when both exist)."""
+    delta = None
+    before = None
+    if last_year is not None and series in last_year.index:
+        before = last_year.loc[series]
+    has_now = row is not None and not row["suppressed"] and pd.notna(row["value"])
+    has_before = before is not None and not before["suppressed"] and pd.notna(before["value"])
+    arrow = "auto"
+    if has_now and has_before:
+        change = float(row["value"]) - float(before["value"])
+        if round(change, decimals_for(unit)) == 0:
+            delta, arrow = "No change", "off"
+        else:
+            delta = change_text(change, unit)
+    note = (
+        f"{previous_year}: {figure(before, unit)}. " if previous_year else "No earlier year. "
+    ) + measure_help(measure_info)
+    container.metric(
+        f"{title} ({unit})",
+        short_figure(row, unit),
+        delta=delta,
+        delta_color=DELTA_COLOUR.get(str(measure["higher_is"]), "off")
+        if arrow == "auto"
+        else "off",
+        delta_arrow=arrow,
+        delta_description=f"since {previous_year}" if delta else None,
+        help=note,
+        border=True,
+    )
+    if link_to:
+        container.page_link(
+            "pages/locality.py",
+            label=f"{link_to} locality page",
+            icon=":material/arrow_forward:",
+            query_params={"locality": link_to, "measure": measure_id, "year": str(time_period)},
+        )
+
+
+st.subheader(f"{label}, {year}")
+reference_columns = st.columns(3)
+tile(reference_columns[0], f"{county_name} (all schools)", county, "County", None)
+tile(reference_columns[1], "England", england, "England", None)
+with reference_columns[2]:
+    st.caption(
+        "Tiles show each area's figure and the change since the year before. "
+        + (
+            "A rise is shown in red because higher is worse for this measure."
+            if measure["higher_is"] == "worse"
+            else "A rise is shown in green because higher is better for this measure."
+            if measure["higher_is"] == "better"
+            else "Changes are shown in grey: higher is neither better nor worse."
+        )
+    )
+    st.caption(SUPPRESSION_NOTE)
+
+# Rows of three, A-Z, so reading order (and a screen reader's) is alphabetical.
+alphabetical = localities.sort_values("area_name").reset_index(drop=True)
+for start in range(0, len(alphabetical), 3):
+    row_columns = st.columns(3)
+    for offset, (_, row) in enumerate(alphabetical.iloc[start : start + 3].iterrows()):
+        tile(row_columns[offset], str(row["area_name"]), row, str(row["area"]), str(row["area"]))
+
+# ---------------------------------------------------------------- map
+boundaries = query("locality_boundaries")
+points = query("school_points", time_period=time_period)
+st.subheader("Map of the localities")
+if boundaries.empty:
+    st.info("No locality boundaries in this warehouse, so the map cannot be drawn.")
+else:
+    map_title = f"{label} ({unit}) by locality, {year}"
+    ranked_words = "; ".join(
+        f"{r['area_name']} {figure(r, unit)}" for _, r in localities.iterrows()
+    )
+    st.altair_chart(
+        locality_choropleth(
+            boundaries, localities[["area", "value", "suppressed"]], points, label, unit, map_title
+        ),
+        alt=(
+            f"Map of the {len(boundaries)} localities shaded by {label.lower()} in {year}; "
+            f"darker is higher. Dots mark {len(points)} schools. From highest to lowest: "
+            f"{ranked_words}."
+        ),
+    )
+    st.caption(
+        "Darker shading means a higher figure. Localities with a suppressed figure are left "
+        "grey. Dots mark schools (shape shows the phase); hover for names."
+    )
+    download_csv(
+        localities[["area_name", "year", "value", "suppressed"]].rename(
+            columns={"area_name": "locality"}
+        ),
+        file_stem=f"county-map-{measure_id}-{time_period}",
+        label="Download the mapped figures (CSV)",
+    )
+
+# ---------------------------------------------------------------- table
+st.subheader("Localities ranked")
+table = localities.copy()
+hidden = table["suppressed"] | table["value"].isna()
+table.insert(0, "rank", [("–" if h else str(n)) for n, h in enumerate(hidden, start=1)])
+table["figure"] = [figure(r, unit) for _, r in table.iterrows()]
+has_denominator = (
+    bool(str(measure["denominator_label"] or "").strip()) and measure["kind"] != "count"
+)
+columns = ["rank", "area_name", "figure", "numerator"]
+columns += ["denominator"] if has_denominator else []
+columns += ["n_schools", "coverage_percent"]
+st.dataframe(
+    table[columns],
+    hide_index=True,
+    column_config={
+        "rank": st.column_config.TextColumn(
+            "Rank", help="1 = highest figure; – = suppressed, so not ranked", width="small"
+        ),
+        "area_name": st.column_config.TextColumn("Locality"),
+        "figure": st.column_config.TextColumn(f"{label} ({unit})", help=measure_help(measure_info)),
+        "numerator": st.column_config.NumberColumn(
+            str(measure["numerator_label"]), format="localized"
+        ),
+        "denominator": st.column_config.NumberColumn(
+            str(measure["denominator_label"]), format="localized"
+        ),
+        "n_schools": st.column_config.NumberColumn("Schools counted", format="%d"),
+        "coverage_percent": st.column_config.NumberColumn(
+            "Coverage (% of schools)",
+            help="Share of the locality's schools whose figures were published and counted.",
+            format="%.0f%%",
+        ),
+    },
+    placeholder="Suppressed",
+)
+download = table[["rank", "area_name", "year", "measure", "value", "suppressed", "numerator"]]
+download = download.assign(
+    value=[("Suppressed" if r["suppressed"] else r["value"]) for _, r in table.iterrows()],
+    denominator=table["denominator"],
+    n_schools=table["n_schools"],
+    coverage_percent=table["coverage_percent"],
+    county_value=county["value"] if county is not None else None,
+    england_value=england["value"] if england is not None else None,
+    unit=unit,
+).rename(columns={"area_name": "locality"})
+download_csv(download, file_stem=f"county-localities-{measure_id}-{time_period}")
+
+# ---------------------------------------------------------------- where next
+st.subheader("Look closer")
+st.page_link(
+    "pages/compare_localities.py",
+    label="Compare the localities side by side, with trends over every year",
+    icon=":material/bar_chart:",
+    query_params={"measure": measure_id, "year": str(time_period)},
+)
+st.page_link(
+    "pages/data_and_definitions.py",
+    label="Where the data comes from and how each measure is defined",
+    icon=":material/menu_book:",
+)

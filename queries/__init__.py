@@ -676,6 +676,17 @@ def measure_by_area(
     )
 
 
+def compare_locality_trends(con: duckdb.DuckDBPyConnection, measure: str) -> pd.DataFrame:
+    """One measure over the years for every locality, with the County and England series.
+
+    Columns: series (the locality's name, or 'County' / 'England'), is_reference, level,
+    area, area_name, time_period, year, measure, value, suppressed, numerator, denominator,
+    n_schools, n_schools_missing, coverage_percent. Localities first (A-Z, oldest year
+    first), then the County and England rows.
+    """
+    return run(con, "compare_locality_trends", measure=measure)
+
+
 def locality_vs_county(
     con: duckdb.DuckDBPyConnection, locality: str, time_period: int | str
 ) -> pd.DataFrame:

@@ -1,0 +1,28 @@
+-- One measure over every year for every locality, with the county's and
+-- England's series beside them (one call feeds small multiples and the
+-- year-on-year change tiles). series is the label a chart shows: the locality's
+-- name, or 'County' / 'England' for the references.
+SELECT
+    CASE
+        WHEN level = 'County' THEN 'County'
+        WHEN level = 'National' THEN 'England'
+        ELSE area_name
+    END AS series,
+    level <> 'Locality' AS is_reference,
+    level,
+    area,
+    area_name,
+    time_period,
+    year,
+    measure,
+    value,
+    suppressed,
+    numerator,
+    denominator,
+    n_schools,
+    n_schools_missing,
+    coverage_percent
+FROM area_measure_year
+WHERE measure = $measure
+    AND level IN ('Locality', 'County', 'National')
+ORDER BY is_reference, level, area_name, time_period

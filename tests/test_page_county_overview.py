@@ -1,0 +1,189 @@
+"""County overview page: tiles, sentence, map and table against sums taken straight from
+the warehouse Parquet (not through the query layer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from apptest_helpers import assert_no_exception, chart_specs, inline_datasets, open_page
+
+PAGE = "county_overview.py"
+MEASURE = "perm_excl_rate"
+YEAR, PREVIOUS = 202324, 202223
+# In the demo data Thame and Wantage had 1 or 2 permanent exclusions in 2019/20.
+SUPPRESSED_YEAR, SUPPRESSED_LOCALITIES = 201920, {"Thame", "Wantage"}
+
+
+def permanent_exclusion_rates(warehouse: Path) -> pd.DataFrame:
+    """100 * sum(perm_excl) / sum(headcount) per locality and year, and for the county,
+    over schools with both figures published, straight from the Parquet files."""
+    sums = duckdb.execute(
+        """
+        SELECT s.time_period, coalesce(s.locality, '(none)') AS locality,
+            sum(e.perm_excl) AS numerator, sum(e.headcount) AS denominator
+        FROM read_parquet($exclusions) AS e
+        JOIN read_parquet($school_year) AS s USING (time_period, urn)
+        WHERE e.perm_excl IS NOT NULL AND e.headcount IS NOT NULL
+        GROUP BY ALL
+        """,
+        {
+            "exclusions": str(warehouse / "exclusions.parquet"),
+            "school_year": str(warehouse / "school_year.parquet"),
+        },
+    ).df()
+    county = sums.groupby("time_period", as_index=False)[["numerator", "denominator"]].sum()
+    county["locality"] = "County"
+    out = pd.concat([sums[sums["locality"] != "(none)"], county], ignore_index=True)
+    out["rate"] = 100 * out["numerator"] / out["denominator"]
+    return out.set_index(["locality", "time_period"])
+
+
+def england_rate(warehouse: Path, time_period: int) -> float:
+    row = duckdb.execute(
+        """
+        SELECT numerator, denominator FROM read_parquet($benchmarks)
+        WHERE geographic_level = 'National' AND measure = $measure AND time_period = $period
+        """,
+        {
+            "benchmarks": str(warehouse / "benchmarks.parquet"),
+            "measure": MEASURE,
+            "period": time_period,
+        },
+    ).fetchone()
+    assert row is not None
+    return 100 * row[0] / row[1]
+
+
+@pytest.fixture(scope="module")
+def rates(demo_warehouse: Path) -> pd.DataFrame:
+    return permanent_exclusion_rates(demo_warehouse)
+
+
+@pytest.fixture
+def page(app_warehouse):
+    at = open_page(PAGE, {"measure": MEASURE, "year": str(YEAR)})
+    assert_no_exception(at)
+    return at
+
+
+def metrics_by_name(at) -> dict[str, object]:
+    """Tiles keyed by the area name in their label ('Banbury (per 100 pupils)' -> 'Banbury')."""
+    return {m.label.rsplit(" (", 1)[0]: m for m in at.metric}
+
+
+def test_tiles_show_each_locality_county_and_england_with_change_since_last_year(
+    page, rates, demo_warehouse
+) -> None:
+    tiles = metrics_by_name(page)
+    localities = sorted({name for name, period in rates.index if period == YEAR} - {"County"})
+    assert len(localities) == 9
+    assert set(localities) | {"Oxfordshire (all schools)", "England"} == set(tiles)
+    for name in localities:
+        now, before = rates.loc[(name, YEAR), "rate"], rates.loc[(name, PREVIOUS), "rate"]
+        assert tiles[name].value == f"{now:.2f}"
+        change = round(now - before, 2)
+        expected = "No change" if change == 0 else f"{now - before:+.2f} per 100 pupils"
+        assert tiles[name].proto.delta == expected, name
+        assert "per 100 pupils" in tiles[name].label
+    county = rates.loc[("County", YEAR), "rate"]
+    assert tiles["Oxfordshire (all schools)"].value == f"{county:.2f}"
+    assert tiles["England"].value == f"{england_rate(demo_warehouse, YEAR):.2f}"
+
+
+def test_sentence_states_the_county_figure_with_its_sums_and_names_highest_and_lowest(
+    page, rates, demo_warehouse
+) -> None:
+    county = rates.loc[("County", YEAR)]
+    this_year = rates.xs(YEAR, level="time_period").drop(index="County")["rate"]
+    sentence = next(m.value for m in page.markdown if "across Oxfordshire" in m.value)
+    assert f"**{county['rate']:.2f} per 100 pupils**" in sentence
+    assert f"{county['numerator']:,.0f} permanent exclusions" in sentence
+    assert f"{county['denominator']:,.0f} pupils on roll" in sentence
+    assert f"{england_rate(demo_warehouse, YEAR):.2f} per 100 pupils in England" in sentence
+    assert f"**{this_year.idxmax()}** had the highest" in sentence
+    assert f"**{this_year.idxmin()}** the lowest" in sentence
+
+
+def test_table_ranks_the_nine_localities_highest_first_with_numerators(page, rates) -> None:
+    table = page.dataframe[0].value
+    expected = rates.xs(YEAR, level="time_period").drop(index="County")
+    expected = expected.sort_values("rate", ascending=False)
+    assert table["area_name"].tolist() == expected.index.tolist()
+    assert table["rank"].tolist() == [str(n) for n in range(1, 10)]
+    assert table["figure"].tolist() == [f"{r:.2f} per 100 pupils" for r in expected["rate"]]
+    assert table["numerator"].tolist() == expected["numerator"].tolist()
+    assert table["denominator"].tolist() == expected["denominator"].tolist()
+
+
+def test_map_shades_every_locality_by_its_rate_and_has_alt_text(page, rates) -> None:
+    specs = chart_specs(page)
+    [spec] = [s for s in specs if "by locality" in str(s.get("title"))]
+    assert spec["title"] == "Permanent exclusion rate (per 100 pupils) by locality, 2023/24"
+    features = next(d for d in inline_datasets(spec) if d and d[0].get("type") == "Feature")
+    shaded = {f["properties"]["locality"]: f["properties"]["value"] for f in features}
+    assert len(shaded) == 9
+    for name, value in shaded.items():
+        assert value == pytest.approx(rates.loc[(name, YEAR), "rate"])
+    [chart] = page.get("arrow_vega_lite_chart") or page.get("vega_lite_chart")
+    assert "Map of the 9 localities" in chart.proto.alt
+
+
+def test_suppressed_locality_shows_suppressed_never_zero(app_warehouse, rates) -> None:
+    at = open_page(PAGE, {"measure": MEASURE, "year": str(SUPPRESSED_YEAR)})
+    assert_no_exception(at)
+    for name in SUPPRESSED_LOCALITIES:
+        # the reason it is hidden: 1 or 2 exclusions, below the threshold of 3
+        assert 0 < rates.loc[(name, SUPPRESSED_YEAR), "numerator"] < 3
+    tiles = metrics_by_name(at)
+    for name in SUPPRESSED_LOCALITIES:
+        assert tiles[name].value == "Suppressed"
+        assert not tiles[name].proto.delta
+    table = at.dataframe[0].value.set_index("area_name")
+    for name in SUPPRESSED_LOCALITIES:
+        assert table.loc[name, "figure"] == "Suppressed"
+        assert table.loc[name, "rank"] == "–"
+        assert pd.isna(table.loc[name, "numerator"])
+    features = next(
+        d
+        for spec in chart_specs(at)
+        for d in inline_datasets(spec)
+        if d and d[0].get("type") == "Feature"
+    )
+    hidden = {f["properties"]["locality"]: f["properties"] for f in features}
+    for name in SUPPRESSED_LOCALITIES:
+        assert hidden[name]["value"] is None
+        assert hidden[name]["label"] == "Suppressed"
+
+
+def test_selections_round_trip_through_the_url(app_warehouse) -> None:
+    at = open_page(PAGE, {"measure": "fsm_percent", "year": str(PREVIOUS)})
+    measure_box, year_box = at.selectbox[0], at.selectbox[1]
+    assert (measure_box.value, year_box.value) == ("fsm_percent", PREVIOUS)
+    at.selectbox[0].set_value("susp_rate").run()
+    at.selectbox[1].set_value(YEAR).run()
+    assert_no_exception(at)
+    assert at.query_params["measure"] == "susp_rate"
+    assert at.query_params["year"] == str(YEAR)
+    assert any("Suspension rate" in m.value for m in at.markdown)
+
+
+def test_downloads_definition_and_links_to_every_locality_page(page) -> None:
+    files = [d.proto.id for d in page.get("download_button")]
+    assert any(f"county-localities-{MEASURE}-{YEAR}" in f for f in files)
+    assert any(f"county-map-{MEASURE}-{YEAR}" in f for f in files)
+    assert any(
+        "Permanent exclusion rate" in c.value and "every 100 pupils" in c.value
+        for c in page.caption
+    )
+    links = {
+        link.proto.query_string: link.proto.page
+        for link in page.get("page_link")
+        if link.proto.page == "locality"
+    }
+    assert len(links) == 9
+    assert f"locality=Banbury&measure={MEASURE}&year={YEAR}" in links
+    compare = [link for link in page.get("page_link") if link.proto.page == "compare_localities"]
+    assert compare and compare[0].proto.query_string == f"measure={MEASURE}&year={YEAR}"
