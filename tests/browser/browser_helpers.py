@@ -1,0 +1,274 @@
+"""Drive the running app in headless Chromium: start the server, open pages, wait for
+Streamlit to finish a run and for Vega charts to draw, change selections by keyboard.
+
+Shared by the browser tests (tests/browser/) and scripts/screenshots.py, so screenshots
+are taken only once a page has really finished drawing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from playwright.sync_api import Browser, Page, Playwright
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+# Offline, sandbox-free Chromium: nothing phones home, nothing needs a GPU.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 3000}  # tall: Streamlit's main area scrolls inside itself
+PAGE_PATHS = [
+    "county",
+    "locality",
+    "partnership",
+    "compare",
+    "exclusions",
+    "funnel",
+    "packs",
+    "data",
+]
+# st.navigation serves the default page at the site root ("/county" is "Page not found").
+DEFAULT_PAGE = "county"
+TIMEOUT_MS = 45_000
+
+# Counts every change of Streamlit's script state (a MutationObserver sees each one, however
+# short the run), so a test can wait for "a new run started and has finished".
+_RUN_COUNTER_JS = """
+(() => {
+  window.__stRuns = 0;
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.target.getAttribute && r.target.getAttribute('data-test-script-state') === 'running') {
+        window.__stRuns += 1;
+      }
+    }
+  }).observe(document, {subtree: true, attributes: true,
+                        attributeFilter: ['data-test-script-state']});
+})();
+"""
+
+_IDLE_JS = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && !document.querySelector('[data-stale="true"]');
+}
+"""
+
+# Every Vega chart on the page has drawn a canvas or svg with a real size.
+_CHARTS_DRAWN_JS = """
+() => [...document.querySelectorAll('.vega-embed')].every((embed) => {
+  const drawn = embed.querySelector('canvas, svg.marks, svg');
+  if (!drawn) return false;
+  const box = drawn.getBoundingClientRect();
+  return box.width > 0 && box.height > 0;
+})
+"""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class AppServer:
+    """A `streamlit run app.py` subprocess on a loopback port, reading ``warehouse``."""
+
+    warehouse: Path
+    port: int = field(default_factory=free_port)
+    log_path: Path | None = None
+    process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> AppServer:
+        env = {**os.environ, "LOCALITY_EXPLORER_WAREHOUSE": str(self.warehouse)}
+        log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(PROJECT_DIR / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(self.port),
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited with code {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"streamlit did not answer /_stcore/health within {timeout}s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+class AppPage:
+    """One browser tab on the app, with waits that understand Streamlit's run cycle."""
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.js_errors: list[str] = []
+        page.set_default_timeout(TIMEOUT_MS)
+        page.add_init_script(_RUN_COUNTER_JS)
+        page.on("pageerror", lambda error: self.js_errors.append(str(error)))
+
+    # --- navigation and waits -------------------------------------------------------------
+    def open(self, path: str, params: dict[str, str | int] | None = None) -> AppPage:
+        """Load /<path>?<params> and wait until the page has finished drawing."""
+        query = f"?{urlencode(params)}" if params else ""
+        url_path = "" if path == DEFAULT_PAGE else path
+        self.page.goto(f"{self.base_url}/{url_path}{query}")
+        self.page.wait_for_selector('[data-testid="stAppViewContainer"]')
+        self.page.wait_for_selector('[data-testid="stMain"] h1')
+        self.wait_idle()
+        return self
+
+    def runs(self) -> int:
+        return int(self.page.evaluate("window.__stRuns || 0"))
+
+    def wait_idle(self) -> None:
+        """Streamlit is connected, not running, nothing stale, every chart drawn."""
+        self.page.wait_for_function(_IDLE_JS, polling=50)
+        self.wait_for_charts()
+
+    def wait_for_rerun(self, runs_before: int) -> None:
+        """A run started after ``runs_before`` was read, and everything it drew is on screen."""
+        self.page.wait_for_function(f"(window.__stRuns || 0) > {runs_before}", polling=20)
+        self.wait_idle()
+
+    def wait_for_charts(self) -> None:
+        self.page.wait_for_function(_CHARTS_DRAWN_JS, polling=50)
+
+    # --- what is on screen ----------------------------------------------------------------
+    @property
+    def main(self):
+        return self.page.locator('[data-testid="stMain"]')
+
+    def main_text(self) -> str:
+        return self.main.inner_text()
+
+    def query_params(self) -> dict[str, str]:
+        return {k: v[-1] for k, v in parse_qs(urlsplit(self.page.url).query).items()}
+
+    def chart_count(self) -> int:
+        return self.page.locator(".vega-embed").count()
+
+    def chart_sizes(self) -> list[tuple[float, float]]:
+        """(width, height) of what each Vega chart drew."""
+        return self.page.eval_on_selector_all(
+            ".vega-embed",
+            """embeds => embeds.map(e => {
+                 const d = e.querySelector('canvas, svg');
+                 const b = d ? d.getBoundingClientRect() : {width: 0, height: 0};
+                 return [b.width, b.height];
+               })""",
+        )
+
+    def chart_pixels_signature(self) -> list[str]:
+        """A cheap fingerprint of every chart's drawing, to tell that charts re-rendered."""
+        return self.page.eval_on_selector_all(
+            ".vega-embed",
+            """embeds => embeds.map(e => {
+                 const c = e.querySelector('canvas');
+                 if (c) return c.toDataURL().slice(-200) + ':' + c.width + 'x' + c.height;
+                 const s = e.querySelector('svg');
+                 return s ? String(s.innerHTML.length) + s.innerHTML.slice(-200) : '';
+               })""",
+        )
+
+    def problems(self) -> list[str]:
+        """Uncaught exceptions, error boxes and JavaScript errors on the page (empty = healthy)."""
+        found = [f"JavaScript error: {e}" for e in self.js_errors]
+        for selector, what in [
+            ('[data-testid="stException"]', "Python exception"),
+            ('[data-testid="stAlertContentError"]', "error box"),
+        ]:
+            for text in self.page.locator(selector).all_inner_texts():
+                found.append(f"{what}: {text[:300]}")
+        for text in self.page.locator('[data-testid="stDialog"]').all_inner_texts():
+            if "not found" in text.lower():
+                found.append(f"dialog: {text[:200]}")
+        body = self.main_text()
+        for phrase in ("Traceback (most recent call last)", "could not be built"):
+            if phrase in body:
+                found.append(f"page text contains {phrase!r}")
+        return found
+
+    # --- interacting ----------------------------------------------------------------------
+    def selectbox(self, label: str):
+        """The combobox input of the selectbox whose visible label is ``label``."""
+        box = self.page.locator('[data-testid="stSelectbox"]').filter(
+            has=self.page.get_by_text(label, exact=True)
+        )
+        return box.locator("input")
+
+    def selectbox_value(self, label: str) -> str:
+        box = self.page.locator('[data-testid="stSelectbox"]').filter(
+            has=self.page.get_by_text(label, exact=True)
+        )
+        return box.locator('[data-baseweb="select"] > div').first.inner_text().strip()
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick ``option`` in the selectbox ``label`` with the keyboard only (focus, type,
+        Enter), then wait for the rerun it causes to finish drawing."""
+        runs_before = self.runs()
+        field = self.selectbox(label)
+        field.focus()
+        self.page.keyboard.type(option)
+        self.page.get_by_role("option", name=option, exact=True).wait_for()
+        self.page.keyboard.press("Enter")
+        self.wait_for_rerun(runs_before)

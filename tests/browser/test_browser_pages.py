@@ -1,0 +1,88 @@
+"""Every page opens in a real browser, draws, and can be reached and used with the keyboard."""
+
+from __future__ import annotations
+
+import pytest
+from browser_helpers import PAGE_PATHS, AppPage
+
+pytestmark = pytest.mark.browser
+
+SIDEBAR_LINKS = {
+    "County overview": "county",
+    "Locality": "locality",
+    "Partnership profile": "partnership",
+    "Compare localities": "compare",
+    "Exclusions explorer": "exclusions",
+    "Statistical comparisons": "funnel",
+    "Data packs": "packs",
+    "Data and definitions": "data",
+}
+
+
+def nav_label(link_text: str) -> str:
+    """A sidebar link's words without its Material icon's ligature name (the first line)."""
+    return link_text.strip().splitlines()[-1].strip()
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS)
+def test_page_opens_and_draws_without_errors(app: AppPage, path: str) -> None:
+    app.open(path)
+
+    # The default page (county) is served at the site root.
+    expected_path = "" if path == "county" else f"/{path}"
+    assert app.page.url.split("?")[0].removeprefix(app.base_url).rstrip("/") == expected_path
+    heading = app.main.locator("h1").first.inner_text().strip()
+    assert heading, "every page starts with a title"
+    assert "Demo data" in app.main_text(), "the demo banner is shown on demo data"
+    assert app.problems() == []
+    # wait_idle already waited for every chart; check none drew at zero size.
+    for width, height in app.chart_sizes():
+        assert width > 0 and height > 0
+
+
+def test_sidebar_lists_every_page_and_its_links_open_them(app: AppPage) -> None:
+    app.open("county")
+    links = app.page.locator('[data-testid="stSidebarNavLink"]')
+    hrefs = {
+        nav_label(link.inner_text()): link.get_attribute("href").removeprefix(app.base_url)
+        for link in links.all()
+    }
+    assert hrefs == {
+        label: "/" if path == "county" else f"/{path}" for label, path in SIDEBAR_LINKS.items()
+    }
+
+    titles = {app.main.locator("h1").first.inner_text()}
+    for label, path in [("Locality", "locality"), ("Data and definitions", "data")]:
+        runs_before = app.runs()
+        links.filter(has_text=label).click()
+        app.page.wait_for_url(f"**/{path}*")
+        app.wait_for_rerun(runs_before)
+        assert app.problems() == []
+        titles.add(app.main.locator("h1").first.inner_text())
+    assert len(titles) == 3, f"each page has its own title: {titles}"
+
+
+def test_keyboard_alone_reaches_the_sidebar_navigation_and_opens_a_page(app: AppPage) -> None:
+    app.open("county")
+    reached = []
+    for _ in range(60):
+        app.page.keyboard.press("Tab")
+        focused = app.page.evaluate(
+            """() => {
+                 const e = document.activeElement;
+                 const link = e && e.closest('[data-testid="stSidebarNavLink"]');
+                 return link ? link.innerText : null;
+               }"""
+        )
+        if focused:
+            reached.append(nav_label(focused))
+        if reached and reached[-1] == "Data and definitions":
+            break
+    assert reached[:1] == ["County overview"], reached
+    assert "Data and definitions" in reached
+
+    runs_before = app.runs()
+    app.page.keyboard.press("Enter")
+    app.page.wait_for_url("**/data*")
+    app.wait_for_rerun(runs_before)
+    assert app.problems() == []
