@@ -64,16 +64,36 @@ RowFilter = Callable[[pa.Table], "np.ndarray | pa.Array"]
 Prefilter = Callable[[Detection, list[str]], "RowFilter | None"]
 
 
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls (and other Office 97-2003 files)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_XLS_MESSAGE = "old-style .xls workbooks are not supported: save it as .xlsx or .csv"
+
+
 def read_raw(path: Path, prefilter: Prefilter | None = None) -> RawFile:
-    """Read a CSV or .xlsx file; raises ReadError with a plain message when it cannot."""
+    """Read a CSV or .xlsx file; raises ReadError with a plain message when it cannot.
+
+    The content decides as much as the name: a workbook saved with a .csv name is read as
+    a workbook, and an old .xls or binary file gets its own message. Any other failure
+    while reading becomes a ReadError too, so one bad file never stops the build.
+    """
     suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
+    if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES:
+        if suffix == ".xls":
+            raise ReadError(_XLS_MESSAGE)
+        raise ReadError(f"unsupported file type '{suffix or path.name}' (expected .csv or .xlsx)")
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(8)
+        if magic.startswith(_OLE2_MAGIC):
+            raise ReadError(_XLS_MESSAGE)
+        if suffix in XLSX_SUFFIXES or magic.startswith(_ZIP_MAGIC):
+            return read_xlsx(path, prefilter)
         return read_csv(path, prefilter)
-    if suffix in XLSX_SUFFIXES:
-        return read_xlsx(path, prefilter)
-    if suffix == ".xls":
-        raise ReadError("old-style .xls workbooks are not supported: save it as .xlsx or .csv")
-    raise ReadError(f"unsupported file type '{suffix or path.name}' (expected .csv or .xlsx)")
+    except ReadError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any other failure rejects this file only
+        raise ReadError(f"cannot read the file ({type(error).__name__}: {error})") from None
 
 
 # --------------------------------------------------------------------------------------
@@ -82,9 +102,12 @@ def read_raw(path: Path, prefilter: Prefilter | None = None) -> RawFile:
 
 
 def detect_encoding(head: bytes) -> str:
-    """'utf-8-sig' (BOM), 'utf-8' or 'cp1252' from the first bytes (checked in full later)."""
+    """'utf-8-sig' (BOM), 'utf-16' (BOM: Excel's "Unicode text"), 'utf-8' or 'cp1252' from
+    the first bytes (checked in full later)."""
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if head.startswith(_UTF16_BOMS):
+        return "utf-16"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -167,13 +190,18 @@ def _csv_head(path: Path) -> tuple[str, int, Detection, list[list[str]]]:
     if not head.strip():
         raise ReadError("the file is empty")
     encoding = detect_encoding(head)
+    if encoding != "utf-16" and b"\x00" in head:
+        raise ReadError(
+            "the file is not text (it holds binary data): expected a CSV file or an .xlsx "
+            "workbook; it may be corrupt or a different kind of file renamed"
+        )
     head_text = _decode(head, encoding)
     if len(head) == _HEAD_BYTES:  # drop a possibly cut-off last line
         head_text = head_text[: head_text.rfind("\n") + 1] or head_text
     try:
         rows = list(csv.reader(io.StringIO(head_text)))
     except csv.Error as error:
-        raise ReadError(f"cannot parse the CSV: {error}") from None
+        raise ReadError(f"cannot parse the CSV ({error}): it may be corrupt or not a CSV") from None
     header_index, detection = _find_header(rows)
     return encoding, header_index, detection, rows
 
@@ -181,12 +209,12 @@ def _csv_head(path: Path) -> tuple[str, int, Detection, list[list[str]]]:
 def peek_source(path: Path) -> str | None:
     """The source a file's header names (cheap: the header only), or None."""
     try:
-        if path.suffix.lower() in CSV_SUFFIXES:
+        with path.open("rb") as handle:
+            is_zip = handle.read(4) == _ZIP_MAGIC
+        if path.suffix.lower() in CSV_SUFFIXES and not is_zip:
             detection = _csv_head(path)[2]
-        elif path.suffix.lower() in XLSX_SUFFIXES:
-            import openpyxl
-
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        elif path.suffix.lower() in XLSX_SUFFIXES | CSV_SUFFIXES:
+            workbook = _open_workbook(path)
             try:
                 found = _find_sheet(workbook)
             finally:
@@ -225,7 +253,9 @@ def _stream_csv(
         bad.append((row.number, row.text))
         return "skip"
 
-    arrow_encoding = "utf8" if encoding.startswith("utf-8") else _CP1252_LENIENT
+    arrow_encoding = {"utf-8": "utf8", "utf-8-sig": "utf8", "utf-16": "utf-16"}.get(
+        encoding, _CP1252_LENIENT
+    )
     schema = pa.schema([(name, pa.string()) for name in header])
     batches: list[pa.RecordBatch] = []
     ordinals: list[np.ndarray] = []  # position of each kept row among the parsed rows
@@ -302,13 +332,22 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path, prefilter: Prefilter | None = None) -> RawFile:
+def _open_workbook(path: Path):
+    """A read-only workbook from the file's bytes (openpyxl refuses a workbook by name
+    when the name does not end .xlsx; council workbooks are small)."""
     import openpyxl  # imported here: only council workbooks need it
 
+    return openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+
+
+def read_xlsx(path: Path, prefilter: Prefilter | None = None) -> RawFile:
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = _open_workbook(path)
     except Exception as error:  # zipfile/openpyxl raise many kinds
-        raise ReadError(f"cannot open the workbook: {error}") from None
+        raise ReadError(
+            f"cannot open the workbook ({error}): it is not a valid .xlsx file (corrupt, cut "
+            "short, or another kind of file renamed .xlsx)"
+        ) from None
     try:
         found = _find_sheet(workbook)
         if found is None:

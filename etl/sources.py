@@ -43,6 +43,8 @@ class Column:
     required: bool = True
     #: Only School rows must have it (EES benchmark rows leave school identifiers blank).
     school_only: bool = False
+    #: Largest valid value (100 for a published percentage); None when unbounded.
+    maximum: float | None = None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -122,9 +124,11 @@ def _count(name: str, raw: str, *aliases: str, required: bool = True) -> Column:
     return Column(name, raw, "count", aliases, required=required)
 
 
-def _rate(raw: str, *aliases: str) -> Column:
-    """A published percentage/rate: validated as a number, not stored (views recompute it)."""
-    return Column(raw, raw, "amount", aliases, required=False)
+def _rate(raw: str, *aliases: str, percent: bool = True) -> Column:
+    """A published percentage/rate: validated as a number, not stored (views recompute it).
+    A percentage (``percent``) cannot exceed 100; a rate per 100 pupils of events that can
+    happen to one pupil many times (suspensions) can."""
+    return Column(raw, raw, "amount", aliases, required=False, maximum=100.0 if percent else None)
 
 
 def _ees(name: str, table: str, columns: Iterable[Column], key: Sequence[str], **kw) -> Source:
@@ -291,7 +295,7 @@ SOURCES: tuple[Source, ...] = (
             _count("susp", "susp", "fixed_excl"),
             _count("one_plus_susp", "one_plus_susp", "one_plus_fixed"),
             _rate("perm_excl_rate"),
-            _rate("susp_rate", "fixed_excl_rate"),
+            _rate("susp_rate", "fixed_excl_rate", percent=False),
             _rate("one_plus_susp_rate", "one_plus_fixed_rate"),
         ),
         (),
