@@ -859,3 +859,87 @@ def table_for_download(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFra
     if table not in DOWNLOADABLE:
         raise ValueError(f"table must be one of {', '.join(DOWNLOADABLE)}; got {table!r}")
     return con.table(table).df()
+
+
+# --------------------------------------------------------------------------- statistical comparisons
+
+
+def funnel_units(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    measure: str,
+    time_period: int | str,
+    locality: str | None = None,
+) -> pd.DataFrame:
+    """Funnel plot inputs: one measure in one year for every area at ``level`` (optionally
+    only those in ``locality``), plus the County row (is_county TRUE) that sets the target.
+
+    Suppressed areas are kept with value, numerator and denominator NULL. Columns:
+    is_county, level, area, area_name, parent_area, locality, time_period, year, measure,
+    value, suppressed, numerator, denominator, n_schools, n_schools_missing.
+    """
+    return run(
+        con,
+        "funnel_units",
+        level=_level(level),
+        measure=measure,
+        time_period=period(time_period),
+        locality=locality,
+    )
+
+
+def funnel_trends(
+    con: duckdb.DuckDBPyConnection, level: str, measure: str, locality: str | None = None
+) -> pd.DataFrame:
+    """Trend test inputs: one measure in every year for every area at ``level`` (optionally
+    only those in ``locality``), plus the County (is_county TRUE), oldest year first.
+
+    Columns: is_county, level, area, area_name, parent_area, locality, time_period, year,
+    measure, value, suppressed, numerator, denominator (NULL in suppressed years).
+    """
+    return run(con, "funnel_trends", level=_level(level), measure=measure, locality=locality)
+
+
+def comparator_trend(con: duckdb.DuckDBPyConnection, measure: str) -> pd.DataFrame:
+    """The county against England, its region and its statistical neighbours (the DfE's
+    Local authority rows for config comparator_old_la_codes) for one measure over the years.
+
+    Columns: role ('County (DfE)', 'County (our schools)', 'England', 'Region',
+    'Statistical neighbour'), level, area_name, area_code, old_la_code, time_period, year,
+    measure, value, suppressed, numerator, denominator.
+    """
+    return run(con, "comparator_trend", measure=measure)
+
+
+def comparator_coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each configured statistical neighbour and whether the benchmarks table holds its rows.
+
+    Columns: old_la_code, area_name (NULL when absent), n_measures, n_years, has_rows.
+    """
+    return run(con, "comparator_coverage")
+
+
+# --------------------------------------------------------------------------- data packs
+
+
+def council_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The settings this connection was opened with (one row as a dict): min_count,
+    min_denominator (suppression thresholds), council_name, old_la_code, new_la_code,
+    region_name. Data packs print the thresholds in their notes."""
+    frame = run(con, "council_settings")
+    return {key: (None if pd.isna(value) else value) for key, value in frame.iloc[0].items()}
+
+
+def area_measures_trend(con: duckdb.DuckDBPyConnection, level: str, area: str) -> pd.DataFrame:
+    """Every measure over the years for one Locality, Partnership or County, plus the County's
+    and England's figures (one query where a data pack would otherwise run one per measure).
+
+    Columns: is_reference, level, area, measure, time_period, year, value, suppressed,
+    numerator, denominator (already suppressed, as in area_measure_year).
+    """
+    return run(
+        con,
+        "area_measures_trend",
+        level=_level(level, ("Locality", "Partnership", "County")),
+        area=_area(area),
+    )

@@ -1,0 +1,137 @@
+"""funnel_units, funnel_trends, comparator_trend and comparator_coverage against sums worked
+out here with pandas straight from the demo warehouse's Parquet files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import tomllib
+
+import queries
+
+MIN_COUNT, MIN_DENOMINATOR = 3, 10
+CONFIG = Path(__file__).resolve().parents[1] / "data" / "config.toml"
+
+
+def hand_rates(
+    warehouse: Path, table: str, numerator: str, denominator: str, by: str
+) -> pd.DataFrame:
+    """100 * sum(num) / sum(den) per (time_period, area at ``by``) over schools where both
+    are published, with the suppression rules applied by hand."""
+    facts = pd.read_parquet(warehouse / f"{table}.parquet")
+    years = pd.read_parquet(warehouse / "school_year.parquet")
+    merged = facts.merge(years[["time_period", "urn", by]], on=["time_period", "urn"])
+    merged = merged[merged[by].notna()]
+    merged["known"] = merged[numerator].notna() & merged[denominator].notna()
+    known = merged[merged["known"]]
+    sums = known.groupby(["time_period", by])[[numerator, denominator]].sum()
+    rows = merged.groupby(["time_period", by]).size().rename("n_rows")
+    out = pd.concat([sums, rows], axis=1).reset_index()
+    out[[numerator, denominator]] = out[[numerator, denominator]].fillna(0)
+    num, den = out[numerator], out[denominator]
+    # An area whose every school had its cell withheld sums to 0 / 0: suppressed below.
+    out["suppressed"] = ((num > 0) & (num < MIN_COUNT)) | (den < MIN_DENOMINATOR)
+    out["value"] = (100.0 * num / den).where(~out["suppressed"])
+    return out.rename(columns={by: "area", numerator: "numerator", denominator: "denominator"})
+
+
+@pytest.fixture(scope="module")
+def partnership_susp(demo_warehouse: Path) -> pd.DataFrame:
+    return hand_rates(demo_warehouse, "exclusions", "susp", "headcount", "partnership")
+
+
+def latest(demo_warehouse: Path) -> int:
+    return int(pd.read_parquet(demo_warehouse / "school_year.parquet")["time_period"].max())
+
+
+def test_funnel_units_partnerships(demo_con, demo_warehouse, partnership_susp):
+    year = latest(demo_warehouse)
+    got = queries.funnel_units(demo_con, "Partnership", "susp_rate", year)
+    county = got[got["is_county"]]
+    assert len(county) == 1
+    facts = pd.read_parquet(demo_warehouse / "exclusions.parquet")
+    facts = facts[(facts["time_period"] == year) & facts["susp"].notna()]
+    facts = facts[facts["headcount"].notna()]
+    assert county.iloc[0]["value"] == pytest.approx(
+        100 * facts["susp"].sum() / facts["headcount"].sum()
+    )
+    areas = got[~got["is_county"]].set_index("area")
+    hand = partnership_susp[partnership_susp["time_period"] == year].set_index("area")
+    assert sorted(areas.index) == sorted(hand.index)
+    for area, row in hand.iterrows():
+        assert bool(areas.loc[area, "suppressed"]) == bool(row["suppressed"]), area
+        if not row["suppressed"]:
+            assert areas.loc[area, "value"] == pytest.approx(row["value"])
+            assert areas.loc[area, "denominator"] == row["denominator"]
+        else:
+            assert pd.isna(areas.loc[area, "numerator"]) and pd.isna(areas.loc[area, "value"])
+
+
+def test_funnel_units_suppressed_rows_hide_their_numbers(demo_con, demo_warehouse):
+    year = latest(demo_warehouse)
+    hand = hand_rates(demo_warehouse, "exclusions", "perm_excl", "headcount", "partnership")
+    hand = hand[hand["time_period"] == year]
+    got = queries.funnel_units(demo_con, "Partnership", "perm_excl_rate", year)
+    areas = got[~got["is_county"]]
+    assert int(areas["suppressed"].sum()) == int(hand["suppressed"].sum()) > 0
+    hidden = areas[areas["suppressed"]]
+    assert hidden[["numerator", "denominator", "value"]].isna().all().all()
+
+
+def test_funnel_units_one_locality(demo_con, demo_warehouse):
+    year = latest(demo_warehouse)
+    years = pd.read_parquet(demo_warehouse / "school_year.parquet")
+    locality = sorted(years["locality"].dropna().unique())[0]
+    expected = years[(years["time_period"] == year) & (years["locality"] == locality)]
+    got = queries.funnel_units(demo_con, "School", "overall_absence_rate", year, locality)
+    schools = got[~got["is_county"]]
+    absence = pd.read_parquet(demo_warehouse / "absence.parquet")
+    with_absence = set(absence[absence["time_period"] == year]["urn"])
+    assert set(schools["area"].astype(int)) == set(expected["urn"]) & with_absence
+    assert got["is_county"].sum() == 1
+
+
+def test_funnel_trends_every_year(demo_con, demo_warehouse, partnership_susp):
+    got = queries.funnel_trends(demo_con, "Partnership", "susp_rate")
+    areas = got[~got["is_county"]].set_index(["area", "time_period"])
+    hand = partnership_susp.set_index(["area", "time_period"])
+    assert len(areas) == len(hand)
+    shown = hand[~hand["suppressed"]]
+    assert areas.loc[shown.index, "numerator"].tolist() == shown["numerator"].tolist()
+    n_years = pd.read_parquet(demo_warehouse / "school_year.parquet")["time_period"].nunique()
+    assert got["is_county"].sum() == n_years
+
+
+def test_comparator_trend_and_coverage(demo_con, demo_warehouse):
+    config = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["council"]
+    bench = pd.read_parquet(demo_warehouse / "benchmarks.parquet")
+    bench = bench[bench["measure"] == "persistent_absence_rate"]
+    codes = set(config["comparator_old_la_codes"])
+    la = bench[bench["geographic_level"] == "Local authority"]
+    neighbours = la[la["old_la_code"].isin(codes)]
+    got = queries.comparator_trend(demo_con, "persistent_absence_rate")
+    got_neighbours = got[got["role"] == "Statistical neighbour"]
+    assert len(got_neighbours) == len(neighbours) > 0
+    merged = got_neighbours.merge(neighbours, on=["old_la_code", "time_period"])
+    assert merged["value"].to_numpy() == pytest.approx(
+        (100 * merged["numerator_y"] / merged["denominator_y"]).to_numpy()
+    )
+    own = la[la["old_la_code"] == config["old_la_code"]]
+    assert (got["role"] == "County (DfE)").sum() == len(own)
+    national = bench[bench["geographic_level"] == "National"].sort_values("time_period")
+    england = got[got["role"] == "England"].sort_values("time_period")
+    expected = 100 * national["numerator"].to_numpy() / national["denominator"].to_numpy()
+    assert england["value"].to_numpy() == pytest.approx(expected)
+    region = bench[
+        (bench["geographic_level"] == "Regional") & (bench["area_code"] == config["region_code"])
+    ]
+    assert (got["role"] == "Region").sum() == len(region)
+    assert (got["role"] == "County (our schools)").sum() > 0
+
+    coverage = queries.comparator_coverage(demo_con).set_index("old_la_code")
+    assert set(coverage.index) == codes
+    present = set(la["old_la_code"].dropna().astype(int))
+    for code in codes:
+        assert bool(coverage.loc[code, "has_rows"]) == (code in present)
