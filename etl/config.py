@@ -36,6 +36,16 @@ class Council:
     region_code: str | None = None
     region_name: str | None = None
     comparator_old_la_codes: tuple[int, ...] = ()
+    #: Whose School rows the warehouse keeps: None = every LA in England ("england"),
+    #: else old LA codes (default: just the council's). See docs/performance.md.
+    scope_old_la_codes: tuple[int, ...] | None = None
+    scope: str = "council"
+
+    def school_la_codes(self) -> tuple[int, ...] | None:
+        """Old LA codes whose School rows are loaded; None means all of England."""
+        if self.scope == "england":
+            return None
+        return self.scope_old_la_codes or (self.old_la_code,)
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,7 @@ def load_config(path: Path | str | None = None) -> Config:
                 comparator_old_la_codes=tuple(
                     int(c) for c in council.get("comparator_old_la_codes", [])
                 ),
+                **_scope(council.get("scope", "council"), int(council["old_la_code"])),
             ),
             suppression=Suppression(
                 min_count=int(suppression.get("min_count", 3)),
@@ -111,6 +122,20 @@ def load_config(path: Path | str | None = None) -> Config:
         )
     except (TypeError, ValueError) as error:
         raise ConfigError(f"{path}: a setting has the wrong type ({error})") from None
+
+
+def _scope(value: Any, old_la_code: int) -> dict[str, Any]:
+    """``[council] scope``: "council" (default), "england", or a list of old LA codes.
+
+    A wider scope loads other LAs' schools too (national benchmarking, performance
+    tests); the council's own LA is always included.
+    """
+    if isinstance(value, str) and value.strip().lower() in ("council", "england"):
+        return {"scope": value.strip().lower(), "scope_old_la_codes": None}
+    if isinstance(value, list) and value and not any(isinstance(v, bool) for v in value):
+        codes = tuple(sorted({old_la_code, *(int(v) for v in value)}))
+        return {"scope": "las", "scope_old_la_codes": codes}
+    raise ValueError(f'scope must be "council", "england" or a list of old LA codes, not {value!r}')
 
 
 def _optional_str(value: Any) -> str | None:

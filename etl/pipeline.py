@@ -185,6 +185,8 @@ def build_tables(
         facts[table] = _concat_rows(by_source.get(source.name, []))
     say("Linking school-years to partnerships as at census day")
     school_year, orphans = build_school_year(facts, schools, membership, successors)
+    if config.council.scope != "council":
+        school_year, orphans = _other_las_as_localities(school_year, orphans, schools, config)
     for file, group in orphans.groupby("source_file", sort=True):
         rows = group[SOURCE_ROW].to_numpy()
         reasons = [
@@ -258,6 +260,28 @@ def build_tables(
     }
 
 
+def _la_locality(schools: pd.DataFrame) -> pd.Series:
+    """Each school's LA name, the locality of schools outside the council's membership."""
+    return schools["la_name"].where(schools["la_name"].notna(), schools["la_code"].astype("str"))
+
+
+def _other_las_as_localities(
+    school_year: pd.DataFrame, orphans: pd.DataFrame, schools: pd.DataFrame, config: Config
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A wider scope than the council ("england" or a list of LAs): other LAs' schools in
+    no partnership get their LA as their locality (and no partnership), and are not
+    warned about; the council's own schools keep the membership rules and warnings."""
+    by_urn = schools.set_index("urn")
+    la_code = pd.to_numeric(school_year["urn"].map(by_urn["la_code"]), errors="coerce")
+    other = (la_code.notna() & la_code.ne(config.council.old_la_code)).to_numpy(dtype=bool)
+    la_name = school_year["urn"].map(_la_locality(schools).set_axis(schools["urn"]))
+    fill = other & school_year["locality"].isna().to_numpy(dtype=bool)
+    school_year.loc[fill, "locality"] = la_name[fill]
+    orphan_la = pd.to_numeric(orphans["urn"].map(by_urn["la_code"]), errors="coerce")
+    mine = ~(orphan_la.notna() & orphan_la.ne(config.council.old_la_code)).to_numpy(dtype=bool)
+    return school_year, orphans[mine].reset_index(drop=True)
+
+
 def _issues_of(results: list[FileResult], file: str) -> Issues:
     return next(r.issues for r in results if r.file == file)
 
@@ -325,9 +349,10 @@ def _boundaries(
     if frames:
         merged = pd.concat(frames, ignore_index=True).drop_duplicates("locality", keep="first")
         return merged.reset_index(drop=True), reports
-    points = schools[["easting", "northing"]].assign(
-        locality=current_locality(schools, membership, successors)
-    )
+    locality = current_locality(schools, membership, successors)
+    if "la_name" in schools and schools["la_code"].nunique() > 1:  # a multi-LA scope
+        locality = locality.fillna(_la_locality(schools))
+    points = schools[["easting", "northing"]].assign(locality=locality)
     derived = geo.derive_boundaries(points)
     say(f"  derived {len(derived)} locality boundaries from school locations")
     return derived, reports

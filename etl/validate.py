@@ -253,6 +253,15 @@ def _text(table: pa.Table, raw: str) -> pa.ChunkedArray:
     return pc.utf8_trim_whitespace(table.column(raw))
 
 
+def la_in_scope(old_la_codes: pa.ChunkedArray, config: Config) -> pa.ChunkedArray:
+    """Rows whose old LA code is in the build's scope: the council's LA by default, every
+    LA with ``[council] scope = "england"``, or the listed LAs."""
+    codes = config.council.school_la_codes()
+    if codes is None:
+        return pc.fill_null(pc.not_equal(old_la_codes, ""), False)
+    return pc.is_in(old_la_codes, pa.array([str(code) for code in codes]))
+
+
 def ees_scope(
     table: pa.Table, names: dict[str, str], source: Source, config: Config
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -262,7 +271,7 @@ def ees_scope(
     new = pc.utf8_upper(_text(table, names["new_la_code"]))
     is_school = pc.equal(level, "school")
     in_la = pc.or_(
-        pc.equal(old, str(config.council.old_la_code)),
+        la_in_scope(old, config),
         pc.equal(new, config.council.new_la_code.upper()),
     )
     school = pc.and_(is_school, in_la).to_numpy(zero_copy_only=False)
@@ -283,8 +292,7 @@ def scope_prefilter(config: Config) -> Prefilter:
             return None
         names = {etl: raw for raw, etl in map_columns(source, header).items()}
         if source.kind == "gias":
-            code = str(config.council.old_la_code)
-            return lambda block: pc.equal(_text(block, names["la_code"]), code).to_numpy(
+            return lambda block: la_in_scope(_text(block, names["la_code"]), config).to_numpy(
                 zero_copy_only=False
             )
 
@@ -572,7 +580,7 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
         school, bench, blank_level = ees_scope(table, names, source, config)
     elif source.kind == "gias":
         la = _text(table, names["la_code"])
-        school = pc.equal(la, str(config.council.old_la_code)).to_numpy(zero_copy_only=False)
+        school = la_in_scope(la, config).to_numpy(zero_copy_only=False)
     keep = school | bench | blank_level
     out_of_scope = int(n - keep.sum()) + raw.rows_skipped
     kept = table.filter(pa.array(keep)) if out_of_scope else table
