@@ -1,0 +1,36 @@
+"""Data packs: one area's report for one year, as Excel and as printable HTML.
+
+``build_pack(con, level, area, year)`` gathers the numbers (through the query layer,
+so already suppressed), sentences and tables; ``write_excel`` and ``render_html``
+turn a pack into a file. ``python -m packs`` builds packs for every area at a level.
+"""
+
+from packs.excel import write_excel
+from packs.html import render_html
+from packs.model import (
+    PACK_LEVELS,
+    SECTIONS,
+    SUPPRESSED,
+    Figure,
+    Pack,
+    Section,
+    Table,
+    available_areas,
+    build_pack,
+    latest_year,
+)
+
+__all__ = [
+    "PACK_LEVELS",
+    "SECTIONS",
+    "SUPPRESSED",
+    "Figure",
+    "Pack",
+    "Section",
+    "Table",
+    "available_areas",
+    "build_pack",
+    "latest_year",
+    "render_html",
+    "write_excel",
+]

@@ -1,0 +1,755 @@
+"""Build a data pack: the numbers, sentences and tables of one area's report for one year.
+
+Everything comes from the query layer (``queries``), whose public views are already
+suppressed, so a pack can only show what the app shows. The pack is plain data
+(dataclasses of numbers and strings); packs.excel and packs.html render it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+import queries
+from analysis import comparison_sentence, proportion_limits, rate_limits, trend_test
+from analysis.sentences import format_measure, suppressed_sentence, trend_sentence
+
+SUPPRESSED = "Suppressed"
+NO_DATA = "No data"
+PACK_LEVELS: tuple[str, ...] = ("Locality", "Partnership", "County")
+
+#: A table cell: a number, text, the text "Suppressed", or None (no data).
+Cell = float | int | str | None
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    title: str
+    intro: str
+    measures: tuple[str, ...]
+
+
+#: The sections of the 2017 Banbury data set, in its order.
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec(
+        "pupils",
+        "Children and young people",
+        "How many pupils attend the area's schools and the profile of their needs: eligibility "
+        "for free school meals and English as an additional language.",
+        ("pupils", "fsm_count", "fsm_percent", "eal_percent"),
+    ),
+    SectionSpec(
+        "attendance",
+        "Attendance",
+        "How much school time pupils missed, with and without the school's permission, and "
+        "how many pupils were persistently absent.",
+        (
+            "overall_absence_rate",
+            "authorised_absence_rate",
+            "unauthorised_absence_rate",
+            "persistent_absence_rate",
+        ),
+    ),
+    SectionSpec(
+        "exclusions",
+        "Exclusions and suspensions",
+        "Permanent exclusions and suspensions as rates per 100 pupils, so areas of different "
+        "sizes can be compared, and as numbers.",
+        (
+            "perm_excl_rate",
+            "susp_rate",
+            "one_plus_susp_rate",
+            "perm_excl",
+            "susp",
+            "one_plus_susp",
+            "exclusions_headcount",
+        ),
+    ),
+    SectionSpec(
+        "attainment",
+        "Attainment",
+        "Results at the end of primary school (key stage 2) and at the end of Year 11 "
+        "(key stage 4).",
+        ("ks2_rwm_expected_percent", "ks4_attainment8"),
+    ),
+    SectionSpec(
+        "send",
+        "Special educational needs",
+        "Pupils receiving SEN support or with an Education, Health and Care plan, and their "
+        "main types of need.",
+        ("sen_support_percent", "ehc_plan_percent", "sen_support_count", "ehc_plan_count"),
+    ),
+    SectionSpec(
+        "funding",
+        "High needs funding",
+        "High needs top-up and place funding paid for pupils at the area's schools in the "
+        "financial year (April to March) that mostly overlaps the school year.",
+        ("topup_amount", "topup_pupils", "place_funding", "high_needs_places"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column. ``unit`` None: text; 'row': the unit in the row's ``row_units`` entry."""
+
+    header: str
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    caption: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    row_units: tuple[str, ...] | None = None
+
+    def cell_unit(self, row: int, column: int) -> str | None:
+        unit = self.columns[column].unit
+        if unit == "row":
+            return self.row_units[row] if self.row_units else None
+        return unit
+
+    def frame(self) -> pd.DataFrame:
+        """The table as a DataFrame of what it shows (numbers, 'Suppressed', or blank)."""
+        return pd.DataFrame(list(self.rows), columns=[c.header for c in self.columns])
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    time_period: int
+    year: str
+    value: float | None
+    suppressed: bool
+    comparator_value: float | None
+    comparator_suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measure for the area in the pack's year, with its comparison and trend."""
+
+    measure: str
+    label: str
+    unit: str
+    kind: str
+    higher_is: str
+    definition: str
+    value: float | None
+    suppressed: bool
+    comparator_value: float | None
+    comparator_suppressed: bool
+    national_value: float | None
+    difference: float | None
+    share_of_comparator: float | None
+    sentence: str
+    trend_sentence: str
+    trend: tuple[TrendPoint, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    intro: str
+    figures: tuple[Figure, ...]
+    tables: tuple[Table, ...]
+
+    @property
+    def sentences(self) -> list[str]:
+        """Each measure's comparison sentence followed by its trend sentence."""
+        return [text for f in self.figures for text in (f.sentence, f.trend_sentence) if text]
+
+
+@dataclass(frozen=True)
+class Pack:
+    level: str
+    area: str
+    time_period: int
+    year: str
+    council_name: str
+    comparator_name: str
+    build_id: str
+    demo: bool
+    generated_at: str
+    min_count: int
+    min_denominator: int
+    sections: tuple[Section, ...]
+    definitions: Table
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def title(self) -> str:
+        return f"{self.area} data pack {self.year}"
+
+    @property
+    def file_stem(self) -> str:
+        return f"{slug(self.area)}-data-pack-{self.year.replace('/', '-')}"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def slug(text: str) -> str:
+    """'Banbury North Partnership' -> 'banbury-north-partnership' (safe as a file name)."""
+    out = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
+    return "-".join(part for part in out.split("-") if part) or "area"
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return float(value)
+
+
+def _cell(value: Any, suppressed: bool) -> Cell:
+    """A table cell: the text 'Suppressed' for a hidden value, never a zero."""
+    if suppressed:
+        return SUPPRESSED
+    return _number(value)
+
+
+def _year_label(time_period: int) -> str:
+    return queries.period_label(int(time_period))
+
+
+def _significant(
+    unit: str, value: float | None, denominator: float | None, target: float | None
+) -> bool | None:
+    """Whether the area differs from the comparator beyond chance (95% funnel limits).
+
+    Tested only where the count model holds: proportions of pupils (exact binomial)
+    and events per 100 pupils (exact Poisson). Shares of sessions (absence) are
+    over-dispersed and means are not counts, so those get no verdict (None).
+    """
+    if value is None or target is None or denominator is None or denominator <= 0:
+        return None
+    unit_lower = unit.lower()
+    if "per 100" in unit_lower:
+        limits = rate_limits(target, [denominator])
+    elif unit_lower == "% of pupils" and 0 <= target <= 100:
+        limits = proportion_limits(target, [denominator])
+    else:
+        return None
+    lower, upper = float(limits["lower_95"].iloc[0]), float(limits["upper_95"].iloc[0])
+    return not (lower <= value <= upper)
+
+
+def _trend_kind(unit: str) -> str:
+    return "rate" if "per 100" in unit.lower() else "proportion"
+
+
+def _describe_change(label: str, area: str, points: Sequence[TrendPoint], unit: str) -> str:
+    """For counts, money and means: first and latest published figures, no test."""
+    shown = [p for p in points if p.value is not None]
+    if len(shown) < 2:
+        return (
+            f"There are not enough published years to describe how {label[:1].lower()}"
+            f"{label[1:]} in {area} has changed."
+        )
+    first, last = shown[0], shown[-1]
+    return (
+        f"{label} in {area}: {format_measure(first.value, unit)} in {first.year} and "
+        f"{format_measure(last.value, unit)} in {last.year}."
+    )
+
+
+def _figure(
+    series: dict[tuple[str, str], dict[int, dict[str, Any]]],
+    level: str,
+    area: str,
+    time_period: int,
+    measure: pd.Series,
+    comparator_level: str,
+    comparator_name: str,
+) -> Figure:
+    own = series.get(("area", measure["measure"]), {})
+    comparator = series.get((comparator_level, measure["measure"]), {})
+    national = series.get(("National", measure["measure"]), {})
+    label, unit, kind = str(measure["label"]), str(measure["unit"]), str(measure["kind"])
+    higher_is = str(measure["higher_is"])
+    year = _year_label(time_period)
+
+    def at(by_year: dict[int, dict[str, Any]], column: str, period: int) -> Any:
+        return by_year[period][column] if period in by_year else None
+
+    value = _number(at(own, "value", time_period))
+    suppressed = bool(at(own, "suppressed", time_period) or False)
+    comparator_value = _number(at(comparator, "value", time_period))
+    comparator_suppressed = bool(at(comparator, "suppressed", time_period) or False)
+    national_value = _number(at(national, "value", time_period)) if level != "County" else None
+
+    points = tuple(
+        TrendPoint(
+            int(period),
+            _year_label(int(period)),
+            _number(row["value"]),
+            bool(row["suppressed"]),
+            _number(at(comparator, "value", int(period))),
+            bool(at(comparator, "suppressed", int(period)) or False),
+        )
+        for period, row in sorted(own.items())
+        if period <= time_period
+    )
+
+    difference = share = None
+    if kind in ("rate", "mean"):
+        if value is not None and comparator_value is not None:
+            difference = value - comparator_value
+        significant = (
+            _significant(
+                unit, value, _number(at(own, "denominator", time_period)), comparator_value
+            )
+            if kind == "rate"
+            else None
+        )
+        sentence = comparison_sentence(
+            label,
+            area,
+            value,
+            comparator_name,
+            comparator_value,
+            unit,
+            year,
+            higher_is,  # type: ignore[arg-type]
+            significant,
+            suppressed,
+        )
+    else:
+        # A count or amount is not comparable with the whole county's: give the share.
+        sentence = comparison_sentence(
+            label, area, value, comparator_name, None, unit, year, suppressed=suppressed
+        )
+        if value is not None and comparator_value and comparator_value > 0:
+            share = 100.0 * value / comparator_value
+            if level != "County":
+                sentence += (
+                    f" That is {share:.1f}% of the county total of "
+                    f"{format_measure(comparator_value, unit)}."
+                )
+
+    if kind == "rate":
+        usable = [(p, row) for p, row in sorted(own.items()) if p <= time_period]
+        result = trend_test(
+            [p for p, _ in usable],
+            [row["numerator"] for _, row in usable],
+            [row["denominator"] for _, row in usable],
+            _trend_kind(unit),  # type: ignore[arg-type]
+            overdispersion="session" in unit.lower(),
+        )
+        trend_text = trend_sentence(label, area, result, higher_is)  # type: ignore[arg-type]
+    else:
+        trend_text = _describe_change(label, area, points, unit)
+
+    return Figure(
+        measure=str(measure["measure"]),
+        label=label,
+        unit=unit,
+        kind=kind,
+        higher_is=higher_is,
+        definition=str(measure["definition"]),
+        value=value,
+        suppressed=suppressed,
+        comparator_value=comparator_value,
+        comparator_suppressed=comparator_suppressed,
+        national_value=national_value,
+        difference=difference,
+        share_of_comparator=share,
+        # Say which measure is hidden: the bare suppressed sentence names none.
+        sentence=f"{label}: {suppressed_sentence(area, year)}" if suppressed else sentence,
+        trend_sentence=trend_text,
+        trend=points,
+    )
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _summary_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) -> Table:
+    area, comparator = pack["area"], pack["comparator_title"]
+    columns = [
+        Column("Measure"),
+        Column("Unit"),
+        Column(f"{area} {pack['year']}", "row"),
+        Column(f"{comparator} {pack['year']}", "row"),
+    ]
+    if pack["level"] != "County":
+        columns.append(Column(f"England {pack['year']}", "row"))
+    columns += [
+        Column(f"Difference from {comparator.lower()}", "row"),
+        Column(f"Share of {comparator.lower()} total (%)", "%"),
+    ]
+    rows = []
+    for f in figures:
+        row: list[Cell] = [
+            f.label,
+            f.unit,
+            _cell(f.value, f.suppressed),
+            _cell(f.comparator_value, f.comparator_suppressed),
+        ]
+        if pack["level"] != "County":
+            row.append(f.national_value)
+        row += [f.difference, f.share_of_comparator]
+        rows.append(tuple(row))
+    return Table(
+        f"{section.key}_summary",
+        f"{section.title}: {area} compared with {comparator.lower()}, {pack['year']}",
+        f"{section.title} in {area} in {pack['year']} beside {comparator.lower()}. Differences "
+        "are in the measure's unit (percentage points for percentages); counts and money show "
+        "the area's share of the total instead.",
+        tuple(columns),
+        tuple(rows),
+        tuple(f.unit for f in figures),
+    )
+
+
+def _trend_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) -> Table:
+    area, comparator = pack["area"], pack["comparator_title"]
+    rows, units = [], []
+    for f in figures:
+        for p in f.trend:
+            rows.append(
+                (
+                    f.label,
+                    f.unit,
+                    p.year,
+                    _cell(p.value, p.suppressed),
+                    _cell(p.comparator_value, p.comparator_suppressed),
+                )
+            )
+            units.append(f.unit)
+    return Table(
+        f"{section.key}_trend",
+        f"{section.title}: trend over the years",
+        f"Each measure for {area} and {comparator.lower()} in every year up to {pack['year']}.",
+        (
+            Column("Measure"),
+            Column("Unit"),
+            Column("Year"),
+            Column(area, "row"),
+            Column(comparator, "row"),
+        ),
+        tuple(rows),
+        tuple(units),
+    )
+
+
+def _schools_table(con: duckdb.DuckDBPyConnection, pack: dict) -> Table | None:
+    level, area, time_period = pack["level"], pack["area"], pack["time_period"]
+    if level == "County":
+        return None
+    profile = queries.school_profile(
+        con,
+        time_period=time_period,
+        partnership=area if level == "Partnership" else None,
+        locality=area if level == "Locality" else None,
+    )
+    measures = [
+        ("pupils", "Pupils on roll", "pupils"),
+        ("fsm_percent", "Eligible for free school meals (%)", "%"),
+        ("sen_support_percent", "SEN support (%)", "%"),
+        ("ehc_plan_percent", "EHC plans (%)", "%"),
+        ("overall_absence_rate", "Overall absence (% of sessions)", "%"),
+    ]
+    columns = [Column("School"), Column("URN"), Column("Phase")]
+    if level == "Locality":
+        columns.append(Column("Partnership"))
+    columns += [Column(header, unit) for _, header, unit in measures]
+    rows = []
+    for _, school in profile.iterrows():
+        hidden = set(
+            school["suppressed_measures"] if school["suppressed_measures"] is not None else []
+        )
+        row: list[Cell] = [str(school["school_name"]), str(int(school["urn"])), school["phase"]]
+        if level == "Locality":
+            row.append(school["partnership"])
+        row += [_cell(school[m], m in hidden) for m, _, _ in measures]
+        rows.append(tuple(row))
+    return Table(
+        "schools",
+        f"Schools in {area}, {pack['year']}",
+        f"Each school in {area} at the January {pack['time_period'] % 100 + 2000} census.",
+        tuple(columns),
+        tuple(rows),
+    )
+
+
+def _reasons_table(con: duckdb.DuckDBPyConnection, pack: dict) -> Table:
+    frame = queries.exclusions_by_reason(
+        con, pack["level"], pack["area"], time_period=pack["time_period"]
+    )
+    rows = tuple(
+        (
+            r["reason"],
+            _cell(r["perm_excl"], r["perm_excl_suppressed"]),
+            _cell(r["susp"], r["susp_suppressed"]),
+            _cell(r["susp_rate"], r["susp_rate_suppressed"]),
+        )
+        for _, r in frame.iterrows()
+    )
+    return Table(
+        "exclusion_reasons",
+        f"Exclusions and suspensions by reason, {pack['year']}",
+        f"The reason schools in {pack['area']} gave for each permanent exclusion and suspension.",
+        (
+            Column("Reason"),
+            Column("Permanent exclusions", "exclusions"),
+            Column("Suspensions", "suspensions"),
+            Column("Suspensions per 100 pupils", "per 100 pupils"),
+        ),
+        rows,
+    )
+
+
+def _needs_table(con: duckdb.DuckDBPyConnection, pack: dict) -> Table:
+    frame = queries.sen_need_profile(con, pack["level"], pack["area"], pack["time_period"])
+    rows = tuple(
+        (
+            r["sen_provision"],
+            r["primary_need"],
+            _cell(r["pupils"], r["pupils_suppressed"]),
+            _cell(r["percent_of_provision"], r["percent_suppressed"]),
+        )
+        for _, r in frame.iterrows()
+    )
+    return Table(
+        "sen_needs",
+        f"Primary type of need, {pack['year']}",
+        f"Pupils with special educational needs in {pack['area']} by provision and primary need; "
+        "the share is of the pupils with that provision.",
+        (
+            Column("Provision"),
+            Column("Primary need"),
+            Column("Pupils", "pupils"),
+            Column("Share of the provision's pupils (%)", "%"),
+        ),
+        rows,
+    )
+
+
+def _funding_table(con: duckdb.DuckDBPyConnection, pack: dict) -> Table:
+    level, area = pack["level"], pack["area"]
+    frame = queries.funding_share(
+        con, locality=area if level == "Locality" else None, time_period=pack["time_period"]
+    )
+    if level == "Partnership":
+        frame = frame[frame["partnership"] == area]
+    rows = tuple(
+        (
+            r["partnership"],
+            r["locality"],
+            _cell(r["topup_amount"], r["topup_suppressed"]),
+            _number(r["topup_share_percent"]),
+            _number(r["pupils"]),
+            _number(r["pupil_share_percent"]),
+            _number(r["funding_to_pupil_share_ratio"]),
+        )
+        for _, r in frame.iterrows()
+    )
+    return Table(
+        "funding_share",
+        f"Share of the county's top-up funding, {pack['year']}",
+        "Each partnership's share of the county's high needs top-up funding beside its share of "
+        "pupils. A ratio above 1 means more funding than its share of pupils.",
+        (
+            Column("Partnership"),
+            Column("Locality"),
+            Column("Top-up funding (£)", "£"),
+            Column("Share of county top-up funding (%)", "%"),
+            Column("Pupils on roll", "pupils"),
+            Column("Share of county pupils (%)", "%"),
+            Column("Funding share ÷ pupil share (ratio)", "ratio"),
+        ),
+        rows,
+    )
+
+
+def _definitions_table(catalogue: pd.DataFrame) -> Table:
+    rows = tuple(
+        (
+            r["label"],
+            r["measure"],
+            r["subject"],
+            r["unit"],
+            r["numerator_label"],
+            r["denominator_label"],
+            r["definition"],
+            r["source"],
+            {"better": "Higher is better", "worse": "Lower is better"}.get(
+                r["higher_is"], "Neither higher nor lower is better"
+            ),
+        )
+        for _, r in catalogue.iterrows()
+    )
+    return Table(
+        "definitions",
+        "Definitions",
+        "Every measure in this pack: what it counts, its unit and where the data come from.",
+        (
+            Column("Measure"),
+            Column("Measure id"),
+            Column("Subject"),
+            Column("Unit"),
+            Column("Numerator"),
+            Column("Denominator"),
+            Column("Definition"),
+            Column("Source"),
+            Column("Reading the figure"),
+        ),
+        tuple(
+            tuple(None if (isinstance(c, float) and math.isnan(c)) else c for c in r) for r in rows
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- build
+
+
+def available_areas(
+    con: duckdb.DuckDBPyConnection, level: str, time_period: int | str | None = None
+) -> list[str]:
+    """Areas at ``level`` that have schools in the year (default: every year), A-Z."""
+    if level == "County":
+        return [str(queries.council_settings(con)["council_name"])]
+    frame = (
+        queries.list_partnerships(con) if level == "Partnership" else queries.list_localities(con)
+    )
+    name = "partnership" if level == "Partnership" else "locality"
+    tp = queries.period(time_period)
+    if tp is not None:
+        frame = frame[(frame["first_period"] <= tp) & (frame["last_period"] >= tp)]
+    return sorted(str(a) for a in frame[name])
+
+
+def latest_year(con: duckdb.DuckDBPyConnection) -> int:
+    return int(queries.list_years(con)["time_period"].max())
+
+
+def build_pack(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    area: str,
+    time_period: int | str | None = None,
+    *,
+    build: dict | None = None,
+) -> Pack:
+    """Everything one area's data pack shows for one year (default: the latest year).
+
+    ``level`` is Locality, Partnership or County; ``build`` is the warehouse's
+    build_report.json (for the build id and demo notice). Raises ValueError for an
+    unknown level, area or year.
+    """
+    if level not in PACK_LEVELS:
+        raise ValueError(f"level must be one of {', '.join(PACK_LEVELS)}; got {level!r}")
+    years = [int(y) for y in queries.list_years(con)["time_period"]]
+    tp = queries.period(time_period) if time_period is not None else max(years)
+    if tp not in years:
+        raise ValueError(
+            f"No data for {queries.period_label(tp)}; years available: "
+            + ", ".join(queries.period_label(y) for y in sorted(years))
+        )
+    settings = queries.council_settings(con)
+    council = str(settings["council_name"])
+    if level == "County":
+        area = council
+    elif area not in available_areas(con, level):
+        raise ValueError(f"No {level.lower()} called {area!r} in this warehouse")
+    build = build or {}
+    comparator_level = "National" if level == "County" else "County"
+    comparator_name = "England" if level == "County" else "the county"
+    comparator_title = "England" if level == "County" else f"County ({council})"
+    year = _year_label(tp)
+    context = {
+        "level": level,
+        "area": area,
+        "time_period": tp,
+        "year": year,
+        "comparator_title": comparator_title,
+    }
+
+    catalogue = queries.list_measures(con)
+    by_id = catalogue.set_index("measure", drop=False)
+    # One query for every measure's series; split once into (area|level, measure) frames.
+    trends = queries.area_measures_trend(con, level=level, area=area)
+    series: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
+    for row in trends.to_dict("records"):
+        key = (row["level"] if row["is_reference"] else "area", row["measure"])
+        series.setdefault(key, {})[int(row["time_period"])] = row
+    sections = []
+    for spec in SECTIONS:
+        figures = tuple(
+            _figure(series, level, area, tp, by_id.loc[m], comparator_level, comparator_name)
+            for m in spec.measures
+            if m in by_id.index
+        )
+        tables: list[Table] = [
+            _summary_table(spec, figures, context),
+            _trend_table(spec, figures, context),
+        ]
+        extra: Table | None = None
+        if spec.key == "pupils":
+            extra = _schools_table(con, context)
+        elif spec.key == "exclusions":
+            extra = _reasons_table(con, context)
+        elif spec.key == "send":
+            extra = _needs_table(con, context)
+        elif spec.key == "funding":
+            extra = _funding_table(con, context)
+        if extra is not None:
+            tables.append(extra)
+        sections.append(Section(spec.key, spec.title, spec.intro, figures, tuple(tables)))
+
+    min_count, min_denominator = int(settings["min_count"]), int(settings["min_denominator"])
+    notes = (
+        f"Small numbers are suppressed to protect pupils' privacy: a count of 1 to "
+        f"{min_count - 1}, or a rate based on fewer than {min_denominator} pupils, is shown as "
+        f'"{SUPPRESSED}", never as zero. Money is suppressed when it pays for fewer than '
+        f"{min_count} pupils or places.",
+        "Rates are 100 × the sum of the numerators ÷ the sum of the denominators over the "
+        "schools in the area whose figures were published: never an average of school rates.",
+        f"Partnerships and localities are as at the January census of each year. "
+        f"'{comparator_title}' means all of the council's schools in this warehouse"
+        + (" and England is the DfE's published national figure." if level != "County" else "."),
+        "A difference is called statistically significant when the area lies outside the 95% "
+        "limits of a funnel plot around the comparator (exact binomial for percentages of "
+        "pupils, exact Poisson for rates per 100). Trends are tested with the Cochran-Armitage "
+        "test (percentages) or the Poisson score test (rates per 100), with an allowance for "
+        "over-dispersion for absence.",
+        f"Data build: {build.get('build_id', 'unknown')}.",
+    )
+    return Pack(
+        level=level,
+        area=area,
+        time_period=tp,
+        year=year,
+        council_name=council,
+        comparator_name=comparator_title,
+        build_id=str(build.get("build_id", "unknown")),
+        demo=build.get("mode") == "demo",
+        generated_at=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),
+        min_count=min_count,
+        min_denominator=min_denominator,
+        sections=tuple(sections),
+        definitions=_definitions_table(catalogue),
+        notes=notes,
+    )
+
+
+DEMO_NOTICE = (
+    "Demo data: every school, number and name in this pack is generated for demonstration "
+    "and is not real."
+)

@@ -1,0 +1,18 @@
+-- Every catalogue measure over the years for one area (Locality, Partnership or County),
+-- with the county's and England's figures beside it: the data packs read this once
+-- instead of area_measure_trend once per measure. Suppressed like area_measure_year.
+SELECT
+    NOT (level = $level AND area = $area) AS is_reference,
+    level,
+    area,
+    measure,
+    time_period,
+    year,
+    value,
+    suppressed,
+    numerator,
+    denominator
+FROM area_measure_year
+WHERE level IN ('Locality', 'Partnership', 'County', 'National')
+    AND ((level = $level AND area = $area) OR (level IN ('County', 'National') AND level <> $level))
+ORDER BY is_reference, level, measure, time_period
