@@ -698,6 +698,39 @@ def locality_vs_county(
     return run(con, "locality_vs_county", locality=locality, time_period=period(time_period))
 
 
+def partnership_vs_locality(
+    con: duckdb.DuckDBPyConnection, partnership: str, time_period: int | str
+) -> pd.DataFrame:
+    """Every measure for one partnership in one year beside its locality, the county and
+    England, in catalogue order.
+
+    Columns: partnership, locality, time_period, year, measure, label, subject, kind, unit,
+    higher_is, value, suppressed, n_schools, n_schools_missing, coverage_percent,
+    locality_value, locality_suppressed, county_value, county_suppressed, national_value,
+    difference_locality, difference (from the county; rates and means only),
+    percent_of_locality, percent_of_county (counts and money only).
+    """
+    return run(
+        con,
+        "partnership_vs_locality",
+        partnership=partnership,
+        time_period=period(time_period),
+    )
+
+
+def locality_partnerships(
+    con: duckdb.DuckDBPyConnection, locality: str, time_period: int | str
+) -> pd.DataFrame:
+    """The partnerships of one locality in one year with their headline measures, A-Z.
+
+    Columns: partnership, locality, time_period, year, n_schools, pupils, fsm_percent,
+    eal_percent, sen_support_percent, ehc_plan_percent, overall_absence_rate,
+    persistent_absence_rate, perm_excl_rate, susp_rate, ks2_rwm_expected_percent,
+    ks4_attainment8, topup_amount, suppressed_measures (headline measures hidden).
+    """
+    return run(con, "locality_partnerships", locality=locality, time_period=period(time_period))
+
+
 # --------------------------------------------------------------------------- exclusions
 
 

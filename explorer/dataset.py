@@ -1,0 +1,604 @@
+"""The "locality data set" (Oxfordshire High Needs Review, 2017) drawn for one area.
+
+The Locality and Partnership pages show the same sections in the same order: numbers
+of children, profile of needs, absence, exclusions, attainment and funding. Each
+measure is shown against comparison areas (county, England; the locality too for a
+partnership) for the chosen year and over time. The pages pass in the comparison
+table from the query layer; this module only draws it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from explorer import charts, maps
+from explorer.data import query
+from explorer.downloads import download_csv
+from explorer.formatting import SUPPRESSED_LABEL, decimals_for, format_value, year_label
+from explorer.layout import definition_box, measure_help
+
+NOT_AVAILABLE = "Not available"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the data set: a heading, a line on why it matters, and its measures."""
+
+    key: str
+    heading: str
+    intro: str
+    measures: tuple[str, ...]
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "children",
+        "Numbers of children",
+        "How many pupils attend the schools, and how many are disadvantaged or learning "
+        "English as an additional language.",
+        ("pupils", "fsm_percent", "eal_percent"),
+    ),
+    Section(
+        "needs",
+        "Profile of needs",
+        "Pupils with special educational needs (SEN): those helped in school (SEN support) "
+        "and those with an Education, Health and Care (EHC) plan.",
+        ("sen_support_percent", "ehc_plan_percent"),
+    ),
+    Section(
+        "absence",
+        "Absence",
+        "How much school pupils miss, and how many miss so much that they are persistently absent.",
+        ("overall_absence_rate", "persistent_absence_rate"),
+    ),
+    Section(
+        "exclusions",
+        "Exclusions",
+        "Permanent exclusions and suspensions, as rates per 100 pupils and as counts.",
+        ("perm_excl_rate", "susp_rate", "perm_excl", "susp"),
+    ),
+    Section(
+        "attainment",
+        "Attainment",
+        "Results at the end of primary school (key stage 2) and of Year 11 (Attainment 8).",
+        ("ks2_rwm_expected_percent", "ks4_attainment8"),
+    ),
+    Section(
+        "funding",
+        "Funding",
+        "High needs funding the council paid to the schools: top-ups for individual pupils "
+        "with SEN and funding for commissioned places (for example in resource bases).",
+        ("topup_amount", "topup_pupils", "place_funding", "high_needs_places"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """A comparison area: its name and the comparison table's columns that hold its figure."""
+
+    name: str
+    value_column: str
+    suppressed_column: str | None = None
+    share_column: str | None = None  # counts and money: the area's share of this total (%)
+
+
+@dataclass(frozen=True)
+class Area:
+    """The area the data set is drawn for, and the areas its trend lines are compared with."""
+
+    level: str
+    name: str
+    year: int
+    comparators: tuple[Comparator, ...]
+    #: extra solid trend lines beside the area's own, e.g. ("Locality", "Banbury")
+    trend_areas: tuple[tuple[str, str], ...] = ()
+    file_stem: str = "area"
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def shown(value: object, unit: str, suppressed: object = False) -> str:
+    """A value as the page shows it: 'Suppressed' when hidden, 'Not available' when absent."""
+    if bool(suppressed) and not _is_missing(suppressed):
+        return SUPPRESSED_LABEL
+    if _is_missing(value):
+        return NOT_AVAILABLE
+    return format_value(float(value), unit)
+
+
+def slug(name: str) -> str:
+    """A name made safe for file names and widget keys: 'Banbury North' -> 'banbury-north'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "area"
+
+
+def funding_share_sentence(row: pd.Series | dict) -> str:
+    """The partnership's share of county top-up funding against its shares of pupils and of
+    EHC plans, in one plain paragraph (one row of the funding_share query)."""
+    name, year = row["partnership"], row["year"]
+    if bool(row["topup_suppressed"]):
+        return (
+            f"{name}'s high needs top-up funding in {year} is **Suppressed**: so few pupils "
+            "were funded that one child's funding could be identified."
+        )
+    amount = row["topup_amount"]
+    if _is_missing(amount) or _is_missing(row["topup_share_percent"]):
+        return f"There are no high needs top-up funding figures for {name} in {year}."
+    text = (
+        f"In {year} the council paid **£{float(amount):,.0f}** of high needs top-up funding "
+        f"for pupils at {name}'s schools: **{float(row['topup_share_percent']):.1f}%** of the "
+        "county's total."
+    )
+    pupils, ehc = row["pupil_share_percent"], row["ehc_plan_share_percent"]
+    if not _is_missing(pupils):
+        text += f" Its schools have **{float(pupils):.1f}%** of the county's pupils"
+        text += (
+            f" and **{float(ehc):.1f}%** of its pupils with an EHC plan."
+            if not _is_missing(ehc)
+            else "."
+        )
+    ratio = row["funding_to_pupil_share_ratio"]
+    if not _is_missing(ratio):
+        ratio = float(ratio)
+        if 0.9 <= ratio <= 1.1:
+            text += " So its share of the funding is about the same as its share of pupils."
+        elif ratio > 1.1:
+            text += (
+                f" So its share of the funding is **{ratio:.1f} times** its share of pupils"
+                " (more funding than its size alone would suggest)."
+            )
+        else:
+            text += (
+                f" So its share of the funding is **{ratio:.2f} times** its share of pupils"
+                " (less funding than its size alone would suggest)."
+            )
+    return text
+
+
+def table_value(value: object, unit: str, suppressed: object = False) -> str:
+    """A value for a table cell whose heading gives the unit: '31.3', '£772,024', '2,074'."""
+    if bool(suppressed) and not _is_missing(suppressed):
+        return SUPPRESSED_LABEL
+    if _is_missing(value):
+        return NOT_AVAILABLE
+    if unit.startswith("£"):
+        return f"£{float(value):,.0f}"
+    return f"{float(value):,.{decimals_for(unit)}f}"
+
+
+def download_value(value: object, suppressed: object = False) -> object:
+    """A value for a CSV download: the number, 'Suppressed', or blank when not available."""
+    if bool(suppressed) and not _is_missing(suppressed):
+        return SUPPRESSED_LABEL
+    return None if _is_missing(value) else value
+
+
+def difference_text(difference: float, unit: str, name: str) -> str:
+    """A short metric delta in the measure's own unit: '+1.3 vs County'."""
+    return f"{difference:+,.{decimals_for(unit)}f} vs {name}"
+
+
+def difference_sentence(difference: float, unit: str, name: str, reference: str) -> str:
+    """'5.1 percentage points higher than County (23.3%)': the delta in words."""
+    decimals = decimals_for(unit)
+    if round(difference, decimals) == 0:
+        return f"The same as {name} ({reference})"
+    size = abs(difference)
+    unit_lower = unit.lower()
+    if "%" in unit_lower:
+        amount = f"{size:.{decimals}f} percentage points"
+    elif "per 100" in unit_lower:
+        amount = f"{size:.{decimals}f} per 100 pupils"
+    elif "point" in unit_lower:
+        amount = f"{size:.{decimals}f} points"
+    else:
+        amount = f"{size:,.{decimals}f} {unit}"
+    side = "higher" if difference > 0 else "lower"
+    return f"{amount} {side} than {name} ({reference})"
+
+
+def metric_value(value: object, unit: str, suppressed: object = False) -> str:
+    """A value short enough for a metric tile (the label carries the unit)."""
+    if bool(suppressed) and not _is_missing(suppressed):
+        return SUPPRESSED_LABEL
+    if _is_missing(value):
+        return NOT_AVAILABLE
+    number = float(value)
+    if unit.startswith("£"):
+        return f"£{number / 1e6:,.2f}m" if abs(number) >= 1e6 else f"£{number:,.0f}"
+    if "%" in unit:
+        return f"{number:.1f}%"
+    return f"{number:,.{decimals_for(unit)}f}"
+
+
+def metric_label(label: str, unit: str) -> str:
+    """The label with its unit when the value alone does not say it: 'Attainment 8 (points)'."""
+    base_unit = unit.split(" (")[0]
+    if unit.startswith("£") or "%" in unit or base_unit.lower() in label.lower():
+        return label
+    return f"{label} ({base_unit})"
+
+
+def _delta_colour(higher_is: str) -> str:
+    # Green for better, red for worse; the arrow and the words carry the same news.
+    return {"better": "normal", "worse": "inverse"}.get(higher_is, "off")
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+def catalogue() -> pd.DataFrame:
+    """The measure catalogue indexed by measure id (labels, units, definitions)."""
+    return query("list_measures", subject=None).set_index("measure", drop=False)
+
+
+# --------------------------------------------------------------------------- comparison table
+
+
+def comparison_rows(
+    comparison: pd.DataFrame, measures: Sequence[str], area: Area
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(table shown on screen, table downloaded) for some measures: one row per measure
+    with the area's figure and each comparator's figure."""
+    rows = comparison.set_index("measure")
+    shown_rows: list[dict] = []
+    download_rows: list[dict] = []
+    for measure in measures:
+        if measure not in rows.index:
+            continue
+        row = rows.loc[measure]
+        unit = row["unit"]
+        screen = {"Measure": row["label"], area.name: shown(row["value"], unit, row["suppressed"])}
+        csv = {
+            "measure": measure,
+            "label": row["label"],
+            "unit": unit,
+            "year": year_label(area.year),
+            area.name: download_value(row["value"], row["suppressed"]),
+        }
+        for comparator in area.comparators:
+            suppressed = (
+                row[comparator.suppressed_column] if comparator.suppressed_column else False
+            )
+            value = row[comparator.value_column]
+            screen[comparator.name] = shown(value, unit, suppressed)
+            csv[comparator.name] = download_value(value, suppressed)
+        shown_rows.append(screen)
+        download_rows.append(csv)
+    return pd.DataFrame(shown_rows), pd.DataFrame(download_rows)
+
+
+def _metric(row: pd.Series, area: Area, catalogue_row: pd.Series) -> None:
+    """The area's figure as a metric tile, compared with the first comparator in words too
+    (the arrow and colour are never the only sign of the difference)."""
+    unit = row["unit"]
+    reference = area.comparators[0] if area.comparators else None
+    delta = None
+    caption = ""
+    if reference is not None and not bool(row["suppressed"]) and not _is_missing(row["value"]):
+        ref_value = row[reference.value_column]
+        ref_hidden = (
+            bool(row[reference.suppressed_column]) if reference.suppressed_column else False
+        )
+        if row["kind"] in ("rate", "mean") and not ref_hidden and not _is_missing(ref_value):
+            difference = float(row["value"]) - float(ref_value)
+            delta = difference_text(difference, unit, reference.name)
+            caption = difference_sentence(difference, unit, reference.name, shown(ref_value, unit))
+        elif reference.share_column and not _is_missing(row.get(reference.share_column)):
+            caption = f"{float(row[reference.share_column]):.1f}% of the {reference.name} total"
+    st.metric(
+        metric_label(row["label"], unit),
+        metric_value(row["value"], unit, row["suppressed"]),
+        delta=delta,
+        delta_color=_delta_colour(row["higher_is"]),
+        help=measure_help(catalogue_row),
+        border=True,
+    )
+    if caption:
+        st.caption(caption)
+
+
+# --------------------------------------------------------------------------- trends
+
+
+def trend_frame(area: Area, measure: str, kind: str) -> pd.DataFrame:
+    """The area's series for one measure over the years, its trend areas' series and (for
+    rates and means) the county's and England's, dashed. Counts and money are not drawn
+    against the county: a part of a total on one axis with the whole says nothing."""
+    with_references = kind in ("rate", "mean")
+    frames = [
+        query(
+            "area_measure_trend",
+            level=area.level,
+            area=area.name,
+            measure=measure,
+            references=with_references,
+        )
+    ]
+    for level, name in area.trend_areas:
+        frames.append(
+            query("area_measure_trend", level=level, area=name, measure=measure, references=False)
+        )
+    frame = pd.concat([f for f in frames if not f.empty], ignore_index=True)
+    if frame.empty:
+        return frame
+    # Own area first so it takes the first colour and leads the legend.
+    frame["order"] = frame["is_reference"].astype(int)
+    own = (frame["level"] == area.level) & (frame["area"] == area.name)
+    frame.loc[own, "order"] = -1
+    return frame.sort_values(["order", "series", "time_period"]).drop(columns="order")
+
+
+def trend_alt_text(frame: pd.DataFrame, label: str, unit: str) -> str:
+    """What the trend chart shows, in words, for screen readers."""
+    years = frame["year"].drop_duplicates().tolist()
+    latest = frame[frame["time_period"] == frame["time_period"].max()]
+    parts = [
+        f"{series}: {shown(value, unit, suppressed)}"
+        for series, value, suppressed in zip(
+            latest["series"], latest["value"], latest["suppressed"], strict=True
+        )
+    ]
+    return (
+        f"Line chart of {label} ({unit}) from {years[0]} to {years[-1]}. "
+        f"In {years[-1]}: " + "; ".join(parts) + "."
+    )
+
+
+def render_trend(area: Area, section: Section, cat: pd.DataFrame) -> None:
+    """A chart of one of the section's measures over the years (the reader picks which)."""
+    options = [m for m in section.measures if m in cat.index]
+    if len(options) > 1:
+        rates = [m for m in options if cat.loc[m, "kind"] in ("rate", "mean")]
+        measure = st.radio(
+            "Show over time",
+            options,
+            index=options.index(rates[0]) if rates else 0,
+            format_func=lambda m: cat.loc[m, "label"],
+            horizontal=True,
+            key=f"{area.file_stem}-trend-{section.key}",
+        )
+    else:
+        measure = options[0]
+    info = cat.loc[measure]
+    frame = trend_frame(area, measure, info["kind"])
+    if frame.empty or frame["value"].isna().all() and not frame["suppressed"].any():
+        st.info(f"No {info['label'].lower()} figures for {area.name} in any year.")
+        return
+    label, unit = info["label"], info["unit"]
+    against = " compared with the county and England" if info["kind"] in ("rate", "mean") else ""
+    title = f"{label}: {area.name}{against}, by academic year"
+    chart = charts.trend_chart(frame, label, unit, title, series="series", year="year")
+    st.altair_chart(chart, width="stretch", alt=trend_alt_text(frame, label, unit))
+    hidden = frame[frame["suppressed"].astype(bool) & (frame["level"] == area.level)]
+    if not hidden.empty:
+        st.caption(
+            f"{area.name}: {label.lower()} is **Suppressed** in "
+            f"{', '.join(hidden['year'])} (small numbers), so the line has a gap."
+        )
+    if info["kind"] in ("rate", "mean"):
+        st.caption("Dashed lines: the county (all the council's schools) and England.")
+    download = frame[["series", "level", "year", "measure", "value", "suppressed"]].copy()
+    download["value"] = [
+        download_value(v, s) for v, s in zip(download["value"], download["suppressed"], strict=True)
+    ]
+    download_csv(
+        download,
+        f"{area.file_stem}-{measure}-trend",
+        label="Download the chart's figures (CSV)",
+    )
+
+
+# --------------------------------------------------------------------------- SEN needs
+
+
+def render_need_profile(area: Area, county: str) -> None:
+    """Primary needs of pupils with SEN in the area beside the county, for one provision."""
+    provision = st.radio(
+        "Primary need of pupils with",
+        ["EHC plan", "SEN support"],
+        format_func=lambda p: "an EHC plan" if p == "EHC plan" else "SEN support",
+        horizontal=True,
+        key=f"{area.file_stem}-need-provision",
+    )
+    own = query("sen_need_profile", level=area.level, area=area.name, time_period=area.year)
+    ref = query("sen_need_profile", level="County", area=county, time_period=area.year)
+    own = own[own["sen_provision"] == provision].assign(area_label=area.name)
+    ref = ref[ref["sen_provision"] == provision].assign(area_label="County")
+    if own.empty:
+        st.info(f"No primary need figures for {area.name} in {year_label(area.year)}.")
+        return
+    frame = pd.concat([own, ref], ignore_index=True)
+    frame["shown_percent"] = frame["percent_of_provision"].where(
+        ~frame["percent_suppressed"].astype(bool)
+    )
+    title = (
+        f"Primary need of pupils with {'an EHC plan' if provision == 'EHC plan' else 'SEN support'}"
+        f": {area.name} and the county, {year_label(area.year)}"
+    )
+    chart = charts.grouped_bar(
+        frame,
+        category="primary_need",
+        value="shown_percent",
+        colour="area_label",
+        value_title=f"Share of pupils with {provision} (%)",
+        title=title,
+        category_title="Primary need",
+        value_format=",.1f",
+    ).properties(height=max(240, 34 * frame["primary_need"].nunique()))
+    top = own.sort_values("percent_of_provision", ascending=False).iloc[0]
+    alt_text = (
+        f"Bar chart of the primary needs of pupils with {provision} in {area.name} beside the "
+        f"county. The most common in {area.name} is {top['primary_need']} "
+        f"({shown(top['percent_of_provision'], '%', top['percent_suppressed'])})."
+    )
+    st.altair_chart(chart, width="stretch", alt=alt_text)
+    hidden = own[own["percent_suppressed"].astype(bool)]["primary_need"].tolist()
+    if hidden:
+        st.caption(
+            f"**Suppressed** for {area.name} (small numbers, so no bar is drawn): "
+            + ", ".join(hidden)
+            + "."
+        )
+    st.caption(
+        "Each bar is the share of the area's pupils with this provision whose primary need "
+        "is this one. Schools that did not publish a need are left out of both numbers."
+    )
+    download = frame[
+        ["area_label", "year", "sen_provision", "primary_need", "pupils", "percent_of_provision"]
+    ].copy()
+    download["pupils"] = [
+        download_value(v, s)
+        for v, s in zip(download["pupils"], frame["pupils_suppressed"], strict=True)
+    ]
+    download["percent_of_provision"] = [
+        download_value(v, s)
+        for v, s in zip(download["percent_of_provision"], frame["percent_suppressed"], strict=True)
+    ]
+    download_csv(
+        download.rename(columns={"area_label": "area"}),
+        f"{area.file_stem}-primary-need",
+        label="Download the chart's figures (CSV)",
+    )
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def render_section(
+    section: Section, comparison: pd.DataFrame, area: Area, cat: pd.DataFrame, county: str
+) -> None:
+    """One part of the data set: metrics, a comparison table, definitions, a trend chart."""
+    st.header(section.heading, anchor=section.key)
+    st.markdown(section.intro)
+    rows = comparison.set_index("measure", drop=False)
+    present = [m for m in section.measures if m in rows.index]
+    if not present:
+        st.info(f"No {section.heading.lower()} figures for {area.name} in {year_label(area.year)}.")
+        return
+    columns = st.columns(len(present))
+    for column, measure in zip(columns, present, strict=True):
+        with column:
+            _metric(rows.loc[measure], area, cat.loc[measure])
+    screen, download = comparison_rows(comparison, present, area)
+    st.dataframe(
+        screen,
+        hide_index=True,
+        column_config={"Measure": st.column_config.TextColumn("Measure", width="large")},
+    )
+    download_csv(download, f"{area.file_stem}-{section.key}-{area.year}")
+    for measure in present:
+        definition_box(cat.loc[measure])
+    if section.key == "needs":
+        st.subheader("Primary need")
+        render_need_profile(area, county)
+    st.subheader(f"{section.heading} over time")
+    render_trend(area, section, cat)
+
+
+def render_dataset(comparison: pd.DataFrame, area: Area) -> None:
+    """Every section of the data set, in the order of the 2017 locality data set."""
+    cat = catalogue()
+    county = county_name(area.year)
+    for section in SECTIONS:
+        render_section(section, comparison, area, cat, county)
+
+
+def county_name(time_period: int) -> str:
+    """The county's area name in the query layer (the council's name, e.g. Oxfordshire)."""
+    county = query("measure_by_area", level="County", measure="pupils", time_period=time_period)
+    own = county[~county["is_reference"].astype(bool)]
+    return str(own["area"].iloc[0]) if not own.empty else "County"
+
+
+# --------------------------------------------------------------------------- map
+
+
+def render_partnership_map(locality: str, year: int, highlight: str | None, file_stem: str) -> None:
+    """The locality's outline with its schools coloured by partnership (offline map)."""
+    boundaries = query("locality_boundaries")
+    boundaries = boundaries[boundaries["locality"] == locality]
+    points = query("school_points", time_period=year)
+    points = points[points["locality"] == locality]
+    if boundaries.empty or points.empty:
+        st.info(f"No map for {locality} in {year_label(year)}: no boundary or school locations.")
+        return
+    title = f"Schools in {locality} locality by partnership, {year_label(year)}"
+    if highlight:
+        title = f"Schools of {highlight} (solid) and the rest of {locality}, {year_label(year)}"
+    chart = maps.partnership_map(boundaries, points, title, highlight_partnership=highlight)
+    counts = points.groupby("partnership", dropna=False).size()
+    summary = "; ".join(
+        f"{'No partnership' if pd.isna(name) else name}: {n} schools" for name, n in counts.items()
+    )
+    st.altair_chart(
+        chart,
+        width="stretch",
+        alt=f"Map of {locality} locality with its {len(points)} schools, shaped by phase and "
+        f"coloured by partnership. {summary}.",
+    )
+    st.caption(
+        "Each dot is a school (shape shows its phase; colour its partnership). Hover for its "
+        "name. The outline is the locality's boundary."
+    )
+    download_csv(
+        points[["urn", "school_name", "phase", "partnership", "locality", "lat", "lon", "year"]],
+        file_stem,
+        label="Download the schools on the map (CSV)",
+    )
+
+
+# --------------------------------------------------------------------------- wide tables
+
+#: Headline measures of the partnership and school tables: (column, heading).
+HEADLINE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("pupils", "Pupils"),
+    ("fsm_percent", "Free school meals (%)"),
+    ("eal_percent", "English as an additional language (%)"),
+    ("sen_support_percent", "SEN support (%)"),
+    ("ehc_plan_percent", "EHC plans (%)"),
+    ("overall_absence_rate", "Overall absence (% of sessions)"),
+    ("persistent_absence_rate", "Persistent absence (% of pupils)"),
+    ("perm_excl_rate", "Permanent exclusions (per 100 pupils)"),
+    ("susp_rate", "Suspensions (per 100 pupils)"),
+    ("ks2_rwm_expected_percent", "KS2 reading, writing and maths (% expected)"),
+    ("ks4_attainment8", "Attainment 8 (points)"),
+    ("topup_amount", "High needs top-ups (£)"),
+)
+
+
+def wide_tables(
+    frame: pd.DataFrame,
+    id_columns: Sequence[tuple[str, str]],
+    cat: pd.DataFrame,
+    measures: Sequence[tuple[str, str]] = HEADLINE_COLUMNS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(table shown, table downloaded) from a wide query result with ``suppressed_measures``:
+    hidden figures read "Suppressed" in both; figures never published read "Not available"
+    on screen and are blank in the download."""
+    screen = pd.DataFrame({heading: frame[column] for column, heading in id_columns})
+    download = screen.copy()
+    hidden = [
+        set(v) if isinstance(v, list | tuple) else set(v.tolist())
+        for v in frame["suppressed_measures"]
+    ]
+    for column, heading in measures:
+        if column not in frame.columns:
+            continue
+        unit = cat.loc[column, "unit"] if column in cat.index else ""
+        flags = [column in h for h in hidden]
+        values = frame[column].tolist()
+        screen[heading] = [table_value(v, unit, f) for v, f in zip(values, flags, strict=True)]
+        download[heading] = [download_value(v, f) for v, f in zip(values, flags, strict=True)]
+    return screen, download

@@ -1,0 +1,350 @@
+"""The Locality page: every number it shows is checked against sums taken straight from
+the warehouse Parquet files (numerators and denominators added up here, independently of
+the query layer), plus charts, definitions, downloads, links and the URL state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pytest
+from apptest_helpers import assert_no_exception, chart_specs, inline_datasets, open_page
+
+import queries
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+MEASURES = pd.read_csv(PROJECT_DIR / "queries" / "measures.csv").set_index("measure")
+
+
+# --------------------------------------------------------------------------- independent sums
+
+
+def area_sum(
+    warehouse: Path,
+    table: str,
+    numerator: str,
+    denominator: str | None,
+    year: int,
+    level: str | None = None,
+    area: str | None = None,
+) -> tuple[float, float | None]:
+    """(sum of numerator, sum of denominator) over the schools of an area in a year, counting
+    only rows where both are published; level None = the whole county."""
+    where = "" if level is None else f"AND y.{level} = $area"
+    known = f"t.{numerator} IS NOT NULL" + (
+        f" AND t.{denominator} IS NOT NULL" if denominator else ""
+    )
+    den = f"sum(t.{denominator})" if denominator else "NULL"
+    # column names are this test's own constants; values are bound
+    sql = f"""
+        SELECT sum(t.{numerator}), {den}
+        FROM read_parquet($fact) AS t
+        JOIN read_parquet($years) AS y USING (time_period, urn)
+        WHERE t.time_period = $year AND {known} {where}
+    """  # noqa: S608
+    params = {
+        "fact": str(warehouse / f"{table}.parquet"),
+        "years": str(warehouse / "school_year.parquet"),
+        "year": year,
+    }
+    if level is not None:
+        params["area"] = area
+    num, den_value = duckdb.execute(sql, params).fetchone()
+    return float(num or 0), None if den_value is None else float(den_value)
+
+
+def area_rate(warehouse: Path, table: str, num: str, den: str, year: int, **area) -> float:
+    n, d = area_sum(warehouse, table, num, den, year, **area)
+    return 100 * n / d
+
+
+def latest_year(warehouse: Path) -> int:
+    return duckdb.execute(
+        "SELECT max(time_period) FROM read_parquet($p)",
+        {"p": str(warehouse / "school_year.parquet")},
+    ).fetchone()[0]
+
+
+def partnership_perm_excl(warehouse: Path, year: int) -> pd.DataFrame:
+    """Permanent exclusions and headcount per partnership and locality in one year."""
+    return duckdb.execute(
+        """
+        SELECT y.locality, y.partnership, sum(e.perm_excl) AS perm_excl,
+            sum(e.headcount) AS headcount
+        FROM read_parquet($e) AS e JOIN read_parquet($y) AS y USING (time_period, urn)
+        WHERE e.time_period = $year AND y.partnership IS NOT NULL
+            AND e.perm_excl IS NOT NULL AND e.headcount IS NOT NULL
+        GROUP BY ALL ORDER BY ALL
+        """,
+        {
+            "e": str(warehouse / "exclusions.parquet"),
+            "y": str(warehouse / "school_year.parquet"),
+            "year": year,
+        },
+    ).df()
+
+
+# --------------------------------------------------------------------------- the page, once
+
+
+@pytest.fixture(scope="module")
+def chosen(demo_warehouse: Path) -> dict:
+    """The latest year and a locality in which some partnership's permanent exclusion count
+    is 1 or 2 (so the page must show "Suppressed" for it)."""
+    year = latest_year(demo_warehouse)
+    per_partnership = partnership_perm_excl(demo_warehouse, year)
+    small = per_partnership[per_partnership["perm_excl"].between(1, 2)]
+    assert not small.empty, "the demo data should hold a partnership with 1 or 2 exclusions"
+    row = small.iloc[0]
+    return {"year": int(year), "locality": row["locality"], "small": row["partnership"]}
+
+
+@pytest.fixture(scope="module")
+def page(demo_warehouse: Path, chosen: dict):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(demo_warehouse))
+        at = open_page("locality.py", {"locality": chosen["locality"], "year": str(chosen["year"])})
+        yield at
+
+
+def metric(at, label: str):
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r}: {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def spec_titled(at, start: str) -> dict:
+    specs = [s for s in chart_specs(at) if str(s.get("title", "")).startswith(start)]
+    assert specs, f"no chart titled {start!r}: {[s.get('title') for s in chart_specs(at)]}"
+    return specs[0]
+
+
+def chart_rows(at, start: str) -> list[dict]:
+    """Every row a chart draws: Streamlit ships DataFrames as Arrow datasets beside the spec,
+    other data stays inline in it."""
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        if str(spec.get("title", "")).startswith(start):
+            rows = [r for data in inline_datasets(spec) for r in data]
+            for dataset in element.proto.datasets:
+                table = pa.ipc.open_stream(dataset.data.data).read_all()
+                rows += table.to_pylist()
+            return rows
+    raise AssertionError(f"no chart titled {start!r}")
+
+
+def table_with(at, column: str) -> pd.DataFrame:
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_page_runs_with_sections_in_order(page, chosen):
+    assert_no_exception(page)
+    headers = [h.value for h in page.header]
+    expected = [
+        "Numbers of children",
+        "Profile of needs",
+        "Absence",
+        "Exclusions",
+        "Attainment",
+        "Funding",
+    ]
+    assert [h for h in headers if h in expected] == expected
+    assert headers[0] == f"Partnerships and schools in {chosen['locality']}"
+
+
+def test_metrics_match_sums_from_parquet(page, chosen, demo_warehouse):
+    year, locality = chosen["year"], chosen["locality"]
+    where = {"level": "locality", "area": locality}
+    pupils, _ = area_sum(demo_warehouse, "pupils", "headcount", None, year, **where)
+    assert metric(page, "Pupils on roll").value == f"{pupils:,.0f}"
+
+    fsm = area_rate(demo_warehouse, "pupils", "fsm_eligible", "headcount", year, **where)
+    county_fsm = area_rate(demo_warehouse, "pupils", "fsm_eligible", "headcount", year)
+    tile = metric(page, "Free school meals eligibility")
+    assert tile.value == f"{fsm:.1f}%"
+    assert tile.delta == f"{fsm - county_fsm:+.1f} vs County"
+
+    absence = area_rate(demo_warehouse, "absence", "sess_overall", "sess_possible", year, **where)
+    assert metric(page, "Overall absence").value == f"{absence:.1f}%"
+
+    ks2 = area_rate(demo_warehouse, "ks2", "rwm_expected", "pupils_eligible", year, **where)
+    assert metric(page, "Key stage 2: reading, writing and maths").value == f"{ks2:.1f}%"
+
+    points, pupils_ks4 = area_sum(demo_warehouse, "ks4", "att8_total", "pupils", year, **where)
+    assert metric(page, "Attainment 8 (points)").value == f"{points / pupils_ks4:.1f}"
+
+    topups, _ = area_sum(demo_warehouse, "topups", "amount_gbp", None, year, **where)
+    assert metric(page, "High needs top-up funding").value == f"£{topups / 1e6:,.2f}m"
+
+
+def test_exclusions_table_shows_locality_and_county(page, chosen, demo_warehouse):
+    year, locality = chosen["year"], chosen["locality"]
+    table = table_with(page, "Measure")  # the first section table: numbers of children
+    assert list(table.columns) == ["Measure", locality, "County", "England"]
+    exclusions = [
+        f.value
+        for f in page.dataframe
+        if "Measure" in f.value.columns
+        and "Permanent exclusion rate" in f.value["Measure"].tolist()
+    ]
+    assert exclusions, "no exclusions table"
+    row = exclusions[0].set_index("Measure").loc["Permanent exclusion rate"]
+    local = area_rate(
+        demo_warehouse, "exclusions", "perm_excl", "headcount", year,
+        level="locality", area=locality,
+    )  # fmt: skip
+    county = area_rate(demo_warehouse, "exclusions", "perm_excl", "headcount", year)
+    assert row[locality] == f"{local:.2f} per 100 pupils"
+    assert row["County"] == f"{county:.2f} per 100 pupils"
+    counts = exclusions[0].set_index("Measure")
+    perm, _ = area_sum(
+        demo_warehouse, "exclusions", "perm_excl", None, year, level="locality", area=locality
+    )
+    assert counts.loc["Permanent exclusions", locality] == f"{perm:,.0f} exclusions"
+
+
+def test_trend_chart_draws_the_localitys_rates_and_the_county_dashed(page, chosen, demo_warehouse):
+    locality = chosen["locality"]
+    spec = spec_titled(page, "Free school meals eligibility: " + locality)
+    rows = [r for r in chart_rows(page, spec["title"]) if "series" in r]
+    own = {r["year"]: r["value"] for r in rows if r["series"] == locality}
+    years = duckdb.execute(
+        "SELECT DISTINCT time_period FROM read_parquet($p) ORDER BY 1",
+        {"p": str(demo_warehouse / "pupils.parquet")},
+    ).fetchall()
+    assert len(own) == len(years)
+    for (time_period,) in years:
+        expected = area_rate(
+            demo_warehouse, "pupils", "fsm_eligible", "headcount", time_period,
+            level="locality", area=locality,
+        )  # fmt: skip
+        assert own[queries.period_label(time_period)] == pytest.approx(expected)
+    assert {"County", "England"} <= {r["series"] for r in rows}
+    assert spec["encoding"]["y"]["title"] == "Free school meals eligibility (% of pupils)"
+    assert spec["encoding"]["x"]["title"] == "Academic year"
+    assert "strokeDash" in spec["encoding"]
+
+
+def test_partnerships_table_and_suppression(page, chosen, demo_warehouse):
+    year, locality = chosen["year"], chosen["locality"]
+    table = table_with(page, "Partnership").set_index("Partnership")
+    members = duckdb.execute(
+        """
+        SELECT y.partnership, sum(p.headcount) AS pupils,
+            count(DISTINCT y.urn) FILTER (WHERE true) AS n
+        FROM read_parquet($y) AS y
+        LEFT JOIN read_parquet($p) AS p USING (time_period, urn)
+        WHERE y.time_period = $year AND y.locality = $locality AND y.partnership IS NOT NULL
+        GROUP BY 1 ORDER BY 1
+        """,
+        {
+            "y": str(demo_warehouse / "school_year.parquet"),
+            "p": str(demo_warehouse / "pupils.parquet"),
+            "year": year,
+            "locality": locality,
+        },
+    ).df()
+    assert sorted(table.index) == members["partnership"].tolist()
+    for row in members.itertuples():
+        assert table.loc[row.partnership, "Pupils"] == f"{row.pupils:,.0f}"
+        assert int(table.loc[row.partnership, "Schools"]) == row.n
+    # 1 or 2 permanent exclusions: the rate is hidden, never shown as 0
+    cell = table.loc[chosen["small"], "Permanent exclusions (per 100 pupils)"]
+    assert cell == "Suppressed"
+    links = {link.proto.label: link.proto.query_string for link in page.get("page_link")}
+    for name in members["partnership"]:
+        assert name in links
+        assert f"locality={locality}".replace(" ", "+") in links[name]
+
+
+def test_map_shows_the_localitys_schools(page, chosen, demo_warehouse):
+    year, locality = chosen["year"], chosen["locality"]
+    dots = [r for r in chart_rows(page, f"Schools in {locality} locality") if "school_name" in r]
+    expected = duckdb.execute(
+        """
+        SELECT count(*) FROM read_parquet($y) AS y JOIN read_parquet($s) AS s USING (urn)
+        WHERE y.time_period = $year AND y.locality = $locality
+            AND s.lat IS NOT NULL AND s.lon IS NOT NULL
+        """,
+        {
+            "y": str(demo_warehouse / "school_year.parquet"),
+            "s": str(demo_warehouse / "schools.parquet"),
+            "year": year,
+            "locality": locality,
+        },
+    ).fetchone()[0]
+    assert len(dots) == expected
+    assert {d["locality"] for d in dots} == {locality}
+
+
+def test_need_profile_chart_compares_with_the_county(page, chosen):
+    spec = spec_titled(page, "Primary need of pupils with an EHC plan")
+    rows = [r for r in chart_rows(page, spec["title"]) if "primary_need" in r]
+    assert {r["area_label"] for r in rows} == {chosen["locality"], "County"}
+    assert spec["encoding"]["x"]["title"] == "Share of pupils with EHC plan (%)"
+
+
+def test_every_chart_has_alt_text_and_downloads_sit_beside_them(page):
+    charts = page.get("vega_lite_chart")
+    assert len(charts) >= 8  # map, need profile and one trend per section
+    assert all(chart.proto.alt.strip() for chart in charts)
+    downloads = [d.proto.label for d in page.get("download_button")]
+    # a table per section, a chart per section, the need profile, the map, the partnerships
+    assert len(downloads) >= 2 * 6 + 3
+
+
+def test_every_measure_has_its_definition_beside_it(page):
+    captions = " ".join(c.value for c in page.caption)
+    for measure in ("pupils", "fsm_percent", "ehc_plan_percent", "perm_excl_rate", "topup_amount"):
+        assert MEASURES.loc[measure, "definition"] in captions
+
+
+def test_links_onward(page, chosen):
+    links = {link.proto.page: link.proto.query_string for link in page.get("page_link")}
+    assert "level=Locality" in links["exclusions"]
+    assert f"year={chosen['year']}" in links["data_pack"]
+    assert "level=Locality" in links["data_pack"]
+    assert f"locality={chosen['locality']}" in links["compare_localities"]
+
+
+def test_url_state_round_trip(app_warehouse, demo_warehouse):
+    year = latest_year(demo_warehouse)
+    previous = queries.period(f"{year // 100 - 1}/{year % 100 - 1:02d}")
+    at = open_page("locality.py", {"locality": "Witney", "year": str(previous)})
+    assert_no_exception(at)
+    assert at.selectbox(key="url-locality").value == "Witney"
+    assert at.selectbox(key="url-year").value == previous
+    at.selectbox(key="url-locality").set_value("Thame").run()
+    assert at.query_params["locality"] == "Thame"
+    assert at.query_params["year"] == str(previous)
+    assert metric(at, "Pupils on roll").value == "{:,.0f}".format(
+        area_sum(
+            demo_warehouse, "pupils", "headcount", None, previous, level="locality", area="Thame"
+        )[0]
+    )
+
+
+# --------------------------------------------------------------------------- the new query
+
+
+def test_locality_partnerships_query_hand_computed(demo_con, demo_warehouse, chosen):
+    year, locality = chosen["year"], chosen["locality"]
+    result = queries.locality_partnerships(demo_con, locality, year).set_index("partnership")
+    for partnership in result.index:
+        where = {"level": "partnership", "area": partnership}
+        susp = area_rate(demo_warehouse, "exclusions", "susp", "headcount", year, **where)
+        assert result.loc[partnership, "susp_rate"] == pytest.approx(susp)
+        sen = area_rate(demo_warehouse, "sen", "ehc_plan", "total_pupils", year, **where)
+        assert result.loc[partnership, "ehc_plan_percent"] == pytest.approx(sen)
+    small = result.loc[chosen["small"]]
+    assert pd.isna(small["perm_excl_rate"])
+    assert "perm_excl_rate" in list(small["suppressed_measures"])
