@@ -1,5 +1,650 @@
-"""Placeholder while the page is written."""
+"""Exclusions explorer: permanent exclusions and suspensions from the county down to a school.
 
-from explorer.layout import page_header
+For analysts: trend, reasons, pupil characteristics, school phases and the ranked list of
+the areas one level down, for any year. Every selection (level, locality, partnership,
+school, year, measure, characteristic group) lives in the page address, and the path back
+up (county > locality > partnership > school) is always one click away.
+"""
 
-page_header("exclusions", "This page is being written.")
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from explorer.charts import HIGHLIGHT, ranked_bar, trend_chart
+from explorer.data import query
+from explorer.downloads import download_csv
+from explorer.formatting import SUPPRESSED_LABEL, format_value, year_label
+from explorer.layout import SUPPRESSION_NOTE, definition_box, measure_help, page_header
+from explorer.url_state import url_radio, url_selectbox
+
+LEVELS = ["County", "Locality", "Partnership", "School"]
+CHILD_LEVEL = {"County": "Locality", "Locality": "Partnership", "Partnership": "School"}
+URL_PARAM = {"Locality": "locality", "Partnership": "partnership", "School": "school"}
+RATES = ["susp_rate", "perm_excl_rate", "one_plus_susp_rate"]
+COUNT_OF_RATE = {
+    "susp_rate": "susp",
+    "perm_excl_rate": "perm_excl",
+    "one_plus_susp_rate": "one_plus_susp",
+}
+COUNTS = ["perm_excl", "susp", "one_plus_susp"]
+# Reasons are recorded for suspensions and permanent exclusions only (not for pupils).
+REASON_RATE = {
+    "susp_rate": "susp_rate",
+    "perm_excl_rate": "perm_excl_rate",
+    "one_plus_susp_rate": "susp_rate",
+}
+EXCLUSION_COLUMNS = {
+    "headcount": st.column_config.NumberColumn("Pupils on roll", format="%,d"),
+    "perm_excl": st.column_config.NumberColumn("Permanent exclusions", format="%,d"),
+    "perm_excl_rate": st.column_config.NumberColumn(
+        "Permanent exclusions per 100 pupils", format="%.2f"
+    ),
+    "susp": st.column_config.NumberColumn("Suspensions", format="%,d"),
+    "susp_rate": st.column_config.NumberColumn("Suspensions per 100 pupils", format="%.2f"),
+    "one_plus_susp": st.column_config.NumberColumn("Pupils suspended at least once", format="%,d"),
+    "one_plus_susp_rate": st.column_config.NumberColumn(
+        "% of pupils suspended at least once", format="%.2f"
+    ),
+    "n_schools": st.column_config.NumberColumn("Schools counted", format="%d"),
+    "n_schools_missing": st.column_config.NumberColumn(
+        "Schools with figures withheld", format="%d"
+    ),
+}
+VALUE_COLUMNS = ["headcount", *COUNTS, *RATES]
+# Characteristic groups as words in a sentence ("Suspension rate by ...").
+GROUP_WORDS = {
+    "Gender": "gender",
+    "SEN provision": "SEN provision",
+    "FSM eligibility": "free school meals eligibility",
+    "Ethnicity major": "ethnicity (major group)",
+    "NC year": "national curriculum year group",
+}
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of an area name (for download file names and keys)."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+def with_suppressed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A copy for downloads: each suppressed cell reads 'Suppressed', never blank or zero."""
+    out = frame.copy()
+    for column in columns:
+        flag = f"{column}_suppressed"
+        if column in out.columns and flag in out.columns:
+            hidden = out[flag].fillna(False).astype(bool)
+            out[column] = out[column].astype(object).where(~hidden, SUPPRESSED_LABEL)
+    return out.drop(columns=[c for c in out.columns if c.endswith("_suppressed")])
+
+
+def as_bars(frame: pd.DataFrame, category: str, value: str) -> pd.DataFrame:
+    """The columns ranked_bar draws: the category, the value and whether it is suppressed."""
+    return pd.DataFrame(
+        {
+            category: frame[category].astype(str),
+            "value": frame[value].astype(float),
+            "suppressed": frame[f"{value}_suppressed"].fillna(False).astype(bool),
+        }
+    )
+
+
+def show_table(frame: pd.DataFrame, first: dict, alt_text: str, key: str | None = None, **kw):
+    """A table with labelled columns; a suppressed cell (NULL) reads 'Suppressed'."""
+    columns = [*first, *[c for c in EXCLUSION_COLUMNS if c in frame.columns]]
+    return st.dataframe(
+        frame[columns],
+        column_config={**first, **EXCLUSION_COLUMNS},
+        hide_index=True,
+        placeholder=SUPPRESSED_LABEL,
+        alt=alt_text,
+        key=key,
+        **kw,
+    )
+
+
+def draw(chart: alt.TopLevelMixin, alt: str) -> None:
+    """Draw a chart with its alt text, tall enough for every bar label (long reason names)."""
+    height = getattr(chart, "height", None)
+    st.altair_chart(
+        chart.configure_axisY(labelLimit=260).configure_legend(orient="bottom"),
+        alt=alt,
+        # Streamlit's height is the whole chart: the plot plus title, axis and legend.
+        height=height + 150 if isinstance(height, int) else "content",
+    )
+
+
+def figure(row: pd.Series | None, column: str, unit: str) -> str:
+    if row is None:
+        return "No data"
+    return format_value(row[column], unit, suppressed=bool(row[f"{column}_suppressed"]))
+
+
+def tile_value(row: pd.Series, column: str) -> str:
+    """A headline number without its unit (the tile's label carries it), or 'Suppressed'."""
+    if bool(row[f"{column}_suppressed"]):
+        return SUPPRESSED_LABEL
+    if pd.isna(row[column]):
+        return "No data"
+    return f"{row[column]:,.0f}" if column in COUNTS else f"{row[column]:,.2f}"
+
+
+def go_to(level: str, **areas: str | int) -> None:
+    """Callback: show another level (and area); runs before the widgets are drawn again."""
+    st.session_state["url-level"] = level
+    for param, area in areas.items():
+        # the school picker's options are URNs (ints); other areas are names
+        st.session_state[f"url-{param}"] = int(area) if param == "school" else area
+
+
+def drill_from_table(table_key: str, child_level: str, areas: list) -> Callable[[], None]:
+    """Callback for a click on a row of the child areas table: open that area."""
+
+    def callback() -> None:
+        rows = st.session_state[table_key].selection.rows
+        if rows:
+            go_to(child_level, **{URL_PARAM[child_level]: areas[rows[0]]})
+
+    return callback
+
+
+page_header(
+    "Exclusions explorer",
+    "Permanent exclusions and suspensions in the council's schools, from the whole county "
+    "down to a single school. Choose where to look and a year: the page shows the trend, "
+    "the reasons given, which groups of pupils are excluded most, the school phases, and the "
+    "areas one level down, ranked. Click an area in the last table to look inside it.",
+)
+
+# ---------------------------------------------------------------- where and when (in the URL)
+settings = query("council_settings")
+council = str(settings["council_name"])
+measures = query("list_measures", subject="Exclusions").set_index("measure")
+county_trend = query("exclusion_trend", level="County", area=council)
+if county_trend.empty:
+    st.info("This warehouse holds no exclusions data. Add the DfE exclusions files and rebuild.")
+    st.page_link("pages/data_and_definitions.py", label="See which data the warehouse holds")
+    st.stop()
+
+level = url_radio(
+    "Look at",
+    LEVELS,
+    "level",
+    default="County",
+    format_func=lambda lv: {"County": f"The county ({council})"}.get(lv, f"A {lv.lower()}"),
+)
+pick_year, pick_locality, pick_partnership, pick_school = st.columns(4)
+time_period = url_selectbox(
+    "Academic year",
+    county_trend["time_period"].sort_values(ascending=False).tolist(),
+    "year",
+    format_func=year_label,
+    container=pick_year,
+)
+year = year_label(time_period)
+
+locality = partnership = school = None
+home_locality = home_partnership = None
+area, area_label = council, council
+if level != "County":
+    # A link that names only a school or a partnership still opens in the right locality.
+    in_year = query("list_schools", time_period=time_period)
+    all_partnerships = query("list_partnerships")
+    url_school, url_partnership = st.query_params.get("school"), st.query_params.get("partnership")
+    if level == "School" and url_school:
+        match = in_year[in_year["urn"].astype(str) == url_school]
+        if not match.empty:
+            home_partnership, home_locality = (
+                match.iloc[0]["partnership"],
+                match.iloc[0]["locality"],
+            )
+    if home_locality is None and url_partnership:
+        match = all_partnerships[all_partnerships["partnership"] == url_partnership]
+        if not match.empty:
+            home_locality = match.iloc[0]["locality"]
+    locality = url_selectbox(
+        "Locality",
+        query("list_localities")["locality"].tolist(),
+        "locality",
+        default=home_locality,
+        container=pick_locality,
+    )
+    area, area_label = locality, locality
+if level in ("Partnership", "School") and locality is not None:
+    partnership = url_selectbox(
+        "Partnership",
+        query("list_partnerships", locality=locality)["partnership"].tolist(),
+        "partnership",
+        default=home_partnership,
+        container=pick_partnership,
+    )
+    area, area_label = partnership, partnership
+if level == "School" and partnership is not None:
+    schools = query("list_schools", partnership=partnership, time_period=time_period)
+    names = dict(zip(schools["urn"], schools["school_name"], strict=True))
+    school = url_selectbox(
+        f"School (open in {year})",
+        schools["urn"].tolist(),
+        "school",
+        format_func=lambda urn: f"{names[urn]} ({urn})",
+        container=pick_school,
+    )
+    area, area_label = (str(school), names[school]) if school is not None else (None, None)
+if area is None:
+    st.info(f"There is nothing to show at this level for {year}: choose another area or year.")
+    st.button(
+        f"Back to {council}", on_click=go_to, args=("County",), icon=":material/arrow_upward:"
+    )
+    st.stop()
+
+rate = url_radio(
+    "Measure",
+    RATES,
+    "measure",
+    default="susp_rate",
+    format_func=lambda m: str(measures.loc[m, "label"]),
+    help="Used by every chart below. Tables show all three measures.",
+)
+rate_info = {"measure": rate, **measures.loc[rate].to_dict()}
+rate_label, rate_unit = str(rate_info["label"]), str(rate_info["unit"])
+count = COUNT_OF_RATE[rate]
+count_label, count_unit = str(measures.loc[count, "label"]), str(measures.loc[count, "unit"])
+
+# ---------------------------------------------------------------- breadcrumbs: the way back up
+trail = [("County", council, {})]
+if locality:
+    trail.append(("Locality", locality, {"locality": locality}))
+if partnership:
+    trail.append(("Partnership", partnership, {"partnership": partnership}))
+if school is not None:
+    trail.append(("School", area_label, {}))
+crumbs = st.container(horizontal=True, vertical_alignment="center", gap="small")
+crumbs.markdown("You are here:")
+for position, (crumb_level, crumb_name, crumb_areas) in enumerate(trail):
+    if crumb_level == level:
+        crumbs.markdown(f"**{crumb_name}** ({crumb_level.lower()})")
+    else:
+        crumbs.button(
+            crumb_name,
+            key=f"crumb-{crumb_level}",
+            on_click=go_to,
+            args=(crumb_level,),
+            kwargs=crumb_areas,
+            type="tertiary",
+            icon=":material/arrow_upward:",
+            help=f"Go back up to {crumb_level.lower()} level",
+        )
+    if position < len(trail) - 1:
+        crumbs.markdown("›")
+
+with st.spinner("Adding up the schools' exclusions…"):
+    trend = query("exclusion_trend", level=level, area=area)
+    rate_trend = query("area_measure_trend", level=level, area=area, measure=rate)
+    reasons = query("exclusions_by_reason", level=level, area=area, time_period=time_period)
+    phases = query("exclusions_by_phase", level=level, area=area, time_period=time_period)
+
+this_year = trend[trend["time_period"] == time_period]
+now = this_year.iloc[0] if not this_year.empty else None
+county_now = county_trend[county_trend["time_period"] == time_period].iloc[0]
+
+# ---------------------------------------------------------------- headline figures
+st.header(f"{area_label}, {year}")
+if now is None:
+    st.info(f"{area_label} has no exclusions figures for {year}. Try another year.")
+else:
+    for row_of_tiles in (COUNTS, ["perm_excl_rate", "susp_rate", "one_plus_susp_rate"]):
+        for holder, measure_id in zip(st.columns(3), row_of_tiles, strict=True):
+            unit = str(measures.loc[measure_id, "unit"])
+            holder.metric(
+                f"{measures.loc[measure_id, 'label']} ({unit})",
+                tile_value(now, measure_id),
+                help=measure_help(measures.loc[measure_id]),
+            )
+    note = (
+        f"Out of {figure(now, 'headcount', 'pupils')} on roll in {int(now['n_schools'])} schools."
+    )
+    if now["n_schools_missing"]:
+        note += (
+            f" {int(now['n_schools_missing'])} schools had some figures withheld by the DfE; "
+            "they are left out of both the counts and the pupils behind the rates."
+        )
+    if level != "County":
+        note += (
+            f" {council}: {figure(county_now, 'perm_excl_rate', 'per 100 pupils')} permanent "
+            f"exclusions and {figure(county_now, 'susp_rate', 'per 100 pupils')} suspensions."
+        )
+    st.caption(note)
+
+with st.expander("What these measures mean", icon=":material/menu_book:"):
+    for measure_id in ["perm_excl", "susp", "perm_excl_rate", "susp_rate", "one_plus_susp_rate"]:
+        definition_box({"measure": measure_id, **measures.loc[measure_id].to_dict()})
+    st.markdown(
+        "A **permanent exclusion** removes a pupil from the school's roll for good; a "
+        "**suspension** (formerly a fixed-period exclusion) keeps them away for a set number "
+        "of days. Rates are worked out from totals: all the exclusions in the area's schools "
+        "divided by all their pupils, times 100, never an average of school rates. "
+        "A rate of 5 per 100 pupils means 5 suspensions for every 100 pupils on roll; the "
+        "same pupil can be suspended several times, which is why the share of pupils "
+        "suspended at least once is shown as well."
+    )
+    st.caption(SUPPRESSION_NOTE)
+
+# ---------------------------------------------------------------- trend over the years
+st.subheader("Over the years")
+trend_left, trend_right = st.columns(2)
+with trend_left:
+    series = rate_trend.copy()
+    # The area's own line is named after it (at county level the view calls it 'County').
+    series.loc[~series["is_reference"], "series"] = area_label
+    title = f"{rate_label}, {area_label}" + ("" if level == "County" else f" and {council}")
+    draw(
+        trend_chart(series, rate_label, rate_unit, title, series="series"),
+        alt=(
+            f"Line chart of the {rate_label.lower()} ({rate_unit}) each year for {area_label}, "
+            "with dashed reference lines for the county and England."
+        ),
+    )
+    definition_box(rate_info)
+    gaps = series[series["suppressed"] & ~series["is_reference"]]["year"].tolist()
+    if gaps:
+        st.caption(f"Suppressed (not drawn): {', '.join(gaps)}.")
+    download_csv(
+        with_suppressed(
+            series.rename(columns={"value": rate, "suppressed": f"{rate}_suppressed"}), [rate]
+        )[["series", "level", "area_name", "year", rate, "numerator", "denominator"]],
+        f"exclusions-trend-{rate}-{slug(area_label)}",
+        "Download the chart's figures (CSV)",
+    )
+with trend_right:
+    counts = trend[["year", count, f"{count}_suppressed"]].copy()
+    counts["label"] = [
+        SUPPRESSED_LABEL if hidden else ("No data" if pd.isna(n) else f"{n:,.0f}")
+        for n, hidden in zip(
+            counts[count], counts[f"{count}_suppressed"].fillna(False), strict=True
+        )
+    ]
+    counts["value"] = counts[count].astype(float)
+    count_axis = f"{count_label} ({count_unit})"
+    base = alt.Chart(counts).encode(x=alt.X("year:O", title="Academic year"))
+    count_chart = alt.layer(
+        base.mark_bar(color=HIGHLIGHT).encode(
+            y=alt.Y("value:Q", title=count_axis, axis=alt.Axis(format=",.0f")),
+            tooltip=[
+                alt.Tooltip("year:O", title="Academic year"),
+                alt.Tooltip("label:N", title=count_axis),
+            ],
+        ),
+        base.mark_text(dy=-6, fontSize=11).encode(y=alt.Y("value:Q", impute=None), text="label:N"),
+        base.transform_filter("datum.value == null")
+        .mark_text(fontStyle="italic", color="#505a5f", baseline="bottom")
+        .encode(y=alt.value(295), text="label:N"),
+    ).properties(title=f"{count_label} each year, {area_label}", height=300, width="container")
+    draw(
+        count_chart,
+        alt=f"Bar chart of the number of {count_label.lower()} each year in {area_label}.",
+    )
+    definition_box({"measure": count, **measures.loc[count].to_dict()})
+    download_csv(
+        with_suppressed(counts.drop(columns=["label", "value"]), [count]),
+        f"exclusions-counts-{count}-{slug(area_label)}",
+        "Download the chart's figures (CSV)",
+    )
+show_table(
+    trend,
+    {"year": st.column_config.TextColumn("Academic year")},
+    f"Exclusions each year in {area_label}",
+)
+download_csv(
+    with_suppressed(trend, VALUE_COLUMNS)[
+        ["area_name", "year", *VALUE_COLUMNS, "n_schools", "n_schools_missing"]
+    ],
+    f"exclusions-by-year-{slug(area_label)}",
+)
+
+# ---------------------------------------------------------------- reasons
+reason_rate = REASON_RATE[rate]
+reason_label = str(measures.loc[reason_rate, "label"])
+st.subheader(f"Reasons, {year}")
+if reasons.empty:
+    st.info(f"No reasons are recorded for {area_label} in {year}.")
+else:
+    draw(
+        ranked_bar(
+            as_bars(reasons, "reason", reason_rate),
+            "reason",
+            reason_label,
+            "per 100 pupils",
+            f"{reason_label} by reason, {area_label}, {year}",
+            category_title="Reason",
+        ),
+        alt=f"Bar chart ranking the reasons for exclusion by {reason_label.lower()} in {year}.",
+    )
+    st.caption(
+        "Rates are per 100 pupils on roll in the area. Since 2021/22 a school can record up "
+        "to three reasons for one suspension or exclusion, so reasons can add up to more "
+        "than the total."
+        + (
+            " Reasons are recorded for suspensions, so this chart shows suspensions."
+            if rate == "one_plus_susp_rate"
+            else ""
+        )
+    )
+    show_table(
+        reasons,
+        {"reason": st.column_config.TextColumn("Reason", width="large")},
+        f"Exclusions by reason in {area_label}, {year}",
+    )
+    download_csv(
+        with_suppressed(reasons, VALUE_COLUMNS)[
+            ["year", "reason", "perm_excl", "perm_excl_rate", "susp", "susp_rate"]
+        ],
+        f"exclusions-by-reason-{slug(area_label)}-{time_period}",
+    )
+
+# ---------------------------------------------------------------- pupil characteristics
+st.subheader(f"Groups of pupils, {year}")
+groups = query("characteristic_groups")["characteristic_group"].tolist()
+group = url_selectbox(
+    "Pupil characteristic",
+    groups,
+    "group",
+    default="SEN provision" if "SEN provision" in groups else None,
+)
+if group is not None:
+    group_words = GROUP_WORDS.get(group, group)
+    by_group = query(
+        "exclusions_by_characteristic",
+        level=level,
+        area=area,
+        characteristic_group=group,
+        time_period=time_period,
+    )
+    if by_group.empty:
+        st.info(f"No {group_words} breakdown for {area_label} in {year}.")
+    else:
+        overall = None if now is None or now[f"{rate}_suppressed"] else now[rate]
+        draw(
+            ranked_bar(
+                as_bars(by_group, "characteristic", rate),
+                "characteristic",
+                rate_label,
+                rate_unit,
+                f"{rate_label} by {group_words}, {area_label}, {year}",
+                references={"All pupils": overall},
+                category_title=group,
+            ),
+            alt=(
+                f"Bar chart of the {rate_label.lower()} for each {group_words} group, "
+                "with a dashed line for all pupils."
+            ),
+        )
+        st.caption(
+            f"**Each rate is per 100 pupils in that group**: for example, suspensions of "
+            f"pupils with an EHC plan for every 100 pupils with an EHC plan on roll. The "
+            f"'Pupils in group' column is that denominator. The dashed line is the rate for "
+            f"all pupils in {area_label}."
+        )
+        table = by_group.rename(columns={"headcount": "pupils_in_group"})
+        show_table(
+            table,
+            {
+                "characteristic": st.column_config.TextColumn(group),
+                "pupils_in_group": st.column_config.NumberColumn(
+                    "Pupils in group (the denominator)", format="%,d"
+                ),
+            },
+            f"Exclusions by {group_words} in {area_label}, {year}",
+        )
+        download_csv(
+            with_suppressed(by_group, VALUE_COLUMNS)[
+                ["year", "characteristic_group", "characteristic", *VALUE_COLUMNS]
+            ],
+            f"exclusions-by-{slug(group)}-{slug(area_label)}-{time_period}",
+        )
+
+# ---------------------------------------------------------------- school phase
+if level != "School":
+    st.subheader(f"School phase, {year}")
+    if phases.empty:
+        st.info(f"No figures by phase for {area_label} in {year}.")
+    else:
+        draw(
+            ranked_bar(
+                as_bars(phases, "phase", rate),
+                "phase",
+                rate_label,
+                rate_unit,
+                f"{rate_label} by school phase, {area_label}, {year}",
+                references={"All pupils": None if now is None else now[rate]},
+                category_title="School phase",
+            ),
+            alt=f"Bar chart of the {rate_label.lower()} in each school phase in {area_label}.",
+        )
+        st.caption(
+            "Each rate is per 100 pupils on roll in the area's schools of that phase "
+            "(primary, secondary, special schools, alternative provision …)."
+        )
+        show_table(
+            phases,
+            {"phase": st.column_config.TextColumn("School phase")},
+            f"Exclusions by school phase in {area_label}, {year}",
+        )
+        download_csv(
+            with_suppressed(phases, VALUE_COLUMNS)[["year", "phase", *VALUE_COLUMNS]],
+            f"exclusions-by-phase-{slug(area_label)}-{time_period}",
+        )
+
+# ---------------------------------------------------------------- one level down
+child_level = CHILD_LEVEL.get(level)
+if child_level is not None:
+    child_plural = {"Locality": "localities", "Partnership": "partnerships", "School": "schools"}
+    st.subheader(f"The {child_plural[child_level]} of {area_label}, {year}")
+    children = query(
+        "exclusions_child_areas",
+        level=child_level,
+        time_period=time_period,
+        parent=None if level == "County" else area,
+    )
+    if children.empty:
+        st.info(f"No {child_plural[child_level]} in {area_label} have figures for {year}.")
+    else:
+        children = children.sort_values(
+            [f"{rate}_suppressed", rate, "area_name"], ascending=[True, False, True]
+        ).reset_index(drop=True)
+        duplicated = children["area_name"].duplicated(keep=False)
+        children["name"] = children["area_name"].where(
+            ~duplicated, children["area_name"] + " (" + children["area"] + ")"
+        )
+        children["rank"] = range(1, len(children) + 1)
+        references = {"County": county_now[rate]}
+        if level != "County" and now is not None:
+            references[area_label] = now[rate]
+        draw(
+            ranked_bar(
+                as_bars(children, "name", rate),
+                "name",
+                rate_label,
+                rate_unit,
+                f"{rate_label} by {child_level.lower()}, {area_label}, {year}",
+                references=references,
+                category_title=child_level,
+            ),
+            alt=(
+                f"Bar chart ranking the {child_plural[child_level]} of {area_label} by "
+                f"{rate_label.lower()}, with dashed reference lines."
+            ),
+        )
+        st.caption(
+            f"Ranked by {rate_label.lower()}; suppressed last. **Select a row** to look inside "
+            f"that {child_level.lower()}, or choose it below."
+        )
+        table_key = f"children-{slug(area_label)}-{time_period}"
+        show_table(
+            children,
+            {
+                "rank": st.column_config.NumberColumn("Rank", format="%d"),
+                "name": st.column_config.TextColumn(child_level),
+            },
+            f"The {child_plural[child_level]} of {area_label} ranked by {rate_label.lower()}",
+            key=table_key,
+            on_select=drill_from_table(table_key, child_level, children["area"].tolist()),
+            selection_mode="single-row",
+        )
+        download_csv(
+            with_suppressed(children, VALUE_COLUMNS)[
+                ["rank", "level", "area", "area_name", "parent_area", "year", *VALUE_COLUMNS]
+            ],
+            f"exclusions-{slug(child_plural[child_level])}-of-{slug(area_label)}-{time_period}",
+        )
+        names = dict(zip(children["area"], children["name"], strict=True))
+        pick_child, open_child = st.columns([3, 1], vertical_alignment="bottom")
+        chosen = pick_child.selectbox(
+            f"Look inside a {child_level.lower()}",
+            children["area"].tolist(),
+            format_func=names.get,
+            key="drill-choice",
+        )
+        open_child.button(
+            f"Show this {child_level.lower()}",
+            on_click=lambda: go_to(
+                child_level,
+                **{URL_PARAM[child_level]: st.session_state["drill-choice"]},
+            ),
+            key="drill-open",
+            icon=":material/arrow_downward:",
+        )
+
+# ---------------------------------------------------------------- elsewhere in the explorer
+st.subheader("Related pages")
+links = st.columns(3)
+if locality:
+    links[0].page_link(
+        "pages/locality.py",
+        label=f"Locality profile: {locality}",
+        icon=":material/location_on:",
+        query_params={"locality": locality, "year": str(time_period)},
+    )
+if partnership:
+    links[1].page_link(
+        "pages/partnership.py",
+        label=f"Partnership profile: {partnership}",
+        icon=":material/groups:",
+        query_params={"partnership": partnership, "locality": locality, "year": str(time_period)},
+    )
+links[2].page_link(
+    "pages/statistical_comparisons.py",
+    label="Is a difference more than chance? (statistical comparisons)",
+    icon=":material/scatter_plot:",
+    query_params={"measure": rate, "year": str(time_period), "level": child_level or "School"},
+)
+if not locality:
+    links[0].page_link(
+        "pages/compare_localities.py",
+        label="Compare the localities on any measure",
+        icon=":material/bar_chart:",
+        query_params={"measure": rate, "year": str(time_period)},
+    )

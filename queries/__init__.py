@@ -793,6 +793,51 @@ def characteristic_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "characteristic_groups")
 
 
+def exclusions_by_phase(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    area: str | int,
+    time_period: int | str | None = None,
+) -> pd.DataFrame:
+    """Exclusions for one area by school phase (one year, or all years if None).
+
+    Rates are per 100 pupils on roll in the area's schools of that phase. Columns: level,
+    area, time_period, year, phase, phase_order, headcount, perm_excl, susp, one_plus_susp,
+    perm_excl_rate, susp_rate, one_plus_susp_rate, their ``*_suppressed`` flags, n_schools,
+    n_schools_missing. Phases in school order (nursery, primary, secondary … special, AP).
+    """
+    return run(
+        con,
+        "exclusions_by_phase",
+        level=_level(level),
+        area=_area(area),
+        time_period=period(time_period),
+    )
+
+
+def exclusions_child_areas(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    time_period: int | str,
+    parent: str | None = None,
+) -> pd.DataFrame:
+    """Exclusions in one year for every area at ``level`` within ``parent`` (A-Z).
+
+    ``parent`` is the partnership of School rows, the locality of Partnership rows, the
+    county of Locality rows (None = every area at the level). Columns: those of
+    ``exclusion_trend`` (level, area, urn, area_name, parent_area, time_period, year,
+    headcount, perm_excl, susp, one_plus_susp, the three rates, ``*_suppressed`` flags,
+    n_schools, n_schools_missing).
+    """
+    return run(
+        con,
+        "exclusions_child_areas",
+        level=_level(level),
+        time_period=period(time_period),
+        parent=parent,
+    )
+
+
 # --------------------------------------------------------------------------- SEND and funding
 
 

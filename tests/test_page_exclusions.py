@@ -1,0 +1,263 @@
+"""Exclusions explorer: its two new queries (hand-computed on the tiny warehouse) and the page
+(AppTest on the demo warehouse, numbers checked against sums taken straight from the Parquet)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from apptest_helpers import assert_no_exception, chart_specs, inline_datasets, open_page
+from views_warehouse import BANBURY, BN, BS, KINGS, Y2, pick, tiny_connection
+
+import queries
+
+PAGE = "exclusions.py"
+
+# --------------------------------------------------------------------------- queries (tiny)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    connection = tiny_connection(tmp_path_factory.mktemp("tiny_exclusions"))
+    yield connection
+    connection.close()
+
+
+def test_exclusions_by_phase_hand_computed(tiny):
+    banbury = queries.exclusions_by_phase(tiny, "Locality", BANBURY, "2023/24")
+    assert banbury["phase"].tolist() == ["Primary", "Secondary"]  # school order
+    primary = pick(banbury, phase="Primary")
+    # 100001 (300 pupils, 1 perm, 12 susp, 8 one+) + 100003 (200, 0, withheld 'c', 2)
+    assert primary["headcount"] == 500
+    assert pd.isna(primary["perm_excl"]) and primary["perm_excl_suppressed"]  # 1: hidden
+    assert pd.isna(primary["perm_excl_rate"]) and primary["perm_excl_rate_suppressed"]
+    assert primary["susp"] == 12  # 100003's suspensions are withheld, not zero
+    assert primary["susp_rate"] == pytest.approx(12 / 300 * 100)  # only 100001's pupils
+    assert primary["one_plus_susp_rate"] == pytest.approx((8 + 2) / 500 * 100)
+    assert primary["n_schools"] == 1 and primary["n_schools_missing"] == 1
+    secondary = pick(banbury, phase="Secondary")  # 100002: 450 pupils, 2 perm, 40 susp
+    assert secondary["headcount"] == 450 and secondary["susp"] == 40
+    assert pd.isna(secondary["perm_excl"]) and secondary["perm_excl_rate_suppressed"]
+    assert secondary["susp_rate"] == pytest.approx(40 / 450 * 100)
+    assert secondary["one_plus_susp_rate"] == pytest.approx(25 / 450 * 100)
+
+    county = queries.exclusions_by_phase(tiny, "County", "Oxfordshire", Y2)
+    # secondaries 100002 + 100004 + 100006 (in no partnership, still in the county)
+    county_secondary = pick(county, phase="Secondary")
+    assert county_secondary["headcount"] == 450 + 600 + 100
+    assert county_secondary["perm_excl"] == 2 + 3 + 0
+    assert county_secondary["perm_excl_rate"] == pytest.approx(5 / 1150 * 100)
+    assert county_secondary["susp"] == 40 + 60 + 5
+    assert county_secondary["one_plus_susp"] == 25 + 30 + 4
+    # phases add up to the county's own total
+    total = queries.exclusion_trend(tiny, "County", "Oxfordshire")
+    assert county["headcount"].sum() == pick(total, time_period=Y2)["headcount"] == 1658
+
+    tiny_school = pick(queries.exclusions_by_phase(tiny, "Locality", KINGS, Y2), phase="Primary")
+    # 100005 alone: 8 pupils, 0 permanent (shown as 0), 1 suspension (hidden), rates on 8 hidden
+    assert tiny_school["perm_excl"] == 0 and not tiny_school["perm_excl_suppressed"]
+    assert pd.isna(tiny_school["susp"]) and tiny_school["susp_suppressed"]
+    assert pd.isna(tiny_school["perm_excl_rate"]) and tiny_school["perm_excl_rate_suppressed"]
+    assert len(queries.exclusions_by_phase(tiny, "Locality", BANBURY)) == 4  # 2 years x 2
+
+
+def test_exclusions_child_areas_hand_computed(tiny):
+    partnerships = queries.exclusions_child_areas(tiny, "Partnership", Y2, BANBURY)
+    assert partnerships["area"].tolist() == [BN, BS]
+    north, south = pick(partnerships, area=BN), pick(partnerships, area=BS)
+    assert north["headcount"] == 300 and north["susp_rate"] == pytest.approx(12 / 300 * 100)
+    # Banbury South 2023/24: 100002 (moved in) + 100003 (suspensions withheld)
+    assert south["headcount"] == 650 and south["susp"] == 40
+    assert south["susp_rate"] == pytest.approx(40 / 450 * 100)
+    schools = queries.exclusions_child_areas(tiny, "School", "2023/24", BS)
+    assert sorted(schools["urn"].tolist()) == [100002, 100003]
+    localities = queries.exclusions_child_areas(tiny, "Locality", Y2)
+    assert localities["area"].tolist() == [BANBURY, KINGS]
+    with pytest.raises(ValueError):
+        queries.exclusions_child_areas(tiny, "Region", Y2)
+
+
+# --------------------------------------------------------------------------- page (demo data)
+
+
+@pytest.fixture(scope="module")
+def facts(demo_warehouse: Path) -> pd.DataFrame:
+    """Each school's exclusions row with its partnership, locality and phase that year."""
+    exclusions = pd.read_parquet(demo_warehouse / "exclusions.parquet")
+    school_year = pd.read_parquet(demo_warehouse / "school_year.parquet")
+    return exclusions.merge(
+        school_year[["time_period", "urn", "school_name", "phase", "partnership", "locality"]],
+        on=["time_period", "urn"],
+    )
+
+
+def rate(rows: pd.DataFrame, column: str) -> float:
+    """100 * sum(count) / sum(headcount) over schools where both were published."""
+    known = rows[rows[column].notna() & rows["headcount"].notna()]
+    return 100 * known[column].sum() / known["headcount"].sum()
+
+
+def chart(at, title_start: str) -> list[pd.DataFrame]:
+    """The data a chart draws (Streamlit ships it as Arrow datasets beside the spec); the
+    chart must have a screen-reader description."""
+    found = []
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        if str(spec.get("title", "")).startswith(title_start):
+            assert element.proto.alt.strip()
+            frames = [
+                pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+                for d in element.proto.datasets
+            ]
+            found.append(frames + [pd.DataFrame(v) for v in inline_datasets(spec)])
+    assert len(found) == 1, [s.get("title") for s in chart_specs(at)]
+    return found[0]
+
+
+def bars(frames: list[pd.DataFrame], category: str) -> dict[str, float | None]:
+    """What a ranked bar chart draws: category -> shown value (None where suppressed)."""
+    frame = next(f for f in frames if {category, "shown"} <= set(f.columns))
+    return {
+        row[category]: None if pd.isna(row["shown"]) else row["shown"]
+        for _, row in frame.iterrows()
+    }
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_county_view_matches_the_parquet(app_warehouse, facts):
+    at = open_page(PAGE)
+    assert_no_exception(at)
+    latest = int(facts["time_period"].max())
+    assert [_param(at, name) for name in ("level", "year", "measure")] == [
+        "County",
+        str(latest),
+        "susp_rate",
+    ]
+    now = facts[facts["time_period"] == latest]
+    shown = metrics(at)
+    assert shown["Suspension rate (per 100 pupils)"] == f"{rate(now, 'susp'):,.2f}"
+    assert shown["Permanent exclusion rate (per 100 pupils)"] == f"{rate(now, 'perm_excl'):,.2f}"
+    assert shown["Suspensions (suspensions)"] == f"{now['susp'].sum():,.0f}"
+
+    # trend: the county line, year by year, is sum(susp) / sum(headcount)
+    frame = next(f for f in chart(at, "Suspension rate, Oxfordshire") if "series" in f)
+    rows = frame.to_dict("records")
+    county_line = {r["year"]: r["value"] for r in rows if r["series"] == "Oxfordshire"}
+    assert len(county_line) == facts["time_period"].nunique()
+    for tp, group in facts.groupby("time_period"):
+        label = f"{tp // 100}/{tp % 100:02d}"
+        assert county_line[label] == pytest.approx(rate(group, "susp"))
+    assert {r["series"] for r in rows} >= {"Oxfordshire", "England"}
+    spec = next(s for s in chart_specs(at) if s["title"] == "Suspension rate, Oxfordshire")
+    assert spec["encoding"]["y"]["title"] == "Suspension rate (per 100 pupils)"
+
+    # phases and the nine localities, each rate recomputed from the schools' rows
+    phase_bars = bars(chart(at, "Suspension rate by school phase"), "phase")
+    for phase, group in now.groupby("phase"):
+        assert phase_bars[phase] == pytest.approx(rate(group, "susp"))
+    locality_bars = bars(chart(at, "Suspension rate by locality"), "name")
+    assert len(locality_bars) == now["locality"].nunique() == 9
+    for locality, group in now.groupby("locality"):
+        assert locality_bars[locality] == pytest.approx(rate(group, "susp"))
+
+    titles = [str(s.get("title")) for s in chart_specs(at)]
+    assert any(t.startswith("Suspension rate by reason") for t in titles)
+    assert any(t.startswith("Suspension rate by SEN provision") for t in titles)
+    downloads = at.get("download_button")
+    # one per chart (a chart and the table of its numbers share one) plus the yearly table
+    assert len(downloads) == len(titles) + 1
+    assert len({d.proto.id for d in downloads}) == len(downloads)
+
+
+def test_locality_partnerships_and_definitions(app_warehouse, facts):
+    latest = int(facts["time_period"].max())
+    locality = sorted(facts["locality"].dropna().unique())[1]
+    at = open_page(PAGE, {"level": "Locality", "locality": locality, "measure": "perm_excl_rate"})
+    assert_no_exception(at)
+    rows = facts[(facts["time_period"] == latest) & (facts["locality"] == locality)]
+    assert metrics(at)["Permanent exclusion rate (per 100 pupils)"] == (
+        f"{rate(rows, 'perm_excl'):,.2f}"
+    )
+    partnership_bars = bars(chart(at, "Permanent exclusion rate by partnership"), "name")
+    assert set(partnership_bars) == set(rows["partnership"].dropna())
+    for partnership, group in rows.groupby("partnership"):
+        perm = group["perm_excl"].sum()
+        expected = None if 0 < perm < 3 else pytest.approx(rate(group, "perm_excl"))
+        assert partnership_bars[partnership] == expected
+    text = " ".join(str(c.value) for c in at.caption) + " ".join(str(m.value) for m in at.markdown)
+    assert "permanent exclusion" in text.lower() and "per 100 pupils" in text
+    assert "suspended at least once" in text
+
+
+def test_url_round_trip_and_drilling(app_warehouse, facts):
+    earlier = int(sorted(facts["time_period"].unique())[-2])
+    row = facts[(facts["time_period"] == earlier) & facts["partnership"].notna()].iloc[0]
+    # a link naming only the partnership opens it inside its own locality
+    at = open_page(
+        PAGE, {"level": "Partnership", "partnership": row["partnership"], "year": str(earlier)}
+    )
+    assert_no_exception(at)
+    assert at.radio(key="url-level").value == "Partnership"
+    assert at.selectbox(key="url-partnership").value == row["partnership"]
+    assert at.selectbox(key="url-locality").value == row["locality"]
+    assert at.selectbox(key="url-year").value == earlier
+    assert _param(at, "locality") == row["locality"]
+
+    # the schools of the partnership are listed; drill into one
+    at.selectbox(key="drill-choice").set_value(str(row["urn"])).run()
+    at.button(key="drill-open").click().run()
+    assert_no_exception(at)
+    assert at.radio(key="url-level").value == "School"
+    assert str(at.selectbox(key="url-school").value) == str(row["urn"])
+    assert _param(at, "level") == "School" and _param(at, "school") == str(row["urn"])
+
+    # breadcrumbs lead back up
+    at.button(key="crumb-Locality").click().run()
+    assert at.radio(key="url-level").value == "Locality"
+    assert _param(at, "level") == "Locality"
+    at.button(key="crumb-County").click().run()
+    assert _param(at, "level") == "County"
+
+    # changing a widget rewrites the address
+    at.selectbox(key="url-group").set_value("Gender").run()
+    assert _param(at, "group") == "Gender"
+    at.radio(key="url-measure").set_value("one_plus_susp_rate").run()
+    assert _param(at, "measure") == "one_plus_susp_rate"
+    assert chart(at, "Pupils suspended at least once by gender")
+
+
+def _param(at, name: str) -> str:
+    value = at.query_params[name]
+    return value[0] if isinstance(value, list) else value
+
+
+def test_suppressed_school_figures_say_suppressed(app_warehouse, facts):
+    latest = int(facts["time_period"].max())
+    small = facts[
+        (facts["time_period"] == latest)
+        & facts["perm_excl"].isin([1, 2])
+        & facts["partnership"].notna()
+    ]
+    assert not small.empty
+    school = small.iloc[0]
+    at = open_page(PAGE, {"level": "School", "school": str(school["urn"])})
+    assert_no_exception(at)
+    assert at.selectbox(key="url-partnership").value == school["partnership"]
+    shown = metrics(at)
+    assert shown["Permanent exclusions (exclusions)"] == "Suppressed"
+    assert shown["Permanent exclusion rate (per 100 pupils)"] == "Suppressed"
+    assert shown["Suspensions (suspensions)"] in {"Suppressed", f"{school['susp']:,.0f}"}
+    assert str(school["school_name"]) in at.header[0].value
+    # no phase or child sections for a single school, and no hidden number in any table
+    titles = [str(s.get("title")) for s in chart_specs(at)]
+    assert not any("by school phase" in t for t in titles)
+    for frame in (df.value for df in at.dataframe):
+        for column in ("perm_excl", "susp", "one_plus_susp"):
+            if column in frame:
+                assert not frame[column].dropna().isin([1, 2]).any()
