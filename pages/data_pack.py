@@ -1,5 +1,143 @@
-"""Placeholder while the page is written."""
+"""Data packs: a locality's or partnership's data set for one year, to take into a meeting.
 
-from explorer.layout import page_header
+Choose the area and year, read the pack on screen, then download it as an Excel
+workbook (one sheet per section) or as a printable web page. Both are built by
+the packs package from the query layer, so they show exactly what the app shows.
+"""
 
-page_header("data_pack", "This page is being written.")
+from __future__ import annotations
+
+import streamlit as st
+
+import packs
+from explorer import data
+from explorer.data import query
+from explorer.downloads import download_csv
+from explorer.formatting import year_label
+from explorer.layout import SUPPRESSION_NOTE, page_header
+from explorer.url_state import url_radio, url_selectbox
+from packs.html import display
+
+PAGE_LEVELS = ("Locality", "Partnership")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _pack(level: str, area: str, time_period: int, build: str) -> packs.Pack:
+    """The pack for one area and year; cached per warehouse build."""
+    return packs.build_pack(data.connection(), level, area, time_period, build=data.build_report())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _files(level: str, area: str, time_period: int, build: str) -> tuple[bytes, bytes]:
+    """The pack as Excel bytes and as HTML bytes."""
+    pack = _pack(level, area, time_period, build)
+    return packs.write_excel(pack), packs.render_html(pack).encode("utf-8")
+
+
+def _shown(table: packs.Table):
+    """The table as displayed: numbers to the pack's decimals, 'Suppressed', 'No data'."""
+    frame = table.frame().astype(object)
+    for r in range(len(table.rows)):
+        for c in range(len(table.columns)):
+            frame.iat[r, c] = display(table.rows[r][c], table.cell_unit(r, c))
+    return frame
+
+
+page_header(
+    "Data packs",
+    "A printable data pack for a locality or a school partnership: numbers of children and "
+    "their needs, attendance, exclusions, attainment, special educational needs and high "
+    "needs funding, each compared with the county and over the years, with a plain-English "
+    "sentence for every figure. Preview it here, then download it as an **Excel workbook** "
+    "or a **web page you can print**.",
+)
+
+years = query("list_years")
+picker_level, picker_area, picker_year = st.columns([1, 2, 1])
+level = url_radio("Pack for a", list(PAGE_LEVELS), "level", container=picker_level)
+if level == "Partnership":
+    areas = query("list_partnerships")["partnership"].tolist()
+    area = url_selectbox("Partnership", areas, "partnership", container=picker_area)
+else:
+    areas = query("list_localities")["locality"].tolist()
+    area = url_selectbox("Locality", areas, "locality", container=picker_area)
+year = url_selectbox(
+    "Academic year",
+    years["time_period"].tolist(),
+    "year",
+    format_func=year_label,
+    help="Funding figures are for the financial year (April to March) that mostly overlaps it.",
+    container=picker_year,
+)
+if level is None or area is None or year is None:
+    st.stop()
+
+with st.spinner(f"Building the data pack for {area}, {year_label(year)}…"):
+    pack = _pack(level, area, int(year), data.build_id())
+    excel_bytes, html_bytes = _files(level, area, int(year), data.build_id())
+
+st.header("Download the pack")
+excel_column, html_column = st.columns(2)
+excel_column.download_button(
+    "Download as Excel (.xlsx)",
+    data=excel_bytes,
+    file_name=f"{pack.file_stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="download-pack-excel",
+    icon=":material/table_view:",
+    help="One sheet per section, plus contents, definitions and notes sheets.",
+)
+html_column.download_button(
+    "Download as a printable web page (.html)",
+    data=html_bytes,
+    file_name=f"{pack.file_stem}.html",
+    mime="text/html",
+    key="download-pack-html",
+    icon=":material/print:",
+    help="Opens in any browser with no internet needed; print it and each section "
+    "starts on a new page.",
+)
+st.caption(
+    f"{pack.level} pack for **{pack.area}**, {pack.year}, compared with "
+    f"{pack.comparator_name}. Data build {pack.build_id}. {SUPPRESSION_NOTE}"
+)
+
+links = st.columns(3)
+page_params = {"year": str(year), level.lower(): area}
+links[0].page_link(
+    "pages/locality.py" if level == "Locality" else "pages/partnership.py",
+    label=f"Explore {area} interactively",
+    icon=":material/arrow_forward:",
+    query_params=page_params,
+)
+links[1].page_link(
+    "pages/exclusions.py",
+    label=f"Exclusions explorer for {area}",
+    icon=":material/query_stats:",
+    query_params={**page_params, "level": level},
+)
+links[2].page_link(
+    "pages/data_and_definitions.py",
+    label="Where the data come from",
+    icon=":material/menu_book:",
+)
+
+st.header("Preview")
+contents = ", ".join(section.title for section in pack.sections)
+st.markdown(f"The pack has {len(pack.sections)} sections: {contents}; then definitions and notes.")
+for section in pack.sections:
+    st.subheader(section.title)
+    st.markdown(section.intro)
+    st.markdown("\n".join(f"- {sentence}" for sentence in section.sentences))
+    for table in section.tables:
+        st.markdown(f"**{table.title}**")
+        st.caption(table.caption)
+        st.dataframe(_shown(table), hide_index=True, width="stretch")
+        download_csv(table.frame(), f"{pack.file_stem}-{table.key}")
+    with st.expander(f"Definitions of the {section.title.lower()} measures"):
+        for figure in section.figures:
+            st.markdown(f"**{figure.label}** ({figure.unit}): {figure.definition}")
+
+st.header("Notes")
+for note in pack.notes:
+    st.markdown(f"- {note}")
