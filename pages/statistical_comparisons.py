@@ -1,5 +1,530 @@
-"""Placeholder while the page is written."""
+"""Statistical comparisons: which areas really differ from the county, which are changing,
+and how the county compares with England and its statistical neighbours.
 
-from explorer.layout import page_header
+Funnel plots (Spiegelhalter) put every locality, partnership or school against its size,
+so a small partnership is not flagged for noise; trend tests say whether a rate is rising
+or falling beyond chance; the DfE's published LA figures set the county beside its
+neighbours. Every selection (measure, year, level, locality) lives in the page address.
+"""
 
-page_header("statistical_comparisons", "This page is being written.")
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from analysis.funnel import DEFAULT_Z_LEVELS
+from explorer.data import query
+from explorer.downloads import download_csv
+from explorer.formatting import SUPPRESSED_LABEL, format_value, year_label
+from explorer.funnel_chart import (
+    INNER_LABEL,
+    OUTER_LABEL,
+    UNIT_NOUNS,
+    build_funnel,
+    chart_limits,
+    chart_points,
+    comparator_chart,
+    comparator_series,
+    comparator_wide,
+    funnel_alt_text,
+    funnel_chart,
+    measure_kind,
+    outlier_table,
+    overdispersion_is_clear,
+    overdispersion_note,
+    trend_change_chart,
+    trend_table,
+)
+from explorer.layout import SUPPRESSION_NOTE, definition_box, measure_help, page_header
+from explorer.url_state import url_radio, url_selectbox
+
+LEVELS = ["Locality", "Partnership", "School"]
+ALL_LOCALITIES = "All localities"
+# The measures a chair asks about first; any other rate in the catalogue follows them.
+FIRST_MEASURES = [
+    "susp_rate",
+    "perm_excl_rate",
+    "one_plus_susp_rate",
+    "overall_absence_rate",
+    "persistent_absence_rate",
+    "ehc_plan_percent",
+]
+PROFILE_PAGE = {"Locality": "pages/locality.py", "Partnership": "pages/partnership.py"}
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a name (for download file names)."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+def denominator_noun(denominator_label: str) -> str:
+    """'possible sessions' for absence rates, else 'pupils' (for the plain-English lines)."""
+    return "possible sessions" if "session" in denominator_label.lower() else "pupils"
+
+
+page_header(
+    "Statistical comparisons",
+    "Is a locality, partnership or school really different from the county, or just small? "
+    "The **funnel plot** answers that: each area is a dot placed by its size, and the "
+    "funnel-shaped lines show how far from the county rate an area of that size could land "
+    "by chance alone. Then see which areas are **rising or falling** over the years, and how "
+    "the county compares with **England and its statistical neighbours**.",
+)
+
+# ---------------------------------------------------------------- choices (in the URL)
+catalogue = query("list_measures")
+rates = catalogue[catalogue["kind"] == "rate"]
+measure_ids = [m for m in FIRST_MEASURES if m in set(rates["measure"])]
+measure_ids += [m for m in rates["measure"] if m not in measure_ids]
+measures = rates.set_index("measure")
+years = query("list_years")["time_period"].tolist()
+if not years:
+    st.info("The warehouse holds no school data yet. Add the DfE files and rebuild.")
+    st.page_link("pages/data_and_definitions.py", label="See which data the warehouse holds")
+    st.stop()
+
+pick_measure, pick_year = st.columns([2, 1])
+measure = url_selectbox(
+    "Measure",
+    measure_ids,
+    "measure",
+    default="susp_rate",
+    format_func=lambda m: str(measures.loc[m, "label"]),
+    help="Rates only: a funnel plot compares a rate with the size of the group it is out of.",
+    container=pick_measure,
+)
+time_period = url_selectbox(
+    "Academic year", years, "year", default=years[0], format_func=year_label, container=pick_year
+)
+pick_level, pick_locality = st.columns([2, 1])
+level = url_radio(
+    "Compare",
+    LEVELS,
+    "level",
+    default="Partnership",
+    format_func=lambda lv: UNIT_NOUNS[lv].capitalize(),
+    container=pick_level,
+)
+locality_choice = None
+if level != "Locality":
+    locality_choice = url_selectbox(
+        "Which localities",
+        [ALL_LOCALITIES, *query("list_localities")["locality"].tolist()],
+        "locality",
+        default=ALL_LOCALITIES,
+        help="Show the areas in one locality only; they are still compared with the county.",
+        container=pick_locality,
+    )
+locality = None if locality_choice in (None, ALL_LOCALITIES) else locality_choice
+
+info = measures.loc[measure]
+label, unit = str(info["label"]), str(info["unit"])
+kind = measure_kind(unit)
+year = year_label(time_period)
+noun = UNIT_NOUNS[level]
+unit_label = level
+where = f" in {locality}" if locality else ""
+denominator_label = str(info["denominator_label"])
+definition_box(info)
+
+# ---------------------------------------------------------------- funnel plot
+st.header(f"Which {noun} stand out in {year}?", help=measure_help(info))
+with st.spinner("Working out the control limits…"):
+    units = query(
+        "funnel_units", level=level, measure=measure, time_period=time_period, locality=locality
+    )
+county_rows = units[units["is_county"]]
+areas = units[~units["is_county"]]
+county = county_rows.iloc[0] if len(county_rows) else None
+county_name = str(county["area_name"]) if county is not None else "the county"
+
+if county is None or pd.isna(county["value"]) or areas.empty:
+    st.info(
+        f"There are no published figures for {label.lower()} in {year}"
+        + (" for the county" if county is None or pd.isna(county["value"]) else f" for {noun}")
+        + ". Choose another year or measure."
+    )
+    funnel = None
+else:
+    adjust = True
+    funnel = build_funnel(areas, float(county["value"]), kind)
+    if overdispersion_is_clear(funnel.overdispersion):
+        adjust = st.toggle(
+            "Allow for the usual variation between areas (recommended)",
+            value=True,
+            key="funnel-adjust",
+            help="These areas differ more than chance alone explains, so the limits are "
+            "widened by that extra variation. Turn off to see limits built on chance alone.",
+        )
+        if not adjust:
+            funnel = build_funnel(
+                areas, float(county["value"]), kind, adjust_for_overdispersion=False
+            )
+
+    st.markdown(
+        f"The county rate in {year} is **{format_value(funnel.target, unit)}** "
+        f"({county_name}, all schools). Each dot is one of {len(areas)} {noun}{where}; "
+        f"dots outside the dashed lines are outside the {INNER_LABEL} limits, outside the "
+        f"solid lines the {OUTER_LABEL} limits."
+    )
+    left_out = []
+    if funnel.n_suppressed:
+        left_out.append(
+            f"**{funnel.n_suppressed} of {len(areas)} {noun}** are not plotted because their "
+            "figure is suppressed (small numbers): a rate drawn against the number of pupils "
+            "would give the hidden count away"
+        )
+    if funnel.n_no_data:
+        left_out.append(
+            f"{funnel.n_no_data} {noun} have no published figure for {year} and are not plotted"
+        )
+    if left_out:
+        st.caption(". ".join(left_out) + ".")
+
+    if funnel.points.empty:
+        st.info(
+            f"Every one of these {noun} has a suppressed figure in {year}, so there is "
+            "nothing that can safely be plotted. Try a larger unit (partnerships or "
+            "localities) or another year."
+        )
+    else:
+        title = f"{label}, {year}: {noun}{where} against the county rate"
+        st.altair_chart(
+            funnel_chart(
+                funnel,
+                label,
+                unit,
+                title,
+                denominator_label=denominator_label,
+                unit_label=unit_label,
+                target_label=f"County rate {format_value(funnel.target, unit)}",
+            ),
+            width="stretch",
+            alt=funnel_alt_text(funnel, label, unit, year, noun)
+            + (
+                f" {funnel.n_suppressed} {noun} with suppressed figures are not plotted."
+                if funnel.n_suppressed
+                else ""
+            ),
+        )
+        stem = f"funnel-{measure}-{time_period}-{slug(level)}" + (
+            f"-{slug(locality)}" if locality else ""
+        )
+        down_points, down_limits = st.columns(2)
+        with down_points:
+            download_csv(
+                chart_points(funnel), f"{stem}-points", "Download the plotted points (CSV)"
+            )
+        with down_limits:
+            download_csv(
+                chart_limits(funnel), f"{stem}-limits", "Download the control limits (CSV)"
+            )
+        note = overdispersion_note(funnel, noun)
+        if note:
+            st.info(note, icon=":material/info:")
+        with st.expander("How to read a funnel plot"):
+            z_inner, z_outer = DEFAULT_Z_LEVELS
+            st.markdown(
+                f"""
+- **Across**: the size of each area ({denominator_label.lower()}). **Up**: its {label.lower()}
+  ({unit}). The green line is the county rate.
+- **The funnel**: an area whose true rate is the county's lands inside the dashed
+  {INNER_LABEL} lines 19 times in 20, and inside the solid {OUTER_LABEL} lines 998 times in
+  1,000. The lines are wide on the left because a small area's rate jumps about with a
+  handful of pupils, and narrow on the right where a large area's rate is steady.
+- **Triangles** point up or down for areas outside the {INNER_LABEL} lines; areas outside
+  the {OUTER_LABEL} lines are named on the chart. Colour repeats what the shape says.
+- **Method**: Spiegelhalter's funnel plot with exact
+  {"binomial" if kind == "proportion" else "Poisson"} limits
+  ({"a share of the group" if kind == "proportion" else "events per 100 pupils, which can exceed one per pupil"});
+  z = {z_inner:.2f} and {z_outer:.2f}. When areas differ more than chance allows
+  (over-dispersion), the limits are widened by the between-area variance.
+- {SUPPRESSION_NOTE}
+"""
+            )
+
+        st.subheader(f"{noun.capitalize()} outside the limits")
+        flagged = outlier_table(
+            funnel, unit, denominator_noun(denominator_label), info["higher_is"]
+        )
+        if flagged.empty:
+            st.success(
+                f"No {unit_label.lower()} is outside the {INNER_LABEL} limits: every difference "
+                f"from the county rate in {year} is within what chance alone would produce.",
+                icon=":material/check_circle:",
+            )
+        else:
+            n_out = int(flagged["flag"].str.startswith("Outlier").sum())
+            st.markdown(
+                f"**{n_out}** outside the {OUTER_LABEL} limits (a real difference) and "
+                f"**{len(flagged) - n_out}** between the {INNER_LABEL} and {OUTER_LABEL} limits "
+                "(worth watching: one area in twenty lands there by chance)."
+            )
+            fmt = "%.2f" if "per 100" in unit else "%.1f"
+            st.dataframe(
+                flagged,
+                column_order=[
+                    "area_name",
+                    "parent_area",
+                    "flag",
+                    "value",
+                    "county_rate",
+                    "denominator",
+                    "lower_99_8",
+                    "upper_99_8",
+                    "explanation",
+                ],
+                column_config={
+                    "area_name": st.column_config.TextColumn(unit_label),
+                    "parent_area": st.column_config.TextColumn("Part of"),
+                    "flag": st.column_config.TextColumn("Flag"),
+                    "value": st.column_config.NumberColumn(f"{label} ({unit})", format=fmt),
+                    "county_rate": st.column_config.NumberColumn(f"County ({unit})", format=fmt),
+                    "denominator": st.column_config.NumberColumn(denominator_label, format="%,d"),
+                    "lower_99_8": st.column_config.NumberColumn(
+                        f"Lowest expected ({OUTER_LABEL})", format=fmt
+                    ),
+                    "upper_99_8": st.column_config.NumberColumn(
+                        f"Highest expected ({OUTER_LABEL})", format=fmt
+                    ),
+                    "explanation": st.column_config.TextColumn("What this means", width="large"),
+                },
+                hide_index=True,
+                placeholder=SUPPRESSED_LABEL,
+                alt=f"Table of the {len(flagged)} {noun} outside the {INNER_LABEL} limits.",
+            )
+            download_csv(flagged, f"{stem}-outliers", "Download the flagged areas (CSV)")
+            if level in PROFILE_PAGE:
+                links = st.columns(min(3, len(flagged)))
+                for slot, name in zip(links, flagged["area"].head(3), strict=False):
+                    with slot:
+                        st.page_link(
+                            PROFILE_PAGE[level],
+                            label=f"Open {name}",
+                            icon=":material/arrow_forward:",
+                            query_params={level.lower(): name, "year": str(time_period)},
+                        )
+            else:
+                links = st.columns(min(3, len(flagged)))
+                for slot, (_, row) in zip(links, flagged.head(3).iterrows(), strict=False):
+                    with slot:
+                        st.page_link(
+                            "pages/partnership.py",
+                            label=f"Open {row['area_name']}",
+                            icon=":material/arrow_forward:",
+                            query_params={
+                                "partnership": str(row["parent_area"]),
+                                "school": str(row["area"]),
+                                "year": str(time_period),
+                            },
+                        )
+
+# ---------------------------------------------------------------- trend tests
+st.header(f"Is {label.lower()} rising or falling?")
+with st.spinner("Testing each area for a trend…"):
+    trends = query("funnel_trends", level=level, measure=measure, locality=locality)
+if trends.empty:
+    st.info(f"There are no published figures for {label.lower()} in any year.")
+else:
+    table = trend_table(trends, kind, label, info["higher_is"])
+    counts = table[~table["is_county"]]["direction"].value_counts()
+    county_trend = table[table["is_county"]]
+    if not county_trend.empty:
+        st.markdown(f"**{county_name}:** {county_trend.iloc[0]['sentence']}")
+    st.markdown(
+        f"Of the {int(counts.sum())} {noun}{where} with figures in any year: "
+        f"**{int(counts.get('Rising', 0))} rising**, "
+        f"**{int(counts.get('Falling', 0))} falling**, "
+        f"{int(counts.get('No clear trend', 0))} with no clear trend"
+        + (
+            f", {int(counts.get('Not tested', 0))} without enough published years to test"
+            if counts.get("Not tested", 0)
+            else ""
+        )
+        + "."
+    )
+    clear = table[table["direction"].isin(["Rising", "Falling"])]
+    if clear.empty:
+        st.caption(f"No {unit_label.lower()} has a clear rising or falling trend.")
+    else:
+        change_title = f"{label}: yearly change where the trend is clear"
+        chart_rows = pd.concat([county_trend, clear[~clear["is_county"]]])
+        st.altair_chart(
+            trend_change_chart(chart_rows, kind, change_title, unit_label),
+            width="stretch",
+            alt=(
+                f"Dot chart of the yearly change in {label.lower()} for the "
+                f"{len(clear[~clear['is_county']])} {noun} with a clear trend"
+                f" and for the county. "
+                + "; ".join(
+                    f"{r.area_name}: {r.direction.lower()} {r.change_text}"
+                    for r in chart_rows.itertuples()
+                )
+            ),
+        )
+        download_csv(
+            chart_rows[["area_name", "direction", "annual_change", "p_value", "n_years"]],
+            f"trend-change-{measure}-{slug(level)}" + (f"-{slug(locality)}" if locality else ""),
+            "Download the chart's numbers (CSV)",
+        )
+    st.dataframe(
+        table,
+        column_order=[
+            "area_name",
+            "parent_area",
+            "direction",
+            "change_text",
+            "p_text",
+            "n_years",
+            "years_suppressed",
+            "sentence",
+            "method",
+        ],
+        column_config={
+            "area_name": st.column_config.TextColumn("Area"),
+            "parent_area": st.column_config.TextColumn("Part of"),
+            "direction": st.column_config.TextColumn("Trend"),
+            "change_text": st.column_config.TextColumn("Average change"),
+            "p_text": st.column_config.TextColumn(
+                "p-value", help="How likely a trend this steep is by chance alone."
+            ),
+            "n_years": st.column_config.NumberColumn("Years tested", format="%d"),
+            "years_suppressed": st.column_config.NumberColumn(
+                "Years suppressed (left out)", format="%d"
+            ),
+            "sentence": st.column_config.TextColumn("In plain English", width="large"),
+            "method": st.column_config.TextColumn("Test used"),
+        },
+        hide_index=True,
+        alt=f"Trend test for {label.lower()} for the county and each of the {noun}{where}.",
+    )
+    download_csv(
+        table.drop(columns=["is_county"]),
+        f"trends-{measure}-{slug(level)}" + (f"-{slug(locality)}" if locality else ""),
+        "Download the trend tests (CSV)",
+    )
+    with st.expander("How the trend test works, and what the p-value means"):
+        st.markdown(
+            f"""
+- The test asks whether the yearly {label.lower()} moves steadily up or down, using every
+  published year. It is the **{
+                "Cochran-Armitage test for trend"
+                if kind == "proportion"
+                else "Poisson score test for trend in rates"
+            }**, allowing for year-to-year ups and downs
+  bigger than chance (over-dispersion), so one unusual year does not make a trend.
+- The **p-value** is the chance of seeing a trend at least this steep if the rate were
+  really flat. Below 0.05 (1 in 20) we call the trend **rising** or **falling**; otherwise
+  **no clear trend**. p = 0.03 means a flat rate would show a trend this steep about 3
+  times in 100.
+- The **average change** is the steady yearly change the test measured (percentage points
+  for shares, per 100 pupils for rates).
+- Years with a suppressed figure are left out of the test, never counted as zero.
+"""
+        )
+
+# ---------------------------------------------------------------- England and neighbours
+st.header(f"{county_name} against England and its statistical neighbours")
+with st.spinner("Fetching the published figures…"):
+    comparators = query("comparator_trend", measure=measure)
+    coverage = query("comparator_coverage")
+published = comparators[comparators["role"] != "County (our schools)"]
+if published.empty:
+    st.info(
+        f"The warehouse holds no DfE figures for England, the region or other local "
+        f"authorities for {label.lower()}, so the county cannot be set beside them here. "
+        "They come from the National, Regional and Local authority rows of the DfE files: "
+        "download the full files (all local authorities) from Explore Education Statistics "
+        "and rebuild.",
+        icon=":material/info:",
+    )
+else:
+    series = comparator_series(comparators, county_name)
+    neighbours = coverage[coverage["has_rows"]]
+    missing = coverage[~coverage["has_rows"]]
+    st.markdown(
+        f"Statistical neighbours are the local authorities most like {county_name} "
+        "(set in the council's configuration). These figures are the DfE's published ones, "
+        f"so {county_name}'s line here is its official figure"
+        + (
+            ""
+            if (comparators["role"] == "County (DfE)").any()
+            else " (not published: summed from the council's own schools instead)"
+        )
+        + "."
+    )
+    if coverage.empty:
+        st.caption("No statistical neighbours are configured (data/config.toml).")
+    elif not missing.empty:
+        st.caption(
+            f"{len(neighbours)} of {len(coverage)} configured neighbours have figures in this "
+            f"warehouse. Missing: old LA codes {', '.join(str(c) for c in missing['old_la_code'])}"
+            " (their Local authority rows are not in the DfE files that were loaded)."
+        )
+    title = f"{label}: {county_name}, England and statistical neighbours"
+    last_year = series.dropna(subset=["value"]).sort_values("time_period")["year"].iloc[-1:]
+    latest = series[series["year"].isin(last_year)].dropna(subset=["value"])
+    st.altair_chart(
+        comparator_chart(series, county_name, label, unit, title),
+        width="stretch",
+        alt=(
+            f"Line chart of {label.lower()} over the years for {county_name}, England, the "
+            "region and each statistical neighbour. Latest year: "
+            + "; ".join(
+                f"{r.series} {format_value(r.value, unit)}"
+                for r in latest.sort_values("value", ascending=False).itertuples()
+            )
+        ),
+    )
+    series_years = series.sort_values("time_period")["year"].drop_duplicates().tolist()
+    wide = comparator_wide(series, unit, series_years)
+    st.dataframe(
+        wide,
+        hide_index=True,
+        column_config={"Area": st.column_config.TextColumn("Area")},
+        alt=f"Table of {label.lower()} by year for {county_name} and its comparators.",
+    )
+    download = comparators.assign(
+        value=comparators["value"].astype(object).where(~comparators["suppressed"], "Suppressed")
+    )
+    download_csv(
+        download[
+            [
+                "role",
+                "area_name",
+                "area_code",
+                "old_la_code",
+                "year",
+                "value",
+                "numerator",
+                "denominator",
+            ]
+        ],
+        f"comparators-{measure}",
+        "Download the comparison (CSV)",
+    )
+
+st.divider()
+nav = st.columns(3)
+with nav[0]:
+    st.page_link(
+        "pages/compare_localities.py",
+        label="Compare the localities side by side",
+        icon=":material/bar_chart:",
+        query_params={"measure": measure, "year": str(time_period)},
+    )
+with nav[1]:
+    st.page_link(
+        "pages/exclusions.py",
+        label="Explore exclusions in detail",
+        icon=":material/query_stats:",
+        query_params={"year": str(time_period)},
+    )
+with nav[2]:
+    st.page_link(
+        "pages/data_and_definitions.py",
+        label="Data sources and definitions",
+        icon=":material/menu_book:",
+    )
