@@ -1,5 +1,306 @@
-"""Placeholder while the page is written."""
+"""Data and definitions: what every measure means, which years it covers, how small numbers
+are protected, what the last build loaded (and rejected), and the public tables to download."""
 
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import queries
+from explorer.data import build_report, query
+from explorer.downloads import download_csv
+from explorer.formatting import SUPPRESSED_LABEL
 from explorer.layout import page_header
+from explorer.url_state import url_selectbox
 
-page_header("data_and_definitions", "This page is being written.")
+KIND_WORDS = {
+    "rate": "a rate",
+    "count": "a count",
+    "mean": "an average per pupil",
+    "amount": "an amount of money",
+}
+# What each downloadable table holds, in plain words (names from queries.DOWNLOADABLE).
+TABLE_DESCRIPTIONS = {
+    "area_measure_year": "Every measure for every school, partnership, locality, the county "
+    "and the published England, regional and council figures, one row per area, year and "
+    "measure (long format).",
+    "locality_vs_county": "Every measure for each locality and year beside the county, the "
+    "region and England, with the difference from the county.",
+    "exclusion_trend": "Permanent exclusions and suspensions (counts and rates) for every "
+    "area and year, one row per area and year.",
+    "exclusions_by_reason": "Permanent exclusions and suspensions by reason for every area "
+    "and year.",
+    "exclusions_by_characteristic": "Permanent exclusions and suspensions by pupil "
+    "characteristic (gender, SEN provision, free school meals, ethnicity, year group); "
+    "rates are per 100 pupils with that characteristic.",
+    "sen_need_profile": "Pupils with special educational needs by type of provision and "
+    "primary need, for every area and year.",
+    "funding_share": "Each partnership's and locality's share of the county's high needs "
+    "top-up funding beside its share of pupils and of EHC plans.",
+    "school_profile": "One row per school and year with the headline measures side by side.",
+    "school_points": "Each school in each year with its partnership, locality and location.",
+    "measures": "The measure catalogue: labels, units, definitions and sources.",
+    "rejects": "Rows the data build rejected or warned about, with the reason.",
+    "exclusions_by_phase": "Permanent exclusions and suspensions by school phase for every "
+    "area and year.",
+}
+
+
+def how_worked_out(measure: pd.Series) -> str:
+    """The calculation in words, from the catalogue's kind, numerator and denominator."""
+    numerator = str(measure["numerator_label"]).lower()
+    denominator = str(measure["denominator_label"] or "").lower()
+    if measure["kind"] == "rate":
+        return (
+            f"{float(measure['multiplier']):g} × total {numerator} ÷ total {denominator}, "
+            "adding up the area's schools first (never an average of school rates)"
+        )
+    if measure["kind"] == "mean":
+        return f"Total {numerator} ÷ total {denominator}, over the area's schools"
+    return f"The total of {numerator} over the area's schools"
+
+
+def tick(ok: bool) -> str:
+    """A check result in words and a symbol, so it does not rely on colour."""
+    return "✓ Adds up" if ok else "✗ Does not add up"
+
+
+page_header(
+    "Data and definitions",
+    "What every number in the explorer means, where it comes from and which years it "
+    "covers; how small numbers are protected; what the last data build loaded; and the "
+    "public tables, to download whole.",
+)
+
+# ---------------------------------------------------------------- measures
+st.header("Measures")
+measures = query("list_measures")
+coverage = query("data_measure_years")
+catalogue = measures.merge(coverage, on="measure", how="left")
+labels = dict(zip(catalogue["measure"], catalogue["label"], strict=True))
+subjects = dict(zip(catalogue["measure"], catalogue["subject"], strict=True))
+chosen = url_selectbox(
+    "Look up a measure",
+    catalogue["measure"].tolist(),
+    "measure",
+    format_func=lambda m: f"{subjects[m]}: {labels[m]}",
+)
+if chosen is not None:
+    measure = catalogue.set_index("measure").loc[chosen]
+    with st.container(border=True):
+        st.subheader(str(measure["label"]))
+        st.markdown(str(measure["definition"]))
+        st.markdown(
+            f"- **Unit:** {measure['unit']} ({KIND_WORDS.get(str(measure['kind']), '')})\n"
+            f"- **How it is worked out:** {how_worked_out(measure)}\n"
+            f"- **Source:** {measure['source']}\n"
+            f"- **Years for the council's schools:** {measure['years'] or 'none in this build'}\n"
+            f"- **Years with England figures:** {measure['england_years'] or 'none published'}"
+        )
+st.caption("Every measure in the catalogue, with the years this build holds for it.")
+catalogue_table = catalogue[
+    [
+        "subject",
+        "label",
+        "unit",
+        "definition",
+        "numerator_label",
+        "denominator_label",
+        "source",
+        "years",
+        "england_years",
+        "measure",
+    ]
+]
+st.dataframe(
+    catalogue_table,
+    hide_index=True,
+    column_config={
+        "subject": st.column_config.TextColumn("Subject"),
+        "label": st.column_config.TextColumn("Measure", width="medium"),
+        "unit": st.column_config.TextColumn("Unit"),
+        "definition": st.column_config.TextColumn("Definition", width="large"),
+        "numerator_label": st.column_config.TextColumn("Counts (numerator)"),
+        "denominator_label": st.column_config.TextColumn("Out of (denominator)"),
+        "source": st.column_config.TextColumn("Source", width="medium"),
+        "years": st.column_config.TextColumn("Years (council schools)", width="medium"),
+        "england_years": st.column_config.TextColumn("Years (England)", width="medium"),
+        "measure": st.column_config.TextColumn("Identifier (in links and downloads)"),
+    },
+    placeholder="None",
+    alt="The measure catalogue: every measure with its definition, unit, source and years",
+)
+download_csv(catalogue_table, "measure-definitions")
+
+# ---------------------------------------------------------------- suppression
+st.header("Small numbers and suppression")
+settings = query("council_settings")
+min_count, min_denominator = int(settings["min_count"]), int(settings["min_denominator"])
+st.markdown(
+    f"To protect pupils' privacy, small numbers are hidden before they reach any page or "
+    f"download, and shown as **{SUPPRESSED_LABEL}**, never as zero:\n"
+    f"- a **count** of 1 to {min_count - 1} is suppressed (a count of 0 is shown);\n"
+    f"- a **rate** is suppressed when its count is 1 to {min_count - 1}, or when it is "
+    f"based on fewer than {min_denominator} pupils (or sessions, or places);\n"
+    f"- an **average** (Attainment 8) is suppressed when fewer than {min_denominator} "
+    "pupils took part;\n"
+    f"- an **amount of money** is suppressed when it pays for fewer than {min_count} "
+    "pupils or places, so one child's funding cannot be worked out;\n"
+    f"- figures the DfE withheld at source (shown as `c` in their files) stay withheld: an "
+    "area whose schools all had a figure withheld shows it as suppressed, and schools with "
+    "a withheld figure are left out of both the count and the total it is divided by."
+)
+st.caption(
+    f"These thresholds (a smallest count of {min_count} and a smallest base of "
+    f"{min_denominator}) come from the council's settings file, `data/config.toml`, "
+    "section `[suppression]`. Changing them there changes every page and download. "
+    "Secondary suppression (working out a hidden number from the totals) is not attempted."
+)
+
+# ---------------------------------------------------------------- the last build
+st.header("The last data build")
+report = build_report()
+if not report:
+    st.info("No build report was found: run `python -m etl build` to build the warehouse.")
+else:
+    mode = report.get("mode")
+    council = report.get("la", {}) or {}
+    st.markdown(
+        f"- **Build:** `{report.get('build_id', 'unknown')}`\n"
+        f"- **Data:** {'demonstration data (generated, not real)' if mode == 'demo' else 'real data'}"
+        f" (`{mode}`)\n"
+        f"- **Council:** {council.get('name', 'not recorded')} (LA {council.get('old_la_code', '?')}"
+        f", {council.get('new_la_code', '?')})\n"
+        f"- **Started:** {report.get('started_at', '?')}; **finished:** "
+        f"{report.get('finished_at', '?')}"
+    )
+    files = pd.DataFrame(report.get("files", []))
+    if files.empty:
+        st.info("The build read no files.")
+    else:
+        numbers = ["rows_read", "rows_loaded", "rows_benchmark", "rows_out_of_scope"]
+        numbers += ["rows_rejected", "warnings"]
+        files = files.reindex(columns=["file", "source", "encoding", "format", *numbers])
+        accounted = files[["rows_loaded", "rows_benchmark", "rows_out_of_scope", "rows_rejected"]]
+        files["reconciles"] = [
+            tick(bool(ok)) for ok in files["rows_read"] == accounted.sum(axis=1, min_count=4)
+        ]
+        st.caption(
+            "Every row read from a file is either loaded (the council's schools), kept as a "
+            "benchmark (England, region, council totals), out of scope (other councils' "
+            "schools) or rejected. The last column checks that these add up to the rows read."
+        )
+        st.dataframe(
+            files,
+            hide_index=True,
+            column_config={
+                "file": st.column_config.TextColumn("File"),
+                "source": st.column_config.TextColumn("Recognised as"),
+                "encoding": st.column_config.TextColumn("Encoding"),
+                "format": st.column_config.TextColumn("Format"),
+                "rows_read": st.column_config.NumberColumn("Rows read", format="%,d"),
+                "rows_loaded": st.column_config.NumberColumn("Loaded", format="%,d"),
+                "rows_benchmark": st.column_config.NumberColumn("Benchmark", format="%,d"),
+                "rows_out_of_scope": st.column_config.NumberColumn("Out of scope", format="%,d"),
+                "rows_rejected": st.column_config.NumberColumn("Rejected", format="%,d"),
+                "warnings": st.column_config.NumberColumn("Warnings", format="%,d"),
+                "reconciles": st.column_config.TextColumn("Reconciliation check"),
+            },
+            placeholder="–",
+            alt="Files read by the last build, with rows read, loaded, rejected and the check",
+        )
+        download_csv(files, "build-report-files")
+        failing = files[~files["reconciles"].str.startswith("✓")]
+        if failing.empty:
+            st.success(
+                f"All {len(files)} files reconcile: rows read = loaded + benchmark + out of "
+                "scope + rejected.",
+                icon=":material/check_circle:",
+            )
+        else:
+            st.error(
+                f"{len(failing)} files do not reconcile: {', '.join(failing['file'])}.",
+                icon=":material/error:",
+            )
+    tables = pd.DataFrame(sorted((report.get("tables") or {}).items()), columns=["table", "rows"])
+    if not tables.empty:
+        with st.expander("Rows in each warehouse table"):
+            st.dataframe(
+                tables,
+                hide_index=True,
+                column_config={
+                    "table": st.column_config.TextColumn("Table"),
+                    "rows": st.column_config.NumberColumn("Rows", format="%,d"),
+                },
+                alt="Rows in each warehouse table after the last build",
+            )
+            download_csv(tables, "build-report-tables")
+
+# ---------------------------------------------------------------- rejects and warnings
+st.header("Rejected rows and warnings")
+problems = query("rejects")
+n_rejects = int((problems["severity"] == "reject").sum())
+n_warnings = int((problems["severity"] == "warning").sum())
+st.markdown(
+    f"The last build rejected **{n_rejects:,}** rows and raised **{n_warnings:,}** warnings. "
+    "A rejected row is left out of the warehouse; a warning is loaded but worth checking."
+)
+if problems.empty:
+    st.success("Nothing was rejected and there were no warnings.", icon=":material/check_circle:")
+else:
+    st.dataframe(
+        problems,
+        hide_index=True,
+        column_config={
+            "source_file": st.column_config.TextColumn("File"),
+            "source_row": st.column_config.NumberColumn("Line in file", format="%d"),
+            "column_name": st.column_config.TextColumn("Column"),
+            "value": st.column_config.TextColumn("Value"),
+            "rule": st.column_config.TextColumn("Rule"),
+            "reason": st.column_config.TextColumn("What is wrong", width="large"),
+            "severity": st.column_config.TextColumn("Rejected or warning"),
+        },
+        placeholder="–",
+        alt="Rows the last build rejected or warned about",
+    )
+download_csv(problems, "rejects-and-warnings")
+
+# ---------------------------------------------------------------- downloads
+st.header("Download the public tables")
+st.markdown(
+    "Whole tables as CSV, with every small number already suppressed exactly as on the "
+    "pages. Unsuppressed working tables are never offered."
+)
+table = st.selectbox(
+    "Table",
+    list(queries.DOWNLOADABLE),
+    format_func=lambda name: name.replace("_", " ").capitalize(),
+    key="download-table",
+)
+if table is not None:
+    st.caption(TABLE_DESCRIPTIONS.get(table, ""))
+    with st.spinner("Reading the table…"):
+        whole = query("table_for_download", table=table)
+    st.markdown(
+        f"**{len(whole):,} rows**, {len(whole.columns)} columns. The first 100 rows are below; "
+        "a blank cell is either not applicable or hidden, and the `suppressed` columns say "
+        "which values are hidden."
+    )
+    st.dataframe(
+        whole.head(100),
+        hide_index=True,
+        placeholder="",
+        alt=f"The first 100 rows of the {table} table",
+    )
+    download_csv(whole, table, f"Download the whole {table} table (CSV)")
+
+# ---------------------------------------------------------------- own data
+st.header("Using your own data")
+st.markdown(
+    "Put your council's files (DfE downloads, the GIAS extract, the partnership membership "
+    "workbook, the high needs funding files) in the `data/raw/` folder: any file name, as "
+    "each file is recognised by its column headings. Set your council's codes and the "
+    "suppression thresholds in `data/config.toml`, then rebuild with `python -m etl build`. "
+    "The demo data is used only while `data/raw/` holds no files of your own. The "
+    "**Using your own data** section of the README lists every file and its columns."
+)

@@ -235,6 +235,7 @@ DOWNLOADABLE: tuple[str, ...] = (
     "school_points",
     "measures",
     "rejects",
+    "exclusions_by_phase",
 )
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -921,6 +922,16 @@ def rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Rows the ETL rejected or warned about: source_file, source_row, column_name, value,
     rule, reason, severity (rejects first)."""
     return run(con, "rejects")
+
+
+def data_measure_years(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Year coverage of every catalogue measure, in catalogue order.
+
+    Columns: measure, first_period, last_period, n_years (years with figures for the
+    council's schools), years ('2017/18, 2018/19, …'), england_years (years with published
+    England figures). Periods are NULL and n_years 0 for a measure with no data.
+    """
+    return run(con, "data_measure_years")
 
 
 def build_report(warehouse: Path | str | None = None) -> dict[str, Any]:

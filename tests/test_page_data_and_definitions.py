@@ -1,0 +1,175 @@
+"""Data and definitions page (AppTest on the demo warehouse): the catalogue and its year
+coverage against the Parquet, thresholds read from the settings, the build report and its
+reconciliation check, rejects, and downloads limited to the public tables."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from apptest_helpers import assert_no_exception, open_page
+
+import queries
+
+PAGE = "data_and_definitions.py"
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+def label(time_period: int) -> str:
+    return f"{time_period // 100}/{time_period % 100:02d}"
+
+
+def years_in(warehouse: Path, table: str) -> str:
+    """The years a fact table holds for schools the council has (in school_year)."""
+    facts = pd.read_parquet(warehouse / f"{table}.parquet", columns=["time_period", "urn"])
+    school_year = pd.read_parquet(warehouse / "school_year.parquet", columns=["time_period", "urn"])
+    periods = sorted(facts.merge(school_year)["time_period"].unique())
+    return ", ".join(label(int(tp)) for tp in periods)
+
+
+def page_text(at) -> str:
+    return " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.success, *at.info])
+
+
+def test_catalogue_with_years_and_lookup(app_warehouse):
+    at = open_page(PAGE, {"measure": "ks2_rwm_expected_percent"})
+    assert_no_exception(at)
+    catalogue = at.dataframe[0].value
+    expected = pd.read_csv(PROJECT_DIR / "queries" / "measures.csv", dtype=str)
+    assert catalogue["measure"].tolist() == expected["measure"].tolist()
+    assert catalogue["definition"].tolist() == expected["definition"].tolist()
+    by_measure = catalogue.set_index("measure")
+    ks2_years = years_in(app_warehouse, "ks2")
+    assert by_measure.loc["ks2_rwm_expected_percent", "years"] == ks2_years
+    assert ks2_years.count("/") < by_measure.loc["pupils", "years"].count("/")  # fewer years
+    assert by_measure.loc["susp_rate", "years"] == years_in(app_warehouse, "exclusions")
+    assert by_measure.loc["topup_amount", "years"] == years_in(app_warehouse, "topups")
+    assert pd.isna(by_measure.loc["topup_amount", "england_years"])  # council data only
+
+    # the looked-up measure (from the URL) is spelled out with its years
+    assert at.selectbox(key="url-measure").value == "ks2_rwm_expected_percent"
+    ks2 = expected.set_index("measure").loc["ks2_rwm_expected_percent"]
+    text = page_text(at)
+    assert str(ks2["definition"]) in text
+    assert f"Years for the council's schools:** {ks2_years}" in text
+    assert "100 × total pupils meeting the expected standard" in text
+    at.selectbox(key="url-measure").set_value("perm_excl_rate").run()
+    assert at.query_params["measure"] in ("perm_excl_rate", ["perm_excl_rate"])
+    assert len(at.get("download_button")) >= 4
+
+
+@pytest.fixture
+def strict_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Council settings with other thresholds (min_count 5, min_denominator 20), and fresh
+    caches so the app opens its connection with them."""
+    config = tmp_path / "config.toml"
+    text = (PROJECT_DIR / "data" / "config.toml").read_text(encoding="utf-8")
+    text = text.replace("min_count = 3", "min_count = 5").replace(
+        "min_denominator = 10", "min_denominator = 20"
+    )
+    assert "min_count = 5" in text and "min_denominator = 20" in text
+    config.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(queries, "DEFAULT_CONFIG", config)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield config
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def test_thresholds_come_from_the_settings(app_warehouse, strict_settings):
+    at = open_page(PAGE)
+    assert_no_exception(at)
+    text = page_text(at)
+    assert "a **count** of 1 to 4 is suppressed" in text
+    assert "based on fewer than 20 pupils" in text
+    assert "a smallest count of 5 and a smallest base of 20" in text
+    assert "1 to 2" not in text and "fewer than 10 pupils" not in text
+
+
+def test_build_report_reconciles_and_rejects(app_warehouse):
+    at = open_page(PAGE)
+    assert_no_exception(at)
+    report = json.loads((app_warehouse / "build_report.json").read_text(encoding="utf-8"))
+    files = next(df.value for df in at.dataframe if "reconciles" in df.value.columns)
+    assert files["file"].tolist() == [f["file"] for f in report["files"]]
+    assert files["rows_read"].tolist() == [f["rows_read"] for f in report["files"]]
+    assert files["rows_rejected"].tolist() == [f["rows_rejected"] for f in report["files"]]
+    assert (files["reconciles"] == "✓ Adds up").all()
+    text = page_text(at)
+    assert report["build_id"] in text and "demonstration data" in text
+    assert f"All {len(report['files'])} files reconcile" in text
+
+    rejects = pd.read_parquet(app_warehouse / "rejects.parquet")
+    shown = next(df.value for df in at.dataframe if "severity" in df.value.columns)
+    assert len(shown) == len(rejects) > 0
+    assert sorted(shown["source_row"]) == sorted(rejects["source_row"])
+    n_warnings = int((rejects["severity"] == "warning").sum())
+    n_rejects = int((rejects["severity"] == "reject").sum())
+    assert f"rejected **{n_rejects:,}** rows and raised **{n_warnings:,}** warnings" in text
+
+
+def test_a_file_that_does_not_add_up_is_flagged(tmp_path: Path, demo_warehouse: Path, monkeypatch):
+    broken = tmp_path / "warehouse"
+    shutil.copytree(demo_warehouse, broken)
+    report = json.loads((broken / "build_report.json").read_text(encoding="utf-8"))
+    report["build_id"] = "broken-report"
+    report["files"][1]["rows_read"] += 1
+    (broken / "build_report.json").write_text(json.dumps(report), encoding="utf-8")
+    monkeypatch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(broken))
+    at = open_page(PAGE)
+    assert_no_exception(at)
+    files = next(df.value for df in at.dataframe if "reconciles" in df.value.columns)
+    assert files["reconciles"].tolist() == [
+        "✗ Does not add up" if i == 1 else "✓ Adds up" for i in range(len(files))
+    ]
+    assert report["files"][1]["file"] in " ".join(str(e.value) for e in at.error)
+
+
+def test_downloads_are_the_public_tables_only(app_warehouse, demo_con):
+    at = open_page(PAGE)
+    assert_no_exception(at)
+    picker = at.selectbox(key="download-table")
+    assert list(picker.options) == [
+        name.replace("_", " ").capitalize() for name in queries.DOWNLOADABLE
+    ]
+    assert not any(name.startswith("int_") for name in queries.DOWNLOADABLE)
+    assert not {"exclusions", "pupils", "sen", "topups"} & set(queries.DOWNLOADABLE)
+    picker.set_value("exclusions_by_phase").run()
+    assert_no_exception(at)
+    rows = demo_con.execute("SELECT count(*) FROM exclusions_by_phase").fetchone()[0]
+    assert f"**{rows:,} rows**" in page_text(at)
+    keys = [button.proto.id for button in at.get("download_button")]
+    assert any("exclusions_by_phase" in key for key in keys)
+    preview = at.dataframe[-1].value
+    assert len(preview) == min(100, rows)
+    assert not preview["perm_excl"].dropna().isin([1, 2]).any()  # suppressed as everywhere
+
+
+def test_data_measure_years_hand_computed(tmp_path: Path):
+    """Tiny warehouse (tests/views_warehouse.py): two years of school data, places only in
+    2023/24, England figures for some measures, and no ks4 file at all."""
+    from views_warehouse import CONFIG, build_tiny_warehouse
+
+    con = queries.connect(build_tiny_warehouse(tmp_path / "tiny", skip=("ks4",)), CONFIG)
+    try:
+        years = queries.data_measure_years(con).set_index("measure")
+    finally:
+        con.close()
+    assert (
+        list(years.index)
+        == pd.read_csv(PROJECT_DIR / "queries" / "measures.csv")["measure"].tolist()
+    )
+    assert years.loc["pupils", "years"] == "2022/23, 2023/24"
+    assert years.loc["pupils", "n_years"] == 2
+    assert years.loc["place_funding", "years"] == "2023/24"  # places only given for 2023/24
+    assert years.loc["place_funding", "first_period"] == 202324
+    assert years.loc["susp_rate", "england_years"] == "2022/23, 2023/24"
+    assert years.loc["perm_excl", "england_years"] == "2023/24"
+    assert pd.isna(years.loc["one_plus_susp_rate", "england_years"])  # no England row
+    assert years.loc["ks4_attainment8", "n_years"] == 0  # no file: no years, still listed
+    assert pd.isna(years.loc["ks4_attainment8", "years"])
