@@ -42,6 +42,7 @@ from explorer.url_state import url_radio, url_selectbox
 
 LEVELS = ["Locality", "Partnership", "School"]
 ALL_LOCALITIES = "All localities"
+ALL_PHASES = "All phases"
 # The measures a chair asks about first; any other rate in the catalogue follows them.
 FIRST_MEASURES = [
     "susp_rate",
@@ -118,23 +119,53 @@ if level != "Locality":
         container=pick_locality,
     )
 locality = None if locality_choice in (None, ALL_LOCALITIES) else locality_choice
+phase = None
+if level == "School":
+    phase_choice = url_selectbox(
+        "Compare like with like: school phase",
+        [ALL_PHASES, *query("funnel_phases", time_period=time_period)["phase"].tolist()],
+        "phase",
+        default=ALL_PHASES,
+        help="Primary, secondary and special schools have very different rates. Choose a "
+        "phase to compare each school with the county rate for schools of that phase.",
+    )
+    phase = None if phase_choice in (None, ALL_PHASES) else phase_choice
 
 info = measures.loc[measure]
 label, unit = str(info["label"]), str(info["unit"])
 kind = measure_kind(unit)
 year = year_label(time_period)
-noun = UNIT_NOUNS[level]
+noun = f"{phase.lower()} schools" if phase else UNIT_NOUNS[level]
 unit_label = level
 where = f" in {locality}" if locality else ""
 denominator_label = str(info["denominator_label"])
 definition_box(info)
+if level == "School" and not phase:
+    st.caption(
+        "Comparing schools of every phase with one county rate mixes like with unlike: "
+        "special schools and pupil referral units often sit outside the limits because of "
+        "whom they serve. Choose a phase above to compare like with like."
+    )
 
 # ---------------------------------------------------------------- funnel plot
 st.header(f"Which {noun} stand out in {year}?", help=measure_help(info))
 with st.spinner("Working out the control limits…"):
-    units = query(
-        "funnel_units", level=level, measure=measure, time_period=time_period, locality=locality
-    )
+    if phase:
+        units = query(
+            "funnel_phase_units",
+            measure=measure,
+            time_period=time_period,
+            phase=phase,
+            locality=locality,
+        )
+    else:
+        units = query(
+            "funnel_units",
+            level=level,
+            measure=measure,
+            time_period=time_period,
+            locality=locality,
+        )
 county_rows = units[units["is_county"]]
 areas = units[~units["is_county"]]
 county = county_rows.iloc[0] if len(county_rows) else None
@@ -164,8 +195,10 @@ else:
             )
 
     st.markdown(
-        f"The county rate in {year} is **{format_value(funnel.target, unit)}** "
-        f"({county_name}, all schools). Each dot is one of {len(areas)} {noun}{where}; "
+        f"The county rate{' for ' + noun if phase else ''} in {year} is "
+        f"**{format_value(funnel.target, unit)}** "
+        f"({county_name}, {'all ' + phase.lower() + ' schools' if phase else 'all schools'}). "
+        f"Each dot is one of {len(areas)} {noun}{where}; "
         f"dots outside the dashed lines are outside the {INNER_LABEL} limits, outside the "
         f"solid lines the {OUTER_LABEL} limits."
     )
@@ -209,8 +242,10 @@ else:
                 else ""
             ),
         )
-        stem = f"funnel-{measure}-{time_period}-{slug(level)}" + (
-            f"-{slug(locality)}" if locality else ""
+        stem = (
+            f"funnel-{measure}-{time_period}-{slug(level)}"
+            + (f"-{slug(phase)}" if phase else "")
+            + (f"-{slug(locality)}" if locality else "")
         )
         down_points, down_limits = st.columns(2)
         with down_points:
@@ -322,9 +357,13 @@ else:
                         )
 
 # ---------------------------------------------------------------- trend tests
-st.header(f"Is {label.lower()} rising or falling?")
+st.header(f"Rising or falling? {label} over the years")
 with st.spinner("Testing each area for a trend…"):
     trends = query("funnel_trends", level=level, measure=measure, locality=locality)
+    if phase:
+        # The schools of the chosen phase this year; the county line stays all schools.
+        in_phase = set(units.loc[~units["is_county"], "area"])
+        trends = trends[trends["is_county"] | trends["area"].isin(in_phase)]
 if trends.empty:
     st.info(f"There are no published figures for {label.lower()} in any year.")
 else:

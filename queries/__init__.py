@@ -1032,3 +1032,28 @@ def area_measures_trend(con: duckdb.DuckDBPyConnection, level: str, area: str) -
         level=_level(level, ("Locality", "Partnership", "County")),
         area=_area(area),
     )
+
+
+def funnel_phase_units(
+    con: duckdb.DuckDBPyConnection,
+    measure: str,
+    time_period: int | str,
+    phase: str,
+    locality: str | None = None,
+) -> pd.DataFrame:
+    """School funnel inputs for one phase: each school of ``phase`` (optionally only in
+    ``locality``) plus the County row (is_county TRUE) holding the rate over all the
+    council's schools of that phase, suppressed. Same columns as :func:`funnel_units`."""
+    return run(
+        con,
+        "funnel_phase_units",
+        measure=measure,
+        time_period=period(time_period),
+        phase=phase,
+        locality=locality,
+    )
+
+
+def funnel_phases(con: duckdb.DuckDBPyConnection, time_period: int | str) -> pd.DataFrame:
+    """School phases with schools in one year, largest first: phase, n_schools."""
+    return run(con, "funnel_phases", time_period=period(time_period))

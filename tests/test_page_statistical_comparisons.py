@@ -330,3 +330,24 @@ def test_suppressed_benchmark_shows_suppressed(demo_warehouse, tmp_path, monkeyp
     year = f"{tp // 100}/{tp % 100:02d}"
     assert wide.set_index("Area").loc[name, year] == "Suppressed"
     assert not np.any(wide[year] == "0.00")
+
+
+def test_school_phase_compares_like_with_like(module_warehouse):
+    year = latest(module_warehouse)
+    years = pd.read_parquet(module_warehouse / "school_year.parquet")
+    secondary = years[(years["time_period"] == year) & (years["phase"] == "Secondary")]
+    at = open_page(PAGE, {"level": "School", "phase": "Secondary", "measure": "susp_rate"})
+    assert_no_exception(at)
+    assert at.selectbox(key="url-phase").value == "Secondary"
+    assert at.header[0].value.startswith("Which secondary schools stand out in")
+    target = county_rate(module_warehouse, "exclusions", "susp", "headcount", year)
+    facts = pd.read_parquet(module_warehouse / "exclusions.parquet")
+    facts = facts[(facts["time_period"] == year) & facts["urn"].isin(secondary["urn"])]
+    phase_rate = 100 * facts["susp"].sum() / facts["headcount"].sum()
+    assert phase_rate > 1.5 * target  # secondaries suspend far more than the county overall
+    spec = chart_titled(at, "Suspension rate, ")
+    assert dataset_with(spec, "target")["target"].iloc[0] == pytest.approx(phase_rate)
+    drawn = dataset_with(spec, "band")
+    assert set(drawn["area"].astype(int)) <= set(secondary["urn"])
+    trend_areas = set(at.dataframe[-2].value["area"]) - {at.dataframe[-2].value["area"].iloc[0]}
+    assert trend_areas <= set(secondary["urn"].astype(str))

@@ -135,3 +135,28 @@ def test_comparator_trend_and_coverage(demo_con, demo_warehouse):
     present = set(la["old_la_code"].dropna().astype(int))
     for code in codes:
         assert bool(coverage.loc[code, "has_rows"]) == (code in present)
+
+
+def test_funnel_phase_units_target_is_the_phase_rate(demo_con, demo_warehouse):
+    year = latest(demo_warehouse)
+    years = pd.read_parquet(demo_warehouse / "school_year.parquet")
+    secondary = years[(years["time_period"] == year) & (years["phase"] == "Secondary")]
+    facts = pd.read_parquet(demo_warehouse / "exclusions.parquet")
+    facts = facts[(facts["time_period"] == year) & facts["urn"].isin(secondary["urn"])]
+    known = facts[facts["susp"].notna() & facts["headcount"].notna()]
+    got = queries.funnel_phase_units(demo_con, "susp_rate", year, "Secondary")
+    county = got[got["is_county"]].iloc[0]
+    # Secondary schools' suspensions / their pupils, all localities.
+    assert county["value"] == pytest.approx(100 * known["susp"].sum() / known["headcount"].sum())
+    assert county["n_schools"] == len(known)
+    schools = got[~got["is_county"]]
+    assert set(schools["area"].astype(int)) == set(facts["urn"])
+    row = schools.iloc[0]
+    fact = facts[facts["urn"] == int(row["area"])].iloc[0]
+    assert row["value"] == pytest.approx(100 * fact["susp"] / fact["headcount"])
+    # A phase with no exclusions data at all: the target is missing and marked suppressed.
+    phases = queries.funnel_phases(demo_con, year)
+    assert phases["n_schools"].sum() == (years["time_period"] == year).sum()
+    empty = queries.funnel_phase_units(demo_con, "susp_rate", year, "No such phase")
+    assert len(empty) == 1 and bool(empty.iloc[0]["suppressed"])
+    assert pd.isna(empty.iloc[0]["value"])

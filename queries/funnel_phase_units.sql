@@ -1,0 +1,69 @@
+-- School funnel inputs for one phase (like with like): each school of $phase in one year
+-- (optionally only those in one locality), plus the target: the rate over ALL the
+-- council's schools of that phase (is_county TRUE), suppressed by the same macros as
+-- every public view. Reads the internal per-school view only to sum the county's
+-- schools of the phase; nothing unsuppressed is returned.
+WITH county AS (
+    SELECT
+        sum(s.numerator) FILTER (WHERE s.is_known) AS numerator,
+        sum(s.denominator) FILTER (WHERE s.is_known) AS denominator,
+        count(*) FILTER (WHERE s.is_known) AS n_schools,
+        count(*) FILTER (WHERE NOT s.is_known) AS n_schools_missing
+    FROM int_school_measure_year AS s
+    WHERE s.measure = $measure AND s.time_period = $time_period AND s.phase = $phase
+),
+checked AS (
+    SELECT
+        c.*,
+        m.kind,
+        m.multiplier,
+        measure_is_suppressed(m.kind, c.numerator, c.denominator)
+            OR all_withheld(c.n_schools, c.n_schools + c.n_schools_missing)
+            OR c.n_schools + c.n_schools_missing = 0 AS suppressed
+    FROM county AS c
+    JOIN measures AS m ON m.measure = $measure
+)
+SELECT
+    true AS is_county,
+    'County' AS level,
+    council_name() AS area,
+    council_name() AS area_name,
+    region_name() AS parent_area,
+    CAST(NULL AS VARCHAR) AS locality,
+    $time_period AS time_period,
+    period_label($time_period) AS year,
+    $measure AS measure,
+    CASE WHEN suppressed THEN NULL
+        ELSE suppress_measure(kind, multiplier, numerator, denominator) END AS value,
+    suppressed,
+    CASE WHEN suppressed THEN NULL ELSE numerator END AS numerator,
+    CASE WHEN suppressed THEN NULL ELSE denominator END AS denominator,
+    n_schools,
+    n_schools_missing
+FROM checked
+UNION ALL
+SELECT
+    false AS is_county,
+    a.level,
+    a.area,
+    a.area_name,
+    a.parent_area,
+    a.locality,
+    a.time_period,
+    a.year,
+    a.measure,
+    a.value,
+    a.suppressed,
+    a.numerator,
+    a.denominator,
+    a.n_schools,
+    a.n_schools_missing
+FROM area_measure_year AS a
+JOIN school_year AS y ON y.time_period = a.time_period AND y.urn = a.urn
+WHERE a.level = 'School'
+    AND a.measure = $measure
+    AND a.time_period = $time_period
+    AND a.urn IS NOT NULL
+    AND y.phase = $phase
+    AND ($locality IS NULL OR a.locality = $locality)
+ORDER BY is_county DESC, area_name, area
