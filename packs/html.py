@@ -30,6 +30,7 @@ table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size:
 caption { text-align: left; font-size: .85rem; color: #444; padding-bottom: .3rem; }
 th, td { border: 1px solid #bbb; padding: .25rem .45rem; vertical-align: top; }
 thead th { background: #DDEBF7; text-align: left; }
+tbody th { text-align: left; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.suppressed { text-align: right; font-style: italic; }
 ul.sentences li { margin-bottom: .3rem; }
@@ -80,11 +81,14 @@ def figure_value(figure: Figure) -> str:
 def sparkline(figure: Figure, comparator: str, width: int = 240, height: int = 60) -> str:
     """Inline SVG: the area's values (solid) and the comparator's (dashed) over the years.
 
-    Suppressed or missing years leave a gap. Returns '' with fewer than two values.
+    Suppressed or missing years leave a gap. Returns '' with fewer than two values. Counts
+    and money get no comparator line: a county total on the same scale flattens the area's.
     """
     points = figure.trend
+    with_comparator = figure.kind in ("rate", "mean")
     values = [p.value for p in points if p.value is not None]
-    values += [p.comparator_value for p in points if p.comparator_value is not None]
+    if with_comparator:
+        values += [p.comparator_value for p in points if p.comparator_value is not None]
     if len(points) < 2 or len([p for p in points if p.value is not None]) < 2:
         return ""
     low, high = min(values), max(values)
@@ -121,7 +125,7 @@ def sparkline(figure: Figure, comparator: str, width: int = 240, height: int = 6
         + "."
     )
     shapes = []
-    for line in paths("comparator_value"):
+    for line in paths("comparator_value") if with_comparator else []:
         shapes.append(
             f'<polyline points="{line}" fill="none" stroke="{_COMPARATOR_COLOUR}" '
             'stroke-width="1.5" stroke-dasharray="4 3"/>'
@@ -138,8 +142,8 @@ def sparkline(figure: Figure, comparator: str, width: int = 240, height: int = 6
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(text)}">'
         f"<title>{escape(text)}</title>{''.join(shapes)}</svg>"
         f'<div class="key"><span class="area">━ this area</span> · '
-        f'<span class="comparator">╌ {escape(comparator)}</span> · '
-        f"{escape(points[0].year)} to {escape(points[-1].year)}</div>"
+        + (f'<span class="comparator">╌ {escape(comparator)}</span> · ' if with_comparator else "")
+        + f"{escape(points[0].year)} to {escape(points[-1].year)}</div>"
     )
 
 

@@ -21,6 +21,8 @@ from analysis import comparison_sentence, proportion_limits, rate_limits, trend_
 from analysis.sentences import format_measure, suppressed_sentence, trend_sentence
 
 SUPPRESSED = "Suppressed"
+#: A cell where the column means nothing for the row (a difference between counts).
+NOT_APPLICABLE = "Not applicable"
 NO_DATA = "No data"
 PACK_LEVELS: tuple[str, ...] = ("Locality", "Partnership", "County")
 
@@ -381,6 +383,7 @@ def _figure(
 
 def _summary_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) -> Table:
     area, comparator = pack["area"], pack["comparator_title"]
+    phrase = pack["comparator_phrase"]
     columns = [
         Column("Measure"),
         Column("Unit"),
@@ -390,8 +393,8 @@ def _summary_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) 
     if pack["level"] != "County":
         columns.append(Column(f"England {pack['year']}", "row"))
     columns += [
-        Column(f"Difference from {comparator.lower()}", "row"),
-        Column(f"Share of {comparator.lower()} total (%)", "%"),
+        Column(f"Difference from {phrase}", "row"),
+        Column(f"Share of {phrase} total (%)", "%"),
     ]
     rows = []
     for f in figures:
@@ -403,12 +406,17 @@ def _summary_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) 
         ]
         if pack["level"] != "County":
             row.append(f.national_value)
-        row += [f.difference, f.share_of_comparator]
+        # Counts and money have a share instead of a difference, and rates the reverse.
+        comparable = f.kind in ("rate", "mean")
+        row += [
+            f.difference if comparable else NOT_APPLICABLE,
+            NOT_APPLICABLE if comparable else f.share_of_comparator,
+        ]
         rows.append(tuple(row))
     return Table(
         f"{section.key}_summary",
-        f"{section.title}: {area} compared with {comparator.lower()}, {pack['year']}",
-        f"{section.title} in {area} in {pack['year']} beside {comparator.lower()}. Differences "
+        f"{section.title}: {area} compared with {phrase}, {pack['year']}",
+        f"{section.title} in {area} in {pack['year']} beside {phrase}. Differences "
         "are in the measure's unit (percentage points for percentages); counts and money show "
         "the area's share of the total instead.",
         tuple(columns),
@@ -419,6 +427,7 @@ def _summary_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) 
 
 def _trend_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) -> Table:
     area, comparator = pack["area"], pack["comparator_title"]
+    phrase = pack["comparator_phrase"]
     rows, units = [], []
     for f in figures:
         for p in f.trend:
@@ -435,7 +444,7 @@ def _trend_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) ->
     return Table(
         f"{section.key}_trend",
         f"{section.title}: trend over the years",
-        f"Each measure for {area} and {comparator.lower()} in every year up to {pack['year']}.",
+        f"Each measure for {area} and {phrase} in every year up to {pack['year']}.",
         (
             Column("Measure"),
             Column("Unit"),
@@ -679,6 +688,7 @@ def build_pack(
         "time_period": tp,
         "year": year,
         "comparator_title": comparator_title,
+        "comparator_phrase": "England" if level == "County" else f"the county ({council})",
     }
 
     catalogue = queries.list_measures(con)

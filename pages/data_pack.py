@@ -106,19 +106,21 @@ links = st.columns(3)
 page_params = {"year": str(year), level.lower(): area}
 links[0].page_link(
     "pages/locality.py" if level == "Locality" else "pages/partnership.py",
-    label=f"Explore {area} interactively",
+    label="Locality page" if level == "Locality" else "Partnership profile",
     icon=":material/arrow_forward:",
     query_params=page_params,
+    help=f"Open {area} on the {level.lower()} page",
 )
 links[1].page_link(
     "pages/exclusions.py",
-    label=f"Exclusions explorer for {area}",
+    label="Exclusions explorer",
     icon=":material/query_stats:",
     query_params={**page_params, "level": level},
+    help=f"Exclusions in {area} by reason, characteristic and school",
 )
 links[2].page_link(
     "pages/data_and_definitions.py",
-    label="Where the data come from",
+    label="Data and definitions",
     icon=":material/menu_book:",
 )
 
