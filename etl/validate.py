@@ -11,16 +11,22 @@ rule                      severity    what
 ``file_signature``        reject      The header matches no source, more than one source,
                                       or lacks required columns (named). Whole file: one
                                       summarising row, every data row counted rejected.
-``file_unreadable``       reject      Not CSV/xlsx, corrupt or empty (whole file).
+``file_unreadable``       reject      Not CSV/xlsx, corrupt, truncated workbook, binary
+                                      junk, old .xls or empty (whole file; one row).
 ``row_shape``             reject      A CSV row whose field count differs from the header.
 ``missing_value``         reject      A required value is blank: URN, time period or a key
                                       category (band, reason, characteristic...).
 ``not_a_number``          reject      A numeric cell holds junk (not a number, not blank,
                                       not a suppression symbol); or a count that is not a
                                       whole number.
+``too_large``             reject      A number beyond 10^15 (a corrupt or mis-keyed value).
 ``negative``              reject      A count, amount, age or coordinate below zero.
+``rate_over_100``         reject      A published percentage above 100 (susp_rate, per 100
+                                      pupils of repeatable events, is exempt).
 ``bad_time_period``       reject      Not 202324, 2023/24, 2023-24 or 2023/2024.
 ``bad_date``              reject      Not dd-mm-yyyy, dd/mm/yyyy or yyyy-mm-dd.
+``out_of_range``          reject      A time period starting before 1990 or over a year
+                                      ahead; a date before 1800 or over 5 years ahead.
 ``bad_level``             reject      EES geographic_level blank.
 ``subset_exceeds_whole``  reject      A subset count exceeds its whole: fsm_eligible or eal
                                       > headcount; sen_support + ehc_plan > total_pupils;
@@ -76,6 +82,14 @@ DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d.%m.
 _SYMBOL_TEXT = ", ".join(SYMBOLS)
 _MAX_VALUE_CHARS = 200
 _LARGEST_NUMBER = 1e15
+#: Looks like a number (so a NaN from _to_number means too large, not junk).
+_NUMERIC_TEXT = r"[+-]?(?:[\d,]*\.?\d+|\d[\d,]*\.)(?:[eE][+-]?\d+)?"
+#: Time periods start between these years (EES data begins in the 2000s; council
+#: budgets can be set a year ahead); dates lie between these and a few years ahead.
+FIRST_PERIOD_YEAR = 1990
+PERIOD_YEARS_AHEAD = 1
+EARLIEST_DATE = pd.Timestamp("1800-01-01")
+DATE_YEARS_AHEAD = 5
 
 
 # --------------------------------------------------------------------------------------
@@ -382,12 +396,30 @@ def check_measure(checked: Checked, column: Column, rows: np.ndarray | None = No
     expected += f"{_SYMBOL_TEXT})"
     if rows is not None:  # only these rows are checked (School rows for school_only columns)
         junk &= rows
+    numeric_text = stripped.str.replace(r"[£,\s]", "", regex=True).str.fullmatch(_NUMERIC_TEXT)
+    # Number-like text that did not parse is beyond _LARGEST_NUMBER (not a fraction: parsed).
+    too_large = junk & np.isnan(values) & numeric_text.fillna(False).to_numpy(dtype=bool)
     negative = given & (values < 0)
     raw_values = frame[name].to_numpy(dtype=object)
-    checked.reject(junk, name, raw_values, "not_a_number", expected)
+    checked.reject(
+        too_large,
+        name,
+        raw_values,
+        "too_large",
+        f"is too large (more than {_LARGEST_NUMBER:,.0f}: a corrupt or mis-keyed value)",
+    )
+    checked.reject(junk & ~too_large, name, raw_values, "not_a_number", expected)
     checked.reject(
         negative, name, raw_values, "negative", "is negative (a count or amount cannot be)"
     )
+    if column.maximum is not None:
+        checked.reject(
+            given & (values > column.maximum),
+            name,
+            raw_values,
+            "rate_over_100",
+            f"is more than {column.maximum:g} (a percentage cannot be)",
+        )
     flags = pd.Series(
         np.where(symbol, stripped.str.lower().to_numpy(dtype=object), None),
         index=frame.index,
@@ -455,6 +487,19 @@ def check_period(checked: Checked, column: Column) -> None:
         "bad_time_period",
         "is not a time period (expected 202324, 2023/24, 2023-24 or 2023/2024)",
     )
+    last = pd.Timestamp.today().year + PERIOD_YEARS_AHEAD
+    start_year = periods // 100
+    outside = (~bad & ((start_year < FIRST_PERIOD_YEAR) | (start_year > last))).to_numpy(
+        dtype=bool, na_value=False
+    )
+    checked.reject(
+        outside,
+        name,
+        raw_values,
+        "out_of_range",
+        f"is out of range (expected a year from {FIRST_PERIOD_YEAR}/"
+        f"{(FIRST_PERIOD_YEAR + 1) % 100:02d} to {last}/{(last + 1) % 100:02d})",
+    )
     checked.frame[name] = periods
 
 
@@ -484,6 +529,16 @@ def check_date(checked: Checked, column: Column) -> None:
         raw_values,
         "bad_date",
         "is not a date (expected dd-mm-yyyy, dd/mm/yyyy or yyyy-mm-dd)",
+    )
+    latest = pd.Timestamp.today().normalize() + pd.DateOffset(years=DATE_YEARS_AHEAD)
+    outside = (dates.notna() & ((dates < EARLIEST_DATE) | (dates > latest))).to_numpy(dtype=bool)
+    checked.reject(
+        outside,
+        name,
+        raw_values,
+        "out_of_range",
+        f"is out of range (expected a date from {EARLIEST_DATE:%d-%m-%Y} to "
+        f"{latest:%d-%m-%Y}, {DATE_YEARS_AHEAD} years from today)",
     )
     checked.frame[name] = dates
 
@@ -715,7 +770,8 @@ def reject_duplicates(results: list[FileResult], key: Sequence[str], attr: str =
             continue
         rows = dup.loc[mine, SOURCE_ROW].to_numpy()
         values = [
-            ", ".join(str(v) for v in row) for row in dup.loc[mine, key].itertuples(index=False)
+            ", ".join("" if pd.isna(v) else str(v) for v in row)
+            for row in dup.loc[mine, key].itertuples(index=False)
         ]
         reasons = [
             f"{result.file} row {r}: duplicate of {f} row {fr} (same {key_text}); "

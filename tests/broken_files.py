@@ -1,0 +1,514 @@
+"""A corpus of deliberately broken (and awkward but valid) raw files, each with the outcome
+docs/validation_rules.md promises for it.
+
+Every case writes one file into a raw folder that already holds the small good set of
+tests/etl_raw_files.py, and says what the build report must show for that file (rows read,
+loaded, benchmark, out of scope, rejected, warnings) and exactly which problems the
+``rejects`` table must hold for it: ``(source_row, column_name, rule, severity)``. Each case
+uses its own time period so no case's rows duplicate another's.
+
+``STOP_CASES`` break a required file: the build must stop with one clear line and leave
+the previous warehouse live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl_raw_files import (
+    BUCKS,
+    CENSUS_COLUMNS,
+    CONFIG_TOML,
+    EES_STANDARD,
+    EXCLUSION_COLUMNS,
+    GIAS_HEADER,
+    GIAS_ROWS,
+    MEMBERSHIP_HEADER,
+    csv_bytes,
+    standard,
+    write_csv,
+    write_gias,
+    write_minimal_raw,
+    write_xlsx,
+)
+
+FORMULA_NAME = '=HYPERLINK("http://x","y")'
+FORMULA_NAME_2 = "+cmd|' /C calc'!A0"
+HUGE = "99999999999999999999"
+#: A GIAS school of the LA in no partnership (and with a formula-injection name).
+EPSILON_URN = 100007
+UNKNOWN_URN = 999999
+#: A URN in no register whose census name looks like a formula (the name is kept).
+FORMULA_URN = 100098
+
+Problem = tuple[int | None, str | None, str, str]  # source_row, column_name, rule, severity
+
+
+@dataclass(frozen=True)
+class Outcome:
+    read: int
+    loaded: int
+    benchmark: int = 0
+    out_of_scope: int = 0
+    rejected: int = 0
+    warnings: int = 0
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    what: str
+    write: Callable[[Path], None]
+    outcome: Outcome
+    problems: frozenset[Problem] = field(default_factory=frozenset)
+    #: For a rejected file: words its one summarising reject row must contain.
+    reason: str | None = None
+
+
+def school(period: str, urn: object, name: str, *cells: object, la=None) -> list[object]:
+    return [*standard("School", period, la or ("931", "E10000025", "Oxfordshire")), urn, name,
+            *cells]  # fmt: skip
+
+
+def census_row(period: str, urn: object, headcount: object, fsm: object, eal: object,
+               name: str = "Alpha Primary School") -> list[object]:  # fmt: skip
+    return school(period, urn, name, "State-funded primary", headcount, fsm, eal)
+
+
+def exclusion_row(period: str, urn: object, *cells: object, la=None) -> list[object]:
+    return [*standard("School", period, la or ("931", "E10000025", "Oxfordshire")), urn,
+            9312001, "Alpha Primary School", "State-funded primary", *cells]  # fmt: skip
+
+
+CENSUS = EES_STANDARD + CENSUS_COLUMNS
+EXCLUSIONS = EES_STANDARD + EXCLUSION_COLUMNS
+KS2 = ["school_urn", "school_name", "t_elig", "t_rwm_met_expected", "pt_rwm_met_expected"]
+
+
+def _csv(name: str, header: list[str], rows: list[list[object]], encoding: str = "utf-8"):
+    return lambda raw: write_csv(raw / name, header, rows, encoding)
+
+
+def _bytes(name: str, data: bytes):
+    return lambda raw: (raw / name).write_bytes(data)
+
+
+def gias_rows() -> list[list[object]]:
+    """The good GIAS rows plus Epsilon: in the LA, in no partnership, named like a formula."""
+    epsilon = list(GIAS_ROWS[0])
+    epsilon[0], epsilon[3], epsilon[4] = EPSILON_URN, 2009, FORMULA_NAME
+    return [*GIAS_ROWS, epsilon]
+
+
+def good_raw(data: Path) -> Path:
+    """A data folder whose raw/ holds the good small set (GIAS with Epsilon added)."""
+    (data / "raw").mkdir(parents=True, exist_ok=True)
+    (data / "config.toml").write_text(CONFIG_TOML, encoding="utf-8")
+    raw = write_minimal_raw(data / "raw")
+    write_gias(raw, gias_rows())
+    return raw
+
+
+def _truncated_census(raw: Path) -> None:
+    rows = [census_row("201819", 100001, 210, 30, 5), census_row("201819", 100003, 200, 20, 4)]
+    data = csv_bytes(CENSUS, rows)
+    (raw / "census_cut_short.csv").write_bytes(data[: len(data) - 12])  # mid-way through row 3
+
+
+def _truncated_xlsx(raw: Path) -> None:
+    path = write_xlsx(raw / "places_cut_short.xlsx", "Places", ["Financial year", "URN"], [])
+    path.write_bytes(path.read_bytes()[:300])
+
+
+def _places_below_notes(raw: Path) -> None:
+    """A council workbook: a notes sheet first, then the table under two title lines."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    notes = workbook.active
+    notes.title = "Notes"
+    notes.append(["High needs place funding, prepared by the SEND finance team"])
+    sheet = workbook.create_sheet("Places")
+    sheet.append(["High needs places 2016-17"])
+    sheet.append(["Source: council finance system"])
+    sheet.append([])
+    sheet.append(["Financial year", "URN", "School name", "Provision type", "Places",
+                  "Place funding (£)"])  # fmt: skip
+    sheet.append(["2016-17", 100004, "Delta Special School", "Special school", 80, 800000.5])
+    sheet.append([])
+    sheet.append(["2016-17", 100001, "Alpha Primary School", "Resource base", 10, 60000])
+    workbook.save(raw / "high_needs_places_2016.xlsx")
+
+
+def _xlsx_named_csv(raw: Path) -> None:
+    header = ["Financial year", "URN", "School name", "Band", "Pupils funded",
+              "Top-up amount (£)"]  # fmt: skip
+    path = write_xlsx(raw / "topups.xlsx", "Top-ups", header,
+                      [["2015-16", 100001, "Alpha Primary School", "Band A", 3, 10500]])  # fmt: skip
+    path.rename(raw / "topups_saved_as_csv.csv")
+
+
+def _membership_bad_dates(raw: Path) -> None:
+    import datetime as dt
+
+    rows = [
+        [100001, "Alpha Primary School", "Oxford East", "Oxford", dt.datetime(2099, 9, 1), None],
+        [100003, "Gamma Primary School", "Oxford East", "Oxford", "31/02/2020", None],
+        [100004, "Delta Special School", "Banbury East", "Banbury", dt.datetime(2020, 9, 1),
+         dt.datetime(2019, 8, 31)],
+        [UNKNOWN_URN, "Nowhere School", "Banbury East", "Banbury", dt.datetime(2020, 9, 1), None],
+    ]  # fmt: skip
+    write_xlsx(raw / "membership_additions.xlsx", "Membership", MEMBERSHIP_HEADER, rows)
+
+
+CASES: tuple[Case, ...] = (
+    Case(
+        "national_census_all_las.csv",
+        "a national file: every level and every LA (scoped to the council, rest benchmarks)",
+        _csv(
+            "national_census_all_las.csv",
+            CENSUS,
+            [
+                [*standard("National", "201516"), "", "", "", 1000, 240, 200],
+                [*standard("Regional", "201516"), "", "", "", 300, 60, 50],
+                [*standard("Local authority", "201516"), "", "", "", 90, 15, 12],
+                [*standard("Local authority", "201516", BUCKS), "", "", "", 80, 10, 9],
+                census_row("201516", 100001, 210, 30, 5),
+                school(
+                    "201516", 200001, "Bucks Primary", "State-funded primary", 150, 20, 10, la=BUCKS
+                ),
+            ],
+        ),  # fmt: skip
+        Outcome(read=6, loaded=1, benchmark=4, out_of_scope=1),
+    ),
+    Case(
+        "exclusions_2016_to_2018.csv",
+        "several years in one file, old column names (fixed_excl...), periods like 2016/17",
+        _csv(
+            "exclusions_2016_to_2018.csv",
+            [
+                *EES_STANDARD,
+                "school_urn",
+                "school_laestab",
+                "school_name",
+                "school_type",
+                "headcount",
+                "perm_excl",
+                "fixed_excl",
+                "one_plus_fixed",
+                "perm_excl_rate",
+                "fixed_excl_rate",
+                "one_plus_fixed_rate",
+            ],
+            [
+                exclusion_row("2016/17", 100001, 200, 0, 4, 3, 0, 2, 1.5),
+                exclusion_row("2017/18", 100001, 205, 1, 6, 4, 0.49, 2.93, 1.95),
+            ],
+        ),  # fmt: skip
+        Outcome(read=2, loaded=2),
+    ),
+    Case(
+        "ks2_2019.csv",
+        "one file per year (this year's column names)",
+        _csv(
+            "ks2_2019.csv",
+            EES_STANDARD + KS2,
+            [school("201819", 100001, "Alpha Primary School", 30, 20, 66.7)],
+        ),  # fmt: skip
+        Outcome(read=1, loaded=1),
+    ),
+    Case(
+        "ks2_2018.csv",
+        "one file per year (an older year's column names: telig, t_rwm_exp, ptrwm_exp)",
+        _csv(
+            "ks2_2018.csv",
+            [*EES_STANDARD, "school_urn", "school_name", "telig", "t_rwm_exp", "ptrwm_exp"],
+            [school("201718", 100001, "Alpha Primary School", 28, 21, 75)],
+        ),  # fmt: skip
+        Outcome(read=1, loaded=1),
+    ),
+    Case(
+        "high_needs_places_2016.xlsx",
+        "a workbook with a notes sheet and title lines above the table, a blank row inside",
+        _places_below_notes,
+        Outcome(read=2, loaded=2),
+    ),
+    Case(
+        "topups_saved_as_csv.csv",
+        "an .xlsx workbook saved with a .csv name (read as the workbook it is)",
+        _xlsx_named_csv,
+        Outcome(read=1, loaded=1),
+    ),
+    Case(
+        "sen_utf8_bom.csv",
+        "UTF-8 with a byte-order mark (Excel's 'CSV UTF-8')",
+        lambda raw: (raw / "sen_utf8_bom.csv").write_bytes(
+            csv_bytes(
+                [
+                    *EES_STANDARD,
+                    "urn",
+                    "school_name",
+                    "phase_type_grouping",
+                    "total_pupils",
+                    "sen_support",
+                    "ehc_plan",
+                ],
+                [
+                    school(
+                        "201415", 100001, "Alpha Primary Schoöl", "State-funded primary", 200, 20, 4
+                    )
+                ],
+                "utf-8-sig",
+            )
+        ),  # fmt: skip
+        Outcome(read=1, loaded=1),
+    ),
+    Case(
+        "sen_need_utf16.csv",
+        "UTF-16 with a byte-order mark (Excel's 'Unicode text')",
+        lambda raw: (raw / "sen_need_utf16.csv").write_bytes(
+            csv_bytes(
+                [
+                    *EES_STANDARD,
+                    "urn",
+                    "school_name",
+                    "sen_provision",
+                    "primary_need",
+                    "number_of_pupils",
+                ],
+                [school("201415", 100001, "Alpha", "EHC plan", "Autistic Spectrum Disorder", 6)],
+                "utf-16",
+            )
+        ),  # fmt: skip
+        Outcome(read=1, loaded=1),
+    ),
+    Case(
+        "absence_missing_columns.csv",
+        "required columns missing (sess_possible): the whole file is rejected, naming them",
+        _csv(
+            "absence_missing_columns.csv",
+            [
+                *EES_STANDARD,
+                "school_urn",
+                "school_laestab",
+                "school_name",
+                "school_type",
+                "enrolments",
+                "sess_overall",
+                "sess_authorised",
+                "sess_unauthorised",
+                "enrolments_pa_10_exact",
+            ],
+            [
+                school("201314", 100001, 9312001, "Alpha", "Primary", 100, 1500, 1000, 500, 12),
+                school("201314", 100003, 9312002, "Gamma", "Primary", 90, 1400, 900, 500, 9),
+            ],
+        ),
+        Outcome(read=2, loaded=0, rejected=2),
+        frozenset({(None, "sess_possible", "file_signature", "reject")}),
+        reason="missing required columns: sess_possible",
+    ),
+    Case(
+        "census_bad_values.csv",
+        "wrong types, a negative count, a subset over its whole, a huge number, a blank URN, "
+        "a bad time period, a period out of range and a duplicate key",
+        _csv(
+            "census_bad_values.csv",
+            CENSUS,
+            [
+                census_row("201617", 100001, "two hundred", 30, 5),  # row 2
+                census_row("201617", 100003, 200, -5, 4),  # row 3
+                census_row("201617", 100004, 200, 300, 4),  # row 4: fsm > headcount
+                census_row("201617", 100005, HUGE, 30, 4),  # row 5
+                census_row("201617", "", 200, 30, 4),  # row 6
+                census_row("2016/18", 100002, 200, 30, 4),  # row 7
+                census_row("209899", 100002, 200, 30, 4),  # row 8
+                census_row("201617", 100002, 500, 50, 40),  # row 9: good
+                census_row("201617", 100002, 501, 50, 40),  # row 10: duplicate of row 9
+                census_row("201617", 100099, " C ", "low", ":"),  # row 11: symbols are fine
+            ],
+        ),  # fmt: skip
+        Outcome(read=10, loaded=2, rejected=8, warnings=2),
+        frozenset(
+            {
+                (2, "headcount_of_pupils", "not_a_number", "reject"),
+                (3, "number_of_fsm_eligible_pupils", "negative", "reject"),
+                (4, "number_of_fsm_eligible_pupils", "subset_exceeds_whole", "reject"),
+                (5, "headcount_of_pupils", "too_large", "reject"),
+                (6, "urn", "missing_value", "reject"),
+                (7, "time_period", "bad_time_period", "reject"),
+                (8, "time_period", "out_of_range", "reject"),
+                (10, "time_period, urn", "duplicate_key", "reject"),
+                (11, "urn", "unknown_urn", "warning"),
+                (11, "urn", "no_partnership", "warning"),
+            }
+        ),  # fmt: skip
+    ),
+    Case(
+        "exclusions_rates.csv",
+        "a percentage over 100 is rejected; a suspension rate per 100 pupils over 100 is not",
+        _csv(
+            "exclusions_rates.csv",
+            EXCLUSIONS,
+            [
+                exclusion_row("201819", 100001, 20, 0, 30, 10, 0, 150, 50),
+                exclusion_row("201819", 100003, 20, 0, 30, 10, 0, 150, 120),
+            ],
+        ),  # fmt: skip
+        Outcome(read=2, loaded=1, rejected=1),
+        frozenset({(3, "one_plus_susp_rate", "rate_over_100", "reject")}),
+    ),
+    Case(
+        "census_names.csv",
+        "names that look like spreadsheet formulas load unchanged (they are data); a school "
+        "of the LA in no partnership is kept with a warning",
+        _csv(
+            "census_names.csv",
+            CENSUS,
+            [
+                census_row("201718", FORMULA_URN, 210, 30, 5, FORMULA_NAME_2),
+                census_row("201718", EPSILON_URN, 100, 10, 5, FORMULA_NAME),
+            ],
+        ),  # fmt: skip
+        Outcome(read=2, loaded=2, warnings=3),
+        frozenset(
+            {
+                (2, "urn", "unknown_urn", "warning"),
+                (2, "urn", "no_partnership", "warning"),
+                (3, "urn", "no_partnership", "warning"),
+            }
+        ),
+    ),
+    Case(
+        "membership_additions.xlsx",
+        "membership dates out of range or impossible, Left before Joined, an unknown URN",
+        _membership_bad_dates,
+        Outcome(read=4, loaded=1, rejected=3, warnings=1),
+        frozenset(
+            {
+                (2, "Joined", "out_of_range", "reject"),
+                (3, "Joined", "bad_date", "reject"),
+                (4, "Left", "end_before_start", "reject"),
+                (5, "URN", "unknown_urn", "warning"),
+            }
+        ),  # fmt: skip
+    ),
+    Case(
+        "census_cut_short.csv",
+        "a truncated CSV: the cut-off last row is rejected, the rest load",
+        _truncated_census,
+        Outcome(read=2, loaded=1, rejected=1),
+        frozenset({(3, None, "row_shape", "reject")}),
+    ),
+    Case(
+        "census_unclosed_quote.csv",
+        "an unclosed quote swallows the rest of the file into one misshapen row",
+        _bytes(
+            "census_unclosed_quote.csv",
+            csv_bytes(CENSUS, [])
+            + b'200708,Academic year,School,E92000001,"England\n'
+            + b"200708,Academic year,School,E92000001,England\n",
+        ),  # fmt: skip
+        Outcome(read=1, loaded=0, rejected=1),
+        frozenset({(2, None, "row_shape", "reject")}),
+    ),
+    Case(
+        "census_header_only.csv",
+        "a header and no rows: recognised, nothing to load",
+        _csv("census_header_only.csv", CENSUS, []),
+        Outcome(read=0, loaded=0),
+    ),
+    Case(
+        "empty.csv",
+        "an empty file (0 bytes)",
+        _bytes("empty.csv", b""),
+        Outcome(read=0, loaded=0),
+        frozenset({(None, None, "file_unreadable", "reject")}),
+        reason="the file is empty",
+    ),
+    Case(
+        "binary_junk.csv",
+        "binary junk named .csv",
+        _bytes("binary_junk.csv", bytes(range(256)) * 40),
+        Outcome(read=0, loaded=0),
+        frozenset({(None, None, "file_unreadable", "reject")}),
+        reason="not text (it holds binary data)",
+    ),
+    Case(
+        "places_cut_short.xlsx",
+        "a truncated workbook",
+        _truncated_xlsx,
+        Outcome(read=0, loaded=0),
+        frozenset({(None, None, "file_unreadable", "reject")}),
+        reason="not a valid .xlsx file",
+    ),
+    Case(
+        "old_format.xls",
+        "an old .xls workbook",
+        _bytes("old_format.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500),
+        Outcome(read=0, loaded=0),
+        frozenset({(None, None, "file_unreadable", "reject")}),
+        reason="save it as .xlsx or .csv",
+    ),
+    Case(
+        "budget_notes.csv",
+        "a CSV that is none of the sources",
+        _csv("budget_notes.csv", ["cost centre", "amount"], [["A1", "3"], ["B2", "4"]]),
+        Outcome(read=2, loaded=0, rejected=2),
+        frozenset({(None, None, "file_signature", "reject")}),
+        reason="matches no known source",
+    ),
+)
+
+
+CASES_BY_NAME: dict[str, Case] = {case.file: case for case in CASES}
+
+
+@dataclass(frozen=True)
+class StopCase:
+    name: str
+    what: str
+    write: Callable[[Path], None]
+    #: Words the one error line must contain.
+    message: str
+
+
+def _replace(name: str, data: bytes):
+    return lambda raw: (raw / name).write_bytes(data)
+
+
+STOP_CASES: tuple[StopCase, ...] = (
+    StopCase(
+        "gias_binary",
+        "the GIAS file replaced by binary junk",
+        _replace("edubasealldata20240901.csv", b"\x00\x01\x02junk" * 100),
+        "no GIAS establishments",
+    ),
+    StopCase(
+        "gias_missing_column",
+        "the GIAS file lacks a required column",
+        lambda raw: write_csv(
+            raw / "edubasealldata20240901.csv",
+            [h for h in GIAS_HEADER if h != "Northing"],
+            [r[:15] + r[16:] for r in GIAS_ROWS],
+            "cp1252",
+        ),  # fmt: skip
+        "missing required columns: Northing",
+    ),
+    StopCase(
+        "membership_truncated",
+        "the membership workbook cut short",
+        lambda raw: (raw / "partnership_membership.xlsx").write_bytes(
+            (raw / "partnership_membership.xlsx").read_bytes()[:400]
+        ),
+        "partnership membership",
+    ),
+    StopCase(
+        "membership_empty",
+        "the membership workbook emptied (0 bytes)",
+        _replace("partnership_membership.xlsx", b""),
+        "partnership membership",
+    ),
+)

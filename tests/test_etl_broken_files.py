@@ -1,0 +1,263 @@
+"""The corpus of broken files (tests/broken_files.py) gives the documented outcome for each:
+no traceback, every row accounted for, each problem in ``rejects`` with a clear reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+from broken_files import (
+    CASES,
+    EPSILON_URN,
+    FORMULA_NAME,
+    FORMULA_NAME_2,
+    FORMULA_URN,
+    STOP_CASES,
+    Case,
+    good_raw,
+)
+
+from etl import BuildError, build_warehouse, warehouse_path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory):
+    """One build over the good set plus every broken file (cases use distinct years)."""
+    data = tmp_path_factory.mktemp("broken_corpus")
+    raw = good_raw(data)
+    for case in CASES:
+        case.write(raw)
+    result = build_warehouse(
+        data_dir=data, config=data / "config.toml", progress=lambda _message: None
+    )
+    warehouse = warehouse_path(data)
+    rejects = duckdb.read_parquet(str(warehouse / "rejects.parquet")).df()
+    return result.report, rejects, warehouse, raw
+
+
+def data_rows_in_file(path: Path) -> int:
+    """Rows below the header counted independently of the ETL (blank xlsx rows skipped)."""
+    data = path.read_bytes()
+    if data[:4] == b"PK\x03\x04":
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        for sheet in workbook.worksheets:
+            rows = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
+            header = next(
+                (i for i, r in enumerate(rows) if sum(v is not None for v in r) >= 2), None
+            )
+            if header is not None:
+                return len(rows) - header - 1
+        return 0
+    for encoding in ("utf-16", "utf-8-sig"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-8-sig")
+    # CSV records after the header (an unclosed quote makes the rest of the file one record).
+    records = [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
+    return max(len(records) - 1, 0)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
+def test_each_file_has_its_documented_outcome(corpus_build, case: Case) -> None:
+    report, rejects, _, _ = corpus_build
+    entry = next(f for f in report["files"] if f["file"] == case.file)
+    expected = case.outcome
+    assert (
+        entry["rows_read"],
+        entry["rows_loaded"],
+        entry["rows_benchmark"],
+        entry["rows_out_of_scope"],
+        entry["rows_rejected"],
+        entry["warnings"],
+    ) == (
+        expected.read,
+        expected.loaded,
+        expected.benchmark,
+        expected.out_of_scope,
+        expected.rejected,
+        expected.warnings,
+    ), case.what
+    mine = rejects[rejects["source_file"].eq(case.file)]
+    found = {
+        (
+            None if pd.isna(row.source_row) else int(row.source_row),
+            None if pd.isna(row.column_name) else row.column_name,
+            row.rule,
+            row.severity,
+        )
+        for row in mine.itertuples()
+    }
+    assert found == set(case.problems), case.what
+    if case.reason:
+        assert case.reason in " ".join(mine["reason"]), mine["reason"].tolist()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
+def test_every_row_is_accounted_for(corpus_build, case: Case) -> None:
+    """rows_read is the file's own row count, and read = loaded + benchmark + out of scope
+    + rejected: nothing is dropped silently."""
+    report, _, _, raw = corpus_build
+    entry = next(f for f in report["files"] if f["file"] == case.file)
+    parts = ("rows_loaded", "rows_benchmark", "rows_out_of_scope", "rows_rejected")
+    assert entry["rows_read"] == sum(entry[p] for p in parts)
+    if entry["source"] is not None:  # a readable file: its rows counted independently
+        assert entry["rows_read"] == data_rows_in_file(raw / case.file), case.what
+
+
+def test_every_reject_names_file_row_column_value_and_expectation(corpus_build) -> None:
+    _, rejects, _, _ = corpus_build
+    row_level = rejects[rejects["source_row"].notna()]
+    assert len(row_level) > 0
+    for row in row_level.itertuples():
+        assert row.reason.startswith(f"{row.source_file} row {row.source_row}"), row.reason
+        if row.rule in {"not_a_number", "negative", "too_large", "bad_time_period",
+                        "out_of_range", "bad_date", "rate_over_100"}:  # fmt: skip
+            assert f"column '{row.column_name}'" in row.reason and row.value in row.reason
+            assert (
+                "expected" in row.reason or "cannot be" in row.reason or "more than" in (row.reason)
+            ), row.reason
+    assert set(rejects["severity"]) <= {"reject", "warning"}
+
+
+def test_report_lists_every_corpus_file_and_reconciles(corpus_build) -> None:
+    report, _, warehouse, _ = corpus_build
+    files = {f["file"] for f in report["files"]}
+    assert {case.file for case in CASES} <= files
+    on_disk = json.loads((warehouse / "build_report.json").read_text(encoding="utf-8"))
+    assert on_disk["files"] == report["files"]
+
+
+def table(warehouse: Path, name: str) -> pd.DataFrame:
+    return pd.read_parquet(warehouse / f"{name}.parquet")
+
+
+def test_loaded_values_from_awkward_layouts(corpus_build) -> None:
+    """Values from the awkward-but-valid files, against the numbers written in the corpus."""
+    _, _, warehouse, _ = corpus_build
+    exclusions = table(warehouse, "exclusions")
+    years = exclusions[exclusions["time_period"].isin([201617, 201718])].sort_values("time_period")
+    columns = ["time_period", "urn", "headcount", "perm_excl", "susp", "one_plus_susp"]
+    assert years[columns].values.tolist() == [
+        [201617, 100001, 200, 0, 4, 3],
+        [201718, 100001, 205, 1, 6, 4],
+    ]
+    ks2 = table(warehouse, "ks2").sort_values("time_period")
+    assert ks2[["time_period", "pupils_eligible", "rwm_expected"]].values.tolist() == [
+        [201718, 28, 21],
+        [201819, 30, 20],
+    ]
+    places = table(warehouse, "places").sort_values("urn")
+    assert places[["urn", "places", "amount_gbp", "source_row"]].values.tolist() == [
+        [100001, 10, 60000.0, 7],  # sheet rows: 3 title/blank lines, header on row 4
+        [100004, 80, 800000.5, 5],
+    ]
+    topups = table(warehouse, "topups")
+    topup = topups[topups["time_period"].eq(201516)]
+    assert topup[["urn", "band", "pupils_funded", "amount_gbp"]].values.tolist() == [
+        [100001, "Band A", 3, 10500.0]
+    ]
+    sen = table(warehouse, "sen")
+    assert sen[["total_pupils", "sen_support", "ehc_plan"]].values.tolist() == [[200, 20, 4]]
+    need = table(warehouse, "sen_need")
+    assert need[["primary_need", "pupils"]].values.tolist() == [["Autistic Spectrum Disorder", 6]]
+    pupils = table(warehouse, "pupils")
+    symbols = pupils[pupils["urn"].eq(100099) & pupils["time_period"].eq(201617)]
+    flags = ["headcount_flag", "fsm_eligible_flag", "eal_flag"]
+    assert symbols[flags].values.tolist() == [["c", "low", ":"]]
+    assert symbols[["headcount", "fsm_eligible", "eal"]].isna().all(axis=None)
+
+
+def test_formula_like_names_load_unchanged(corpus_build) -> None:
+    """A name is data: the warehouse keeps it exactly (downloads neutralise it)."""
+    _, _, warehouse, _ = corpus_build
+    schools = table(warehouse, "schools").set_index("urn")
+    assert schools.loc[EPSILON_URN, "school_name"] == FORMULA_NAME
+    school_year = table(warehouse, "school_year")
+    names = school_year[school_year["time_period"].eq(201718)].set_index("urn")["school_name"]
+    assert names[EPSILON_URN] == FORMULA_NAME
+    assert names[FORMULA_URN] == FORMULA_NAME_2  # not in GIAS: the census name is used
+
+
+# --------------------------------------------------------------------------------------
+# Stopping problems: one clear line, exit 1, previous warehouse kept
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live_data(tmp_path: Path) -> tuple[Path, Path]:
+    """A data folder with a good live build."""
+    data = tmp_path / "data"
+    good_raw(data)
+    build_warehouse(data_dir=data, config=data / "config.toml", progress=lambda _m: None)
+    return data, warehouse_path(data).resolve()
+
+
+@pytest.mark.parametrize("case", STOP_CASES, ids=[c.name for c in STOP_CASES])
+def test_stopping_problems_print_one_line_and_keep_the_live_warehouse(
+    live_data, case, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import etl.__main__ as cli
+
+    data, live = live_data
+    case.write(data / "raw")
+    monkeypatch.setenv("LOCALITY_EXPLORER_DATA_DIR", str(data))
+    monkeypatch.delenv("LOCALITY_EXPLORER_CONFIG", raising=False)
+    assert cli.main(["build", "--quiet"]) == 1
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err + captured.out
+    assert lines[0].startswith("error: build failed: ")
+    assert case.message in lines[0], lines[0]
+    assert lines[0].endswith("the previous warehouse is still live")
+    assert warehouse_path(data).resolve() == live
+    with pytest.raises(BuildError):
+        build_warehouse(data_dir=data, config=data / "config.toml")
+
+
+def test_cli_subprocess_on_a_stopping_problem(live_data) -> None:
+    data, live = live_data
+    STOP_CASES[0].write(data / "raw")
+    env = {**os.environ, "LOCALITY_EXPLORER_DATA_DIR": str(data)}
+    env.pop("LOCALITY_EXPLORER_CONFIG", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "build"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert STOP_CASES[0].message in done.stderr
+    assert warehouse_path(data).resolve() == live
+
+
+def test_corpus_files_are_what_the_cases_say(tmp_path: Path) -> None:
+    """The corpus itself: the broken bytes really are broken the way each case says."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for case in CASES:
+        case.write(raw)
+    assert (raw / "empty.csv").stat().st_size == 0
+    assert b"\x00" in (raw / "binary_junk.csv").read_bytes()
+    assert (raw / "sen_need_utf16.csv").read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    assert (raw / "sen_utf8_bom.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+    assert (raw / "topups_saved_as_csv.csv").read_bytes()[:4] == b"PK\x03\x04"
+    with pytest.raises(Exception):  # noqa: B017 - any zip error: it is cut short
+        openpyxl.load_workbook(raw / "places_cut_short.xlsx")
+    cut = list(csv.reader(io.StringIO((raw / "census_cut_short.csv").read_text())))
+    assert len(cut[-1]) < len(cut[0])
