@@ -22,14 +22,28 @@ def neutralise_formula(value: object) -> object:
     return value
 
 
-def safe_csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV (UTF-8 with BOM so Excel shows £ and accents) with formula injection neutralised."""
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of df safe to write to CSV or a spreadsheet: every text cell (object, string
+    or categorical columns) and every column name that would start a formula is made inert.
+    Use it before writing an Excel workbook too (writers store "=..." text as a formula)."""
     safe = df.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise_formula)
+        values = safe[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            safe[column] = values.astype(object).map(neutralise_formula)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            safe[column] = values.map(neutralise_formula)
     safe.columns = [str(neutralise_formula(str(c))) for c in safe.columns]
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    return safe
+
+
+def safe_csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV (UTF-8 with BOM so Excel shows £ and accents) with formula injection neutralised.
+
+    Rows end with CRLF (RFC 4180, as Excel writes): the writer then quotes any cell holding
+    a bare carriage return, which would otherwise start a new row in Excel whose first
+    cell (the text after the CR) escapes neutralising."""
+    return neutralise_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def download_csv(
