@@ -118,6 +118,37 @@ def draw(chart: alt.TopLevelMixin, alt: str) -> None:
     )
 
 
+def draw_bars(
+    frame: pd.DataFrame,
+    category: str,
+    value: str,
+    title: str,
+    alt: str,
+    references: dict[str, float | None] | None = None,
+    category_title: str | None = None,
+) -> None:
+    """A ranked bar chart of one rate, or a sentence when there is nothing to draw (every
+    figure 0 or suppressed, as in most breakdowns of a single school)."""
+    data = as_bars(frame, category, value)
+    if not (data["value"] > 0).any():
+        st.info(f"{title}: every figure is 0 or suppressed, so there is no chart. See the table.")
+        return
+    label = str(measures.loc[value, "label"])
+    unit = str(measures.loc[value, "unit"])
+    draw(
+        ranked_bar(
+            data,
+            category,
+            label,
+            unit,
+            title,
+            references=references,
+            category_title=category_title,
+        ),
+        alt=alt,
+    )
+
+
 def figure(row: pd.Series | None, column: str, unit: str) -> str:
     if row is None:
         return "No data"
@@ -305,7 +336,8 @@ else:
                 help=measure_help(measures.loc[measure_id]),
             )
     note = (
-        f"Out of {figure(now, 'headcount', 'pupils')} on roll in {int(now['n_schools'])} schools."
+        f"Out of {figure(now, 'headcount', 'pupils')} on roll in {int(now['n_schools'])} "
+        f"school{'' if now['n_schools'] == 1 else 's'}."
     )
     if now["n_schools_missing"]:
         note += (
@@ -412,15 +444,12 @@ st.subheader(f"Reasons, {year}")
 if reasons.empty:
     st.info(f"No reasons are recorded for {area_label} in {year}.")
 else:
-    draw(
-        ranked_bar(
-            as_bars(reasons, "reason", reason_rate),
-            "reason",
-            reason_label,
-            "per 100 pupils",
-            f"{reason_label} by reason, {area_label}, {year}",
-            category_title="Reason",
-        ),
+    draw_bars(
+        reasons,
+        "reason",
+        reason_rate,
+        f"{reason_label} by reason, {area_label}, {year}",
+        category_title="Reason",
         alt=f"Bar chart ranking the reasons for exclusion by {reason_label.lower()} in {year}.",
     )
     st.caption(
@@ -467,16 +496,13 @@ if group is not None:
         st.info(f"No {group_words} breakdown for {area_label} in {year}.")
     else:
         overall = None if now is None or now[f"{rate}_suppressed"] else now[rate]
-        draw(
-            ranked_bar(
-                as_bars(by_group, "characteristic", rate),
-                "characteristic",
-                rate_label,
-                rate_unit,
-                f"{rate_label} by {group_words}, {area_label}, {year}",
-                references={"All pupils": overall},
-                category_title=group,
-            ),
+        draw_bars(
+            by_group,
+            "characteristic",
+            rate,
+            f"{rate_label} by {group_words}, {area_label}, {year}",
+            references={"All pupils": overall},
+            category_title=group,
             alt=(
                 f"Bar chart of the {rate_label.lower()} for each {group_words} group, "
                 "with a dashed line for all pupils."
@@ -512,16 +538,13 @@ if level != "School":
     if phases.empty:
         st.info(f"No figures by phase for {area_label} in {year}.")
     else:
-        draw(
-            ranked_bar(
-                as_bars(phases, "phase", rate),
-                "phase",
-                rate_label,
-                rate_unit,
-                f"{rate_label} by school phase, {area_label}, {year}",
-                references={"All pupils": None if now is None else now[rate]},
-                category_title="School phase",
-            ),
+        draw_bars(
+            phases,
+            "phase",
+            rate,
+            f"{rate_label} by school phase, {area_label}, {year}",
+            references={"All pupils": None if now is None else now[rate]},
+            category_title="School phase",
             alt=f"Bar chart of the {rate_label.lower()} in each school phase in {area_label}.",
         )
         st.caption(
@@ -563,16 +586,13 @@ if child_level is not None:
         references = {"County": county_now[rate]}
         if level != "County" and now is not None:
             references[area_label] = now[rate]
-        draw(
-            ranked_bar(
-                as_bars(children, "name", rate),
-                "name",
-                rate_label,
-                rate_unit,
-                f"{rate_label} by {child_level.lower()}, {area_label}, {year}",
-                references=references,
-                category_title=child_level,
-            ),
+        draw_bars(
+            children,
+            "name",
+            rate,
+            f"{rate_label} by {child_level.lower()}, {area_label}, {year}",
+            references=references,
+            category_title=child_level,
             alt=(
                 f"Bar chart ranking the {child_plural[child_level]} of {area_label} by "
                 f"{rate_label.lower()}, with dashed reference lines."

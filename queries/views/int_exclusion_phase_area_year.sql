@@ -1,4 +1,7 @@
+-- materialized: table
 -- Internal: exclusions by school phase per area and year. UNSUPPRESSED.
+-- Materialised (the header line) like the other exclusions breakdowns: at national
+-- scale it groups every school's row, too much to repeat on every page view.
 -- Phase is the school's phase in that year (school_year). Each count pairs with
 -- the headcount of the schools where both are published, exactly as the overall
 -- rates in int_measure_fact do, so the phases of an area add up to its total.
@@ -34,3 +37,4 @@ FROM exclusions AS e
 JOIN int_school_area AS a ON a.time_period = e.time_period AND a.urn = e.urn
 JOIN school_year AS y ON y.time_period = e.time_period AND y.urn = e.urn
 GROUP BY a.level, a.area, e.time_period, coalesce(y.phase, 'Unknown')
+ORDER BY a.level, a.area, e.time_period  -- clusters rows for row-group skipping
