@@ -449,6 +449,15 @@ def overdispersion_note(funnel: Funnel, unit_plural: str) -> str | None:
 # --------------------------------------------------------------------------- trends
 
 
+def _change_text(result: TrendResult) -> str:
+    """'+0.73 per 100 pupils a year', '−1.0 percentage points a year', or '' untested."""
+    change = result.annual_change
+    if change is None:
+        return ""
+    sign = "+" if change > 0 else "−" if change < 0 else ""
+    return f"{sign}{format_change(change, result.kind)} {result.change_unit} a year"
+
+
 def trend_table(
     trends: pd.DataFrame,
     kind: Kind,
@@ -486,14 +495,7 @@ def trend_table(
                 "is_county": bool(first["is_county"]),
                 "direction": direction,
                 "annual_change": result.annual_change,
-                "change_text": (
-                    ""
-                    if result.annual_change is None
-                    else (
-                        "+" if result.annual_change > 0 else "−" if result.annual_change < 0 else ""
-                    )
-                    + f"{format_change(result.annual_change, kind)} {result.change_unit} a year"
-                ),
+                "change_text": _change_text(result),
                 "p_value": result.p_value,
                 "p_text": format_p(result.p_value) if result.tested else "",
                 "n_years": result.n_years,

@@ -22,6 +22,7 @@ from explorer.funnel_chart import (
     INNER_LABEL,
     OUTER_LABEL,
     UNIT_NOUNS,
+    Funnel,
     build_funnel,
     chart_limits,
     chart_points,
@@ -58,6 +59,18 @@ PROFILE_PAGE = {"Locality": "pages/locality.py", "Partnership": "pages/partnersh
 def slug(text: str) -> str:
     """A file-name-safe form of a name (for download file names)."""
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_funnel(units: pd.DataFrame, target: float, kind: str, adjust: bool) -> Funnel:
+    """build_funnel, cached: exact limits for some hundreds of schools take a moment."""
+    return build_funnel(units, target, kind, adjust_for_overdispersion=adjust)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_trend_table(trends: pd.DataFrame, kind: str, label: str, higher_is: str) -> pd.DataFrame:
+    """trend_table, cached: one test per school is most of a second on every rerun."""
+    return trend_table(trends, kind, label, higher_is)
 
 
 def denominator_noun(denominator_label: str) -> str:
@@ -180,7 +193,7 @@ if county is None or pd.isna(county["value"]) or areas.empty:
     funnel = None
 else:
     adjust = True
-    funnel = build_funnel(areas, float(county["value"]), kind)
+    funnel = cached_funnel(areas, float(county["value"]), kind, True)
     if overdispersion_is_clear(funnel.overdispersion):
         adjust = st.toggle(
             "Allow for the usual variation between areas (recommended)",
@@ -190,9 +203,7 @@ else:
             "widened by that extra variation. Turn off to see limits built on chance alone.",
         )
         if not adjust:
-            funnel = build_funnel(
-                areas, float(county["value"]), kind, adjust_for_overdispersion=False
-            )
+            funnel = cached_funnel(areas, float(county["value"]), kind, False)
 
     st.markdown(
         f"The county rate{' for ' + noun if phase else ''} in {year} is "
@@ -261,6 +272,11 @@ else:
             st.info(note, icon=":material/info:")
         with st.expander("How to read a funnel plot"):
             z_inner, z_outer = DEFAULT_Z_LEVELS
+            method_note = (
+                "a share of the group"
+                if kind == "proportion"
+                else "events per 100 pupils, which can be more than one per pupil"
+            )
             st.markdown(
                 f"""
 - **Across**: the size of each area ({denominator_label.lower()}). **Up**: its {label.lower()}
@@ -273,7 +289,7 @@ else:
   the {OUTER_LABEL} lines are named on the chart. Colour repeats what the shape says.
 - **Method**: Spiegelhalter's funnel plot with exact
   {"binomial" if kind == "proportion" else "Poisson"} limits
-  ({"a share of the group" if kind == "proportion" else "events per 100 pupils, which can exceed one per pupil"});
+  ({method_note});
   z = {z_inner:.2f} and {z_outer:.2f}. When areas differ more than chance allows
   (over-dispersion), the limits are widened by the between-area variance.
 - {SUPPRESSION_NOTE}
@@ -367,7 +383,7 @@ with st.spinner("Testing each area for a trend…"):
 if trends.empty:
     st.info(f"There are no published figures for {label.lower()} in any year.")
 else:
-    table = trend_table(trends, kind, label, info["higher_is"])
+    table = cached_trend_table(trends, kind, label, str(info["higher_is"]))
     counts = table[~table["is_county"]]["direction"].value_counts()
     county_trend = table[table["is_county"]]
     if not county_trend.empty:
