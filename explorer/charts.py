@@ -194,3 +194,82 @@ def grouped_bar(
         )
         .properties(title=title, width="container")
     )
+
+
+def small_multiples_with_reference(
+    df: pd.DataFrame,
+    reference: pd.DataFrame,
+    value_label: str,
+    unit: str,
+    title: str,
+    facet: str = "area",
+    year: str = "year",
+    columns: int = 3,
+    series_label: str = "Locality",
+    reference_label: str = "County",
+    highlight: str | None = None,
+) -> alt.FacetChart:
+    """Small multiples with one reference series (e.g. the county) repeated in every panel.
+
+    ``df`` has one row per panel and year with columns ``facet``, ``year``, ``value`` and
+    ``suppressed``; ``reference`` one row per year with ``year`` and ``value``. Suppressed
+    years break the line (never drawn as zero) and are marked "S". A highlighted panel is
+    named "(selected)" and drawn bolder, so the choice does not rely on colour.
+    """
+    own = df[[facet, year, "value", "suppressed"]].copy()
+    own["suppressed"] = own["suppressed"].fillna(False).astype(bool)
+    own["value"] = own["value"].where(~own["suppressed"])
+    own["series"] = series_label
+    ref = reference[[year, "value"]].copy()
+    ref["suppressed"] = False
+    ref["series"] = reference_label
+    panels = list(dict.fromkeys(own[facet].tolist()))
+    data = pd.concat([own, *[ref.assign(**{facet: panel}) for panel in panels]])
+    data["selected"] = data[facet] == highlight
+    data["panel"] = data[facet].where(~data["selected"], data[facet] + " (selected)")
+    data["label"] = data["value"].map(
+        lambda v: "Suppressed" if pd.isna(v) else format(v, _value_format(unit).replace("£", ""))
+    )
+    data["emphasis"] = 1.0 if highlight is None else data["selected"].map({True: 1.0, False: 0.5})
+    axis_title = f"{value_label} ({unit})"
+    base = alt.Chart().encode(x=alt.X(f"{year}:O", title=None, axis=alt.Axis(labelAngle=-45)))
+    lines = base.mark_line(point=True, invalid="break-paths-filter-domains").encode(
+        # The unit alone: a full title repeats on every row of panels and overprints.
+        y=alt.Y("value:Q", title=unit, axis=alt.Axis(format=_value_format(unit))),
+        color=alt.Color(
+            "series:N",
+            title=None,
+            scale=alt.Scale(domain=[series_label, reference_label], range=[HIGHLIGHT, "#000000"]),
+            legend=alt.Legend(orient="top"),
+        ),
+        strokeDash=alt.StrokeDash(
+            "series:N",
+            title=None,
+            scale=alt.Scale(domain=[series_label, reference_label], range=[[1, 0], [6, 3]]),
+        ),
+        opacity=alt.Opacity("emphasis:Q", scale=None, legend=None),
+        tooltip=[
+            alt.Tooltip("panel:N", title="Area"),
+            alt.Tooltip("series:N", title="Line"),
+            alt.Tooltip(f"{year}:O", title="Academic year"),
+            alt.Tooltip("label:N", title=axis_title),
+        ],
+    )
+    marks = (
+        base.transform_filter(alt.datum.suppressed)
+        .mark_text(text="S", fontWeight="bold", color="#505a5f")
+        .encode(
+            y=alt.value(100),
+            tooltip=[
+                alt.Tooltip("panel:N", title="Area"),
+                alt.Tooltip(f"{year}:O", title="Academic year"),
+                alt.Tooltip("label:N", title=axis_title),
+            ],
+        )
+    )
+    return (
+        alt.layer(lines, marks, data=data)
+        .properties(width=180, height=110)
+        .facet(facet=alt.Facet("panel:N", title=None, sort=None), columns=columns)
+        .properties(title=title)
+    )

@@ -1,5 +1,343 @@
-"""Placeholder while the page is written."""
+"""Compare localities: the nine localities side by side for any measure and year.
 
-from explorer.layout import page_header
+A ranked bar chart against the county, England and the region; small multiples of every
+locality's trend with the county line in each panel; and the full table of figures
+(numerators, denominators, coverage, suppression) to download.
+"""
 
-page_header("compare_localities", "This page is being written.")
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from explorer.charts import ranked_bar, small_multiples_with_reference
+from explorer.data import query
+from explorer.downloads import download_csv
+from explorer.formatting import format_value, year_label
+from explorer.layout import SUPPRESSION_NOTE, definition_box, measure_help, page_header
+from explorer.url_state import url_selectbox
+
+DEFAULT_MEASURE = "perm_excl_rate"
+NO_HIGHLIGHT = ""
+# How each reference row is named on the chart and in the table.
+REFERENCE_NAMES = {"County": "County", "National": "England"}
+# References in a fixed order (county first, England last), not ranked by value.
+REFERENCE_ORDER = {"County": 0, "LA": 1, "Regional": 2, "National": 3}
+AREA_TYPES = {
+    "Locality": "Locality",
+    "County": "County (all schools)",
+    "National": "England",
+    "Regional": "Region",
+    "LA": "Local authority (DfE published)",
+}
+
+
+def figure(value: float | None, suppressed: bool, unit: str) -> str:
+    return format_value(None if pd.isna(value) else float(value), unit, suppressed=suppressed)
+
+
+page_header(
+    "Compare localities",
+    "Put the nine localities side by side for any measure: which are highest and lowest this "
+    "year, how each has changed over time, and how they compare with the county and England. "
+    "Pick a locality to highlight it in every chart.",
+)
+
+# ---------------------------------------------------------------- choices (kept in the URL)
+measures = query("list_measures")
+years = query("list_years")
+localities_list = query("list_localities")["locality"].tolist()
+labels = dict(zip(measures["measure"], measures["label"], strict=True))
+subjects = dict(zip(measures["measure"], measures["subject"], strict=True))
+pick_measure, pick_year, pick_locality = st.columns([3, 1, 2])
+measure_id = url_selectbox(
+    "Measure",
+    measures["measure"].tolist(),
+    param="measure",
+    default=DEFAULT_MEASURE,
+    format_func=lambda m: f"{subjects[m]}: {labels[m]}",
+    container=pick_measure,
+)
+time_period = url_selectbox(
+    "Academic year",
+    years["time_period"].tolist(),
+    param="year",
+    format_func=year_label,
+    help="Funding measures use the financial year that mostly overlaps the academic year.",
+    container=pick_year,
+)
+highlight = url_selectbox(
+    "Highlight a locality",
+    [NO_HIGHLIGHT, *localities_list],
+    param="locality",
+    format_func=lambda name: name or "None",
+    help="Picks one locality out in the charts and the table.",
+    container=pick_locality,
+)
+if measure_id is None or time_period is None:
+    st.stop()
+highlight = highlight or None
+
+measure = measures.set_index("measure").loc[measure_id]
+measure_info = {"measure": measure_id, **measure.to_dict()}
+label, unit = str(measure["label"]), str(measure["unit"])
+year = year_label(time_period)
+definition_box(measure_info)
+
+with st.spinner("Adding up the schools' figures…"):
+    by_area = query(
+        "measure_by_area", level="Locality", measure=measure_id, time_period=time_period
+    )
+    trends = query("compare_locality_trends", measure=measure_id)
+localities = by_area[~by_area["is_reference"]].reset_index(drop=True)
+references = by_area[by_area["is_reference"]].sort_values(
+    "level", key=lambda levels: levels.map(REFERENCE_ORDER)
+)
+
+if localities.empty:
+    st.info(
+        f"There are no locality figures for {label.lower()} in {year}: not every source covers "
+        "every year. Choose another year, or see the trends below."
+    )
+
+# ---------------------------------------------------------------- ranked bar chart
+st.subheader(f"Localities ranked, {year}")
+if not localities.empty:
+    # Chart names for the reference lines: County, England and the region by name.
+    reference_lines: dict[str, float | None] = {}
+    for _, ref in references.iterrows():
+        if ref["level"] == "LA":
+            continue  # the DfE's own LA figure is in the table; on the chart it would sit on County
+        name = REFERENCE_NAMES.get(str(ref["level"]), f"{ref['area_name']} (region)")
+        reference_lines[name] = None if ref["suppressed"] else ref["value"]
+    chart_title = f"{label} by locality, {year}"
+    chart = ranked_bar(
+        localities[["area_name", "value", "suppressed"]].rename(columns={"area_name": "locality"}),
+        category="locality",
+        value_label=label,
+        unit=unit,
+        title=chart_title,
+        references=reference_lines,
+        highlight=highlight,
+        category_title="Locality",
+    )
+    drawn_references = {k: v for k, v in reference_lines.items() if v is not None and pd.notna(v)}
+    if drawn_references:
+        # Name each dashed line at the top of the chart, so lines are told apart by words,
+        # not only by colour; staggered so close values do not overprint.
+        ref_names = pd.DataFrame(
+            [
+                {"reference": name, "value": value, "row": position}
+                for position, (name, value) in enumerate(
+                    sorted(drawn_references.items(), key=lambda item: item[1])
+                )
+            ]
+        )
+        chart.layer.append(
+            alt.Chart(ref_names)
+            .mark_text(align="left", dx=3, fontSize=11, color="#0b0c0c")
+            .encode(
+                x="value:Q",
+                y=alt.YValue(value=alt.ExprRef(expr="-6 - 12 * datum.row")),
+                text="reference:N",
+            )
+        )
+    ranking_words = "; ".join(
+        f"{r['area_name']} {figure(r['value'], r['suppressed'], unit)}"
+        for _, r in localities.iterrows()
+    )
+    reference_words = ", ".join(
+        f"{name} {figure(value, False, unit)}" for name, value in drawn_references.items()
+    )
+    st.altair_chart(
+        chart,
+        # Streamlit 1.67 squashes a chart's fixed spec height: give the bars room here.
+        height=26 * len(localities) + 110,
+        alt=(
+            f"Bar chart of {label.lower()} ({unit}) for the {len(localities)} localities in "
+            f"{year}, highest first: {ranking_words}. Dashed reference lines: {reference_words}."
+        ),
+    )
+    st.caption(
+        "Bars are ranked from highest to lowest. Dashed lines mark "
+        + (", ".join(drawn_references) or "no reference figures")
+        + (f"; **{highlight}** is highlighted." if highlight else ".")
+        + " "
+        + SUPPRESSION_NOTE
+    )
+    chart_data = pd.concat(
+        [
+            localities.assign(series="Locality")[["series", "area_name", "value", "suppressed"]],
+            pd.DataFrame(
+                [
+                    {"series": "Reference", "area_name": k, "value": v, "suppressed": False}
+                    for k, v in drawn_references.items()
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    chart_data["value"] = [
+        "Suppressed" if s else v
+        for v, s in zip(chart_data["value"], chart_data["suppressed"], strict=True)
+    ]
+    download_csv(
+        chart_data.rename(columns={"area_name": "area"}).assign(year=year, unit=unit),
+        file_stem=f"compare-ranked-{measure_id}-{time_period}",
+        label="Download the chart's figures (CSV)",
+    )
+
+# ---------------------------------------------------------------- small multiples
+st.subheader("Trends in every locality")
+own = trends[~trends["is_reference"]]
+county_trend = trends[trends["series"] == "County"]
+if own.empty:
+    st.info(f"No locality has figures for {label.lower()} in any year.")
+else:
+    first, last = own["year"].min(), own["year"].max()
+    multiples = small_multiples_with_reference(
+        own,
+        county_trend,
+        value_label=label,
+        unit=unit,
+        title=f"{label} by locality, {first} to {last}",
+        facet="area_name",
+        highlight=highlight,
+    )
+    changes = []
+    for name, rows in own.groupby("area_name", sort=True):
+        ordered = rows.sort_values("time_period")
+        changes.append(
+            f"{name} from {figure(ordered['value'].iloc[0], ordered['suppressed'].iloc[0], unit)}"
+            f" to {figure(ordered['value'].iloc[-1], ordered['suppressed'].iloc[-1], unit)}"
+        )
+    st.altair_chart(
+        multiples,
+        alt=(
+            f"{own['area_name'].nunique()} small line charts, one per locality, of {label.lower()} ({unit}) from {first} "
+            f"to {last}, each with the county's line dashed for comparison. "
+            + "; ".join(changes)
+            + "."
+        ),
+    )
+    st.caption(
+        "Each panel shares the same scale, so the panels compare fairly. The solid line is the "
+        "locality; the dashed line is the county. **S** marks a year whose figure is suppressed "
+        "(the line breaks there rather than drop to zero)."
+    )
+    trend_download = own[["area_name", "year", "value", "suppressed"]].merge(
+        county_trend[["year", "value"]].rename(columns={"value": "county_value"}),
+        on="year",
+        how="left",
+    )
+    trend_download["value"] = [
+        "Suppressed" if s else v
+        for v, s in zip(trend_download["value"], trend_download["suppressed"], strict=True)
+    ]
+    download_csv(
+        trend_download.rename(columns={"area_name": "locality"}).assign(unit=unit),
+        file_stem=f"compare-trends-{measure_id}",
+        label="Download the trends (CSV)",
+    )
+
+# ---------------------------------------------------------------- table
+st.subheader(f"The figures, {year}")
+table = pd.concat([localities, references], ignore_index=True)
+table["area_type"] = table["level"].map(AREA_TYPES).fillna(table["level"])
+table["figure"] = [
+    figure(v, s, unit) for v, s in zip(table["value"], table["suppressed"], strict=True)
+]
+table["selected"] = table["area_name"].eq(highlight) & ~table["is_reference"]
+table["area_label"] = table["area_name"].where(~table["selected"], table["area_name"] + " ◀")
+has_denominator = measure["kind"] != "count" and bool(str(measure["denominator_label"] or ""))
+columns = ["area_label", "area_type", "figure", "numerator"]
+columns += ["denominator"] if has_denominator else []
+columns += ["n_schools", "coverage_percent", "suppressed"]
+st.dataframe(
+    table[columns],
+    hide_index=True,
+    column_config={
+        "area_label": st.column_config.TextColumn(
+            "Area", help="◀ marks the highlighted locality." if highlight else None
+        ),
+        "area_type": st.column_config.TextColumn("Type"),
+        "figure": st.column_config.TextColumn(f"{label} ({unit})", help=measure_help(measure_info)),
+        "numerator": st.column_config.NumberColumn(
+            str(measure["numerator_label"]), format="localized"
+        ),
+        "denominator": st.column_config.NumberColumn(
+            str(measure["denominator_label"]), format="localized"
+        ),
+        "n_schools": st.column_config.NumberColumn(
+            "Schools counted", help="Schools whose figures were used.", format="%d"
+        ),
+        "coverage_percent": st.column_config.NumberColumn(
+            "Coverage (% of schools)",
+            help="Share of the area's schools whose figures were published and counted.",
+            format="%.0f%%",
+        ),
+        "suppressed": st.column_config.CheckboxColumn(
+            "Suppressed", help="Hidden to protect pupils' privacy (small numbers)."
+        ),
+    },
+    placeholder="–",
+    height=35 * (len(table) + 1) + 3,  # every row visible, no inner scrolling
+)
+st.caption(
+    "Localities are ranked highest first; suppressed figures come last. Reference rows are "
+    "the county (all its schools), the figures the DfE publishes for the local authority, its "
+    "region and England. A dash means the figure is not available or is suppressed."
+)
+table_download = table.assign(
+    value=[
+        "Suppressed" if s else v for v, s in zip(table["value"], table["suppressed"], strict=True)
+    ],
+    unit=unit,
+)[
+    [
+        "area_name",
+        "area_type",
+        "year",
+        "measure",
+        "value",
+        "unit",
+        "numerator",
+        "denominator",
+        "n_schools",
+        "n_schools_missing",
+        "coverage_percent",
+        "suppressed",
+    ]
+].rename(columns={"area_name": "area"})
+download_csv(table_download, file_stem=f"compare-localities-{measure_id}-{time_period}")
+
+# ---------------------------------------------------------------- where next
+st.subheader("Look closer")
+links = {"measure": measure_id, "year": str(time_period)}
+if highlight:
+    st.page_link(
+        "pages/locality.py",
+        label=f"Everything about {highlight}",
+        icon=":material/location_on:",
+        query_params={**links, "locality": highlight},
+    )
+st.page_link(
+    "pages/statistical_comparisons.py",
+    label="Are the differences bigger than chance? See the statistical comparisons",
+    icon=":material/scatter_plot:",
+    query_params={**links, "level": "Locality"},
+)
+st.page_link(
+    "pages/county_overview.py",
+    label="See this measure on the county map",
+    icon=":material/map:",
+    query_params=links,
+)
+if measure["subject"] == "Exclusions":
+    st.page_link(
+        "pages/exclusions.py",
+        label="Explore exclusions by reason and pupil characteristic",
+        icon=":material/query_stats:",
+        query_params={**links, **({"locality": highlight} if highlight else {})},
+    )

@@ -218,6 +218,7 @@ else:
         locality_choropleth(
             boundaries, localities[["area", "value", "suppressed"]], points, label, unit, map_title
         ),
+        height=560,  # Streamlit 1.67 squashes a chart's fixed spec height
         alt=(
             f"Map of the {len(boundaries)} localities shaded by {label.lower()} in {year}; "
             f"darker is higher. Dots mark {len(points)} schools. From highest to lowest: "

@@ -1,0 +1,268 @@
+"""Compare localities page and its query (compare_locality_trends), checked against sums
+taken straight from the warehouse Parquet (not through the query layer)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pytest
+from apptest_helpers import assert_no_exception, inline_datasets, open_page
+
+import queries
+
+PAGE = "compare_localities.py"
+MEASURE = "perm_excl_rate"
+YEAR = 202324
+# In the demo data Thame and Wantage had 1 or 2 permanent exclusions in 2019/20.
+SUPPRESSED_YEAR, SUPPRESSED_LOCALITIES = 201920, {"Thame", "Wantage"}
+REGION_CODE = "E12000008"  # South East, from data/config.toml
+
+
+def exclusion_sums(warehouse: Path) -> pd.DataFrame:
+    """Permanent exclusions, headcount and schools counted per locality and year (and the
+    county), over schools with both figures published, straight from the Parquet files."""
+    sums = duckdb.execute(
+        """
+        SELECT s.time_period, s.locality, sum(e.perm_excl) AS numerator,
+            sum(e.headcount) AS denominator, count(*) AS n_schools
+        FROM read_parquet($exclusions) AS e
+        JOIN read_parquet($school_year) AS s USING (time_period, urn)
+        WHERE e.perm_excl IS NOT NULL AND e.headcount IS NOT NULL
+        GROUP BY ALL
+        """,
+        {
+            "exclusions": str(warehouse / "exclusions.parquet"),
+            "school_year": str(warehouse / "school_year.parquet"),
+        },
+    ).df()
+    county = sums.groupby("time_period", as_index=False)[
+        ["numerator", "denominator", "n_schools"]
+    ].sum()
+    county["locality"] = "County"
+    out = pd.concat([sums.dropna(subset=["locality"]), county], ignore_index=True)
+    out["rate"] = 100 * out["numerator"] / out["denominator"]
+    return out.set_index(["locality", "time_period"]).sort_index()
+
+
+def benchmark_rate(warehouse: Path, level: str, time_period: int, area_code: str | None) -> float:
+    row = duckdb.execute(
+        """
+        SELECT numerator, denominator FROM read_parquet($benchmarks)
+        WHERE geographic_level = $level AND measure = $measure AND time_period = $period
+            AND ($code IS NULL OR area_code = $code)
+        """,
+        {
+            "benchmarks": str(warehouse / "benchmarks.parquet"),
+            "level": level,
+            "measure": MEASURE,
+            "period": time_period,
+            "code": area_code,
+        },
+    ).fetchone()
+    assert row is not None
+    return 100 * row[0] / row[1]
+
+
+@pytest.fixture(scope="module")
+def sums(demo_warehouse: Path) -> pd.DataFrame:
+    return exclusion_sums(demo_warehouse)
+
+
+def locality_names(sums: pd.DataFrame) -> list[str]:
+    return sorted(set(sums.index.get_level_values("locality")) - {"County"})
+
+
+# --------------------------------------------------------------------------- the query
+
+
+def test_compare_locality_trends_has_every_locality_year_with_county_and_england(
+    demo_con, demo_warehouse, sums
+) -> None:
+    trends = queries.compare_locality_trends(demo_con, MEASURE)
+    own = trends[~trends["is_reference"]].set_index(["series", "time_period"])
+    assert sorted(own.index.get_level_values("series").unique()) == locality_names(sums)
+    assert len(own) == len(sums.drop(index="County", level="locality"))
+    for (name, period), row in own.iterrows():
+        expected = sums.loc[(name, period)]
+        if 0 < expected["numerator"] < 3:  # below the threshold: hidden, never zero
+            assert row["suppressed"] and pd.isna(row["value"]) and pd.isna(row["numerator"])
+            continue
+        assert not row["suppressed"]
+        assert row["value"] == pytest.approx(expected["rate"])
+        assert row["numerator"] == expected["numerator"]
+        assert row["denominator"] == expected["denominator"]
+        assert row["n_schools"] == expected["n_schools"]
+    county = trends[trends["series"] == "County"].set_index("time_period")["value"]
+    for period, value in county.items():
+        assert value == pytest.approx(sums.loc[("County", period), "rate"])
+    england = trends[trends["series"] == "England"].set_index("time_period")["value"]
+    assert england.loc[YEAR] == pytest.approx(
+        benchmark_rate(demo_warehouse, "National", YEAR, None)
+    )
+    assert set(trends["series"]) == set(locality_names(sums)) | {"County", "England"}
+
+
+def test_compare_locality_trends_marks_the_suppressed_years(demo_con) -> None:
+    trends = queries.compare_locality_trends(demo_con, MEASURE)
+    hidden = trends[trends["suppressed"]]
+    assert set(hidden["series"]) == SUPPRESSED_LOCALITIES
+    assert set(hidden["time_period"]) == {SUPPRESSED_YEAR}
+    assert hidden["value"].isna().all() and hidden["numerator"].isna().all()
+
+
+# --------------------------------------------------------------------------- the page
+
+
+@pytest.fixture
+def page(app_warehouse):
+    at = open_page(PAGE, {"measure": MEASURE, "year": str(YEAR), "locality": "Banbury"})
+    assert_no_exception(at)
+    return at
+
+
+def charts(at) -> list[tuple[dict, list[list[dict]], str]]:
+    """(spec, every data array it draws, alt text) per chart: Streamlit ships DataFrames as
+    Arrow datasets beside the spec; other data stays inline in it."""
+    out = []
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        data = inline_datasets(spec)
+        data += [
+            pa.ipc.open_stream(d.data.data).read_all().to_pylist() for d in element.proto.datasets
+        ]
+        out.append((spec, data, element.proto.alt))
+    return out
+
+
+def ranked_chart(at) -> tuple[dict, list[list[dict]], str]:
+    [chart] = [c for c in charts(at) if "facet" not in c[0]]
+    return chart
+
+
+def bar_rows(data: list[list[dict]]) -> dict[str, dict]:
+    rows = next(d for d in data if d and "is_highlight" in d[0])
+    return {row["locality"]: row for row in rows}
+
+
+def test_ranked_bar_draws_each_locality_rate_with_county_england_and_region_lines(
+    page, sums, demo_warehouse
+) -> None:
+    spec, data, alt_text = ranked_chart(page)
+    assert spec["title"] == "Permanent exclusion rate by locality, 2023/24"
+    assert spec["layer"][0]["encoding"]["x"]["title"] == "Permanent exclusion rate (per 100 pupils)"
+    bars = bar_rows(data)
+    assert sorted(bars) == locality_names(sums)
+    for name, row in bars.items():
+        assert row["shown"] == pytest.approx(sums.loc[(name, YEAR), "rate"])
+    assert bars["Banbury"]["is_highlight"] and not bars["Oxford"]["is_highlight"]
+    lines = next(d for d in data if d and set(d[0]) == {"reference", "value"})
+    drawn = {row["reference"]: row["value"] for row in lines}
+    assert drawn["County"] == pytest.approx(sums.loc[("County", YEAR), "rate"])
+    assert drawn["England"] == pytest.approx(benchmark_rate(demo_warehouse, "National", YEAR, None))
+    assert drawn["South East (region)"] == pytest.approx(
+        benchmark_rate(demo_warehouse, "Regional", YEAR, REGION_CODE)
+    )
+    # each dashed line is named in words on the chart, not told apart by colour alone
+    names = next(d for d in data if d and "row" in d[0])
+    assert {row["reference"] for row in names} == set(drawn)
+    assert alt_text.startswith("Bar chart")
+    assert "highest first: Henley" in alt_text  # Henley is highest in 2023/24
+
+
+def test_small_multiples_show_every_locality_trend_with_the_county_in_each_panel(
+    page, sums
+) -> None:
+    [(spec, data, alt_text)] = [c for c in charts(page) if "facet" in c[0]]
+    assert spec["title"] == "Permanent exclusion rate by locality, 2017/18 to 2023/24"
+    assert alt_text.startswith("9 small line charts")
+    rows = pd.DataFrame(next(d for d in data if d and "panel" in d[0]))
+    assert rows["panel"].nunique() == 9
+    assert "Banbury (selected)" in set(rows["panel"])
+    own = rows[rows["series"] == "Locality"]
+    for row in own.itertuples():
+        expected = sums.loc[(row.area_name, queries.period(row.year))]
+        if row.suppressed:
+            assert pd.isna(row.value) and 0 < expected["numerator"] < 3
+        else:
+            assert row.value == pytest.approx(expected["rate"])
+    county = rows[rows["series"] == "County"]
+    assert county.groupby("panel").size().eq(7).all()  # seven years in every panel
+    for row in county.itertuples():
+        assert row.value == pytest.approx(sums.loc[("County", queries.period(row.year)), "rate"])
+
+
+def test_table_lists_numerators_denominators_schools_and_references(
+    page, sums, demo_warehouse
+) -> None:
+    table = page.dataframe[0].value
+    localities = table[table["area_type"] == "Locality"]
+    expected = sums.xs(YEAR, level="time_period").drop(index="County")
+    expected = expected.sort_values("rate", ascending=False)
+    assert localities["area_label"].str.removesuffix(" ◀").tolist() == expected.index.tolist()
+    assert localities["area_label"].tolist().count("Banbury ◀") == 1
+    assert localities["numerator"].tolist() == expected["numerator"].tolist()
+    assert localities["denominator"].tolist() == expected["denominator"].tolist()
+    assert localities["n_schools"].tolist() == expected["n_schools"].tolist()
+    assert localities["figure"].tolist() == [f"{r:.2f} per 100 pupils" for r in expected["rate"]]
+    assert not localities["suppressed"].any()
+    references = table[table["area_type"] != "Locality"].set_index("area_type")
+    assert references.loc["England", "figure"] == (
+        f"{benchmark_rate(demo_warehouse, 'National', YEAR, None):.2f} per 100 pupils"
+    )
+    assert (
+        references.loc["County (all schools)", "numerator"]
+        == sums.loc[("County", YEAR), "numerator"]
+    )
+    assert list(references.index) == [
+        "County (all schools)",
+        "Local authority (DfE published)",
+        "Region",
+        "England",
+    ]
+
+
+def test_suppressed_localities_show_suppressed_in_chart_and_table(app_warehouse) -> None:
+    at = open_page(PAGE, {"measure": MEASURE, "year": str(SUPPRESSED_YEAR)})
+    assert_no_exception(at)
+    bars = bar_rows(ranked_chart(at)[1])
+    table = at.dataframe[0].value.set_index("area_label")
+    for name in SUPPRESSED_LOCALITIES:
+        assert bars[name]["shown"] is None and bars[name]["label"] == "Suppressed"
+        assert table.loc[name, "figure"] == "Suppressed"
+        assert bool(table.loc[name, "suppressed"])
+        assert pd.isna(table.loc[name, "numerator"])
+    # suppressed rows are ranked last, after every locality with a figure
+    assert set(table.index[7:9]) == SUPPRESSED_LOCALITIES
+
+
+def test_selections_round_trip_through_the_url(page) -> None:
+    assert [box.value for box in page.selectbox] == [MEASURE, YEAR, "Banbury"]
+    page.selectbox[2].set_value("Witney").run()
+    page.selectbox[0].set_value("fsm_percent").run()
+    assert_no_exception(page)
+    assert page.query_params["locality"] == "Witney"
+    assert page.query_params["measure"] == "fsm_percent"
+    assert page.query_params["year"] == str(YEAR)
+    table = page.dataframe[0].value
+    assert "Witney ◀" in set(table["area_label"])
+    page.selectbox[2].set_value("").run()
+    assert not any(label.endswith("◀") for label in page.dataframe[0].value["area_label"])
+
+
+def test_downloads_definitions_and_links(page) -> None:
+    files = [d.proto.id for d in page.get("download_button")]
+    for stem in (
+        f"compare-ranked-{MEASURE}-{YEAR}",
+        f"compare-trends-{MEASURE}",
+        f"compare-localities-{MEASURE}-{YEAR}",
+    ):
+        assert any(stem in f for f in files), stem
+    assert any("every 100 pupils" in c.value for c in page.caption)
+    links = {link.proto.page: link.proto.query_string for link in page.get("page_link")}
+    assert links["locality"] == f"measure={MEASURE}&year={YEAR}&locality=Banbury"
+    assert links["county_overview"] == f"measure={MEASURE}&year={YEAR}"
+    assert "exclusions" in links
