@@ -284,6 +284,7 @@ rate_info = {"measure": rate, **measures.loc[rate].to_dict()}
 rate_label, rate_unit = str(rate_info["label"]), str(rate_info["unit"])
 count = COUNT_OF_RATE[rate]
 count_label, count_unit = str(measures.loc[count, "label"]), str(measures.loc[count, "unit"])
+definition_box(rate_info)  # the measure every chart below draws
 
 # ---------------------------------------------------------------- breadcrumbs: the way back up
 trail = [("County", council, {})]
