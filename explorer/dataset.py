@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -377,10 +378,29 @@ def render_trend(area: Area, section: Section, cat: pd.DataFrame) -> None:
         st.info(f"No {info['label'].lower()} figures for {area.name} in any year.")
         return
     label, unit = info["label"], info["unit"]
-    against = " compared with the county and England" if info["kind"] in ("rate", "mean") else ""
-    title = f"{label}: {area.name}{against}, by academic year"
+    others = [name for _, name in area.trend_areas]
+    if info["kind"] in ("rate", "mean"):
+        others += ["the county", "England"]
+    against = "Compared with " + ", ".join(others[:-1]) + " and " + others[-1] if others else ""
+    title = f"{label}: {area.name}"
+    subtitle = f"{against}, by academic year" if against else "By academic year"
     chart = charts.trend_chart(frame, label, unit, title, series="series", year="year")
+    # A long one-line title is cut off in a narrow column: name and measure, then the rest.
+    chart = chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start"))
+    # The chart's height includes its titles and axes: give the lines room, keep years level,
+    # and break the long y-axis title so it never pushes the chart title out of view.
+    chart = chart.properties(height=380, padding={"top": 12, "left": 5, "right": 5, "bottom": 5})
+    chart.encoding.y.title = [label, f"({unit})"]
+    chart.encoding.x.axis = alt.Axis(labelAngle=0)
     st.altair_chart(chart, width="stretch", alt=trend_alt_text(frame, label, unit))
+    missing = [y for y in all_years() if y not in set(frame["time_period"])]
+    missing = [y for y in missing if frame["time_period"].min() < y < frame["time_period"].max()]
+    if missing:
+        st.caption(
+            f"No {label.lower()} figures were published for "
+            + ", ".join(year_label(y) for y in missing)
+            + ", so those years are left out of the chart."
+        )
     hidden = frame[frame["suppressed"].astype(bool) & (frame["level"] == area.level)]
     if not hidden.empty:
         st.caption(
@@ -437,6 +457,7 @@ def render_need_profile(area: Area, county: str) -> None:
         category_title="Primary need",
         value_format=",.1f",
     ).properties(height=max(240, 34 * frame["primary_need"].nunique()))
+    chart = chart.configure_axisY(labelLimit=320)  # need names are long; never cut them
     top = own.sort_values("percent_of_provision", ascending=False).iloc[0]
     alt_text = (
         f"Bar chart of the primary needs of pupils with {provision} in {area.name} beside the "
@@ -487,10 +508,12 @@ def render_section(
     if not present:
         st.info(f"No {section.heading.lower()} figures for {area.name} in {year_label(area.year)}.")
         return
-    columns = st.columns(len(present))
-    for column, measure in zip(columns, present, strict=True):
-        with column:
-            _metric(rows.loc[measure], area, cat.loc[measure])
+    per_row = 2 if len(present) == 4 else min(len(present), 3)  # tiles wide enough to read
+    for start in range(0, len(present), per_row):
+        chunk = present[start : start + per_row]
+        for column, measure in zip(st.columns(per_row), chunk, strict=False):
+            with column:
+                _metric(rows.loc[measure], area, cat.loc[measure])
     screen, download = comparison_rows(comparison, present, area)
     st.dataframe(
         screen,
@@ -515,6 +538,11 @@ def render_dataset(comparison: pd.DataFrame, area: Area) -> None:
         render_section(section, comparison, area, cat, county)
 
 
+def all_years() -> list[int]:
+    """Every academic year with school data, oldest first."""
+    return sorted(int(y) for y in query("list_years")["time_period"])
+
+
 def county_name(time_period: int) -> str:
     """The county's area name in the query layer (the council's name, e.g. Oxfordshire)."""
     county = query("measure_by_area", level="County", measure="pupils", time_period=time_period)
@@ -536,7 +564,7 @@ def render_partnership_map(locality: str, year: int, highlight: str | None, file
         return
     title = f"Schools in {locality} locality by partnership, {year_label(year)}"
     if highlight:
-        title = f"Schools of {highlight} (solid) and the rest of {locality}, {year_label(year)}"
+        title = f"Schools of {highlight} (others faded) in {locality}, {year_label(year)}"
     chart = maps.partnership_map(boundaries, points, title, highlight_partnership=highlight)
     counts = points.groupby("partnership", dropna=False).size()
     summary = "; ".join(

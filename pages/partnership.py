@@ -1,5 +1,227 @@
-"""Placeholder while the page is written."""
+"""Partnership profile: the locality data set for one school partnership.
 
-from explorer.layout import page_header
+The partnership against its locality, the county and England (this year and over time),
+school by school, and its share of the county's high needs top-up funding beside its
+share of pupils and of pupils with an EHC plan.
+"""
 
-page_header("partnership", "This page is being written.")
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer import charts, dataset
+from explorer.data import query
+from explorer.downloads import download_csv
+from explorer.formatting import year_label
+from explorer.layout import SUPPRESSION_NOTE, page_header
+from explorer.url_state import url_selectbox
+
+ALL_LOCALITIES = ""  # the locality picker's "no filter" option ('locality=' in the URL)
+
+page_header(
+    "Partnership profile",
+    "The data set for one school partnership: its children, their needs, absence, exclusions, "
+    "attainment and high needs funding, compared with its locality, the county and England. "
+    "Then each school in the partnership, and the partnership's fair share of top-up funding.",
+)
+
+all_partnerships = query("list_partnerships", locality=None)
+localities = query("list_localities")["locality"].tolist()
+years = query("list_years")
+picker_locality, picker_partnership, picker_year = st.columns([1, 2, 1])
+# A link that names only a partnership opens with that partnership's locality chosen.
+linked = st.query_params.get("partnership")
+linked_locality = all_partnerships.loc[all_partnerships["partnership"] == linked, "locality"]
+locality_choice = url_selectbox(
+    "Locality",
+    [ALL_LOCALITIES, *localities],
+    "locality",
+    default=linked_locality.iloc[0] if not linked_locality.empty else ALL_LOCALITIES,
+    format_func=lambda name: name or "All localities",
+    help="Choose a locality to narrow the list of partnerships.",
+    container=picker_locality,
+)
+in_locality = query("list_partnerships", locality=locality_choice or None)
+partnership = url_selectbox(
+    "Partnership",
+    in_locality["partnership"].tolist(),
+    "partnership",
+    format_func=(
+        (lambda name: name)
+        if locality_choice
+        else (lambda name: f"{name} ({in_locality.set_index('partnership').at[name, 'locality']})")
+    ),
+    container=picker_partnership,
+)
+year = url_selectbox(
+    "Academic year",
+    years["time_period"].tolist(),
+    "year",
+    format_func=year_label,
+    help="Funding figures are for the financial year (April to March) that mostly overlaps it.",
+    container=picker_year,
+)
+if partnership is None or year is None:
+    st.stop()
+
+with st.spinner(f"Loading {partnership}'s figures…"):
+    comparison = query("partnership_vs_locality", partnership=partnership, time_period=year)
+if comparison.empty:
+    st.info(
+        f"{partnership} has no figures in {year_label(year)}: it may not have existed that year. "
+        "Choose another year."
+    )
+    st.stop()
+locality = str(comparison["locality"].iloc[0])
+
+stem = f"partnership-{dataset.slug(partnership)}"
+area = dataset.Area(
+    level="Partnership",
+    name=partnership,
+    year=int(year),
+    comparators=(
+        dataset.Comparator(
+            locality, "locality_value", "locality_suppressed", "percent_of_locality"
+        ),
+        dataset.Comparator("County", "county_value", "county_suppressed", "percent_of_county"),
+        dataset.Comparator("England", "national_value"),
+    ),
+    trend_areas=(("Locality", locality),),
+    file_stem=stem,
+)
+
+st.markdown(
+    f"**{partnership}** is one of the partnerships of **{locality}** locality in "
+    f"{year_label(year)}. **On this page:** [Schools](#schools) · "
+    + " · ".join(f"[{s.heading}](#{s.key})" for s in dataset.SECTIONS)
+    + " · [Share of funding](#funding-share)"
+)
+st.caption(SUPPRESSION_NOTE)
+
+# --------------------------------------------------------------------------- schools
+st.header(f"Schools in {partnership}", anchor="schools")
+dataset.render_partnership_map(locality, int(year), partnership, f"{stem}-map-{year}")
+
+schools = query("school_profile", partnership=partnership, time_period=year)
+st.subheader(f"School by school, {year_label(year)}")
+if schools.empty:
+    st.info(f"No school figures for {partnership} in {year_label(year)}.")
+else:
+    screen, download = dataset.wide_tables(
+        schools,
+        [("school_name", "School"), ("urn", "URN"), ("phase", "Phase")],
+        dataset.catalogue(),
+    )
+    st.dataframe(
+        screen,
+        hide_index=True,
+        column_config={
+            "School": st.column_config.TextColumn(pinned=True),
+            "URN": st.column_config.NumberColumn(format="%d"),
+        },
+    )
+    download.insert(0, "year", year_label(year))
+    download_csv(download, f"{stem}-schools-{year}")
+    st.caption(
+        "**Suppressed**: the school's number is too small to publish. **Not available**: the "
+        "figure does not apply (for example key stage 2 at a secondary school) or was not "
+        "published. The partnership's figures below add up its schools' pupils, not their rates."
+    )
+
+# --------------------------------------------------------------------------- the data set
+dataset.render_dataset(comparison, area)
+
+# --------------------------------------------------------------------------- funding share
+st.header("Share of high needs top-up funding", anchor="funding-share")
+shares = query("funding_share", locality=locality, time_period=year)
+own = shares[shares["partnership"] == partnership]
+if own.empty:
+    st.info(f"No high needs top-up funding figures for {year_label(year)}.")
+else:
+    st.markdown(dataset.funding_share_sentence(own.iloc[0]))
+    long = shares.melt(
+        id_vars=["partnership"],
+        value_vars=["topup_share_percent", "pupil_share_percent", "ehc_plan_share_percent"],
+        var_name="share_of",
+        value_name="percent",
+    )
+    long["share_of"] = long["share_of"].map(
+        {
+            "topup_share_percent": "Top-up funding",
+            "pupil_share_percent": "Pupils",
+            "ehc_plan_share_percent": "Pupils with an EHC plan",
+        }
+    )
+    chart = charts.grouped_bar(
+        long,
+        category="partnership",
+        value="percent",
+        colour="share_of",
+        value_title="Share of the county total (%)",
+        title=f"Partnerships in {locality}: share of the county's top-up funding, pupils and "
+        f"EHC plans, {year_label(year)}",
+        category_title="Partnership",
+        value_format=",.1f",
+    ).properties(height=max(200, 70 * len(shares)))
+    chart = chart.configure_axisY(labelLimit=320)  # partnership names are long; never cut them
+    st.altair_chart(
+        chart,
+        width="stretch",
+        alt=f"Bar chart comparing, for each partnership in {locality}, its share of the county's "
+        "high needs top-up funding with its share of pupils and of pupils with an EHC plan. "
+        + dataset.funding_share_sentence(own.iloc[0]).replace("**", ""),
+    )
+    hidden = shares[shares["topup_suppressed"].astype(bool)]["partnership"].tolist()
+    if hidden:
+        st.caption("Top-up funding **Suppressed** (no bar drawn) for: " + ", ".join(hidden) + ".")
+    st.caption(
+        "Shares are of the whole county (every council school, including any in no "
+        "partnership). A partnership with a special school or resource base will usually get "
+        "more than its pupil share: top-ups follow the pupils with the highest needs."
+    )
+    download = shares[
+        [
+            "partnership",
+            "locality",
+            "year",
+            "topup_amount",
+            "topup_share_percent",
+            "pupils",
+            "pupil_share_percent",
+            "ehc_plan_count",
+            "ehc_plan_share_percent",
+            "funding_to_pupil_share_ratio",
+        ]
+    ].copy()
+    for column in ("topup_amount", "topup_share_percent", "funding_to_pupil_share_ratio"):
+        download[column] = [
+            dataset.download_value(v, s)
+            for v, s in zip(download[column], shares["topup_suppressed"], strict=True)
+        ]
+    download_csv(download, f"{stem}-funding-share-{year}")
+
+# --------------------------------------------------------------------------- onward
+st.header("Explore further", anchor="further")
+st.page_link(
+    "pages/exclusions.py",
+    label=f"Exclusions explorer for {partnership}: reasons, pupil groups and schools",
+    icon=":material/query_stats:",
+    query_params={
+        "level": "Partnership",
+        "partnership": partnership,
+        "locality": locality,
+        "year": str(year),
+    },
+)
+st.page_link(
+    "pages/data_pack.py",
+    label=f"Data pack for {partnership} (to print or share)",
+    icon=":material/description:",
+    query_params={"level": "Partnership", "partnership": partnership, "year": str(year)},
+)
+st.page_link(
+    "pages/locality.py",
+    label=f"The whole of {locality} locality",
+    icon=":material/location_on:",
+    query_params={"locality": locality, "year": str(year)},
+)

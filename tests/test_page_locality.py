@@ -116,9 +116,15 @@ def metric(at, label: str):
     return found[0]
 
 
+def title_of(spec: dict) -> str:
+    """A chart's title text (a title with a subtitle is an object)."""
+    title = spec.get("title", "")
+    return title.get("text", "") if isinstance(title, dict) else str(title)
+
+
 def spec_titled(at, start: str) -> dict:
-    specs = [s for s in chart_specs(at) if str(s.get("title", "")).startswith(start)]
-    assert specs, f"no chart titled {start!r}: {[s.get('title') for s in chart_specs(at)]}"
+    specs = [s for s in chart_specs(at) if title_of(s).startswith(start)]
+    assert specs, f"no chart titled {start!r}: {[title_of(s) for s in chart_specs(at)]}"
     return specs[0]
 
 
@@ -127,7 +133,7 @@ def chart_rows(at, start: str) -> list[dict]:
     other data stays inline in it."""
     for element in at.get("vega_lite_chart"):
         spec = json.loads(element.proto.spec)
-        if str(spec.get("title", "")).startswith(start):
+        if title_of(spec).startswith(start):
             rows = [r for data in inline_datasets(spec) for r in data]
             for dataset in element.proto.datasets:
                 table = pa.ipc.open_stream(dataset.data.data).read_all()
@@ -215,7 +221,7 @@ def test_exclusions_table_shows_locality_and_county(page, chosen, demo_warehouse
 def test_trend_chart_draws_the_localitys_rates_and_the_county_dashed(page, chosen, demo_warehouse):
     locality = chosen["locality"]
     spec = spec_titled(page, "Free school meals eligibility: " + locality)
-    rows = [r for r in chart_rows(page, spec["title"]) if "series" in r]
+    rows = [r for r in chart_rows(page, title_of(spec)) if "series" in r]
     own = {r["year"]: r["value"] for r in rows if r["series"] == locality}
     years = duckdb.execute(
         "SELECT DISTINCT time_period FROM read_parquet($p) ORDER BY 1",
@@ -229,7 +235,8 @@ def test_trend_chart_draws_the_localitys_rates_and_the_county_dashed(page, chose
         )  # fmt: skip
         assert own[queries.period_label(time_period)] == pytest.approx(expected)
     assert {"County", "England"} <= {r["series"] for r in rows}
-    assert spec["encoding"]["y"]["title"] == "Free school meals eligibility (% of pupils)"
+    assert spec["title"]["subtitle"] == "Compared with the county and England, by academic year"
+    assert spec["encoding"]["y"]["title"] == ["Free school meals eligibility", "(% of pupils)"]
     assert spec["encoding"]["x"]["title"] == "Academic year"
     assert "strokeDash" in spec["encoding"]
 
@@ -288,7 +295,7 @@ def test_map_shows_the_localitys_schools(page, chosen, demo_warehouse):
 
 def test_need_profile_chart_compares_with_the_county(page, chosen):
     spec = spec_titled(page, "Primary need of pupils with an EHC plan")
-    rows = [r for r in chart_rows(page, spec["title"]) if "primary_need" in r]
+    rows = [r for r in chart_rows(page, title_of(spec)) if "primary_need" in r]
     assert {r["area_label"] for r in rows} == {chosen["locality"], "County"}
     assert spec["encoding"]["x"]["title"] == "Share of pupils with EHC plan (%)"
 

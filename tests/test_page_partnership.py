@@ -1,0 +1,314 @@
+"""The Partnership profile page: its figures against sums taken straight from the warehouse
+Parquet files (numerators and denominators added up here), its school table (with
+suppression), its share of top-up funding, charts, links and the URL state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pytest
+from apptest_helpers import assert_no_exception, chart_specs, inline_datasets, open_page
+
+import queries
+
+
+def parquet(warehouse: Path, table: str) -> str:
+    return str(warehouse / f"{table}.parquet")
+
+
+def area_sum(
+    warehouse: Path,
+    table: str,
+    numerator: str,
+    denominator: str | None,
+    year: int,
+    level: str | None = None,
+    area: str | None = None,
+) -> tuple[float, float | None]:
+    """(sum of numerator, sum of denominator) over an area's schools in a year, counting only
+    rows where both are published; level None = the whole county."""
+    where = "" if level is None else f"AND y.{level} = $area"
+    known = f"t.{numerator} IS NOT NULL" + (
+        f" AND t.{denominator} IS NOT NULL" if denominator else ""
+    )
+    den = f"sum(t.{denominator})" if denominator else "NULL"
+    sql = f"""
+        SELECT sum(t.{numerator}), {den}
+        FROM read_parquet($fact) AS t
+        JOIN read_parquet($years) AS y USING (time_period, urn)
+        WHERE t.time_period = $year AND {known} {where}
+    """  # noqa: S608 - column names are this test's constants; values are bound
+    params = {
+        "fact": parquet(warehouse, table),
+        "years": parquet(warehouse, "school_year"),
+        "year": year,
+    }
+    if level is not None:
+        params["area"] = area
+    num, den_value = duckdb.execute(sql, params).fetchone()
+    return float(num or 0), None if den_value is None else float(den_value)
+
+
+def area_rate(warehouse: Path, table: str, num: str, den: str, year: int, **area) -> float:
+    n, d = area_sum(warehouse, table, num, den, year, **area)
+    return 100 * n / d
+
+
+def title_of(spec: dict) -> str:
+    title = spec.get("title", "")
+    return title.get("text", "") if isinstance(title, dict) else str(title)
+
+
+def chart_rows(at, start: str) -> tuple[dict, list[dict]]:
+    """A chart's spec and every row it draws (Arrow datasets beside the spec, and inline)."""
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        if title_of(spec).startswith(start):
+            rows = [r for data in inline_datasets(spec) for r in data]
+            for dataset in element.proto.datasets:
+                rows += pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+            return spec, rows
+    raise AssertionError(f"no chart {start!r}: {[title_of(s) for s in chart_specs(at)]}")
+
+
+def metric(at, label: str):
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r}: {[m.label for m in at.metric]}"
+    return found[0]
+
+
+# --------------------------------------------------------------------------- the page, once
+
+
+@pytest.fixture(scope="module")
+def chosen(demo_warehouse: Path) -> dict:
+    """The latest year and a partnership with a school that had 1 or 2 permanent exclusions
+    (its rate must read "Suppressed") and some top-up funding."""
+    year = duckdb.execute(
+        "SELECT max(time_period) FROM read_parquet($p)",
+        {"p": parquet(demo_warehouse, "school_year")},
+    ).fetchone()[0]
+    candidates = duckdb.execute(
+        """
+        SELECT y.partnership, y.locality, y.school_name, y.urn
+        FROM read_parquet($e) AS e JOIN read_parquet($y) AS y USING (time_period, urn)
+        WHERE e.time_period = $year AND e.perm_excl BETWEEN 1 AND 2
+            AND y.partnership IN (
+                SELECT y2.partnership FROM read_parquet($t) AS t
+                JOIN read_parquet($y) AS y2 USING (time_period, urn)
+                WHERE t.time_period = $year GROUP BY 1 HAVING sum(t.pupils_funded) >= 3
+            )
+        ORDER BY y.partnership, y.urn
+        """,
+        {
+            "e": parquet(demo_warehouse, "exclusions"),
+            "y": parquet(demo_warehouse, "school_year"),
+            "t": parquet(demo_warehouse, "topups"),
+            "year": year,
+        },
+    ).df()
+    assert not candidates.empty, "the demo data should hold a school with 1 or 2 exclusions"
+    row = candidates.iloc[0]
+    return {
+        "year": int(year),
+        "partnership": row["partnership"],
+        "locality": row["locality"],
+        "small_school": row["school_name"],
+    }
+
+
+@pytest.fixture(scope="module")
+def page(demo_warehouse: Path, chosen: dict):
+    # Only the partnership in the link: the page must find its locality itself.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(demo_warehouse))
+        yield open_page(
+            "partnership.py", {"partnership": chosen["partnership"], "year": str(chosen["year"])}
+        )
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_page_runs_and_finds_the_locality(page, chosen):
+    assert_no_exception(page)
+    assert page.selectbox(key="url-partnership").value == chosen["partnership"]
+    assert page.selectbox(key="url-locality").value == chosen["locality"]
+    assert page.query_params["locality"] == chosen["locality"]
+    headers = [h.value for h in page.header]
+    sections = ["Numbers of children", "Profile of needs", "Absence", "Exclusions"]
+    assert [h for h in headers if h in sections] == sections
+    assert "Share of high needs top-up funding" in headers
+
+
+def test_metrics_against_the_locality(page, chosen, demo_warehouse):
+    year, name, locality = chosen["year"], chosen["partnership"], chosen["locality"]
+    own = {"level": "partnership", "area": name}
+    local = {"level": "locality", "area": locality}
+    pupils, _ = area_sum(demo_warehouse, "pupils", "headcount", None, year, **own)
+    assert metric(page, "Pupils on roll").value == f"{pupils:,.0f}"
+    fsm = area_rate(demo_warehouse, "pupils", "fsm_eligible", "headcount", year, **own)
+    fsm_locality = area_rate(demo_warehouse, "pupils", "fsm_eligible", "headcount", year, **local)
+    tile = metric(page, "Free school meals eligibility")
+    assert tile.value == f"{fsm:.1f}%"
+    assert tile.delta == f"{fsm - fsm_locality:+.1f} vs {locality}"
+    ehc = area_rate(demo_warehouse, "sen", "ehc_plan", "total_pupils", year, **own)
+    assert metric(page, "Education Health and Care plans").value == f"{ehc:.1f}%"
+    persistent = area_rate(demo_warehouse, "absence", "enrolments_pa_10", "enrolments", year, **own)
+    assert metric(page, "Persistent absence").value == f"{persistent:.1f}%"
+
+
+def test_section_table_has_partnership_locality_county_england(page, chosen, demo_warehouse):
+    year, name, locality = chosen["year"], chosen["partnership"], chosen["locality"]
+    tables = [
+        f.value.set_index("Measure")
+        for f in page.dataframe
+        if "Measure" in f.value.columns and "Suspension rate" in f.value["Measure"].tolist()
+    ]
+    assert tables
+    table = tables[0]
+    assert list(table.columns) == [name, locality, "County", "England"]
+    for column, where in ((name, "partnership"), (locality, "locality")):
+        expected = area_rate(
+            demo_warehouse, "exclusions", "susp", "headcount", year, level=where, area=column
+        )
+        assert table.loc["Suspension rate", column] == f"{expected:.2f} per 100 pupils"
+    county = area_rate(demo_warehouse, "exclusions", "susp", "headcount", year)
+    assert table.loc["Suspension rate", "County"] == f"{county:.2f} per 100 pupils"
+
+
+def test_school_table_lists_each_school_with_suppression(page, chosen, demo_warehouse):
+    year, name = chosen["year"], chosen["partnership"]
+    table = next(f.value for f in page.dataframe if "School" in f.value.columns)
+    schools = duckdb.execute(
+        """
+        SELECT y.school_name, y.urn, p.headcount
+        FROM read_parquet($y) AS y LEFT JOIN read_parquet($p) AS p USING (time_period, urn)
+        WHERE y.time_period = $year AND y.partnership = $name
+        ORDER BY y.school_name
+        """,
+        {
+            "y": parquet(demo_warehouse, "school_year"),
+            "p": parquet(demo_warehouse, "pupils"),
+            "year": year,
+            "name": name,
+        },
+    ).df()
+    assert sorted(table["School"]) == sorted(schools["school_name"])
+    by_urn = table.set_index("URN")
+    for row in schools.itertuples():
+        if pd.notna(row.headcount) and row.headcount >= 3:
+            assert by_urn.loc[row.urn, "Pupils"] == f"{row.headcount:,.0f}"
+    small = table.set_index("School").loc[chosen["small_school"]]
+    assert small["Permanent exclusions (per 100 pupils)"] == "Suppressed"
+    assert "0.00" not in str(small["Permanent exclusions (per 100 pupils)"])
+
+
+def test_funding_share_sentence_and_chart(page, chosen, demo_warehouse):
+    year, name, locality = chosen["year"], chosen["partnership"], chosen["locality"]
+    own = {"level": "partnership", "area": name}
+    amount, _ = area_sum(demo_warehouse, "topups", "amount_gbp", None, year, **own)
+    county_amount, _ = area_sum(demo_warehouse, "topups", "amount_gbp", None, year)
+    pupils, _ = area_sum(demo_warehouse, "pupils", "headcount", None, year, **own)
+    county_pupils, _ = area_sum(demo_warehouse, "pupils", "headcount", None, year)
+    share = 100 * amount / county_amount
+    pupil_share = 100 * pupils / county_pupils
+    sentence = next(m.value for m in page.markdown if "top-up funding for pupils at" in m.value)
+    assert f"£{amount:,.0f}" in sentence
+    assert f"**{share:.1f}%** of the county's total" in sentence
+    assert f"**{pupil_share:.1f}%** of the county's pupils" in sentence
+    spec, rows = chart_rows(page, f"Partnerships in {locality}: share")
+    bars = {(r["partnership"], r["share_of"]): r["percent"] for r in rows}
+    assert bars[(name, "Top-up funding")] == pytest.approx(share)
+    assert bars[(name, "Pupils")] == pytest.approx(pupil_share)
+    assert spec["encoding"]["x"]["title"] == "Share of the county total (%)"
+
+
+def test_trend_chart_has_the_locality_line(page, chosen, demo_warehouse):
+    name, locality = chosen["partnership"], chosen["locality"]
+    spec, rows = chart_rows(page, f"Free school meals eligibility: {name}")
+    series = {r["series"] for r in rows}
+    assert {name, locality, "County", "England"} <= series
+    latest = queries.period_label(chosen["year"])
+    local = next(r for r in rows if r["series"] == locality and r["year"] == latest)
+    expected = area_rate(
+        demo_warehouse, "pupils", "fsm_eligible", "headcount", chosen["year"],
+        level="locality", area=locality,
+    )  # fmt: skip
+    assert local["value"] == pytest.approx(expected)
+    assert spec["title"]["subtitle"].startswith(f"Compared with {locality}, the county and")
+
+
+def test_charts_have_alt_text_and_downloads(page):
+    charts = page.get("vega_lite_chart")
+    assert all(chart.proto.alt.strip() for chart in charts)
+    ids = [d.proto.id for d in page.get("download_button")]
+    assert len(ids) == len(set(ids))
+    assert any("schools" in i for i in ids) and any("funding-share" in i for i in ids)
+
+
+def test_links_to_exclusions_and_data_packs(page, chosen):
+    links = {link.proto.page: link.proto.query_string for link in page.get("page_link")}
+    encoded = chosen["partnership"].replace(" ", "+")
+    assert f"level=Partnership&partnership={encoded}" in links["exclusions"]
+    assert links["data_pack"].startswith(f"level=Partnership&partnership={encoded}")
+    assert f"locality={chosen['locality']}" in links["locality"]
+
+
+def test_choosing_a_locality_narrows_the_partnerships(app_warehouse, demo_warehouse, demo_con):
+    at = open_page("partnership.py", {"locality": "Thame"})
+    assert_no_exception(at)
+    expected = duckdb.execute(
+        """
+        WITH last AS (
+            SELECT partnership, max(time_period) AS tp FROM read_parquet($y)
+            WHERE partnership IS NOT NULL GROUP BY 1
+        )
+        SELECT DISTINCT y.partnership FROM read_parquet($y) AS y
+        JOIN last ON last.partnership = y.partnership AND last.tp = y.time_period
+        WHERE y.locality = 'Thame' ORDER BY 1
+        """,
+        {"y": parquet(demo_warehouse, "school_year")},
+    ).df()["partnership"]
+    picker = at.selectbox(key="url-partnership")
+    assert list(picker.options) == expected.tolist()
+    assert picker.value == expected.iloc[0]
+    picker.set_value(expected.iloc[-1]).run()
+    assert at.query_params["partnership"] == expected.iloc[-1]
+    at.selectbox(key="url-locality").set_value("Witney").run()
+    assert at.query_params["locality"] == "Witney"
+    assert (
+        at.selectbox(key="url-partnership").value
+        in queries.list_partnerships(queries.connect(demo_warehouse), "Witney")[
+            "partnership"
+        ].tolist()
+    )
+
+
+# --------------------------------------------------------------------------- the new query
+
+
+def test_partnership_vs_locality_query_hand_computed(demo_con, demo_warehouse, chosen):
+    year, name, locality = chosen["year"], chosen["partnership"], chosen["locality"]
+    result = queries.partnership_vs_locality(demo_con, name, year).set_index("measure")
+    assert set(result["locality"]) == {locality}
+    own = {"level": "partnership", "area": name}
+    local = {"level": "locality", "area": locality}
+    absence = area_rate(demo_warehouse, "absence", "sess_overall", "sess_possible", year, **own)
+    absence_locality = area_rate(
+        demo_warehouse, "absence", "sess_overall", "sess_possible", year, **local
+    )
+    row = result.loc["overall_absence_rate"]
+    assert row["value"] == pytest.approx(absence)
+    assert row["locality_value"] == pytest.approx(absence_locality)
+    assert row["difference_locality"] == pytest.approx(absence - absence_locality)
+    pupils, _ = area_sum(demo_warehouse, "pupils", "headcount", None, year, **own)
+    pupils_locality, _ = area_sum(demo_warehouse, "pupils", "headcount", None, year, **local)
+    assert result.loc["pupils", "percent_of_locality"] == pytest.approx(
+        100 * pupils / pupils_locality
+    )
+    assert pd.isna(result.loc["pupils", "difference"])
