@@ -78,7 +78,9 @@ def figure_value(figure: Figure) -> str:
     return number if figure.unit.startswith("£") else f"{number} {figure.unit}"
 
 
-def sparkline(figure: Figure, comparator: str, width: int = 240, height: int = 60) -> str:
+def sparkline(
+    figure: Figure, comparator: str, width: int = 240, height: int = 60, area: str = "the area"
+) -> str:
     """Inline SVG: the area's values (solid) and the comparator's (dashed) over the years.
 
     Suppressed or missing years leave a gap. Returns '' with fewer than two values. Counts
@@ -117,10 +119,12 @@ def sparkline(figure: Figure, comparator: str, width: int = 240, height: int = 6
 
     def described(p) -> str:
         value = SUPPRESSED if p.suppressed else display(p.value, figure.unit)
+        if with_comparator and p.comparator_value is not None:
+            value += f" ({comparator} {display(p.comparator_value, figure.unit)})"
         return f"{p.year} {value}"
 
     text = (
-        f"{figure.label} in the area by year ({figure.unit}): "
+        f"{figure.label} in {area} by year ({figure.unit}): "
         + "; ".join(described(p) for p in points)
         + "."
     )
@@ -181,7 +185,7 @@ def _figure_card(figure: Figure, pack: Pack) -> str:
         f'<h4 style="margin:0">{escape(figure.label)}</h4>'
         f'<div class="value">{escape(figure_value(figure))}</div>'
         f"<div>{comparator}</div>"
-        f"{sparkline(figure, pack.comparator_name)}"
+        f"{sparkline(figure, pack.comparator_name, area=pack.area)}"
         f'<p class="definition">{escape(figure.definition)}</p>'
         "</div>"
     )

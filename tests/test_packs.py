@@ -594,3 +594,19 @@ def test_progress_bar():
     assert packs.__main__.progress_bar(0, 4, "A", width=8) == "[--------] 0/4  A"
     assert packs.__main__.progress_bar(2, 4, "B", width=8) == "[####----] 2/4  B"
     assert packs.__main__.progress_bar(4, 4, "done", width=8) == "[########] 4/4  done"
+
+
+def test_sparkline_text_alternative_lists_every_year(pack, partnership):
+    from packs.html import sparkline
+
+    f = figure(pack, "susp_rate")
+    svg = sparkline(f, pack.comparator_name, area=pack.area)
+    label = svg.split('aria-label="', 1)[1].split('"', 1)[0]
+    assert label.startswith(f"Suspension rate in {partnership} by year (per 100 pupils): ")
+    for point in f.trend:
+        shown = SUPPRESSED if point.suppressed else f"{point.value:.2f}"
+        assert f"{point.year} {shown}" in label
+    assert f"County (Oxfordshire) {f.trend[-1].comparator_value:.2f}" in label
+    # counts get no comparator line (a county total would flatten the area's)
+    assert "stroke-dasharray" not in sparkline(figure(pack, "susp"), pack.comparator_name)
+    assert "stroke-dasharray" in svg
