@@ -66,13 +66,24 @@ def _read_and_validate(path: Path, name: str, order: int, config: Config) -> Fil
     return validate_file(raw, order, config, file=name)
 
 
+def _first_reason(result: FileResult) -> str | None:
+    """The first problem recorded for a file (why a whole file was rejected), without the
+    file name the reason may start with."""
+    for frame in result.issues.frames:
+        if not frame.empty:
+            return str(frame["reason"].iloc[0]).removeprefix(f"{result.file}: ")
+    return None
+
+
 def _file_line(result: FileResult, seconds: float) -> str:
     source = result.source.name if result.source else "REJECTED"
-    return (
+    line = (
         f"  {result.file}: {source} - read {result.rows_read:,}, loaded {result.rows_loaded:,}, "
         f"benchmark {result.rows_benchmark:,}, out of scope {result.rows_out_of_scope:,}, "
         f"rejected {result.rows_rejected:,} ({seconds:.1f}s)"
     )
+    reason = _first_reason(result) if result.file_rejected else None
+    return f"{line}: {reason}" if reason else line
 
 
 def _finish_source(results: list[FileResult], known_urns: set[int], la_label: str) -> None:
@@ -291,6 +302,11 @@ def _missing_source_message(source: str, label: str, results: list[FileResult]) 
     near = [r for r in results if r.near == source]
     if near:
         return f"no usable {label} file: {near[0].issues.frames[0]['reason'].iloc[0]}"
+    # A file that could not be read at all might have been it: name it and say why.
+    unreadable = [r for r in results if r.file_rejected and r.source is None and r.near is None]
+    if unreadable:
+        named = "; ".join(f"{r.file}: {_first_reason(r) or 'unreadable'}" for r in unreadable)
+        return f"no {label} file found among the raw files (unreadable files: {named})"
     return f"no {label} file found among the raw files"
 
 

@@ -484,7 +484,7 @@ STOP_CASES: tuple[StopCase, ...] = (
         "gias_binary",
         "the GIAS file replaced by binary junk",
         _replace("edubasealldata20240901.csv", b"\x00\x01\x02junk" * 100),
-        "no GIAS establishments",
+        "(unreadable files: edubasealldata20240901.csv: file rejected: the file is not text",
     ),
     StopCase(
         "gias_missing_column",
