@@ -30,7 +30,7 @@ from analysis.funnel import (
     proportion_limits,
     rate_limits,
 )
-from analysis.sentences import format_measure, trend_sentence
+from analysis.sentences import comparison_sentence, format_measure, trend_sentence
 from analysis.trend import TrendResult, format_change, format_p, trend_test
 from explorer.charts import OKABE_ITO
 
@@ -653,3 +653,43 @@ def comparator_wide(data: pd.DataFrame, unit: str, years: Sequence[str]) -> pd.D
     )
     wide = wide.reindex(columns=[y for y in years if y in wide.columns]).fillna("No data")
     return wide.reset_index().rename(columns={"series": "Area", "role": "Compared as"})
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def comparator_summary(
+    series: pd.DataFrame, council_name: str, label: str, unit: str, higher_is: str = "neutral"
+) -> str | None:
+    """Plain English for the latest year in :func:`comparator_series` output: the county
+    against England, and its rank among itself and the statistical neighbours (1st =
+    highest). None when the county has no published figure in any year."""
+    county = series[(series["series"] == council_name) & series["value"].notna()]
+    if county.empty:
+        return None
+    latest = county.sort_values("time_period").iloc[-1]
+    year_rows = series[(series["time_period"] == latest["time_period"]) & series["value"].notna()]
+    england = year_rows.loc[year_rows["role"] == "England", "value"]
+    sentence = comparison_sentence(
+        label,
+        council_name,
+        float(latest["value"]),
+        "England",
+        float(england.iloc[0]) if len(england) else None,
+        unit,
+        str(latest["year"]),
+        higher_is,  # type: ignore[arg-type]
+    )
+    group = year_rows[
+        year_rows["role"].isin(["Statistical neighbour"])
+        | year_rows["role"].str.startswith("County")
+    ]
+    if len(group) > 1:
+        rank = int((group["value"] > latest["value"]).sum()) + 1
+        sentence += (
+            f" Among {council_name} and the {len(group) - 1} statistical neighbours with a "
+            f"figure that year, it had the {_ordinal(rank)} highest."
+        )
+    return sentence

@@ -28,6 +28,7 @@ from explorer.funnel_chart import (
     chart_points,
     comparator_chart,
     comparator_series,
+    comparator_summary,
     comparator_wide,
     funnel_alt_text,
     funnel_chart,
@@ -518,6 +519,9 @@ else:
             f"warehouse. Missing: old LA codes {', '.join(str(c) for c in missing['old_la_code'])}"
             " (their Local authority rows are not in the DfE files that were loaded)."
         )
+    summary = comparator_summary(series, county_name, label, unit, str(info["higher_is"]))
+    if summary:
+        st.markdown(summary)
     title = f"{label}: {county_name}, England and statistical neighbours"
     last_year = series.dropna(subset=["value"]).sort_values("time_period")["year"].iloc[-1:]
     latest = series[series["year"].isin(last_year)].dropna(subset=["value"])

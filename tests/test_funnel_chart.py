@@ -17,6 +17,7 @@ from explorer.funnel_chart import (
     build_funnel,
     chart_limits,
     chart_points,
+    comparator_summary,
     comparator_wide,
     funnel_alt_text,
     funnel_chart,
@@ -234,3 +235,31 @@ def test_comparator_wide_shows_suppressed():
     assert wide.columns.tolist() == ["Area", "Compared as", "2022/23", "2023/24"]
     assert wide.iloc[0].tolist() == ["Oxon", "County (DfE)", "0.12", "Suppressed"]
     assert wide.iloc[1].tolist() == ["England", "England", "0.20", "0.25"]
+
+
+def test_comparator_summary_by_hand():
+    rows = [
+        ("Oxon", "County (DfE)", 0.14),
+        ("England", "England", 0.17),
+        ("South East", "Region", 0.30),  # not a neighbour: not ranked
+        ("Bucks", "Statistical neighbour", 0.25),
+        ("Hants", "Statistical neighbour", 0.09),
+        ("Staffs", "Statistical neighbour", None),  # no figure: not ranked
+    ]
+    data = pd.DataFrame(
+        {
+            "series": [r[0] for r in rows],
+            "role": [r[1] for r in rows],
+            "value": [r[2] for r in rows],
+            "time_period": 202324,
+            "year": "2023/24",
+        }
+    )
+    text = comparator_summary(data, "Oxon", "Permanent exclusion rate", "per 100 pupils", "worse")
+    # 0.14 < England's 0.17; among Oxon 0.14, Bucks 0.25, Hants 0.09 it is 2nd highest.
+    assert text == (
+        "Permanent exclusion rate in Oxon was 0.14 per 100 pupils in 2023/24, below (better "
+        "than) England's 0.17. Among Oxon and the 2 statistical neighbours with a figure that "
+        "year, it had the 2nd highest."
+    )
+    assert comparator_summary(data[data["series"] != "Oxon"], "Oxon", "x", "%") is None

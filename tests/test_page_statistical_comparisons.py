@@ -216,6 +216,13 @@ def test_comparator_table_equals_benchmarks(default_page, module_warehouse):
             wide.loc[row["area_name"], year] == f"{100 * row['numerator'] / row['denominator']:.2f}"
         )
     assert wide.loc[council["name"], "Compared as"] == "County (DfE)"
+    # The sentence under the heading quotes England's latest published figure.
+    last = national.sort_values("time_period").iloc[-1]
+    england = 100 * last["numerator"] / last["denominator"]
+    assert any(
+        f"England's {england:.2f}" in m.value and "statistical neighbours with a figure" in m.value
+        for m in default_page.markdown
+    )
     # The neighbours missing from the demo data are named.
     missing = sorted(set(council["comparator_old_la_codes"]) - set(la["old_la_code"].dropna()))
     assert any(", ".join(map(str, missing)) in c.value for c in default_page.caption)
@@ -351,3 +358,12 @@ def test_school_phase_compares_like_with_like(module_warehouse):
     assert set(drawn["area"].astype(int)) <= set(secondary["urn"])
     trend_areas = set(at.dataframe[-2].value["area"]) - {at.dataframe[-2].value["area"].iloc[0]}
     assert trend_areas <= set(secondary["urn"].astype(str))
+
+
+def test_a_measure_that_is_not_a_rate_falls_back(module_warehouse):
+    # Links from other pages may carry a count (e.g. pupils): funnel plots need a rate.
+    at = open_page(PAGE, {"measure": "pupils", "level": "County", "year": "199900"})
+    assert_no_exception(at)
+    assert at.query_params["measure"] == "susp_rate"
+    assert at.query_params["level"] == "Partnership"
+    assert at.query_params["year"] == str(latest(module_warehouse))
