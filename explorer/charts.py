@@ -15,7 +15,9 @@ MUTED = "#9fb6cd"
 def _value_format(unit: str) -> str:
     unit_lower = unit.lower()
     if unit_lower.startswith("£"):
-        return "£,.0f"
+        # d3-format has no "£" symbol: "£,.0f" is invalid and blanks the whole chart.
+        # The axis title carries "(£)".
+        return ",.0f"
     if "per 100" in unit_lower:
         return ",.2f"
     if "%" in unit_lower or "point" in unit_lower:
@@ -224,7 +226,8 @@ def small_multiples_with_reference(
     ref["suppressed"] = False
     ref["series"] = reference_label
     panels = list(dict.fromkeys(own[facet].tolist()))
-    data = pd.concat([own, *[ref.assign(**{facet: panel}) for panel in panels]])
+    data = pd.concat([own, *[ref.assign(**{facet: panel}) for panel in panels if not ref.empty]])
+    domain = [series_label, reference_label] if not ref.empty else [series_label]
     data["selected"] = data[facet] == highlight
     data["panel"] = data[facet].where(~data["selected"], data[facet] + " (selected)")
     data["label"] = data["value"].map(
@@ -239,13 +242,13 @@ def small_multiples_with_reference(
         color=alt.Color(
             "series:N",
             title=None,
-            scale=alt.Scale(domain=[series_label, reference_label], range=[HIGHLIGHT, "#000000"]),
+            scale=alt.Scale(domain=domain, range=[HIGHLIGHT, "#000000"][: len(domain)]),
             legend=alt.Legend(orient="top"),
         ),
         strokeDash=alt.StrokeDash(
             "series:N",
             title=None,
-            scale=alt.Scale(domain=[series_label, reference_label], range=[[1, 0], [6, 3]]),
+            scale=alt.Scale(domain=domain, range=[[1, 0], [6, 3]][: len(domain)]),
         ),
         opacity=alt.Opacity("emphasis:Q", scale=None, legend=None),
         tooltip=[

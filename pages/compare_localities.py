@@ -83,6 +83,7 @@ measure = measures.set_index("measure").loc[measure_id]
 measure_info = {"measure": measure_id, **measure.to_dict()}
 label, unit = str(measure["label"]), str(measure["unit"])
 year = year_label(time_period)
+is_ratio = measure["kind"] in ("rate", "mean")  # not a total, so comparable with the county
 definition_box(measure_info)
 
 with st.spinner("Adding up the schools' figures…"):
@@ -106,7 +107,10 @@ st.subheader(f"Localities ranked, {year}")
 if not localities.empty:
     # Chart names for the reference lines: County, England and the region by name.
     reference_lines: dict[str, float | None] = {}
-    for _, ref in references.iterrows():
+    # A total (count or money) for the county is the sum of its localities: as a line beside
+    # them it would only squash the bars, so totals are compared in the table instead.
+    comparable = references if is_ratio else references.iloc[0:0]
+    for _, ref in comparable.iterrows():
         if ref["level"] == "LA":
             continue  # the DfE's own LA figure is in the table; on the chart it would sit on County
         name = REFERENCE_NAMES.get(str(ref["level"]), f"{ref['area_name']} (region)")
@@ -156,12 +160,18 @@ if not localities.empty:
         height=26 * len(localities) + 110,
         alt=(
             f"Bar chart of {label.lower()} ({unit}) for the {len(localities)} localities in "
-            f"{year}, highest first: {ranking_words}. Dashed reference lines: {reference_words}."
+            f"{year}, highest first: {ranking_words}."
+            + (f" Dashed reference lines: {reference_words}." if reference_words else "")
         ),
     )
     st.caption(
-        "Bars are ranked from highest to lowest. Dashed lines mark "
-        + (", ".join(drawn_references) or "no reference figures")
+        "Bars are ranked from highest to lowest. "
+        + (
+            "Dashed lines mark " + (", ".join(drawn_references) or "no reference figures")
+            if is_ratio
+            else "This measure is a total, so the county and England totals are in the table "
+            "below rather than drawn as lines"
+        )
         + (f"; **{highlight}** is highlighted." if highlight else ".")
         + " "
         + SUPPRESSION_NOTE
@@ -191,7 +201,7 @@ if not localities.empty:
 # ---------------------------------------------------------------- small multiples
 st.subheader("Trends in every locality")
 own = trends[~trends["is_reference"]]
-county_trend = trends[trends["series"] == "County"]
+county_trend = trends[(trends["series"] == "County") & is_ratio]
 if own.empty:
     st.info(f"No locality has figures for {label.lower()} in any year.")
 else:
@@ -215,16 +225,22 @@ else:
     st.altair_chart(
         multiples,
         alt=(
-            f"{own['area_name'].nunique()} small line charts, one per locality, of {label.lower()} ({unit}) from {first} "
-            f"to {last}, each with the county's line dashed for comparison. "
+            f"{own['area_name'].nunique()} small line charts, one per locality, of "
+            f"{label.lower()} ({unit}) from {first} to {last}"
+            + (", each with the county's line dashed for comparison. " if is_ratio else ". ")
             + "; ".join(changes)
             + "."
         ),
     )
     st.caption(
-        "Each panel shares the same scale, so the panels compare fairly. The solid line is the "
-        "locality; the dashed line is the county. **S** marks a year whose figure is suppressed "
-        "(the line breaks there rather than drop to zero)."
+        "Each panel shares the same scale, so the panels compare fairly. "
+        + (
+            "The solid line is the locality; the dashed line is the county. "
+            if is_ratio
+            else "The county total is left out: as a total it would dwarf every locality. "
+        )
+        + "**S** marks a year whose figure is suppressed (the line breaks there rather than "
+        "drop to zero)."
     )
     trend_download = own[["area_name", "year", "value", "suppressed"]].merge(
         county_trend[["year", "value"]].rename(columns={"value": "county_value"}),
@@ -270,10 +286,10 @@ st.dataframe(
             str(measure["denominator_label"]), format="localized"
         ),
         "n_schools": st.column_config.NumberColumn(
-            "Schools counted", help="Schools whose figures were used.", format="%d"
+            "Schools", help="Schools whose figures were used.", format="%d"
         ),
         "coverage_percent": st.column_config.NumberColumn(
-            "Coverage (% of schools)",
+            "Coverage (%)",
             help="Share of the area's schools whose figures were published and counted.",
             format="%.0f%%",
         ),

@@ -160,7 +160,7 @@ def tile(container, title: str, row: pd.Series | None, series: str, link_to: str
     ) + measure_help(measure_info)
     container.metric(
         f"{title} ({unit})",
-        short_figure(row, unit),
+        short_figure(row, unit) if row is not None or series != "England" else "Not published",
         delta=delta,
         delta_color=DELTA_COLOUR.get(str(measure["higher_is"]), "off")
         if arrow == "auto"
@@ -264,9 +264,11 @@ st.dataframe(
         "denominator": st.column_config.NumberColumn(
             str(measure["denominator_label"]), format="localized"
         ),
-        "n_schools": st.column_config.NumberColumn("Schools counted", format="%d"),
+        "n_schools": st.column_config.NumberColumn(
+            "Schools", help="Schools whose figures were used.", format="%d"
+        ),
         "coverage_percent": st.column_config.NumberColumn(
-            "Coverage (% of schools)",
+            "Coverage (%)",
             help="Share of the locality's schools whose figures were published and counted.",
             format="%.0f%%",
         ),

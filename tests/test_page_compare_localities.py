@@ -266,3 +266,30 @@ def test_downloads_definitions_and_links(page) -> None:
     assert links["locality"] == f"measure={MEASURE}&year={YEAR}&locality=Banbury"
     assert links["county_overview"] == f"measure={MEASURE}&year={YEAR}"
     assert "exclusions" in links
+
+
+def test_totals_are_not_drawn_against_the_county_total(app_warehouse, sums) -> None:
+    # perm_excl is a count: the county's count is the sum of the localities', not a benchmark
+    at = open_page(PAGE, {"measure": "perm_excl", "year": str(YEAR)})
+    assert_no_exception(at)
+    _, data, alt_text = ranked_chart(at)
+    bars = bar_rows(data)
+    for name, row in bars.items():
+        assert row["shown"] == sums.loc[(name, YEAR), "numerator"]
+    assert not any(d and set(d[0]) == {"reference", "value"} for d in data)
+    assert "Dashed reference lines" not in alt_text
+    [(_, multiples, _)] = [c for c in charts(at) if "facet" in c[0]]
+    rows = next(d for d in multiples if d and "panel" in d[0])
+    assert {row["series"] for row in rows} == {"Locality"}
+    county = at.dataframe[0].value.set_index("area_type").loc["County (all schools)"]
+    assert county["numerator"] == sums.loc[("County", YEAR), "numerator"]
+
+
+def test_money_charts_use_a_format_vega_can_draw(app_warehouse) -> None:
+    # d3-format has no "£": an axis format of "£,.0f" blanks the chart in the browser
+    at = open_page(PAGE, {"measure": "topup_amount", "year": str(YEAR)})
+    assert_no_exception(at)
+    for spec, _, _ in charts(at):
+        assert "£," not in json.dumps(spec)
+    spec, _, _ = ranked_chart(at)
+    assert spec["layer"][0]["encoding"]["x"]["title"] == "High needs top-up funding (£)"
