@@ -99,8 +99,15 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_PROPER_NOUNS = frozenset({"English", "England"})
+
+
 def _lower_first(text: str) -> str:
-    """'Permanent exclusions' -> 'permanent exclusions', but 'SEN support' stays."""
+    """'Permanent exclusions' -> 'permanent exclusions', but 'SEN support' stays, and so does
+    a proper name such as 'Education Health and Care plans' (a later word is capitalised)."""
+    words = text.split()
+    if words[0] in _PROPER_NOUNS or any(word[:1].isupper() for word in words[1:]):
+        return text
     if len(text) > 1 and text[0].isupper() and text[1].islower():
         return text[0].lower() + text[1:]
     return text

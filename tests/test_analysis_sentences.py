@@ -192,3 +192,19 @@ def test_trend_sentences():
         "Permanent exclusions in Thame did not change from 2022/23 to 2023/24, "
         "so there is no trend to describe."
     )
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Permanent exclusions", "permanent exclusions"),
+        ("SEN support", "SEN support"),
+        ("Education Health and Care plans", "Education Health and Care plans"),
+        ("English as an additional language", "English as an additional language"),
+        ("Attainment 8", "attainment 8"),
+    ],
+)
+def test_labels_are_lowered_mid_sentence_except_names(label: str, expected: str) -> None:
+    from analysis.sentences import _lower_first
+
+    assert _lower_first(label) == expected
