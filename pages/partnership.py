@@ -29,9 +29,17 @@ all_partnerships = query("list_partnerships", locality=None)
 localities = query("list_localities")["locality"].tolist()
 years = query("list_years")
 picker_locality, picker_partnership, picker_year = st.columns([1, 2, 1])
-# A link that names only a partnership opens with that partnership's locality chosen.
+# A link (the address changed since this page last wrote it) opens the partnership it
+# names, with a locality that contains it, even if another one was chosen here before.
+LAST_SHOWN = "partnership-page-last-shown"
 linked = st.query_params.get("partnership")
 linked_locality = all_partnerships.loc[all_partnerships["partnership"] == linked, "locality"]
+if not linked_locality.empty and linked != st.session_state.get(LAST_SHOWN):
+    asked = st.query_params.get("locality")
+    st.session_state["url-locality"] = (
+        asked if asked in (ALL_LOCALITIES, linked_locality.iloc[0]) else linked_locality.iloc[0]
+    )
+    st.session_state["url-partnership"] = linked
 locality_choice = url_selectbox(
     "Locality",
     [ALL_LOCALITIES, *localities],
@@ -61,6 +69,7 @@ year = url_selectbox(
     help="Funding figures are for the financial year (April to March) that mostly overlaps it.",
     container=picker_year,
 )
+st.session_state[LAST_SHOWN] = partnership
 if partnership is None or year is None:
     st.stop()
 

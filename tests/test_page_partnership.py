@@ -312,3 +312,19 @@ def test_partnership_vs_locality_query_hand_computed(demo_con, demo_warehouse, c
         100 * pupils / pupils_locality
     )
     assert pd.isna(result.loc["pupils", "difference"])
+
+
+def test_a_link_to_another_partnership_wins_over_the_earlier_choice(app_warehouse, demo_con):
+    at = open_page("partnership.py", {"locality": "Thame"})
+    banbury = queries.list_partnerships(demo_con, "Banbury")["partnership"].tolist()
+    # A link elsewhere in the app names a partnership outside the chosen locality.
+    at.query_params["partnership"] = banbury[-1]
+    del at.query_params["locality"]
+    at.run()
+    assert_no_exception(at)
+    assert at.selectbox(key="url-locality").value == "Banbury"
+    assert at.selectbox(key="url-partnership").value == banbury[-1]
+    # ... and the reader's own change of locality is then kept, not undone by the link.
+    at.selectbox(key="url-locality").set_value("Thame").run()
+    assert at.selectbox(key="url-locality").value == "Thame"
+    assert at.query_params["partnership"] != banbury[-1]
