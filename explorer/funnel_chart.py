@@ -688,8 +688,15 @@ def comparator_summary(
     ]
     if len(group) > 1:
         rank = int((group["value"] > latest["value"]).sum()) + 1
+        place = (
+            "highest"
+            if rank == 1
+            else "lowest"
+            if rank == len(group)
+            else f"{_ordinal(rank)} highest"
+        )
         sentence += (
             f" Among {council_name} and the {len(group) - 1} statistical neighbours with a "
-            f"figure that year, it had the {_ordinal(rank)} highest."
+            f"figure that year, it had the {place}."
         )
     return sentence

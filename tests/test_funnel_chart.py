@@ -263,3 +263,5 @@ def test_comparator_summary_by_hand():
         "year, it had the 2nd highest."
     )
     assert comparator_summary(data[data["series"] != "Oxon"], "Oxon", "x", "%") is None
+    lowest = data.assign(value=data["value"].where(data["series"] != "Oxon", 0.05))
+    assert comparator_summary(lowest, "Oxon", "x", "per 100 pupils").endswith("it had the lowest.")
