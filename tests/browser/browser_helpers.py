@@ -67,7 +67,9 @@ _IDLE_JS = """
   const app = document.querySelector('[data-testid="stApp"]');
   return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
     && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-    && !document.querySelector('[data-stale="true"]');
+    && !document.querySelector('[data-stale="true"]')
+    // widgets load their code lazily and show a skeleton until it arrives
+    && !document.querySelector('[data-testid="stSkeleton"]');
 }
 """
 
@@ -181,7 +183,7 @@ class AppPage:
         return int(self.page.evaluate("window.__stRuns || 0"))
 
     def wait_idle(self) -> None:
-        """Streamlit is connected, not running, nothing stale, every chart drawn."""
+        """Streamlit is connected, not running, nothing stale or still loading, charts drawn."""
         self.page.wait_for_function(_IDLE_JS, polling=50)
         self.wait_for_charts()
 
@@ -250,24 +252,18 @@ class AppPage:
 
     # --- interacting ----------------------------------------------------------------------
     def selectbox(self, label: str):
-        """The combobox input of the selectbox whose visible label is ``label``."""
-        box = self.page.locator('[data-testid="stSelectbox"]').filter(
-            has=self.page.get_by_text(label, exact=True)
-        )
-        return box.locator("input")
+        """The combobox input of the selectbox labelled ``label``."""
+        return self.page.get_by_role("combobox", name=label, exact=True)
 
     def selectbox_value(self, label: str) -> str:
-        box = self.page.locator('[data-testid="stSelectbox"]').filter(
-            has=self.page.get_by_text(label, exact=True)
-        )
-        return box.locator('[data-baseweb="select"] > div').first.inner_text().strip()
+        return self.selectbox(label).input_value()
 
     def choose(self, label: str, option: str) -> None:
-        """Pick ``option`` in the selectbox ``label`` with the keyboard only (focus, type,
-        Enter), then wait for the rerun it causes to finish drawing."""
+        """Pick ``option`` in the selectbox ``label`` with the keyboard only (focus, select the
+        current text, type, Enter on the first match), then wait for the rerun to finish."""
         runs_before = self.runs()
-        field = self.selectbox(label)
-        field.focus()
+        self.selectbox(label).focus()
+        self.page.keyboard.press("ControlOrMeta+a")
         self.page.keyboard.type(option)
         self.page.get_by_role("option", name=option, exact=True).wait_for()
         self.page.keyboard.press("Enter")

@@ -1,0 +1,108 @@
+"""Screenshots of every page for the README: docs/screenshots/<page>.png.
+
+Starts the app on a demo warehouse (built fresh in a temporary folder unless --warehouse
+is given), opens each page in headless Chromium (/usr/bin/chromium), waits with the same
+run-aware waits as the browser tests until every chart has drawn, and saves the page
+cropped to its content.
+
+    .venv/bin/python scripts/screenshots.py [--warehouse DIR] [--pages county locality ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "tests" / "browser")]
+
+from browser_helpers import (  # noqa: E402
+    CHROMIUM,
+    PAGE_PATHS,
+    VIEWPORT,
+    AppPage,
+    AppServer,
+    launch_chromium,
+)
+
+OUT_DIR = PROJECT_DIR / "docs" / "screenshots"
+MARGIN_PX = 48
+
+
+def build_demo_warehouse(folder: Path) -> Path:
+    """A warehouse from the demo generator's files, as the tests build it."""
+    from etl import build_warehouse, warehouse_path
+    from etl.demo import generate_demo
+
+    data = folder / "data"
+    (data / "raw").mkdir(parents=True)
+    config = (PROJECT_DIR / "data" / "config.toml").read_text(encoding="utf-8")
+    (data / "config.toml").write_text(config, encoding="utf-8")
+    generate_demo(data / "raw" / "demo")
+    build_warehouse(data_dir=data, progress=lambda _message: None)
+    return warehouse_path(data).resolve()
+
+
+def content_height(app: AppPage) -> int:
+    """How far down the main area's content reaches (the sidebar always fills the window)."""
+    return int(
+        app.page.evaluate(
+            """() => {
+                 const e = document.querySelector('[data-testid="stMainBlockContainer"]');
+                 return e.getBoundingClientRect().top + e.scrollHeight;
+               }"""
+        )
+    )
+
+
+def screenshot_page(app: AppPage, path: str, target: Path) -> list[str]:
+    """Open ``path``, wait for it to draw, save it to ``target``; return problems seen."""
+    app.open(path)
+    height = content_height(app) + MARGIN_PX
+    if height > VIEWPORT["height"]:  # a long page: grow the window so nothing is cut off
+        app.page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+        app.wait_for_charts()
+    app.page.screenshot(
+        path=str(target), clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
+    )
+    return app.problems()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warehouse", type=Path, help="warehouse folder (default: fresh demo)")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder for the PNG files")
+    parser.add_argument("--pages", nargs="+", default=PAGE_PATHS, choices=PAGE_PATHS)
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        print(f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
+        return 2
+
+    from playwright.sync_api import sync_playwright
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="screenshots-") as scratch:
+        warehouse = args.warehouse or build_demo_warehouse(Path(scratch))
+        server = AppServer(warehouse=warehouse, log_path=Path(scratch) / "streamlit.log").start()
+        failed = False
+        try:
+            with sync_playwright() as playwright:
+                browser = launch_chromium(playwright)
+                for path in args.pages:
+                    context = browser.new_context(viewport=VIEWPORT)
+                    app = AppPage(context.new_page(), server.base_url)
+                    target = args.out / f"{path}.png"
+                    problems = screenshot_page(app, path, target)
+                    context.close()
+                    print(target, *problems, sep="\n  ")
+                    failed = failed or bool(problems)
+                browser.close()
+        finally:
+            server.stop()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
