@@ -82,6 +82,7 @@ highlight = highlight or None
 measure = measures.set_index("measure").loc[measure_id]
 measure_info = {"measure": measure_id, **measure.to_dict()}
 label, unit = str(measure["label"]), str(measure["unit"])
+label_with_unit = label if unit.lower() in label.lower() else f"{label} ({unit})"
 year = year_label(time_period)
 is_ratio = measure["kind"] in ("rate", "mean")  # not a total, so comparable with the county
 definition_box(measure_info)
@@ -103,7 +104,7 @@ if localities.empty:
     )
 
 # ---------------------------------------------------------------- ranked bar chart
-st.subheader(f"Localities ranked, {year}")
+st.header(f"Localities ranked, {year}")
 if not localities.empty:
     # Chart names for the reference lines: County, England and the region by name.
     reference_lines: dict[str, float | None] = {}
@@ -199,7 +200,7 @@ if not localities.empty:
     )
 
 # ---------------------------------------------------------------- small multiples
-st.subheader("Trends in every locality")
+st.header("Trends in every locality")
 own = trends[~trends["is_reference"]]
 county_trend = trends[(trends["series"] == "County") & is_ratio]
 if own.empty:
@@ -258,7 +259,7 @@ else:
     )
 
 # ---------------------------------------------------------------- table
-st.subheader(f"The figures, {year}")
+st.header(f"The figures, {year}")
 table = pd.concat([localities, references], ignore_index=True)
 table["area_type"] = table["level"].map(AREA_TYPES).fillna(table["level"])
 table["figure"] = [
@@ -278,7 +279,7 @@ st.dataframe(
             "Area", help="◀ marks the highlighted locality." if highlight else None
         ),
         "area_type": st.column_config.TextColumn("Type"),
-        "figure": st.column_config.TextColumn(f"{label} ({unit})", help=measure_help(measure_info)),
+        "figure": st.column_config.TextColumn(label_with_unit, help=measure_help(measure_info)),
         "numerator": st.column_config.NumberColumn(
             str(measure["numerator_label"]), format="localized"
         ),
@@ -329,7 +330,7 @@ table_download = table.assign(
 download_csv(table_download, file_stem=f"compare-localities-{measure_id}-{time_period}")
 
 # ---------------------------------------------------------------- where next
-st.subheader("Look closer")
+st.header("Look closer")
 links = {"measure": measure_id, "year": str(time_period)}
 if highlight:
     st.page_link(

@@ -88,6 +88,8 @@ if measure_id is None or time_period is None:
 measure = measures.set_index("measure").loc[measure_id]
 measure_info = {"measure": measure_id, **measure.to_dict()}
 label, unit = str(measure["label"]), str(measure["unit"])
+# "Suspensions (suspensions)" says nothing twice: name the unit only when it adds something.
+label_with_unit = label if unit.lower() in label.lower() else f"{label} ({unit})"
 year = year_label(time_period)
 definition_box(measure_info)
 
@@ -179,9 +181,9 @@ def tile(container, title: str, row: pd.Series | None, series: str, link_to: str
         )
 
 
-st.subheader(f"{label}, {year}")
+st.header(f"{label}, {year}")
 reference_columns = st.columns(3)
-tile(reference_columns[0], f"{county_name} (all schools)", county, "County", None)
+tile(reference_columns[0], f"{county_name}, all schools", county, "County", None)
 tile(reference_columns[1], "England", england, "England", None)
 with reference_columns[2]:
     st.caption(
@@ -206,11 +208,11 @@ for start in range(0, len(alphabetical), 3):
 # ---------------------------------------------------------------- map
 boundaries = query("locality_boundaries")
 points = query("school_points", time_period=time_period)
-st.subheader("Map of the localities")
+st.header("Map of the localities")
 if boundaries.empty:
     st.info("No locality boundaries in this warehouse, so the map cannot be drawn.")
 else:
-    map_title = f"{label} ({unit}) by locality, {year}"
+    map_title = f"{label_with_unit} by locality, {year}"
     ranked_words = "; ".join(
         f"{r['area_name']} {figure(r, unit)}" for _, r in localities.iterrows()
     )
@@ -238,7 +240,7 @@ else:
     )
 
 # ---------------------------------------------------------------- table
-st.subheader("Localities ranked")
+st.header("Localities ranked")
 table = localities.copy()
 hidden = table["suppressed"] | table["value"].isna()
 table.insert(0, "rank", [("–" if h else str(n)) for n, h in enumerate(hidden, start=1)])
@@ -246,7 +248,8 @@ table["figure"] = [figure(r, unit) for _, r in table.iterrows()]
 has_denominator = (
     bool(str(measure["denominator_label"] or "").strip()) and measure["kind"] != "count"
 )
-columns = ["rank", "area_name", "figure", "numerator"]
+columns = ["rank", "area_name", "figure"]
+columns += ["numerator"] if measure["kind"] != "count" else []  # a count is its own figure
 columns += ["denominator"] if has_denominator else []
 columns += ["n_schools", "coverage_percent"]
 st.dataframe(
@@ -257,7 +260,7 @@ st.dataframe(
             "Rank", help="1 = highest figure; – = suppressed, so not ranked", width="small"
         ),
         "area_name": st.column_config.TextColumn("Locality"),
-        "figure": st.column_config.TextColumn(f"{label} ({unit})", help=measure_help(measure_info)),
+        "figure": st.column_config.TextColumn(label_with_unit, help=measure_help(measure_info)),
         "numerator": st.column_config.NumberColumn(
             str(measure["numerator_label"]), format="localized"
         ),
@@ -288,7 +291,7 @@ download = download.assign(
 download_csv(download, file_stem=f"county-localities-{measure_id}-{time_period}")
 
 # ---------------------------------------------------------------- where next
-st.subheader("Look closer")
+st.header("Look closer")
 st.page_link(
     "pages/compare_localities.py",
     label="Compare the localities side by side, with trends over every year",

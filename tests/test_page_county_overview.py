@@ -80,7 +80,7 @@ def test_tiles_show_each_locality_county_and_england_with_change_since_last_year
     tiles = metrics_by_name(page)
     localities = sorted({name for name, period in rates.index if period == YEAR} - {"County"})
     assert len(localities) == 9
-    assert set(localities) | {"Oxfordshire (all schools)", "England"} == set(tiles)
+    assert set(localities) | {"Oxfordshire, all schools", "England"} == set(tiles)
     for name in localities:
         now, before = rates.loc[(name, YEAR), "rate"], rates.loc[(name, PREVIOUS), "rate"]
         assert tiles[name].value == f"{now:.2f}"
@@ -89,7 +89,7 @@ def test_tiles_show_each_locality_county_and_england_with_change_since_last_year
         assert tiles[name].proto.delta == expected, name
         assert "per 100 pupils" in tiles[name].label
     county = rates.loc[("County", YEAR), "rate"]
-    assert tiles["Oxfordshire (all schools)"].value == f"{county:.2f}"
+    assert tiles["Oxfordshire, all schools"].value == f"{county:.2f}"
     assert tiles["England"].value == f"{england_rate(demo_warehouse, YEAR):.2f}"
 
 
