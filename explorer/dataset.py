@@ -392,6 +392,7 @@ def render_trend(area: Area, section: Section, cat: pd.DataFrame) -> None:
     chart = chart.properties(height=380, padding={"top": 12, "left": 5, "right": 5, "bottom": 5})
     chart.encoding.y.title = [label, f"({unit})"]
     chart.encoding.x.axis = alt.Axis(labelAngle=0)
+    chart = chart.configure_legend(labelLimit=320)  # partnership names are long; never cut them
     st.altair_chart(chart, width="stretch", alt=trend_alt_text(frame, label, unit))
     missing = [y for y in all_years() if y not in set(frame["time_period"])]
     missing = [y for y in missing if frame["time_period"].min() < y < frame["time_period"].max()]
@@ -566,6 +567,7 @@ def render_partnership_map(locality: str, year: int, highlight: str | None, file
     if highlight:
         title = f"Schools of {highlight} (others faded) in {locality}, {year_label(year)}"
     chart = maps.partnership_map(boundaries, points, title, highlight_partnership=highlight)
+    chart = chart.configure_legend(labelLimit=320)
     counts = points.groupby("partnership", dropna=False).size()
     summary = "; ".join(
         f"{'No partnership' if pd.isna(name) else name}: {n} schools" for name, n in counts.items()
