@@ -304,9 +304,10 @@ def test_every_chart_has_alt_text_and_downloads_sit_beside_them(page):
     charts = page.get("vega_lite_chart")
     assert len(charts) >= 8  # map, need profile and one trend per section
     assert all(chart.proto.alt.strip() for chart in charts)
-    downloads = [d.proto.label for d in page.get("download_button")]
+    downloads = [d.proto.id for d in page.get("download_button")]
     # a table per section, a chart per section, the need profile, the map, the partnerships
     assert len(downloads) >= 2 * 6 + 3
+    assert len(set(downloads)) == len(downloads)
 
 
 def test_every_measure_has_its_definition_beside_it(page):
