@@ -241,6 +241,7 @@ def build_warehouse(
             from .pipeline import build_tables  # heavy imports only when building
 
             report = build_tables(build_dir, root, files, settings, say)
+            _persist_views(build_dir, settings, say)
             report.update(build_id=build_id, mode=mode, input_fingerprint=fingerprint)
             report = _ordered_report(report)
             (build_dir / REPORT_NAME).write_text(
@@ -254,6 +255,34 @@ def build_warehouse(
     seconds = time.perf_counter() - started
     say(f"Warehouse {build_id} is live ({seconds:.1f}s): {warehouse} -> {build_dir.name}")
     return BuildResult("built", build_id, build_dir, warehouse, mode, seconds, report)
+
+
+def _persist_views(build_dir: Path, settings: Config, say: Progress) -> None:
+    """The query layer's materialised views, computed once here and stored in the build,
+    so the app opens a national warehouse in a moment (docs/performance.md)."""
+    import queries  # the query layer: imported here so the ETL has no import-time link
+
+    council = {
+        key: value
+        for key, value in {
+            "name": settings.council.name,
+            "old_la_code": settings.council.old_la_code,
+            "new_la_code": settings.council.new_la_code,
+            "region_code": settings.council.region_code,
+            "region_name": settings.council.region_name,
+            "comparator_old_la_codes": list(settings.council.comparator_old_la_codes),
+        }.items()
+        if value is not None
+    }
+    suppression = {
+        "min_count": settings.suppression.min_count,
+        "min_denominator": settings.suppression.min_denominator,
+    }
+    tick = time.perf_counter()
+    names = queries.persist_materialized_views(
+        build_dir, {"council": council, "suppression": suppression}
+    )
+    say(f"Materialised {len(names)} views for the app ({time.perf_counter() - tick:.1f}s)")
 
 
 def ensure_warehouse(progress: Progress | None = None, *, data_dir: Path | None = None) -> Path:

@@ -19,6 +19,7 @@ Layers (see docs/architecture.md):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -419,8 +420,73 @@ def _is_materialized(body: str) -> bool:
     return _MATERIALIZED.match(body) is not None
 
 
+#: Folder in a warehouse build holding materialised views computed by the ETL.
+PERSISTED_DIR = "materialized"
+
+
+def _views_fingerprint(views_dir: Path, settings: Mapping[str, Any]) -> str:
+    """What a persisted view was computed from: every view and macro file, the measure
+    catalogue and the settings. A change to any of them makes the copies stale."""
+    digest = hashlib.sha256()
+    for path in sorted(views_dir.glob("*.sql")) + [MEASURES_CSV]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(json.dumps(dict(settings), sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _persisted(warehouse: Path | None, fingerprint: str) -> Path | None:
+    """The warehouse's folder of persisted views, if they match these views and settings."""
+    if warehouse is None:
+        return None
+    folder = warehouse / PERSISTED_DIR
+    stamp = folder / "fingerprint.txt"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == fingerprint:
+        return folder
+    return None
+
+
+def persist_materialized_views(
+    warehouse: Path | str, config: Path | str | Mapping[str, Any] | None = None
+) -> list[str]:
+    """Compute every ``-- materialized: table`` view once and store it as Parquet in the
+    warehouse build (``<build>/materialized/<view>.parquet``), rows in the view's ORDER BY
+    so filtered reads skip row groups. ``connect()`` then reads these files instead of
+    computing the tables (fast to open, little memory), as long as the view files,
+    measure catalogue and settings are unchanged; otherwise it computes them as before.
+    Called by the ETL before a build goes live. Returns the names persisted."""
+    warehouse = Path(warehouse)
+    settings = load_config(config)
+    # taken first: a view file edited while these are computed leaves them stale
+    fingerprint = _views_fingerprint(VIEWS_DIR, _settings_row(settings))
+    folder = warehouse / PERSISTED_DIR
+    folder.mkdir(exist_ok=True)
+    (folder / "fingerprint.txt").unlink(missing_ok=True)
+    bodies = {
+        path.stem: path.read_text(encoding="utf-8")
+        for path in sorted(VIEWS_DIR.glob("*.sql"))
+        if not path.stem.startswith("_")
+    }
+    names = [name for name in view_build_order(bodies) if _is_materialized(bodies[name])]
+    con = connect(warehouse, settings, materialize=False)
+    try:
+        for name in names:
+            target = _sql_string(str(folder / f"{name}.parquet"))
+            # DDL cannot bind parameters; the path is ours and the name a checked identifier.
+            con.execute(
+                f'COPY (SELECT * FROM "{name}") TO {target}'  # noqa: S608
+                " (FORMAT parquet, ROW_GROUP_SIZE 20480)"
+            )
+    finally:
+        con.close()
+    (folder / "fingerprint.txt").write_text(fingerprint + "\n", encoding="utf-8")
+    return names
+
+
 def _create_views(
-    con: duckdb.DuckDBPyConnection, views_dir: Path, materialize: bool = True
+    con: duckdb.DuckDBPyConnection,
+    views_dir: Path,
+    materialize: bool = True,
+    persisted: Path | None = None,
 ) -> list[str]:
     for script in sorted(views_dir.glob("_*.sql")):
         try:
@@ -438,8 +504,14 @@ def _create_views(
     order = view_build_order(bodies)
     for name in order:
         kind = "TABLE" if materialize and _is_materialized(bodies[name]) else "VIEW"
+        body = bodies[name]
+        stored = persisted / f"{name}.parquet" if persisted is not None else None
+        if kind == "TABLE" and stored is not None and stored.is_file():
+            # computed by the ETL for this build, these views and these settings
+            kind = "VIEW"
+            body = f"SELECT * FROM read_parquet({_sql_string(str(stored))})"  # noqa: S608
         try:
-            con.execute(f'CREATE {kind} "{name}" AS\n{bodies[name]}')
+            con.execute(f'CREATE {kind} "{name}" AS\n{body}')
         except duckdb.CatalogException as error:
             raise QueryLayerError(
                 f"View {name} ({views_dir / (name + '.sql')}) reads a table or view that does"
@@ -480,9 +552,14 @@ def connect(
         con.execute("SET parquet_metadata_cache = true")
         con.execute("SET cache_local_files = true")
         _register_tables(con, warehouse)
-        _create_settings(con, load_config(config))
+        settings = load_config(config)
+        _create_settings(con, settings)
         _create_measures(con, MEASURES_CSV)
-        _create_views(con, views_dir or VIEWS_DIR, materialize=materialize)
+        persisted = None
+        if materialize and views_dir is None:
+            fingerprint = _views_fingerprint(VIEWS_DIR, _settings_row(settings))
+            persisted = _persisted(warehouse, fingerprint)
+        _create_views(con, views_dir or VIEWS_DIR, materialize=materialize, persisted=persisted)
     except BaseException:
         con.close()
         raise

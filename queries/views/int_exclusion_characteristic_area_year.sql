@@ -1,6 +1,9 @@
+-- materialized: table
 -- Internal: exclusions by pupil characteristic per area and year. UNSUPPRESSED.
 -- Rates are within the characteristic: exclusions of pupils with it / pupils with
 -- it, over schools where both cells are published.
+-- Materialised (the header line): a national characteristics file is millions of
+-- rows, too many to aggregate on every page view.
 SELECT
     a.level,
     a.area,
@@ -33,3 +36,4 @@ SELECT
 FROM exclusions_characteristic AS c
 JOIN int_school_area AS a ON a.time_period = c.time_period AND a.urn = c.urn
 GROUP BY a.level, a.area, c.time_period, c.characteristic_group, c.characteristic
+ORDER BY a.level, a.area, c.time_period, c.characteristic_group, c.characteristic

@@ -1,6 +1,9 @@
+-- materialized: table
 -- Internal: exclusions by reason per area and year. UNSUPPRESSED.
 -- Rates per 100 pupils use the school's headcount from the exclusions table;
 -- each count pairs with the headcount of the schools where both are published.
+-- Materialised (the header line): a national reasons file is millions of rows,
+-- too many to aggregate on every page view.
 SELECT
     a.level,
     a.area,
@@ -22,3 +25,4 @@ FROM exclusions_reason AS r
 JOIN int_school_area AS a ON a.time_period = r.time_period AND a.urn = r.urn
 LEFT JOIN exclusions AS e ON e.time_period = r.time_period AND e.urn = r.urn
 GROUP BY a.level, a.area, r.time_period, r.reason
+ORDER BY a.level, a.area, r.time_period, r.reason  -- clusters rows for row-group skipping

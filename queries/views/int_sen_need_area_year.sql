@@ -1,6 +1,9 @@
+-- materialized: table
 -- Internal: pupils with SEN by provision and primary need per area and year,
 -- with the provision's total in the area (the denominator of the share).
 -- UNSUPPRESSED.
+-- Materialised (the header line): a national primary-need file is millions of
+-- rows, too many to aggregate on every page view.
 WITH need AS (
     SELECT
         a.level,
@@ -19,3 +22,4 @@ SELECT
     *,
     sum(pupils) OVER (PARTITION BY level, area, time_period, sen_provision) AS provision_pupils
 FROM need
+ORDER BY level, area, time_period, sen_provision, primary_need
