@@ -60,22 +60,32 @@ def is_demo() -> bool:
     return build_report().get("mode") == "demo"
 
 
+def config_path() -> Path:
+    """The council settings the warehouse was built with (the ETL's rule: the environment's
+    LOCALITY_EXPLORER_CONFIG, else <data dir>/config.toml), so pages suppress with the same
+    thresholds the build report and the data packs state."""
+    from etl.config import default_config_path
+
+    return default_config_path()
+
+
 @st.cache_resource(show_spinner="Opening the data warehouse…")
-def _connection(resolved_warehouse: str, build: str) -> duckdb.DuckDBPyConnection:
-    return queries.connect(Path(resolved_warehouse))
+def _connection(resolved_warehouse: str, build: str, config: str) -> duckdb.DuckDBPyConnection:
+    return queries.connect(Path(resolved_warehouse), config=Path(config))
 
 
 def connection() -> duckdb.DuckDBPyConnection:
     """A cursor on the cached connection (cursors are safe to use from Streamlit's threads)."""
-    return _connection(str(warehouse_dir().resolve()), build_id()).cursor()
+    return _connection(str(warehouse_dir().resolve()), build_id(), str(config_path())).cursor()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_query(name: str, build: str, params: tuple) -> pd.DataFrame:
+def _cached_query(name: str, build: str, config: str, params: tuple) -> pd.DataFrame:
     function = getattr(queries, name)
     return function(connection(), **dict(params))
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run the query layer's function ``name`` with bound parameters; cached per build."""
-    return _cached_query(name, build_id(), tuple(sorted(params.items())))
+    """Run the query layer's function ``name`` with bound parameters; cached per build and
+    settings file."""
+    return _cached_query(name, build_id(), str(config_path()), tuple(sorted(params.items())))

@@ -8,10 +8,25 @@ import streamlit as st
 from explorer import data
 from explorer.formatting import year_label
 
-SUPPRESSION_NOTE = (
-    "Small numbers are suppressed to protect pupils' privacy: a count of 1 or 2, or a rate "
-    "based on fewer than 10 pupils, is shown as **Suppressed**, never as zero."
-)
+
+def suppression_note() -> str:
+    """One sentence on small-number suppression, with the thresholds this warehouse's
+    connection was opened with (data/config.toml), so the words never drift from the rule."""
+    settings = data.query("council_settings")
+    min_count, min_denominator = int(settings["min_count"]), int(settings["min_denominator"])
+    rate = f"a rate based on fewer than {min_denominator} pupils"
+    if min_count <= 1:
+        hidden = rate
+    elif min_count == 2:
+        hidden = f"a count of 1, or {rate}"
+    elif min_count == 3:
+        hidden = f"a count of 1 or 2, or {rate}"
+    else:
+        hidden = f"a count from 1 to {min_count - 1}, or {rate}"
+    return (
+        f"Small numbers are suppressed to protect pupils' privacy: {hidden}, is shown as "
+        "**Suppressed**, never as zero."
+    )
 
 
 def page_header(title: str, intro: str) -> None:

@@ -15,7 +15,7 @@ from explorer.charts import ranked_bar, small_multiples_with_reference
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import format_value, year_label
-from explorer.layout import SUPPRESSION_NOTE, definition_box, measure_help, page_header
+from explorer.layout import definition_box, measure_help, page_header, suppression_note
 from explorer.url_state import url_selectbox
 
 DEFAULT_MEASURE = "perm_excl_rate"
@@ -175,7 +175,7 @@ if not localities.empty:
         )
         + (f"; **{highlight}** is highlighted." if highlight else ".")
         + " "
-        + SUPPRESSION_NOTE
+        + suppression_note()
     )
     chart_data = pd.concat(
         [

@@ -13,7 +13,7 @@ import streamlit as st
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import decimals_for, format_value, year_label
-from explorer.layout import SUPPRESSION_NOTE, definition_box, measure_help, page_header
+from explorer.layout import definition_box, measure_help, page_header, suppression_note
 from explorer.maps import locality_choropleth
 from explorer.url_state import url_selectbox
 
@@ -196,7 +196,7 @@ with reference_columns[2]:
             else "Changes are shown in grey: higher is neither better nor worse."
         )
     )
-    st.caption(SUPPRESSION_NOTE)
+    st.caption(suppression_note())
 
 # Rows of three, A-Z, so reading order (and a screen reader's) is alphabetical.
 alphabetical = localities.sort_values("area_name").reset_index(drop=True)

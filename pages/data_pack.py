@@ -14,7 +14,7 @@ from explorer import data
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import year_label
-from explorer.layout import SUPPRESSION_NOTE, page_header
+from explorer.layout import page_header, suppression_note
 from explorer.url_state import url_radio, url_selectbox
 from packs.html import display
 
@@ -99,7 +99,7 @@ html_column.download_button(
 )
 st.caption(
     f"{pack.level} pack for **{pack.area}**, {pack.year}, compared with "
-    f"{pack.comparator_name}. Data build {pack.build_id}. {SUPPRESSION_NOTE}"
+    f"{pack.comparator_name}. Data build {pack.build_id}. {suppression_note()}"
 )
 
 links = st.columns(3)

@@ -19,7 +19,7 @@ from explorer.charts import HIGHLIGHT, ranked_bar, trend_chart
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import SUPPRESSED_LABEL, format_value, year_label
-from explorer.layout import SUPPRESSION_NOTE, definition_box, measure_help, page_header
+from explorer.layout import definition_box, measure_help, page_header, suppression_note
 from explorer.url_state import url_radio, url_selectbox
 
 LEVELS = ["County", "Locality", "Partnership", "School"]
@@ -364,7 +364,7 @@ with st.expander("What these measures mean", icon=":material/menu_book:"):
         "same pupil can be suspended several times, which is why the share of pupils "
         "suspended at least once is shown as well."
     )
-    st.caption(SUPPRESSION_NOTE)
+    st.caption(suppression_note())
 
 # ---------------------------------------------------------------- trend over the years
 st.subheader("Over the years")

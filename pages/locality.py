@@ -13,7 +13,7 @@ from explorer import dataset
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import year_label
-from explorer.layout import SUPPRESSION_NOTE, page_header
+from explorer.layout import page_header, suppression_note
 from explorer.url_state import url_selectbox
 
 page_header(
@@ -67,7 +67,7 @@ st.markdown(
     "**On this page:** [Partnerships and schools](#partnerships) · "
     + " · ".join(f"[{s.heading}](#{s.key})" for s in dataset.SECTIONS)
 )
-st.caption(SUPPRESSION_NOTE)
+st.caption(suppression_note())
 
 # --------------------------------------------------------------------------- partnerships
 st.header(f"Partnerships and schools in {locality}", anchor="partnerships")

@@ -13,7 +13,7 @@ from explorer import charts, dataset
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import year_label
-from explorer.layout import SUPPRESSION_NOTE, page_header
+from explorer.layout import page_header, suppression_note
 from explorer.url_state import url_selectbox
 
 ALL_LOCALITIES = ""  # the locality picker's "no filter" option ('locality=' in the URL)
@@ -105,7 +105,7 @@ st.markdown(
     + " · ".join(f"[{s.heading}](#{s.key})" for s in dataset.SECTIONS)
     + " · [Share of funding](#funding-share)"
 )
-st.caption(SUPPRESSION_NOTE)
+st.caption(suppression_note())
 
 # --------------------------------------------------------------------------- schools
 st.header(f"Schools in {partnership}", anchor="schools")

@@ -39,7 +39,7 @@ from explorer.funnel_chart import (
     trend_change_chart,
     trend_table,
 )
-from explorer.layout import SUPPRESSION_NOTE, definition_box, measure_help, page_header
+from explorer.layout import definition_box, measure_help, page_header, suppression_note
 from explorer.url_state import url_radio, url_selectbox
 
 LEVELS = ["Locality", "Partnership", "School"]
@@ -293,7 +293,7 @@ else:
   ({method_note});
   z = {z_inner:.2f} and {z_outer:.2f}. When areas differ more than chance allows
   (over-dispersion), the limits are widened by the between-area variance.
-- {SUPPRESSION_NOTE}
+- {suppression_note()}
 """
             )
 

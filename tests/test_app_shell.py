@@ -39,3 +39,32 @@ def test_first_start_builds_the_warehouse_from_demo_data(tmp_path, monkeypatch) 
     assert (warehouse_path(data) / "build_report.json").is_file()
     assert (data / "raw" / "demo" / "edubasealldata20240901.csv").is_file()
     assert any("Demo data" in w.value for w in at.warning)
+
+
+def test_suppression_note_states_the_configured_thresholds(
+    app_warehouse, tmp_path, monkeypatch
+) -> None:
+    """Pages say the thresholds of the settings file the app runs with, not fixed words."""
+    import streamlit as st
+    from apptest_helpers import open_page
+
+    config = tmp_path / "council.toml"
+    text = (APP.parent / "data" / "config.toml").read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("min_count = 3", "min_count = 5").replace(
+            "min_denominator = 10", "min_denominator = 20"
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("LOCALITY_EXPLORER_CONFIG", str(config))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = open_page("locality.py")
+        assert_no_exception(at)
+        captions = " ".join(c.value for c in at.caption)
+        assert "a count from 1 to 4, or a rate based on fewer than 20 pupils" in captions
+        assert "1 or 2" not in captions
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()

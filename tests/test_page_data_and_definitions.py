@@ -73,7 +73,7 @@ def strict_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     )
     assert "min_count = 5" in text and "min_denominator = 20" in text
     config.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(queries, "DEFAULT_CONFIG", config)
+    monkeypatch.setenv("LOCALITY_EXPLORER_CONFIG", str(config))
     st.cache_resource.clear()
     st.cache_data.clear()
     yield config
