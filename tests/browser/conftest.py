@@ -26,19 +26,6 @@ def chromium_available() -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_server(
-    chromium_available: Path, demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AppServer]:
-    """`streamlit run app.py` on a free loopback port, reading the session's demo warehouse."""
-    log = tmp_path_factory.mktemp("streamlit_server") / "streamlit.log"
-    server = AppServer(warehouse=demo_warehouse, log_path=log).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="session")
 def chromium(chromium_available: Path):
     from playwright.sync_api import sync_playwright
 
@@ -48,6 +35,24 @@ def chromium(chromium_available: Path):
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(
+    chromium, demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    """`streamlit run app.py` on a free loopback port, reading the session's demo warehouse,
+    warmed up by one visit to the home page (a server's very first session may not yet know
+    the navigation's URL paths: see test_browser_cold_start.py)."""
+    log = tmp_path_factory.mktemp("streamlit_server") / "streamlit.log"
+    server = AppServer(warehouse=demo_warehouse, log_path=log).start()
+    try:
+        context = chromium.new_context(viewport=VIEWPORT)
+        AppPage(context.new_page(), server.base_url).open("county")
+        context.close()
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -91,6 +91,15 @@ CHANGES = [
         "Banbury",
         "Banbury",
     ),
+    Change(
+        "data",
+        {"measure": "pupils"},
+        "Look up a measure",
+        "Exclusions: Suspension rate",
+        "measure",
+        "susp_rate",
+        "Suspension rate",
+    ),
 ]
 
 
