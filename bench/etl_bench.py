@@ -12,7 +12,8 @@ from .common import PROJECT_DIR, PYTHON, ChildRun, run_child
 
 CONFIG = PROJECT_DIR / "data" / "config.toml"
 
-#: Child script: DuckDB copies every CSV to Parquet with its own type sniffing.
+#: Child script: DuckDB copies every CSV to Parquet as text (typing the EES symbols such as
+#: "z" and "c" is the ETL's job; DuckDB's sniffer would fail on them).
 _BARE_COPY = """
 import sys, duckdb
 from pathlib import Path
@@ -23,13 +24,13 @@ for path in sorted(raw.glob("*.csv")):
     target = str(out / (path.stem + ".parquet")).replace("'", "''")
     source = str(path).replace("'", "''")
     try:
-        con.execute(f"COPY (FROM read_csv('{source}')) TO '{target}' (FORMAT parquet)")
+        con.execute(f"COPY (FROM read_csv('{source}', all_varchar = true)) TO '{target}' (FORMAT parquet)")
     except duckdb.Error:
         # cp1252 files (GIAS, top-ups): DuckDB reads UTF-8 only, so transcode them first
         utf8 = out / (path.stem + ".utf8.csv")
         utf8.write_text(path.read_bytes().decode("cp1252", "replace"), encoding="utf-8")
         source = str(utf8).replace("'", "''")
-        con.execute(f"COPY (FROM read_csv('{source}')) TO '{target}' (FORMAT parquet)")
+        con.execute(f"COPY (FROM read_csv('{source}', all_varchar = true)) TO '{target}' (FORMAT parquet)")
 """
 
 
