@@ -5,7 +5,7 @@ is given), opens each page in headless Chromium (/usr/bin/chromium), waits with 
 run-aware waits as the browser tests until every chart has drawn, and saves the page
 cropped to its content.
 
-    .venv/bin/python scripts/screenshots.py [--warehouse DIR] [--pages county locality ...]
+    .venv/bin/python scripts/screenshots.py [--warehouse DIR] [--pages county ...] [--full]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from browser_helpers import (  # noqa: E402
 
 OUT_DIR = PROJECT_DIR / "docs" / "screenshots"
 MARGIN_PX = 48
+README_MAX_HEIGHT_PX = 2400  # the top of a page is what a README reader needs; --full for all
 
 
 def build_demo_warehouse(folder: Path) -> Path:
@@ -57,10 +58,15 @@ def content_height(app: AppPage) -> int:
     )
 
 
-def screenshot_page(app: AppPage, path: str, target: Path) -> list[str]:
-    """Open ``path``, wait for it to draw, save it to ``target``; return problems seen."""
+def screenshot_page(
+    app: AppPage, path: str, target: Path, max_height: int | None = README_MAX_HEIGHT_PX
+) -> list[str]:
+    """Open ``path``, wait for it to draw, save it to ``target`` (cut at ``max_height`` pixels
+    unless None); return the problems seen on the page."""
     app.open(path)
     height = content_height(app) + MARGIN_PX
+    if max_height is not None:
+        height = min(height, max_height)
     if height > VIEWPORT["height"]:  # a long page: grow the window so nothing is cut off
         app.page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
         app.wait_for_charts()
@@ -75,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warehouse", type=Path, help="warehouse folder (default: fresh demo)")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder for the PNG files")
     parser.add_argument("--pages", nargs="+", default=PAGE_PATHS, choices=PAGE_PATHS)
+    parser.add_argument(
+        "--full", action="store_true", help=f"whole pages, not the top {README_MAX_HEIGHT_PX}px"
+    )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
@@ -94,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
                     context = browser.new_context(viewport=VIEWPORT)
                     app = AppPage(context.new_page(), server.base_url)
                     target = args.out / f"{path}.png"
-                    problems = screenshot_page(app, path, target)
+                    problems = screenshot_page(
+                        app, path, target, None if args.full else README_MAX_HEIGHT_PX
+                    )
                     context.close()
                     print(target, *problems, sep="\n  ")
                     failed = failed or bool(problems)
