@@ -16,8 +16,9 @@ pytestmark = pytest.mark.browser
         "On a freshly started server the first session resolves URL paths from the legacy "
         "pages/ folder's file names (locality, partnership, exclusions) instead of "
         "st.navigation's url_path values, so /compare, /funnel, /packs and /data show "
-        "'Page not found' once. Fix in app.py/layout (e.g. page folder not named pages/, or "
-        "url_path == file stem); then remove this xfail."
+        "'Page not found' once (layout.run_through_app fixes paths that are file stems, not "
+        "these). Fix: page folder not named pages/, or url_path == file stem; then remove this "
+        "xfail."
     ),
 )
 def test_a_deep_link_works_as_the_first_visit_to_a_fresh_server(

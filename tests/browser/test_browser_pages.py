@@ -18,6 +18,18 @@ SIDEBAR_LINKS = {
     "Data and definitions": "data",
 }
 
+# Charts (Vega: maps included) each page draws at least, on its default view.
+MIN_CHARTS = {
+    "county": 1,
+    "locality": 5,
+    "partnership": 5,
+    "compare": 2,
+    "exclusions": 3,
+    "funnel": 1,
+    "packs": 0,
+    "data": 0,
+}
+
 
 def nav_label(link_text: str) -> str:
     """A sidebar link's words without its Material icon's ligature name (the first line)."""
@@ -35,7 +47,8 @@ def test_page_opens_and_draws_without_errors(app: AppPage, path: str) -> None:
     assert heading, "every page starts with a title"
     assert "Demo data" in app.main_text(), "the demo banner is shown on demo data"
     assert app.problems() == []
-    # wait_idle already waited for every chart; check none drew at zero size.
+    # wait_idle already waited for every chart; check there are some and none is empty.
+    assert app.chart_count() >= MIN_CHARTS[path]
     for width, height in app.chart_sizes():
         assert width > 0 and height > 0
 
