@@ -26,7 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="write the demo raw files")
     demo.add_argument("--out", type=Path, help="output folder (default: <data>/raw/demo)")
     demo.add_argument("--seed", type=int, default=2017)
-    demo.add_argument("--other-las", type=int, default=3, help="other LAs to include (default 3)")
+    demo.add_argument(
+        "--other-las",
+        type=int,
+        help="other LAs to include: the seven statistical neighbours of data/config.toml first, "
+        "then synthetic LAs (default: the seven neighbours)",
+    )
     demo.add_argument("--debug", action="store_true", help="show tracebacks")
     return parser
 
@@ -72,7 +77,9 @@ def _demo(args: argparse.Namespace) -> int:
     try:
         from .demo import generate_demo
 
-        paths = generate_demo(out, seed=args.seed, n_other_las=args.other_las)
+        # The generator's own default (every named neighbour) unless a count is given.
+        size = {} if args.other_las is None else {"n_other_las": args.other_las}
+        paths = generate_demo(out, seed=args.seed, **size)
     except Exception as error:
         return _fail(f"demo generation failed: {type(error).__name__}: {error}", args.debug)
     print(f"Wrote {len(paths)} demo files to {out}")

@@ -5,12 +5,15 @@ links file (all of England, cp1252), the DfE Explore Education Statistics (EES) 
 files (National, Regional, Local authority and School rows, every LA), and the council's own
 partnership membership, high-needs top-up and place files. Oxfordshire is drawn in detail
 (nine localities, ~35 partnerships, ~300 schools, academy conversions, openings, closures,
-partnership moves); ``n_other_las`` other LAs supply School rows the ETL must filter out and
-the totals behind the benchmark rows.
+partnership moves); ``n_other_las`` other LAs (by default the seven statistical neighbours of
+data/config.toml) supply School rows the ETL must filter out and the totals behind the
+benchmark rows.
 
-Everything comes from one seeded ``numpy`` Generator, so a seed gives byte-identical files.
-The school-year facts are simulated for all schools at once and the EES files are written a
-year at a time through pyarrow string kernels, because ``n_other_las=150`` (~24,000 schools,
+Oxfordshire and each named neighbour draw from their own seeded ``numpy`` Generators (one
+per LA code and purpose; the synthetic LAs share one), so a seed gives byte-identical files
+and their numbers do not depend on how many other LAs are generated. The school-year facts
+are simulated with vectorised draws a stream at a time and the EES files are written a year
+at a time through pyarrow string kernels, because ``n_other_las=150`` (~24,000 schools,
 millions of rows) is how the ETL is benchmarked at national scale.
 """
 
@@ -208,6 +211,15 @@ NAMED_OTHER_LAS: list[tuple[int, str, str, int, tuple[int, int], str]] = [
     (936, "E10000030", "Surrey", SOUTH_EAST, (510000, 150000), "GU"),
     (937, "E10000031", "Warwickshire", WEST_MIDLANDS, (430000, 265000), "CV"),
 ]
+#: Schools per other LA, [low, high). The named neighbours are drawn smaller than real LAs so
+#: the default demo (all seven) stays about the size of Oxfordshire plus three national-sized
+#: LAs: every demo test session builds it. Their rates, not their sizes, are what pages compare.
+NEIGHBOUR_SCHOOLS = (50, 91)
+SYNTHETIC_LA_SCHOOLS = (110, 211)  # as in England: ~150 LAs make ~24,000 schools
+OTHER_FIRST_URN = 150000
+#: What each LA's independent random streams are for (see ``_stream``).
+STREAMS = ("la", "schools", "simulation", "high needs")
+SYNTHETIC_STREAM = 0  # the stream code the synthetic LAs share (no LA has code 0)
 
 
 @dataclass(frozen=True)
@@ -540,42 +552,52 @@ NO_SYMBOL, CONFIDENTIAL, NOT_AVAILABLE, NOT_APPLICABLE, LOW, OLD_NOT_AVAILABLE =
 def generate_demo(
     out_dir: Path,
     seed: int = 2017,
-    n_other_las: int = 3,
+    n_other_las: int = len(NAMED_OTHER_LAS),
     first_year: int = 2017,
     last_year: int = 2023,
 ) -> list[Path]:
     """Write every demo raw file into ``out_dir`` (created) and return their paths.
 
     Years are academic years ``first_year/first_year+1`` .. ``last_year/last_year+1``
-    (``time_period`` 201718..202324 by default). The same arguments give byte-identical files.
+    (``time_period`` 201718..202324 by default). ``n_other_las`` other LAs: the named
+    neighbours first (all seven by default), then synthetic ones. The same arguments give
+    byte-identical files, and Oxfordshire's rows are the same whatever ``n_other_las`` is.
     """
     if last_year < first_year:
         raise ValueError("last_year must not be before first_year")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
     years = np.arange(first_year, last_year + 1)
 
-    las = _local_authorities(n_other_las, rng)
-    oxon = _oxfordshire(rng)
-    other_register, other_sites = _other_schools(las, rng, first_site=len(oxon.sites))
-    register = pd.concat([oxon.register, other_register], ignore_index=True)
-    sites = pd.concat([oxon.sites, other_sites], ignore_index=True)
-    register = _with_establishment_numbers(register, las, rng)
+    las = _local_authorities(n_other_las, seed)
+    oxon_schools = _stream(seed, OXFORDSHIRE[0], "schools")
+    oxon = _oxfordshire(oxon_schools)
+    oxon_register = _with_establishment_numbers(oxon.register, las, oxon_schools)
+    other_register, other_sites = _other_schools(las, seed, first_site=len(oxon.sites))
+    register, sites = oxon_register, oxon.sites
+    if len(other_register):
+        register = pd.concat([register, other_register], ignore_index=True)
+        sites = pd.concat([sites, other_sites], ignore_index=True)
     panel = _panel(register, sites, years)
-    facts = _simulate(panel, sites, rng)
+    facts = _simulate_by_stream(panel, sites, las, seed)
 
     paths = [
         _write_gias(out_dir, register, las),
         _write_links(out_dir, oxon.links),
         _write_membership(out_dir, oxon.membership),
     ]
-    paths += _write_ees_files(out_dir, panel, facts, register, las, rng)
+    paths += _write_ees_files(out_dir, panel, facts, register, las)
+    high_needs = _stream(seed, OXFORDSHIRE[0], "high needs")
     paths += [
-        _write_topups(out_dir, panel, facts, register, sites, rng),
-        _write_places(out_dir, panel, facts, register, sites, rng),
+        _write_topups(out_dir, panel, facts, register, sites, high_needs),
+        _write_places(out_dir, panel, facts, register, sites, high_needs),
     ]
     return paths
+
+
+def _stream(seed: int, la_code: int, purpose: str) -> np.random.Generator:
+    """An LA's own random stream for one purpose: what one LA draws never shifts another's."""
+    return np.random.default_rng([seed, la_code, STREAMS.index(purpose)])
 
 
 # ======================================================================================
@@ -583,23 +605,30 @@ def generate_demo(
 # ======================================================================================
 
 
-def _local_authorities(n_other_las: int, rng: np.random.Generator) -> pd.DataFrame:
+def _local_authorities(n_other_las: int, seed: int) -> pd.DataFrame:
     """Oxfordshire first, then the named neighbours, then synthetic LAs; one row per LA."""
-    rows = [(*OXFORDSHIRE, (451500, 206000), "OX")]
-    rows += NAMED_OTHER_LAS[:n_other_las]
-    used = {row[0] for row in rows} | {row[0] for row in NAMED_OTHER_LAS}
+    if n_other_las < 0:
+        raise ValueError("n_other_las must not be negative")
+    rows = [(*OXFORDSHIRE, (451500, 206000), "OX", 0.0, 0.12)]
+    used = {OXFORDSHIRE[0]} | {row[0] for row in NAMED_OTHER_LAS}
     free_codes = [c for c in list(range(800, 1000)) + list(range(201, 400)) if c not in used]
-    for i in range(max(0, n_other_las - len(NAMED_OTHER_LAS))):
-        if i >= len(free_codes):
-            raise ValueError(f"at most {len(NAMED_OTHER_LAS) + len(free_codes)} other LAs")
-        code = free_codes[i]
-        name = _synthetic_la_name(i)
-        centre = (int(rng.integers(200000, 650000)), int(rng.integers(50000, 600000)))
-        area = chr(65 + i % 26) + chr(65 + (i // 26) % 26)
-        rows.append((code, f"E06{code:06d}", name, i % len(REGIONS), centre, area))
-    las = pd.DataFrame(rows, columns=["code", "new_code", "name", "region", "centre", "area"])
-    las["deprivation"] = np.r_[0.0, rng.normal(0.0, 0.5, len(las) - 1)]
-    las["eal"] = np.r_[0.12, rng.uniform(0.04, 0.35, len(las) - 1)]
+    if n_other_las > len(NAMED_OTHER_LAS) + len(free_codes):
+        raise ValueError(f"at most {len(NAMED_OTHER_LAS) + len(free_codes)} other LAs")
+    for i in range(n_other_las):
+        if i < len(NAMED_OTHER_LAS):
+            code, *attributes = NAMED_OTHER_LAS[i]
+            rng = _stream(seed, code, "la")
+        else:
+            j = i - len(NAMED_OTHER_LAS)
+            code = free_codes[j]
+            rng = _stream(seed, code, "la")
+            centre = (int(rng.integers(200000, 650000)), int(rng.integers(50000, 600000)))
+            area = chr(65 + j % 26) + chr(65 + (j // 26) % 26)
+            attributes = [f"E06{code:06d}", _synthetic_la_name(j), j % len(REGIONS), centre, area]
+        rows.append((code, *attributes, rng.normal(0.0, 0.5), rng.uniform(0.04, 0.35)))
+    columns = ["code", "new_code", "name", "region", "centre", "area", "deprivation", "eal"]
+    las = pd.DataFrame(rows, columns=columns)
+    las["named"] = las["code"].isin([row[0] for row in NAMED_OTHER_LAS])
     return las
 
 
@@ -949,12 +978,44 @@ def _oxfordshire_effects(sites: list[_Site], rng: np.random.Generator) -> pd.Dat
 # ======================================================================================
 
 
+def _stream_groups(las: pd.DataFrame) -> list[tuple[int, np.ndarray]]:
+    """(stream code, LA indices) in LA order: Oxfordshire and each named neighbour draw from
+    their own streams; the synthetic LAs (national scale: ~150) share one and are drawn
+    together, vectorised, as they only fill out the national and regional totals."""
+    alone = las.index[(las.index == 0) | las["named"]]
+    groups = [(int(las.at[i, "code"]), np.array([i])) for i in alone]
+    synthetic = las.index[(las.index > 0) & ~las["named"]].to_numpy()
+    if len(synthetic):
+        groups.append((SYNTHETIC_STREAM, synthetic))
+    return groups
+
+
 def _other_schools(
-    las: pd.DataFrame, rng: np.random.Generator, first_site: int
+    las: pd.DataFrame, seed: int, first_site: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    other = las.index[1:].to_numpy()
-    counts = rng.integers(110, 211, size=len(other))
-    la = np.repeat(other, counts)
+    """Register and site rows of every LA after Oxfordshire, a stream group at a time;
+    URNs run on from ``OTHER_FIRST_URN`` in LA order."""
+    registers, effects = [], []
+    for code, la_indices in _stream_groups(las)[1:]:
+        rng = _stream(seed, code, "schools")
+        low, high = SYNTHETIC_LA_SCHOOLS if code == SYNTHETIC_STREAM else NEIGHBOUR_SCHOOLS
+        la = np.repeat(la_indices, rng.integers(low, high, size=len(la_indices)))
+        register, effect = _la_schools(las, la, rng, first_site)
+        registers.append(_with_establishment_numbers(register, las, rng))
+        effects.append(effect)
+        first_site += len(effect)
+    if not registers:
+        return pd.DataFrame(), pd.DataFrame()  # Oxfordshire alone
+    register = pd.concat(registers, ignore_index=True)
+    register["urn"] = OTHER_FIRST_URN + np.arange(len(register))
+    return register, pd.concat(effects, ignore_index=True)
+
+
+def _la_schools(
+    las: pd.DataFrame, la: np.ndarray, rng: np.random.Generator, first_site: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Schools of other LAs, one per entry of ``la`` (LA index), all open throughout:
+    register rows without URNs and their persistent effects."""
     n = len(la)
     kind = rng.choice(list(OTHER_KIND_SHARES), p=list(OTHER_KIND_SHARES.values()), size=n)
     type_name = np.empty(n, dtype=object)
@@ -976,7 +1037,7 @@ def _other_schools(
                 + letters[rng.integers(20, size=n)] + letters[rng.integers(20, size=n)])  # fmt: skip
     site = first_site + np.arange(n)
     register = pd.DataFrame({
-        "urn": 150000 + np.arange(n),
+        "urn": 0,  # numbered once every LA is drawn
         "site": site,
         "la": la,
         "name": place + np.where(church, " Church of England ", " ").astype(object) + label,
@@ -1025,12 +1086,18 @@ def _with_establishment_numbers(
     register: pd.DataFrame, las: pd.DataFrame, rng: np.random.Generator
 ) -> pd.DataFrame:
     """Establishment numbers unique within each LA, in each kind's range (2xxx primary...)."""
-    register = register.copy()
+    register = register.copy().reset_index(drop=True)
     start = register["kind"].map(ESTABLISHMENT_NUMBER_START).to_numpy()
-    # Shuffle within LA and range, so numbers are not in URN order (as in real GIAS).
+    # Shuffle within LA and range, so numbers are not in URN order (as in real GIAS): each
+    # school's rank in shuffled order among its LA's schools of the same range.
     order = rng.permutation(len(register))
-    shuffled = register.iloc[order]
-    rank = shuffled.groupby([shuffled["la"], start[order]]).cumcount().to_numpy()
+    group = (register["la"].to_numpy() * 10000 + start)[order]
+    by_group = np.argsort(group, kind="stable")
+    sorted_group = group[by_group]
+    first = np.r_[0, np.flatnonzero(sorted_group[1:] != sorted_group[:-1]) + 1]
+    sizes = np.diff(np.r_[first, len(group)])
+    rank = np.empty(len(register), dtype=int)
+    rank[by_group] = np.arange(len(group)) - np.repeat(first, sizes)
     number = np.empty(len(register), dtype=int)
     number[order] = start[order] + 1 + rank * 3 + rng.integers(0, 3, len(register))
     register["estab"] = number
@@ -1124,6 +1191,25 @@ def _year_group_mask(sites: pd.DataFrame) -> np.ndarray:
     return mask
 
 
+def _simulate_by_stream(
+    panel: pd.DataFrame, sites: pd.DataFrame, las: pd.DataFrame, seed: int
+) -> dict[str, np.ndarray]:
+    """``_simulate`` a stream group (see ``_stream_groups``) at a time, gathered into panel
+    order."""
+    panel_la, site_la = panel["la"].to_numpy(), sites["la"].to_numpy()
+    parts, rows = [], []
+    for code, la_indices in _stream_groups(las):
+        la_rows = np.flatnonzero(np.isin(panel_la, la_indices))
+        la_sites = np.flatnonzero(np.isin(site_la, la_indices))
+        la_panel = panel.iloc[la_rows].reset_index(drop=True)
+        la_panel["site"] = np.searchsorted(la_sites, la_panel["site"].to_numpy())
+        la_site_rows = sites.iloc[la_sites].reset_index(drop=True)
+        parts.append(_simulate(la_panel, la_site_rows, _stream(seed, code, "simulation")))
+        rows.append(la_rows)
+    to_panel_order = np.argsort(np.concatenate(rows), kind="stable")
+    return {key: np.concatenate([part[key] for part in parts])[to_panel_order] for key in parts[0]}
+
+
 def _simulate(panel: pd.DataFrame, sites: pd.DataFrame, rng: np.random.Generator) -> dict:
     """Every school-year measure, as arrays aligned with ``panel`` (and breakdown matrices)."""
     facts: dict[str, np.ndarray] = {}
@@ -1131,6 +1217,9 @@ def _simulate(panel: pd.DataFrame, sites: pd.DataFrame, rng: np.random.Generator
     _simulate_absence(panel, sites, rng, facts)
     _simulate_exclusions(panel, sites, rng, facts)
     _simulate_attainment(panel, sites, rng, facts)
+    # Uniform draws that decide which cells the writers mark unavailable (`x`, `:`).
+    for name in ("absence_split", "old_one_plus", "att8_withheld"):
+        facts[f"draw_{name}"] = rng.random(len(panel))
     return facts
 
 
@@ -1461,13 +1550,12 @@ def _write_ees_files(
     facts: dict,
     register: pd.DataFrame,
     las: pd.DataFrame,
-    rng: np.random.Generator,
 ) -> list[Path]:
     texts = _register_texts(register)
     builders = [_census_files, _absence_file, _exclusion_files, _sen_files, _attainment_files]
     paths = []
     for build in builders:
-        for spec in build(panel, facts, rng):
+        for spec in build(panel, facts):
             path = out_dir / FILE_NAMES[spec.source]
             _write_ees(path, spec, panel, las, texts)
             paths.append(path)
@@ -1511,19 +1599,12 @@ def _symbol_where(mask: np.ndarray, symbol: int) -> np.ndarray:
     return np.where(mask, symbol, NO_SYMBOL).astype(np.int8)
 
 
-def _sprinkle(rows: np.ndarray, share: float, rng: np.random.Generator, n: int) -> np.ndarray:
-    """Boolean mask over n marking a random share of ``rows``."""
-    mask = np.zeros(n, bool)
-    mask[rows[rng.random(len(rows)) < share]] = True
-    return mask
-
-
 def _some(rows: np.ndarray, *positions: int) -> np.ndarray:
     """Rows at fixed positions (wrapping), so a few Oxfordshire cells always carry a symbol."""
     return rows[[p % len(rows) for p in positions]] if len(rows) else rows
 
 
-def _census_files(panel: pd.DataFrame, facts: dict, rng: np.random.Generator) -> list[_EesFile]:
+def _census_files(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
     census = panel["census"].to_numpy()
     rows = np.flatnonzero(census)
     counts = {
@@ -1540,13 +1621,13 @@ def _census_files(panel: pd.DataFrame, facts: dict, rng: np.random.Generator) ->
     return [pupils, year_groups]
 
 
-def _absence_file(panel: pd.DataFrame, facts: dict, rng: np.random.Generator) -> list[_EesFile]:
+def _absence_file(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
     rows = np.flatnonzero(facts["in_absence"])
     columns = ["enrolments", "sess_possible", "sess_overall", "sess_authorised",
                "sess_unauthorised", "enrolments_pa_10_exact"]  # fmt: skip
     oxon = panel["la"].to_numpy()[rows] == 0
     # A few schools' authorised/unauthorised split is not available (`x`).
-    unavailable = _sprinkle(np.flatnonzero(~oxon), 0.004, rng, len(rows))
+    unavailable = ~oxon & (facts["draw_absence_split"][rows] < 0.004)
     unavailable[_some(np.flatnonzero(oxon), 5, 400)] = True
     symbols = {c: _symbol_where(unavailable, NOT_AVAILABLE) for c in columns[3:5]}
     rates = [_Rate(f"{c}_percent", c, "sess_possible", 1) for c in columns[2:5]]
@@ -1556,7 +1637,7 @@ def _absence_file(panel: pd.DataFrame, facts: dict, rng: np.random.Generator) ->
                      [*columns, *rates], symbols)]  # fmt: skip
 
 
-def _exclusion_files(panel: pd.DataFrame, facts: dict, rng: np.random.Generator) -> list[_EesFile]:
+def _exclusion_files(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
     in_file = facts["in_exclusions"]
     rows = np.flatnonzero(in_file)
     columns = ["headcount", "perm_excl", "susp", "one_plus_susp"]
@@ -1564,7 +1645,7 @@ def _exclusion_files(panel: pd.DataFrame, facts: dict, rng: np.random.Generator)
     counts = {c: facts[s][rows] for c, s in zip(columns, sources, strict=True)}
     # The oldest year's file lacked pupils suspended at least once for a few schools (`:`).
     oldest = panel["year"].to_numpy()[rows] == panel["year"].min()
-    missing = _sprinkle(np.flatnonzero(oldest), 0.03, rng, len(rows))
+    missing = oldest & (facts["draw_old_one_plus"][rows] < 0.03)
     totals = _EesFile(
         "exclusions", ["urn", "laestab", "name", "school_type"], rows, counts,
         [*columns, *(_Rate(f"{c}_rate", c, "headcount", 2) for c in columns[1:])],
@@ -1585,7 +1666,7 @@ def _exclusion_files(panel: pd.DataFrame, facts: dict, rng: np.random.Generator)
     return [totals, reasons, characteristics]
 
 
-def _sen_files(panel: pd.DataFrame, facts: dict, rng: np.random.Generator) -> list[_EesFile]:
+def _sen_files(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
     census = panel["census"].to_numpy()
     rows = np.flatnonzero(census)
     counts = {"total_pupils": facts["headcount"][rows], "sen_support": facts["sen_support"][rows],
@@ -1600,7 +1681,7 @@ def _sen_files(panel: pd.DataFrame, facts: dict, rng: np.random.Generator) -> li
     return [sen, by_need]
 
 
-def _attainment_files(panel: pd.DataFrame, facts: dict, rng: np.random.Generator) -> list[_EesFile]:
+def _attainment_files(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
     rows = np.flatnonzero(facts["in_ks2"])
     counts = {
         "t_elig": facts["t_elig"][rows],
@@ -1612,7 +1693,7 @@ def _attainment_files(panel: pd.DataFrame, facts: dict, rng: np.random.Generator
     # Attainment 8 is published as a mean: carry total points so benchmark rows can be summed.
     t_pupils = facts["t_pupils"][rows]
     counts = {"t_pupils": t_pupils, "att8_total": facts["avg_att8"][rows] * t_pupils}
-    withheld = _sprinkle(np.arange(len(rows)), 0.01, rng, len(rows))
+    withheld = facts["draw_att8_withheld"][rows] < 0.01
     withheld[_some(np.flatnonzero(panel["la"].to_numpy()[rows] == 0), 3)] = True
     ks4 = _EesFile("ks4", ["urn", "name"], rows, counts,
                    ["t_pupils", _Rate("avg_att8", "att8_total", "t_pupils", 1, scale=1.0)],
@@ -1803,7 +1884,10 @@ def _place_rows(panel, facts, register, sites, rng) -> pd.DataFrame:
         sites["la"].eq(0) & sites["kind"].isin(["primary", "secondary"])
     )
     resourced[rng.choice(mainstream_sites, size=10, replace=False)] = True
-    resourced_places = rng.choice([8, 10, 12, 15, 20], size=n_sites)
+    # Drawn for Oxfordshire's sites only, so the other LAs do not shift Oxfordshire's stream.
+    resourced_places = np.zeros(n_sites, int)
+    oxon_sites = np.flatnonzero(sites["la"].eq(0))
+    resourced_places[oxon_sites] = rng.choice([8, 10, 12, 15, 20], size=len(oxon_sites))
     site = panel["site"].to_numpy()
     year = panel["year"].to_numpy()
     specialist = oxon & (profile >= 2)
