@@ -161,6 +161,7 @@ def _guess_params(function: Callable[..., Any], sample: dict[str, Any]) -> dict[
         "parent": None,
         "references": True,
         "subject": None,
+        "phase": "Primary",
         **sample,
     }
     params = {}
