@@ -122,5 +122,6 @@ def test_query_bench_runs_every_named_query(england_build: tuple[Path, Path]) ->
 def test_helpers() -> None:
     assert median_p95([1.0, 2.0, 3.0, 4.0, 100.0]) == (3.0, pytest.approx(80.8))
     pages = app_pages()
-    assert ("county", "county_overview.py", "County overview") in pages
+    # url paths may change (app.py owns them); the files and titles are what the bench needs
+    assert any(file == "county_overview.py" and title for _, file, title in pages)
     assert all((Path(queries.PROJECT_DIR) / "pages" / file).is_file() for _, file, _ in pages)
