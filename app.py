@@ -37,7 +37,7 @@ navigation = st.navigation(
                 PAGES / "county_overview.py",
                 title="County overview",
                 icon=":material/map:",
-                url_path="county",
+                url_path="county_overview",
                 default=True,
             ),
             st.Page(
@@ -58,7 +58,7 @@ navigation = st.navigation(
                 PAGES / "compare_localities.py",
                 title="Compare localities",
                 icon=":material/bar_chart:",
-                url_path="compare",
+                url_path="compare_localities",
             ),
             st.Page(
                 PAGES / "exclusions.py",
@@ -70,13 +70,13 @@ navigation = st.navigation(
                 PAGES / "statistical_comparisons.py",
                 title="Statistical comparisons",
                 icon=":material/scatter_plot:",
-                url_path="funnel",
+                url_path="statistical_comparisons",
             ),
             st.Page(
                 PAGES / "data_pack.py",
                 title="Data packs",
                 icon=":material/description:",
-                url_path="packs",
+                url_path="data_pack",
             ),
         ],
         "About": [
@@ -84,7 +84,7 @@ navigation = st.navigation(
                 PAGES / "data_and_definitions.py",
                 title="Data and definitions",
                 icon=":material/menu_book:",
-                url_path="data",
+                url_path="data_and_definitions",
             ),
         ],
     }

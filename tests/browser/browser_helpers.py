@@ -33,17 +33,17 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 3000}  # tall: Streamlit's main area scrolls inside itself
 PAGE_PATHS = [
-    "county",
+    "county_overview",
     "locality",
     "partnership",
-    "compare",
+    "compare_localities",
     "exclusions",
-    "funnel",
-    "packs",
-    "data",
+    "statistical_comparisons",
+    "data_pack",
+    "data_and_definitions",
 ]
-# st.navigation serves the default page at the site root ("/county" is "Page not found").
-DEFAULT_PAGE = "county"
+# st.navigation serves the default page at the site root (a typed "/county_overview" also works).
+DEFAULT_PAGE = "county_overview"
 TIMEOUT_MS = 45_000
 
 # Counts every change of Streamlit's script state (a MutationObserver sees each one, however

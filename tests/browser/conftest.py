@@ -48,7 +48,7 @@ def app_server(
     server = AppServer(warehouse=demo_warehouse, log_path=log).start()
     try:
         context = chromium.new_context(viewport=VIEWPORT)
-        AppPage(context.new_page(), server.base_url).open("county")
+        AppPage(context.new_page(), server.base_url).open("county_overview")
         context.close()
         yield server
     finally:

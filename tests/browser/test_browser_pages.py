@@ -8,26 +8,26 @@ from browser_helpers import PAGE_PATHS, AppPage
 pytestmark = pytest.mark.browser
 
 SIDEBAR_LINKS = {
-    "County overview": "county",
+    "County overview": "county_overview",
     "Locality": "locality",
     "Partnership profile": "partnership",
-    "Compare localities": "compare",
+    "Compare localities": "compare_localities",
     "Exclusions explorer": "exclusions",
-    "Statistical comparisons": "funnel",
-    "Data packs": "packs",
-    "Data and definitions": "data",
+    "Statistical comparisons": "statistical_comparisons",
+    "Data packs": "data_pack",
+    "Data and definitions": "data_and_definitions",
 }
 
 # Charts (Vega: maps included) each page draws at least, on its default view.
 MIN_CHARTS = {
-    "county": 1,
+    "county_overview": 1,
     "locality": 5,
     "partnership": 5,
-    "compare": 2,
+    "compare_localities": 2,
     "exclusions": 3,
-    "funnel": 1,
-    "packs": 0,
-    "data": 0,
+    "statistical_comparisons": 1,
+    "data_pack": 0,
+    "data_and_definitions": 0,
 }
 
 
@@ -41,7 +41,7 @@ def test_page_opens_and_draws_without_errors(app: AppPage, path: str) -> None:
     app.open(path)
 
     # The default page (county) is served at the site root.
-    expected_path = "" if path == "county" else f"/{path}"
+    expected_path = "" if path == "county_overview" else f"/{path}"
     assert app.page.url.split("?")[0].removeprefix(app.base_url).rstrip("/") == expected_path
     heading = app.main.locator("h1").first.inner_text().strip()
     assert heading, "every page starts with a title"
@@ -54,18 +54,19 @@ def test_page_opens_and_draws_without_errors(app: AppPage, path: str) -> None:
 
 
 def test_sidebar_lists_every_page_and_its_links_open_them(app: AppPage) -> None:
-    app.open("county")
+    app.open("county_overview")
     links = app.page.locator('[data-testid="stSidebarNavLink"]')
     hrefs = {
         nav_label(link.inner_text()): link.get_attribute("href").removeprefix(app.base_url)
         for link in links.all()
     }
     assert hrefs == {
-        label: "/" if path == "county" else f"/{path}" for label, path in SIDEBAR_LINKS.items()
+        label: "/" if path == "county_overview" else f"/{path}"
+        for label, path in SIDEBAR_LINKS.items()
     }
 
     titles = {app.main.locator("h1").first.inner_text()}
-    for label, path in [("Locality", "locality"), ("Data and definitions", "data")]:
+    for label, path in [("Locality", "locality"), ("Data and definitions", "data_and_definitions")]:
         runs_before = app.runs()
         links.filter(has_text=label).click()
         app.page.wait_for_url(f"**/{path}*")
@@ -76,7 +77,7 @@ def test_sidebar_lists_every_page_and_its_links_open_them(app: AppPage) -> None:
 
 
 def test_keyboard_alone_reaches_the_sidebar_navigation_and_opens_a_page(app: AppPage) -> None:
-    app.open("county")
+    app.open("county_overview")
     reached = []
     for _ in range(60):
         app.page.keyboard.press("Tab")
@@ -96,6 +97,6 @@ def test_keyboard_alone_reaches_the_sidebar_navigation_and_opens_a_page(app: App
 
     runs_before = app.runs()
     app.page.keyboard.press("Enter")
-    app.page.wait_for_url("**/data*")
+    app.page.wait_for_url("**/data_and_definitions*")
     app.wait_for_rerun(runs_before)
     assert app.problems() == []

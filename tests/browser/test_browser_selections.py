@@ -41,7 +41,7 @@ class Change:
 
 
 CHANGES = [
-    Change("county", {}, "Academic year", "2022/23", "year", "202223", "In 2022/23,"),
+    Change("county_overview", {}, "Academic year", "2022/23", "year", "202223", "In 2022/23,"),
     Change(
         "locality",
         {"year": "202324"},
@@ -63,7 +63,7 @@ CHANGES = [
         "Schools in Banbury North Partnership",
     ),
     Change(
-        "compare",
+        "compare_localities",
         {"year": "202324"},
         "Highlight a locality",
         "Banbury",
@@ -81,9 +81,9 @@ CHANGES = [
         "Banbury, 2023/24",
         "Abingdon, 2023/24",
     ),
-    Change("funnel", {}, "Academic year", "2022/23", "year", "202223", "2022/23"),
+    Change("statistical_comparisons", {}, "Academic year", "2022/23", "year", "202223", "2022/23"),
     Change(
-        "packs",
+        "data_pack",
         {"level": "Locality", "locality": "Abingdon", "year": "202324"},
         "Locality",
         "Banbury",
@@ -92,7 +92,7 @@ CHANGES = [
         "Banbury",
     ),
     Change(
-        "data",
+        "data_and_definitions",
         {"measure": "pupils"},
         "Look up a measure",
         "Exclusions: Suspension rate",
