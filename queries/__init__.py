@@ -31,6 +31,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from etl.tables import SCHEMA
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -48,176 +50,10 @@ AREA_LEVELS: tuple[str, ...] = ("County", "Locality", "Partnership", "School")
 #: Published DfE figures (from the ``benchmarks`` table) shown for reference.
 REFERENCE_LEVELS: tuple[str, ...] = ("National", "Regional", "LA")
 
-_COUNT = "BIGINT"
-_FACT_KEYS = [("time_period", "INTEGER"), ("urn", "INTEGER")]
-_SOURCE = [("source_file", "VARCHAR"), ("source_row", "INTEGER")]
-
-
-def _measured(*columns: tuple[str, str]) -> list[tuple[str, str]]:
-    """Each measure column followed by its ``<column>_flag`` (the suppression symbol)."""
-    out: list[tuple[str, str]] = []
-    for name, sql_type in columns:
-        out += [(name, sql_type), (f"{name}_flag", "VARCHAR")]
-    return out
-
-
-#: The warehouse contract (docs/architecture.md): table -> [(column, DuckDB type)].
-#: Used to check real files and to create empty stand-ins for missing tables.
-WAREHOUSE_SCHEMA: dict[str, list[tuple[str, str]]] = {
-    "schools": [
-        ("urn", "INTEGER"),
-        ("laestab", "INTEGER"),
-        ("school_name", "VARCHAR"),
-        ("establishment_type", "VARCHAR"),
-        ("establishment_group", "VARCHAR"),
-        ("status", "VARCHAR"),
-        ("phase", "VARCHAR"),
-        ("phase_gias", "VARCHAR"),
-        ("low_age", "INTEGER"),
-        ("high_age", "INTEGER"),
-        ("open_date", "DATE"),
-        ("close_date", "DATE"),
-        ("postcode", "VARCHAR"),
-        ("easting", "DOUBLE"),
-        ("northing", "DOUBLE"),
-        ("lat", "DOUBLE"),
-        ("lon", "DOUBLE"),
-        ("district", "VARCHAR"),
-        ("ward", "VARCHAR"),
-        ("lineage_urn", "INTEGER"),
-    ],
-    "school_links": [
-        ("urn", "INTEGER"),
-        ("link_urn", "INTEGER"),
-        ("link_type", "VARCHAR"),
-        ("link_date", "DATE"),
-    ],
-    "membership": [
-        ("urn", "INTEGER"),
-        ("school_name", "VARCHAR"),
-        ("partnership", "VARCHAR"),
-        ("locality", "VARCHAR"),
-        ("start_date", "DATE"),
-        ("end_date", "DATE"),
-    ],
-    "school_year": [
-        *_FACT_KEYS,
-        ("lineage_urn", "INTEGER"),
-        ("school_name", "VARCHAR"),
-        ("phase", "VARCHAR"),
-        ("partnership", "VARCHAR"),
-        ("locality", "VARCHAR"),
-    ],
-    "pupils": [
-        *_FACT_KEYS,
-        *_SOURCE,
-        *_measured(("headcount", _COUNT), ("fsm_eligible", _COUNT), ("eal", _COUNT)),
-    ],
-    "pupils_year_group": [
-        *_FACT_KEYS,
-        *_SOURCE,
-        ("year_group", "VARCHAR"),
-        *_measured(("headcount", _COUNT)),
-    ],
-    "absence": [
-        *_FACT_KEYS,
-        *_SOURCE,
-        *_measured(
-            ("enrolments", _COUNT),
-            ("sess_possible", _COUNT),
-            ("sess_overall", _COUNT),
-            ("sess_authorised", _COUNT),
-            ("sess_unauthorised", _COUNT),
-            ("enrolments_pa_10", _COUNT),
-        ),
-    ],
-    "exclusions": [
-        *_FACT_KEYS,
-        *_SOURCE,
-        *_measured(
-            ("headcount", _COUNT),
-            ("perm_excl", _COUNT),
-            ("susp", _COUNT),
-            ("one_plus_susp", _COUNT),
-        ),
-    ],
-    "exclusions_reason": [
-        *_FACT_KEYS,
-        *_SOURCE,
-        ("reason", "VARCHAR"),
-        *_measured(("perm_excl", _COUNT), ("susp", _COUNT)),
-    ],
-    "exclusions_characteristic": [
-        *_FACT_KEYS,
-        *_SOURCE,
-        ("characteristic_group", "VARCHAR"),
-        ("characteristic", "VARCHAR"),
-        *_measured(
-            ("headcount", _COUNT),
-            ("perm_excl", _COUNT),
-            ("susp", _COUNT),
-            ("one_plus_susp", _COUNT),
-        ),
-    ],
-    "sen": [
-        *_FACT_KEYS,
-        *_SOURCE,
-        *_measured(("total_pupils", _COUNT), ("sen_support", _COUNT), ("ehc_plan", _COUNT)),
-    ],
-    "sen_need": [
-        *_FACT_KEYS,
-        *_SOURCE,
-        ("sen_provision", "VARCHAR"),
-        ("primary_need", "VARCHAR"),
-        *_measured(("pupils", _COUNT)),
-    ],
-    "ks2": [
-        *_FACT_KEYS,
-        *_SOURCE,
-        *_measured(("pupils_eligible", _COUNT), ("rwm_expected", _COUNT)),
-    ],
-    "ks4": [
-        *_FACT_KEYS,
-        *_SOURCE,
-        *_measured(("pupils", _COUNT), ("att8_total", "DOUBLE")),
-    ],
-    "topups": [
-        *_FACT_KEYS,
-        *_SOURCE,
-        ("band", "VARCHAR"),
-        *_measured(("pupils_funded", _COUNT), ("amount_gbp", "DOUBLE")),
-    ],
-    "places": [
-        *_FACT_KEYS,
-        *_SOURCE,
-        ("provision_type", "VARCHAR"),
-        *_measured(("places", _COUNT), ("amount_gbp", "DOUBLE")),
-    ],
-    "benchmarks": [
-        ("time_period", "INTEGER"),
-        ("geographic_level", "VARCHAR"),
-        ("area_code", "VARCHAR"),
-        ("old_la_code", "INTEGER"),
-        ("area_name", "VARCHAR"),
-        ("measure", "VARCHAR"),
-        ("numerator", "DOUBLE"),
-        ("denominator", "DOUBLE"),
-    ],
-    "locality_boundaries": [
-        ("locality", "VARCHAR"),
-        ("geometry_geojson", "VARCHAR"),
-        ("derived", "BOOLEAN"),
-    ],
-    "rejects": [
-        ("source_file", "VARCHAR"),
-        ("source_row", "INTEGER"),
-        ("column_name", "VARCHAR"),
-        ("value", "VARCHAR"),
-        ("rule", "VARCHAR"),
-        ("reason", "VARCHAR"),
-        ("severity", "VARCHAR"),
-    ],
-}
+#: The warehouse contract (docs/architecture.md): table -> [(column, DuckDB type)]. One
+#: definition, the ETL's, which writes the tables; used here to check a warehouse's files
+#: and to create empty stand-ins for missing tables.
+WAREHOUSE_SCHEMA: dict[str, list[tuple[str, str]]] = SCHEMA
 
 #: Tables without which nothing can be shown: connect() refuses to open without them.
 REQUIRED_TABLES: frozenset[str] = frozenset({"school_year"})
