@@ -10,6 +10,40 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 REFERENCE_COLOURS = {"County": "#000000", "England": "#D55E00", "National": "#D55E00"}
 HIGHLIGHT = "#0072B2"
 MUTED = "#9fb6cd"
+# Reference lines differ in colour AND dash pattern, so they are told apart without colour.
+REFERENCE_DASHES = {"County": [6, 3], "England": [2, 2], "National": [2, 2]}
+OTHER_REFERENCE_STYLES = [("#CC79A7", [10, 3, 2, 3]), ("#009E73", [12, 4]), ("#505a5f", [4, 4])]
+# Rows of a ranked bar chart are this many pixels apart, so every label shows.
+BAR_STEP = 26
+# Vega text has no halo; a white-outlined copy drawn underneath makes labels readable on
+# any fill or line.
+HALO = {"stroke": "white", "strokeWidth": 4, "strokeJoin": "round", "strokeOpacity": 0.9}
+
+
+def display_height(chart: alt.TopLevelMixin, default: int = 400) -> int:
+    """The height (pixels) to pass to ``st.altair_chart(chart, height=...)``.
+
+    Streamlit 1.67 squeezes a chart to its own default height whatever the spec says, so
+    the builders here record the room they need (plot, titles, axes and legend) in
+    ``usermeta`` and pages pass it on.
+    """
+    meta = getattr(chart, "usermeta", alt.Undefined)
+    if isinstance(meta, dict) and "display_height" in meta:
+        return int(meta["display_height"])
+    return default
+
+
+def reference_styles(names: list[str]) -> list[tuple[str, list[int]]]:
+    """(colour, dash) for each reference name: County black dashes, England orange dots,
+    anything else (a region, a neighbour) from a fixed list of other colour-dash pairs."""
+    others = iter(OTHER_REFERENCE_STYLES)
+    styles = []
+    for name in names:
+        if name in REFERENCE_DASHES:
+            styles.append((REFERENCE_COLOURS[name], REFERENCE_DASHES[name]))
+        else:
+            styles.append(next(others, ("#505a5f", [1, 3])))
+    return styles
 
 
 def _value_format(unit: str) -> str:
@@ -51,7 +85,9 @@ def ranked_bar(
         y=alt.Y(f"{category}:N", sort=order, title=category_title or category.title()),
     )
     bars = base.mark_bar().encode(
-        x=alt.X("shown:Q", title=axis_title, axis=alt.Axis(format=_value_format(unit))),
+        x=alt.X(
+            "shown:Q", title=axis_title, axis=alt.Axis(format=_value_format(unit), tickCount=8)
+        ),
         color=alt.condition(
             alt.datum.is_highlight,
             alt.value(HIGHLIGHT),
@@ -62,16 +98,15 @@ def ranked_bar(
             alt.Tooltip("label:N", title=axis_title),
         ],
     )
-    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
-        x=alt.X("shown:Q", impute=None),
-        text="label:N",
-    )
+    label_encoding = {"x": alt.X("shown:Q", impute=None), "text": "label:N"}
+    halo = base.mark_text(align="left", dx=3, fontSize=11, **HALO).encode(**label_encoding)
+    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(**label_encoding)
     suppressed_labels = (
         alt.Chart(data[data["shown"].isna()])
         .mark_text(align="left", dx=3, fontStyle="italic", color="#505a5f")
         .encode(y=alt.Y(f"{category}:N", sort=order), x=alt.value(0), text="label:N")
     )
-    layers: list[alt.Chart] = [bars, labels, suppressed_labels]
+    layers: list[alt.Chart] = [bars]
     refs = [
         {"reference": name, "value": val}
         for name, val in (references or {}).items()
@@ -79,27 +114,48 @@ def ranked_bar(
     ]
     if refs:
         ref_df = pd.DataFrame(refs)
+        # The legend names each line with its figure, so no label sits on the bars.
+        ref_df["key"] = [
+            f"{r} ({format(v, _value_format(unit))})"
+            for r, v in zip(ref_df["reference"], ref_df["value"], strict=True)
+        ]
+        styles = reference_styles(ref_df["reference"].tolist())
+        legend = alt.Legend(
+            title=None, orient="top", symbolType="stroke", symbolStrokeWidth=2.5,
+            symbolSize=400, labelLimit=320,
+        )  # fmt: skip
+        keys = ref_df["key"].tolist()
         layers.append(
             alt.Chart(ref_df)
-            .mark_rule(strokeDash=[6, 3], strokeWidth=2)
+            .mark_rule(strokeWidth=2)
             .encode(
                 x="value:Q",
                 color=alt.Color(
-                    "reference:N",
-                    title="Reference",
-                    scale=alt.Scale(
-                        domain=ref_df["reference"].tolist(),
-                        range=[REFERENCE_COLOURS.get(r, "#505a5f") for r in ref_df["reference"]],
-                    ),
-                ),
+                    "key:N",
+                    legend=legend,
+                    scale=alt.Scale(domain=keys, range=[c for c, _ in styles]),
+                ),  # fmt: skip
+                strokeDash=alt.StrokeDash(
+                    "key:N",
+                    legend=legend,
+                    scale=alt.Scale(domain=keys, range=[d for _, d in styles]),
+                ),  # fmt: skip
                 tooltip=[
                     alt.Tooltip("reference:N", title="Reference"),
                     alt.Tooltip("value:Q", title=axis_title, format=_value_format(unit)),
                 ],
             )
         )
-    height = max(160, 22 * len(data))
-    return alt.layer(*layers).properties(title=title, height=height, width="container")
+    # Figures are drawn after the lines, with a halo, so a line never hides a number.
+    layers += [halo, labels, suppressed_labels]
+    rows = max(len(data), 1)
+    extra = 110 + (30 if refs else 0)  # title, x axis and its title, the legend on top
+    return alt.layer(*layers).properties(
+        title=title,
+        height=alt.Step(BAR_STEP),
+        width="container",
+        usermeta={"display_height": BAR_STEP * rows + extra},
+    )
 
 
 def trend_chart(
@@ -109,22 +165,39 @@ def trend_chart(
     title: str,
     series: str = "area",
     year: str = "year",
+    subtitle: str | None = None,
+    height: int = 320,
 ) -> alt.Chart:
-    """Lines over academic years, one per series; reference series (County, England) dashed."""
+    """Lines over academic years, one per series; reference series (County, England) dashed.
+
+    A missing (suppressed) year breaks the line rather than bridging it. Year labels are
+    level; a ``subtitle`` (say, the unit or what is compared) goes under the title. Pass
+    ``display_height(chart)`` to st.altair_chart.
+    """
     data = df.copy()
     data["is_reference"] = data[series].isin(list(REFERENCE_COLOURS))
     domain = list(dict.fromkeys(data[series].tolist()))
     palette = iter(OKABE_ITO)
     colours = [REFERENCE_COLOURS.get(s) or next(palette, "#505a5f") for s in domain]
     axis_title = f"{value_label} ({unit})"
+    chart_title: str | alt.TitleParams = (
+        alt.TitleParams(text=title, subtitle=subtitle, anchor="start") if subtitle else title
+    )
     return (
         alt.Chart(data)
-        .mark_line(point=True)
+        .mark_line(point=True, invalid="break-paths-filter-domains")
         .encode(
-            x=alt.X(f"{year}:O", title="Academic year"),
-            y=alt.Y("value:Q", title=axis_title, axis=alt.Axis(format=_value_format(unit))),
+            x=alt.X(f"{year}:O", title="Academic year", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "value:Q",
+                title=axis_title,
+                axis=alt.Axis(format=_value_format(unit), titleLimit=height - 20),
+            ),
             color=alt.Color(
-                f"{series}:N", title=None, scale=alt.Scale(domain=domain, range=colours)
+                f"{series}:N",
+                title=None,
+                scale=alt.Scale(domain=domain, range=colours),
+                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=320),
             ),
             strokeDash=alt.condition(alt.datum.is_reference, alt.value([6, 3]), alt.value([1, 0])),
             tooltip=[
@@ -133,7 +206,13 @@ def trend_chart(
                 alt.Tooltip("value:Q", title=axis_title, format=_value_format(unit)),
             ],
         )
-        .properties(title=title, height=300, width="container")
+        .properties(
+            title=chart_title,
+            height=height,
+            width="container",
+            padding={"top": 12, "left": 5, "right": 5, "bottom": 5},
+            usermeta={"display_height": height + 110 + (20 if subtitle else 0)},
+        )
     )
 
 
@@ -145,24 +224,30 @@ def small_multiples(
     facet: str = "area",
     year: str = "year",
     columns: int = 3,
+    panel_width: int = 250,
+    panel_height: int = 130,
 ) -> alt.FacetChart:
-    """One small trend panel per area, sharing a y axis so panels compare fairly."""
+    """One small trend panel per area, sharing a y axis so panels compare fairly.
+
+    Vega-Lite cannot size facet panels to their container, so ``panel_width`` is chosen to
+    fill Streamlit's main column (about 940 pixels wide) with three panels.
+    """
     axis_title = f"{value_label} ({unit})"
     return (
         alt.Chart(df)
-        .mark_line(point=True, color=HIGHLIGHT)
+        .mark_line(point=True, color=HIGHLIGHT, invalid="break-paths-filter-domains")
         .encode(
             x=alt.X(f"{year}:O", title=None, axis=alt.Axis(labelAngle=-45)),
-            y=alt.Y("value:Q", title=axis_title, axis=alt.Axis(format=_value_format(unit))),
+            y=alt.Y("value:Q", title=unit, axis=alt.Axis(format=_value_format(unit))),
             tooltip=[
                 alt.Tooltip(f"{facet}:N", title="Area"),
                 alt.Tooltip(f"{year}:O", title="Academic year"),
                 alt.Tooltip("value:Q", title=axis_title, format=_value_format(unit)),
             ],
         )
-        .properties(width=180, height=110)
+        .properties(width=panel_width, height=panel_height)
         .facet(facet=alt.Facet(f"{facet}:N", title=None), columns=columns)
-        .properties(title=title)
+        .properties(title=alt.TitleParams(text=title, subtitle=axis_title, anchor="start"))
     )
 
 
@@ -210,13 +295,16 @@ def small_multiples_with_reference(
     series_label: str = "Locality",
     reference_label: str = "County",
     highlight: str | None = None,
+    panel_width: int = 250,
+    panel_height: int = 130,
 ) -> alt.FacetChart:
     """Small multiples with one reference series (e.g. the county) repeated in every panel.
 
     ``df`` has one row per panel and year with columns ``facet``, ``year``, ``value`` and
     ``suppressed``; ``reference`` one row per year with ``year`` and ``value``. Suppressed
     years break the line (never drawn as zero) and are marked "S". A highlighted panel is
-    named "(selected)" and drawn bolder, so the choice does not rely on colour.
+    named "(selected)" and drawn bolder, so the choice does not rely on colour. Panels are
+    ``panel_width`` wide (facets cannot fit their container): three fill Streamlit's column.
     """
     own = df[[facet, year, "value", "suppressed"]].copy()
     own["suppressed"] = own["suppressed"].fillna(False).astype(bool)
@@ -236,6 +324,8 @@ def small_multiples_with_reference(
     data["emphasis"] = 1.0 if highlight is None else data["selected"].map({True: 1.0, False: 0.5})
     axis_title = f"{value_label} ({unit})"
     base = alt.Chart().encode(x=alt.X(f"{year}:O", title=None, axis=alt.Axis(labelAngle=-45)))
+    # One legend for colour and dash, drawn as line samples (not the default point symbol).
+    legend = alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
     lines = base.mark_line(point=True, invalid="break-paths-filter-domains").encode(
         # The unit alone: a full title repeats on every row of panels and overprints.
         y=alt.Y("value:Q", title=unit, axis=alt.Axis(format=_value_format(unit))),
@@ -243,12 +333,13 @@ def small_multiples_with_reference(
             "series:N",
             title=None,
             scale=alt.Scale(domain=domain, range=[HIGHLIGHT, "#000000"][: len(domain)]),
-            legend=alt.Legend(orient="top"),
+            legend=legend,
         ),
         strokeDash=alt.StrokeDash(
             "series:N",
             title=None,
             scale=alt.Scale(domain=domain, range=[[1, 0], [6, 3]][: len(domain)]),
+            legend=legend,
         ),
         opacity=alt.Opacity("emphasis:Q", scale=None, legend=None),
         tooltip=[
@@ -272,7 +363,7 @@ def small_multiples_with_reference(
     )
     return (
         alt.layer(lines, marks, data=data)
-        .properties(width=180, height=110)
+        .properties(width=panel_width, height=panel_height)
         .facet(facet=alt.Facet("panel:N", title=None, sort=None), columns=columns)
         .properties(title=title)
     )

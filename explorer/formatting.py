@@ -39,3 +39,17 @@ def decimals_for(unit: str) -> int:
     if "%" in unit_lower or "point" in unit_lower:
         return 1
     return 0
+
+
+def unit_in_brackets(unit: str) -> str:
+    """'(% of pupils)'; a unit with its own brackets is flattened so they never nest:
+    'points (mean)' -> '(points, mean)'."""
+    flat = unit.replace(" (", ", ").replace("(", "").replace(")", "")
+    return f"({flat})"
+
+
+def label_with_unit(label: str, unit: str) -> str:
+    """A measure's name with its unit in brackets, unless the name already says the unit."""
+    if not unit or unit.lower() in label.lower():
+        return label
+    return f"{label} {unit_in_brackets(unit)}"

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.formatting import year_label
+from explorer.formatting import unit_in_brackets, year_label
 
 
 def suppression_note() -> str:
@@ -70,7 +70,8 @@ def measure_help(measure: pd.Series | dict) -> str:
 def definition_box(measure: pd.Series | dict) -> None:
     """The definition printed beside the chart it explains."""
     st.caption(
-        f"**{measure['label']}** ({measure['unit']}): {measure['definition']} "
+        f"**{measure['label']}** {unit_in_brackets(str(measure['unit']))}: "
+        f"{measure['definition']} "
         f"*Source: {measure['source']}.*"
     )
 

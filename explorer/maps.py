@@ -7,7 +7,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from explorer.charts import OKABE_ITO
+from explorer.charts import HALO, OKABE_ITO
 
 # Vega draws outside-in rings the wrong way round unless exterior rings are clockwise;
 # the ETL stores them clockwise, so features can be passed straight through.
@@ -48,8 +48,15 @@ def locality_choropleth(
     title: str,
     highlight: str | None = None,
     height: int = 480,
+    legend_title: str | None = None,
 ) -> alt.LayerChart:
-    """Localities shaded by a measure (viridis, colour-blind safe), with schools as dots."""
+    """Localities shaded by a measure (viridis, colour-blind safe), with schools as dots.
+
+    The colour legend is titled with the unit alone (``legend_title`` to override) so it is
+    never cut off: the full measure name belongs in ``title``. Locality names are drawn last,
+    dark on a white halo, so they read on every fill and above the dots. The projection fits
+    the features to the chart; pass ``height`` to st.altair_chart too (Streamlit squeezes it).
+    """
     features = _features(boundaries, values, unit)
     shapes = (
         alt.Chart(alt.Data(values=features))
@@ -57,9 +64,11 @@ def locality_choropleth(
         .encode(
             color=alt.Color(
                 "properties.value:Q",
-                title=f"{measure_label} ({unit})",
+                title=legend_title or unit,
                 scale=alt.Scale(scheme="viridis", reverse=True),
-                legend=alt.Legend(orient="bottom", gradientLength=260),
+                legend=alt.Legend(
+                    orient="right", direction="vertical", gradientLength=220, titleLimit=400
+                ),
             ),
             tooltip=[
                 alt.Tooltip("properties.locality:N", title="Locality"),
@@ -80,15 +89,20 @@ def locality_choropleth(
     if points is not None and not points.empty:
         layers.append(_school_dots(points, colour_by=None))
     if not labels.empty:
-        layers.append(
-            alt.Chart(labels)
-            .mark_text(fontSize=12, fontWeight="bold", color="#0b0c0c", dy=-8)
-            .encode(longitude="lon:Q", latitude="lat:Q", text="locality:N")
-        )
+        text = {"fontSize": 13, "fontWeight": "bold", "dy": -10}
+        where = {"longitude": "lon:Q", "latitude": "lat:Q", "text": "locality:N"}
+        layers.append(alt.Chart(labels).mark_text(**text, **HALO).encode(**where))
+        layers.append(alt.Chart(labels).mark_text(**text, color="#0b0c0c").encode(**where))
     return (
         alt.layer(*layers)
         .project(type="mercator")
-        .properties(title=title, height=height, width="container")
+        .properties(
+            title=title,
+            height=height,
+            width="container",
+            usermeta={"display_height": height + 60},
+        )
+        .configure_legend(labelLimit=320, titleLimit=400)
     )
 
 
@@ -113,7 +127,14 @@ def partnership_map(
     return (
         alt.layer(outline, dots)
         .project(type="mercator")
-        .properties(title=title, height=height, width="container")
+        .properties(
+            title=title,
+            height=height,
+            width="container",
+            usermeta={"display_height": height + 60},
+        )
+        # Partnership names are long: never cut them off in the legend.
+        .configure_legend(labelLimit=400, titleLimit=400)
     )
 
 

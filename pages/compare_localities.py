@@ -7,14 +7,13 @@ locality's trend with the county line in each panel; and the full table of figur
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from explorer.charts import ranked_bar, small_multiples_with_reference
+from explorer.charts import display_height, ranked_bar, small_multiples_with_reference
 from explorer.data import query
 from explorer.downloads import download_csv
-from explorer.formatting import format_value, year_label
+from explorer.formatting import format_value, label_with_unit, year_label
 from explorer.layout import definition_box, measure_help, page_header, suppression_note
 from explorer.url_state import url_selectbox
 
@@ -82,7 +81,7 @@ highlight = highlight or None
 measure = measures.set_index("measure").loc[measure_id]
 measure_info = {"measure": measure_id, **measure.to_dict()}
 label, unit = str(measure["label"]), str(measure["unit"])
-label_with_unit = label if unit.lower() in label.lower() else f"{label} ({unit})"
+label_and_unit = label_with_unit(label, unit)
 year = year_label(time_period)
 is_ratio = measure["kind"] in ("rate", "mean")  # not a total, so comparable with the county
 definition_box(measure_info)
@@ -128,26 +127,6 @@ if not localities.empty:
         category_title="Locality",
     )
     drawn_references = {k: v for k, v in reference_lines.items() if v is not None and pd.notna(v)}
-    if drawn_references:
-        # Name each dashed line at the top of the chart, so lines are told apart by words,
-        # not only by colour; staggered so close values do not overprint.
-        ref_names = pd.DataFrame(
-            [
-                {"reference": name, "value": value, "row": position}
-                for position, (name, value) in enumerate(
-                    sorted(drawn_references.items(), key=lambda item: item[1])
-                )
-            ]
-        )
-        chart.layer.append(
-            alt.Chart(ref_names)
-            .mark_text(align="left", dx=3, fontSize=11, color="#0b0c0c")
-            .encode(
-                x="value:Q",
-                y=alt.YValue(value=alt.ExprRef(expr="-6 - 12 * datum.row")),
-                text="reference:N",
-            )
-        )
     ranking_words = "; ".join(
         f"{r['area_name']} {figure(r['value'], r['suppressed'], unit)}"
         for _, r in localities.iterrows()
@@ -158,7 +137,7 @@ if not localities.empty:
     st.altair_chart(
         chart,
         # Streamlit 1.67 squashes a chart's fixed spec height: give the bars room here.
-        height=26 * len(localities) + 110,
+        height=display_height(chart),
         alt=(
             f"Bar chart of {label.lower()} ({unit}) for the {len(localities)} localities in "
             f"{year}, highest first: {ranking_words}."
@@ -168,7 +147,9 @@ if not localities.empty:
     st.caption(
         "Bars are ranked from highest to lowest. "
         + (
-            "Dashed lines mark " + (", ".join(drawn_references) or "no reference figures")
+            "Lines mark "
+            + (", ".join(drawn_references) or "no reference figures")
+            + " (named with their figures above the chart; each has its own colour and dashes)"
             if is_ratio
             else "This measure is a total, so the county and England totals are in the table "
             "below rather than drawn as lines"
@@ -279,7 +260,7 @@ st.dataframe(
             "Area", help="◀ marks the highlighted locality." if highlight else None
         ),
         "area_type": st.column_config.TextColumn("Type"),
-        "figure": st.column_config.TextColumn(label_with_unit, help=measure_help(measure_info)),
+        "figure": st.column_config.TextColumn(label_and_unit, help=measure_help(measure_info)),
         "numerator": st.column_config.NumberColumn(
             str(measure["numerator_label"]), format="localized"
         ),

@@ -10,14 +10,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from explorer.charts import display_height
 from explorer.data import query
 from explorer.downloads import download_csv
-from explorer.formatting import decimals_for, format_value, year_label
+from explorer.formatting import decimals_for, format_value, label_with_unit, year_label
 from explorer.layout import definition_box, measure_help, page_header, suppression_note
 from explorer.maps import locality_choropleth
 from explorer.url_state import url_selectbox
 
 DEFAULT_MEASURE = "fsm_percent"
+MAP_HEIGHT = 640  # the county is tall and narrow: height is what makes the map readable
 # st.metric colours a rise green; for measures where higher is worse a rise should be red.
 DELTA_COLOUR = {"better": "normal", "worse": "inverse", "neutral": "off"}
 
@@ -89,7 +91,7 @@ measure = measures.set_index("measure").loc[measure_id]
 measure_info = {"measure": measure_id, **measure.to_dict()}
 label, unit = str(measure["label"]), str(measure["unit"])
 # "Suspensions (suspensions)" says nothing twice: name the unit only when it adds something.
-label_with_unit = label if unit.lower() in label.lower() else f"{label} ({unit})"
+label_and_unit = label_with_unit(label, unit)
 year = year_label(time_period)
 definition_box(measure_info)
 
@@ -208,28 +210,47 @@ for start in range(0, len(alphabetical), 3):
 # ---------------------------------------------------------------- map
 boundaries = query("locality_boundaries")
 points = query("school_points", time_period=time_period)
+# Thousands of dots (24,000 nationally) take seconds to send and draw and hide the shading;
+# above this many the map shows the localities only.
+MAX_SCHOOL_DOTS = 2000
+too_many_dots = len(points) > MAX_SCHOOL_DOTS
 st.header("Map of the localities")
 if boundaries.empty:
     st.info("No locality boundaries in this warehouse, so the map cannot be drawn.")
 else:
-    map_title = f"{label_with_unit} by locality, {year}"
+    map_title = f"{label_and_unit} by locality, {year}"
     ranked_words = "; ".join(
         f"{r['area_name']} {figure(r, unit)}" for _, r in localities.iterrows()
     )
+    county_map = locality_choropleth(
+        boundaries,
+        localities[["area", "value", "suppressed"]],
+        None if too_many_dots else points,
+        label,
+        unit,
+        map_title,
+        height=MAP_HEIGHT,
+    )
     st.altair_chart(
-        locality_choropleth(
-            boundaries, localities[["area", "value", "suppressed"]], points, label, unit, map_title
-        ),
-        height=560,  # Streamlit 1.67 squashes a chart's fixed spec height
+        county_map,
+        height=display_height(county_map),  # Streamlit 1.67 squashes a chart's spec height
         alt=(
             f"Map of the {len(boundaries)} localities shaded by {label.lower()} in {year}; "
-            f"darker is higher. Dots mark {len(points)} schools. From highest to lowest: "
+            f"darker is higher. "
+            + ("" if too_many_dots else f"Dots mark {len(points)} schools. ")
+            + "From highest to lowest: "
             f"{ranked_words}."
         ),
     )
     st.caption(
         "Darker shading means a higher figure. Localities with a suppressed figure are left "
-        "grey. Dots mark schools (shape shows the phase); hover for names."
+        "grey. "
+        + (
+            f"The {len(points):,} schools are too many to mark on one map: open a locality's "
+            "page to see its schools."
+            if too_many_dots
+            else "Dots mark schools (shape shows the phase); hover for names."
+        )
     )
     download_csv(
         localities[["area_name", "year", "value", "suppressed"]].rename(
@@ -260,7 +281,7 @@ st.dataframe(
             "Rank", help="1 = highest figure; – = suppressed, so not ranked", width="small"
         ),
         "area_name": st.column_config.TextColumn("Locality"),
-        "figure": st.column_config.TextColumn(label_with_unit, help=measure_help(measure_info)),
+        "figure": st.column_config.TextColumn(label_and_unit, help=measure_help(measure_info)),
         "numerator": st.column_config.NumberColumn(
             str(measure["numerator_label"]), format="localized"
         ),
