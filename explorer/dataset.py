@@ -209,6 +209,14 @@ def difference_sentence(difference: float, unit: str, name: str, reference: str)
     return f"{amount} {side} than {name} ({reference})"
 
 
+def axis_format(unit: str) -> str:
+    """A d3 axis format with no needless zeros: ticks read 0, 5, 10 or 0.5, 1, 1.5, never
+    0.0, 5.0, 10.0 (the '~' drops trailing zeros)."""
+    if unit.startswith("£"):
+        return ",.0f"  # d3 has no £ symbol; the axis title carries it
+    return f",.{decimals_for(unit)}~f"
+
+
 def metric_value(value: object, unit: str, suppressed: object = False) -> str:
     """A value short enough for a metric tile (the label carries the unit)."""
     if bool(suppressed) and not _is_missing(suppressed):
@@ -229,6 +237,16 @@ def metric_label(label: str, unit: str) -> str:
     if unit.startswith("£") or "%" in unit or base_unit.lower() in label.lower():
         return label
     return f"{label} ({base_unit})"
+
+
+#: What the tiles' delta colours mean (the county page uses the same rule).
+DELTA_COLOURS_NOTE = (
+    "The small figure under each tile is the difference from {reference}, with an arrow for "
+    "its direction. **Green** means better and **red** worse, only for measures where higher "
+    "is clearly better (attainment) or worse (absence, exclusions). **Grey** means the measure "
+    "describes the area rather than judging it (pupil numbers, needs, funding), or there is "
+    "no real difference. The sentence under each tile says the same in words."
+)
 
 
 def _delta_colour(higher_is: str) -> str:
@@ -286,6 +304,7 @@ def _metric(row: pd.Series, area: Area, catalogue_row: pd.Series) -> None:
     unit = row["unit"]
     reference = area.comparators[0] if area.comparators else None
     delta = None
+    colour = _delta_colour(row["higher_is"])
     caption = ""
     if reference is not None and not bool(row["suppressed"]) and not _is_missing(row["value"]):
         ref_value = row[reference.value_column]
@@ -295,6 +314,8 @@ def _metric(row: pd.Series, area: Area, catalogue_row: pd.Series) -> None:
         if row["kind"] in ("rate", "mean") and not ref_hidden and not _is_missing(ref_value):
             difference = float(row["value"]) - float(ref_value)
             delta = difference_text(difference, unit, reference.name)
+            if round(difference, decimals_for(unit)) == 0:
+                colour = "off"  # "+0.0" is no news: grey, as the county page shows no change
             caption = difference_sentence(difference, unit, reference.name, shown(ref_value, unit))
         elif reference.share_column and not _is_missing(row.get(reference.share_column)):
             caption = f"{float(row[reference.share_column]):.1f}% of the {reference.name} total"
@@ -302,7 +323,7 @@ def _metric(row: pd.Series, area: Area, catalogue_row: pd.Series) -> None:
         metric_label(row["label"], unit),
         metric_value(row["value"], unit, row["suppressed"]),
         delta=delta,
-        delta_color=_delta_colour(row["higher_is"]),
+        delta_color=colour,
         help=measure_help(catalogue_row),
         border=True,
     )
@@ -391,6 +412,7 @@ def render_trend(area: Area, section: Section, cat: pd.DataFrame) -> None:
     # and break the long y-axis title so it never pushes the chart title out of view.
     chart = chart.properties(height=380, padding={"top": 12, "left": 5, "right": 5, "bottom": 5})
     chart.encoding.y.title = [label, f"({unit})"]
+    chart.encoding.y.axis = alt.Axis(format=axis_format(unit))
     chart.encoding.x.axis = alt.Axis(labelAngle=0)
     chart = chart.configure_legend(labelLimit=320)  # partnership names are long; never cut them
     st.altair_chart(chart, width="stretch", alt=trend_alt_text(frame, label, unit))
@@ -448,17 +470,7 @@ def render_need_profile(area: Area, county: str) -> None:
         f"Primary need of pupils with {'an EHC plan' if provision == 'EHC plan' else 'SEN support'}"
         f": {area.name} and the county, {year_label(area.year)}"
     )
-    chart = charts.grouped_bar(
-        frame,
-        category="primary_need",
-        value="shown_percent",
-        colour="area_label",
-        value_title=f"Share of pupils with {provision} (%)",
-        title=title,
-        category_title="Primary need",
-        value_format=",.1f",
-    ).properties(height=max(240, 34 * frame["primary_need"].nunique()))
-    chart = chart.configure_axisY(labelLimit=320)  # need names are long; never cut them
+    chart = need_profile_chart(frame, [area.name, "County"], provision, title)
     top = own.sort_values("percent_of_provision", ascending=False).iloc[0]
     alt_text = (
         f"Bar chart of the primary needs of pupils with {provision} in {area.name} beside the "
@@ -492,6 +504,63 @@ def render_need_profile(area: Area, county: str) -> None:
         download.rename(columns={"area_label": "area"}),
         f"{area.file_stem}-primary-need",
         label="Download the chart's figures (CSV)",
+    )
+
+
+def need_profile_chart(
+    frame: pd.DataFrame, areas: Sequence[str], provision: str, title: str
+) -> alt.TopLevelMixin:
+    """Bars of each primary need's share, one per area, each labelled with its figure, so a
+    0% need and a suppressed one both say what they are instead of showing no bar.
+
+    ``frame`` has primary_need, area_label, shown_percent (None when suppressed) and
+    percent_suppressed."""
+    data = frame[["primary_need", "area_label", "shown_percent", "percent_suppressed"]].copy()
+    data["label"] = [
+        SUPPRESSED_LABEL if bool(hidden) else f"{float(v):.1f}%"
+        for v, hidden in zip(data["shown_percent"], data["percent_suppressed"], strict=True)
+    ]
+    # Suppressed bars are not drawn: their label sits at the axis (x = 0) instead.
+    data["label_at"] = data["shown_percent"].fillna(0.0)
+    order = (
+        data[data["area_label"] == areas[0]]
+        .sort_values("label_at", ascending=False)["primary_need"]
+        .tolist()
+    )
+    order += [n for n in dict.fromkeys(data["primary_need"]) if n not in order]
+    value_title = f"Share of pupils with {provision} (%)"
+    y = alt.Y("primary_need:N", sort=order, title=None)
+    y_offset = alt.YOffset("area_label:N", sort=list(areas))
+    tooltip = [
+        alt.Tooltip("primary_need:N", title="Primary need"),
+        alt.Tooltip("area_label:N", title="Area"),
+        alt.Tooltip("label:N", title=value_title),
+    ]
+    base = alt.Chart(data).encode(y=y, yOffset=y_offset, tooltip=tooltip)
+    bars = base.mark_bar().encode(
+        x=alt.X(
+            "shown_percent:Q",
+            title=value_title,
+            axis=alt.Axis(format=",.0f", tickCount=5, grid=True),
+            scale=alt.Scale(domainMin=0),
+        ),
+        color=alt.Color(
+            "area_label:N",
+            title=None,
+            sort=list(areas),
+            scale=alt.Scale(domain=list(areas), range=charts.OKABE_ITO[: len(areas)]),
+            legend=alt.Legend(orient="top"),
+        ),
+    )
+    labels = base.mark_text(align="left", dx=3, fontSize=10, color="#333333").encode(
+        x=alt.X("label_at:Q"),
+        text="label:N",
+    )
+    height = max(240, 34 * data["primary_need"].nunique())
+    return (
+        alt.layer(bars, labels)
+        .properties(title=title, height=height, width="container")
+        .configure_axisY(labelLimit=320)  # need names are long; never cut them
     )
 
 
@@ -535,6 +604,8 @@ def render_dataset(comparison: pd.DataFrame, area: Area) -> None:
     """Every section of the data set, in the order of the 2017 locality data set."""
     cat = catalogue()
     county = county_name(area.year)
+    if area.comparators:
+        st.caption(DELTA_COLOURS_NOTE.format(reference=area.comparators[0].name))
     for section in SECTIONS:
         render_section(section, comparison, area, cat, county)
 
@@ -632,3 +703,73 @@ def wide_tables(
         screen[heading] = [table_value(v, unit, f) for v, f in zip(values, flags, strict=True)]
         download[heading] = [download_value(v, f) for v, f in zip(values, flags, strict=True)]
     return screen, download
+
+
+#: The headline columns in two narrower tables, so neither needs sideways scrolling:
+#: (table heading, [(full column heading, short label on screen)]). The full heading is the
+#: column's help text and its name in the download.
+TABLE_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Pupils and needs",
+        (
+            ("Pupils", "Pupils"),
+            ("Free school meals (%)", "FSM (%)"),
+            ("English as an additional language (%)", "EAL (%)"),
+            ("SEN support (%)", "SEN support (%)"),
+            ("EHC plans (%)", "EHC plans (%)"),
+        ),
+    ),
+    (
+        "Absence, exclusions, attainment and funding",
+        (
+            ("Overall absence (% of sessions)", "Absence (%)"),
+            ("Persistent absence (% of pupils)", "Persistent absence (%)"),
+            ("Permanent exclusions (per 100 pupils)", "Perm. exclusions per 100"),
+            ("Suspensions (per 100 pupils)", "Suspensions per 100"),
+            ("KS2 reading, writing and maths (% expected)", "KS2 RWM (%)"),
+            ("Attainment 8 (points)", "Attainment 8"),
+            ("High needs top-ups (£)", "Top-ups (£)"),
+        ),
+    ),
+)
+
+#: Plain-English help for the short labels' abbreviations.
+_ABBREVIATIONS = {
+    "FSM (%)": "Free school meals: % of pupils known to be eligible.",
+    "EAL (%)": "English as an additional language: % of pupils.",
+    "KS2 RWM (%)": "Key stage 2: % of pupils reaching the expected standard in reading, "
+    "writing and maths.",
+    "Absence (%)": "Overall absence: % of sessions missed.",
+    "Persistent absence (%)": "% of pupils missing 10% or more of their sessions.",
+}
+
+
+def render_wide_table(
+    screen: pd.DataFrame, id_columns: Sequence[str], pinned: str, key: str
+) -> None:
+    """The screen table from ``wide_tables`` as two narrower tables (pupils and needs; then
+    outcomes and funding), each with short column labels whose help gives the full heading.
+    The identifying columns (e.g. name) lead both; ``pinned`` stays put when scrolling."""
+    for heading, columns in TABLE_GROUPS:
+        present = [(full, short) for full, short in columns if full in screen.columns]
+        if not present:
+            continue
+        st.markdown(f"**{heading}**")
+        config: dict = {
+            pinned: st.column_config.TextColumn(pinned, pinned=True, width="medium"),
+        }
+        for full, short in present:
+            config[full] = st.column_config.TextColumn(short, help=_ABBREVIATIONS.get(short, full))
+        for column in id_columns:
+            if column != pinned and column not in config:
+                config[column] = (
+                    st.column_config.NumberColumn(column, format="%d", width="small")
+                    if column == "URN"
+                    else st.column_config.TextColumn(column, width="small")
+                )
+        st.dataframe(
+            screen[[*id_columns, *[full for full, _ in present]]],
+            hide_index=True,
+            column_config=config,
+            key=f"{key}-{slug(heading)}",
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -57,4 +59,32 @@ def download_csv(
         mime="text/csv",
         key=f"download-{file_stem}",
         icon=":material/download:",
+    )
+
+
+def deferred_csv(make_frame: Callable[[], pd.DataFrame]) -> Callable[[], bytes]:
+    """A callable that builds the safe CSV only when called (see ``download_csv_on_click``)."""
+
+    def build() -> bytes:
+        return safe_csv_bytes(make_frame())
+
+    return build
+
+
+def download_csv_on_click(
+    make_frame: Callable[[], pd.DataFrame],
+    file_stem: str,
+    label: str = "Download this table (CSV)",
+    help: str | None = None,
+) -> None:
+    """A download button whose CSV is read and built only when it is clicked (Streamlit
+    calls ``data`` then), for tables too big to build on every run of the page."""
+    st.download_button(
+        label,
+        data=deferred_csv(make_frame),
+        file_name=f"{file_stem}.csv",
+        mime="text/csv",
+        key=f"download-{file_stem}",
+        icon=":material/download:",
+        help=help,
     )

@@ -41,7 +41,11 @@ BANDS = band_order(DEFAULT_Z_LEVELS)  # lowest to highest
 BEYOND_LOW, BETWEEN_LOW, WITHIN, BETWEEN_HIGH, BEYOND_HIGH = BANDS
 
 # Okabe-Ito, matching analysis.funnel: blue inside, orange between, vermillion beyond.
-_BAND_COLOURS = ["#D55E00", "#E69F00", "#0072B2", "#E69F00", "#D55E00"]
+# Lowest to highest band. Low and high differ in colour (blues vs oranges, Okabe-Ito) AND in
+# shape, and each band has its own shape, so neither colour nor shape alone carries the news;
+# colour and shape encode the same field, so the legend shows each band's real symbol.
+_BAND_COLOURS = ["#0072B2", "#56B4E9", "#7F7F7F", "#E69F00", "#D55E00"]
+_BAND_SHAPES = ["triangle-down", "diamond", "circle", "square", "triangle-up"]
 _TARGET_COLOUR = "#009E73"
 _LIMIT_COLOUR = "#000000"
 _DIRECTION_SHAPES = {"below": "triangle-down", "inside": "circle", "above": "triangle-up"}
@@ -283,11 +287,9 @@ def funnel_chart(
                 legend=alt.Legend(title="Compared with the county", orient="right", labelLimit=320),
             ),
             shape=alt.Shape(
-                "direction:N",
-                scale=alt.Scale(
-                    domain=list(_DIRECTION_SHAPES), range=list(_DIRECTION_SHAPES.values())
-                ),
-                legend=None,
+                "band:N",
+                scale=alt.Scale(domain=BANDS[::-1], range=_BAND_SHAPES[::-1]),
+                legend=alt.Legend(title="Compared with the county", orient="right", labelLimit=320),
             ),
             tooltip=[
                 alt.Tooltip("area_name:N", title=unit_label),

@@ -7,11 +7,13 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from explorer.data import build_report, query
-from explorer.downloads import download_csv
+from explorer.data import build_report, connection, query
+from explorer.downloads import download_csv, download_csv_on_click
 from explorer.formatting import SUPPRESSED_LABEL
 from explorer.layout import page_header
 from explorer.url_state import url_selectbox
+
+PREVIEW_ROWS = 1000  # rows shown on screen; the download has them all
 
 KIND_WORDS = {
     "rate": "a rate",
@@ -115,6 +117,9 @@ catalogue_table = catalogue[
 st.dataframe(
     catalogue_table,
     hide_index=True,
+    # The columns a reader scans; numerators, sources and England years are in the box above
+    # and the download, so the table fits without sideways scrolling.
+    column_order=["subject", "label", "unit", "definition", "years", "measure"],
     column_config={
         "subject": st.column_config.TextColumn("Subject"),
         "label": st.column_config.TextColumn("Measure", width="medium"),
@@ -125,7 +130,9 @@ st.dataframe(
         "source": st.column_config.TextColumn("Source", width="medium"),
         "years": st.column_config.TextColumn("Years (council schools)", width="medium"),
         "england_years": st.column_config.TextColumn("Years (England)", width="medium"),
-        "measure": st.column_config.TextColumn("Identifier (in links and downloads)"),
+        "measure": st.column_config.TextColumn(
+            "Identifier", help="The measure's name in page links and downloads"
+        ),
     },
     placeholder="None",
     alt="The measure catalogue: every measure with its definition, unit, source and years",
@@ -193,6 +200,7 @@ else:
         st.dataframe(
             files,
             hide_index=True,
+            column_order=[c for c in files.columns if c not in ("encoding", "format")],
             column_config={
                 "file": st.column_config.TextColumn("File"),
                 "source": st.column_config.TextColumn("Recognised as"),
@@ -201,10 +209,14 @@ else:
                 "rows_read": st.column_config.NumberColumn("Rows read", format="%,d"),
                 "rows_loaded": st.column_config.NumberColumn("Loaded", format="%,d"),
                 "rows_benchmark": st.column_config.NumberColumn("Benchmark", format="%,d"),
-                "rows_out_of_scope": st.column_config.NumberColumn("Out of scope", format="%,d"),
+                "rows_out_of_scope": st.column_config.NumberColumn(
+                    "Other councils", format="%,d", help="Out of scope: other councils' schools"
+                ),
                 "rows_rejected": st.column_config.NumberColumn("Rejected", format="%,d"),
                 "warnings": st.column_config.NumberColumn("Warnings", format="%,d"),
-                "reconciles": st.column_config.TextColumn("Reconciliation check"),
+                "reconciles": st.column_config.TextColumn(
+                    "Check", help="Do loaded + benchmark + out of scope + rejected = rows read?"
+                ),
             },
             placeholder="–",
             alt="Files read by the last build, with rows read, loaded, rejected and the check",
@@ -279,20 +291,31 @@ table = st.selectbox(
 )
 if table is not None:
     st.caption(TABLE_DESCRIPTIONS.get(table, ""))
-    with st.spinner("Reading the table…"):
-        whole = query("table_for_download", table=table)
+    with st.spinner("Reading the first rows…"):
+        rows = int(query("table_row_count", table=table)["rows"].iloc[0])
+        preview = query("table_preview", table=table, limit=PREVIEW_ROWS)
     st.markdown(
-        f"**{len(whole):,} rows**, {len(whole.columns)} columns. The first 100 rows are below; "
-        "a blank cell is either not applicable or hidden, and the `suppressed` columns say "
+        f"**{rows:,} rows**, {len(preview.columns)} columns. "
+        + (f"The first {len(preview):,} rows are below; " if rows > len(preview) else "")
+        + "a blank cell is either not applicable or hidden, and the `suppressed` columns say "
         "which values are hidden."
     )
     st.dataframe(
-        whole.head(100),
+        preview,
         hide_index=True,
         placeholder="",
-        alt=f"The first 100 rows of the {table} table",
+        height=400,
+        alt=f"The first {len(preview):,} rows of the {table} table",
     )
-    download_csv(whole, table, f"Download the whole {table} table (CSV)")
+    # The whole table is read and turned into CSV only when the button is pressed: nationally
+    # area_measure_year has millions of rows, too many to build on every run of the page.
+    cursor = connection()
+    download_csv_on_click(
+        lambda: queries.table_for_download(cursor, table),
+        table,
+        f"Download the whole {table} table (CSV, {rows:,} rows)",
+        help="The file is prepared when you press the button; a big table takes a moment.",
+    )
 
 # ---------------------------------------------------------------- own data
 st.header("Using your own data")

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 import altair as alt
+import altair as alt_module  # where a parameter named alt (the alt text) hides the module
 import pandas as pd
 import streamlit as st
 
@@ -42,20 +43,30 @@ EXCLUSION_COLUMNS = {
     "headcount": st.column_config.NumberColumn("Pupils on roll", format="%,d"),
     "perm_excl": st.column_config.NumberColumn("Permanent exclusions", format="%,d"),
     "perm_excl_rate": st.column_config.NumberColumn(
-        "Permanent exclusions per 100 pupils", format="%.2f"
+        "Perm. excl. per 100", format="%.2f", help="Permanent exclusions per 100 pupils"
     ),
     "susp": st.column_config.NumberColumn("Suspensions", format="%,d"),
-    "susp_rate": st.column_config.NumberColumn("Suspensions per 100 pupils", format="%.2f"),
-    "one_plus_susp": st.column_config.NumberColumn("Pupils suspended at least once", format="%,d"),
+    "susp_rate": st.column_config.NumberColumn(
+        "Susp. per 100", format="%.2f", help="Suspensions per 100 pupils"
+    ),
+    "one_plus_susp": st.column_config.NumberColumn(
+        "Pupils suspended", format="%,d", help="Pupils suspended at least once"
+    ),
     "one_plus_susp_rate": st.column_config.NumberColumn(
-        "% of pupils suspended at least once", format="%.2f"
+        "% suspended", format="%.2f", help="% of pupils suspended at least once"
     ),
     "n_schools": st.column_config.NumberColumn("Schools counted", format="%d"),
     "n_schools_missing": st.column_config.NumberColumn(
-        "Schools with figures withheld", format="%d"
+        "Withheld", format="%d", help="Schools with some figures withheld by the DfE"
     ),
 }
 VALUE_COLUMNS = ["headcount", *COUNTS, *RATES]
+# Why breakdowns need not add up to the headline totals (shown under each breakdown).
+BREAKDOWN_NOTE = (
+    "The breakdowns need not add up to the totals above: the DfE withholds small numbers "
+    "(shown as 'c' in its files) in each school's breakdowns, and since 2021/22 one "
+    "suspension or exclusion can be recorded with up to three reasons."
+)
 # Characteristic groups as words in a sentence ("Suspension rate by ...").
 GROUP_WORDS = {
     "Gender": "gender",
@@ -93,12 +104,26 @@ def as_bars(frame: pd.DataFrame, category: str, value: str) -> pd.DataFrame:
     )
 
 
+def rate_decimals(values: pd.Series) -> int:
+    """Decimals a column of rates needs so no non-zero rate reads as 0.00: 2 as a rule, 3
+    when some rate is under 0.01 (e.g. 3 permanent exclusions among 100,000 pupils)."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    return 3 if ((numbers > 0) & (numbers < 0.01)).any() else 2
+
+
 def show_table(frame: pd.DataFrame, first: dict, alt_text: str, key: str | None = None, **kw):
     """A table with labelled columns; a suppressed cell (NULL) reads 'Suppressed'."""
     columns = [*first, *[c for c in EXCLUSION_COLUMNS if c in frame.columns]]
+    config = dict(EXCLUSION_COLUMNS)
+    for rate_column in RATES:
+        if rate_column in frame.columns and rate_decimals(frame[rate_column]) == 3:
+            config[rate_column] = {
+                **EXCLUSION_COLUMNS[rate_column],
+                "type_config": {**EXCLUSION_COLUMNS[rate_column]["type_config"], "format": "%.3f"},
+            }
     return st.dataframe(
         frame[columns],
-        column_config={**first, **EXCLUSION_COLUMNS},
+        column_config={**first, **config},
         hide_index=True,
         placeholder=SUPPRESSED_LABEL,
         alt=alt_text,
@@ -107,11 +132,34 @@ def show_table(frame: pd.DataFrame, first: dict, alt_text: str, key: str | None 
     )
 
 
-def draw(chart: alt.TopLevelMixin, alt: str) -> None:
+def level_years(chart: alt.Chart) -> alt.Chart:
+    """Year labels written level (2017/18 fits without turning it on its side)."""
+    chart.encoding.x.axis = alt.Axis(labelAngle=0)
+    return chart
+
+
+def relabel_rates(chart: alt.LayerChart, decimals: int) -> alt.LayerChart:
+    """Bar labels and the value axis of a ranked_bar with ``decimals`` places, so a tiny
+    rate reads 0.003, not 0.00 (which looks like none)."""
+    for layer in chart.layer:
+        data = layer.data
+        if isinstance(data, pd.DataFrame) and {"label", "shown"} <= set(data.columns):
+            layer.data = data.assign(
+                label=[
+                    SUPPRESSED_LABEL if pd.isna(v) else f"{v:,.{decimals}f}" for v in data["shown"]
+                ]
+            )
+        x = getattr(layer.encoding, "x", alt.Undefined)
+        if x is not alt.Undefined and getattr(x, "axis", alt.Undefined) is not alt.Undefined:
+            x.axis = alt.Axis(format=f",.{decimals}~f")
+    return chart
+
+
+def draw(chart: alt.TopLevelMixin, alt: str, label_limit: int = 260) -> None:
     """Draw a chart with its alt text, tall enough for every bar label (long reason names)."""
     height = getattr(chart, "height", None)
     st.altair_chart(
-        chart.configure_axisY(labelLimit=260).configure_legend(orient="bottom"),
+        chart.configure_axisY(labelLimit=label_limit).configure_legend(orient="bottom"),
         alt=alt,
         # Streamlit's height is the whole chart: the plot plus title, axis and legend.
         height=height + 150 if isinstance(height, int) else "content",
@@ -126,16 +174,19 @@ def draw_bars(
     alt: str,
     references: dict[str, float | None] | None = None,
     category_title: str | None = None,
+    axis_title: bool = True,
+    label_limit: int = 260,
 ) -> None:
     """A ranked bar chart of one rate, or a sentence when there is nothing to draw (every
-    figure 0 or suppressed, as in most breakdowns of a single school)."""
+    figure 0 or suppressed, as in most breakdowns of a single school). Without
+    ``axis_title`` the category axis has no title (its labels say what they are)."""
     data = as_bars(frame, category, value)
     if not (data["value"] > 0).any():
         st.info(f"{title}: every figure is 0 or suppressed, so there is no chart. See the table.")
         return
     label = str(measures.loc[value, "label"])
     unit = str(measures.loc[value, "unit"])
-    draw(
+    chart = relabel_rates(
         ranked_bar(
             data,
             category,
@@ -145,8 +196,14 @@ def draw_bars(
             references=references,
             category_title=category_title,
         ),
-        alt=alt,
+        rate_decimals(data["value"]),
     )
+    if not axis_title:
+        for layer in chart.layer:
+            y = getattr(layer.encoding, "y", alt_module.Undefined)
+            if y is not alt_module.Undefined:
+                y.title = None
+    draw(chart, alt=alt, label_limit=label_limit)
 
 
 def figure(row: pd.Series | None, column: str, unit: str) -> str:
@@ -375,7 +432,7 @@ with trend_left:
     series.loc[~series["is_reference"], "series"] = area_label
     title = f"{rate_label}, {area_label}" + ("" if level == "County" else f" and {council}")
     draw(
-        trend_chart(series, rate_label, rate_unit, title, series="series"),
+        level_years(trend_chart(series, rate_label, rate_unit, title, series="series")),
         alt=(
             f"Line chart of the {rate_label.lower()} ({rate_unit}) each year for {area_label}, "
             "with dashed reference lines for the county and England."
@@ -402,7 +459,9 @@ with trend_right:
     ]
     counts["value"] = counts[count].astype(float)
     count_axis = f"{count_label} ({count_unit})"
-    base = alt.Chart(counts).encode(x=alt.X("year:O", title="Academic year"))
+    base = alt.Chart(counts).encode(
+        x=alt.X("year:O", title="Academic year", axis=alt.Axis(labelAngle=0))
+    )
     count_chart = alt.layer(
         base.mark_bar(color=HIGHLIGHT).encode(
             y=alt.Y("value:Q", title=count_axis, axis=alt.Axis(format=",.0f")),
@@ -451,12 +510,13 @@ else:
         reason_rate,
         f"{reason_label} by reason, {area_label}, {year}",
         category_title="Reason",
+        axis_title=False,
+        label_limit=420,
         alt=f"Bar chart ranking the reasons for exclusion by {reason_label.lower()} in {year}.",
     )
     st.caption(
-        "Rates are per 100 pupils on roll in the area. Since 2021/22 a school can record up "
-        "to three reasons for one suspension or exclusion, so reasons can add up to more "
-        "than the total."
+        "Rates are per 100 pupils on roll in the area. "
+        + BREAKDOWN_NOTE
         + (
             " Reasons are recorded for suspensions, so this chart shows suspensions."
             if rate == "one_plus_susp_rate"
@@ -513,7 +573,7 @@ if group is not None:
             f"**Each rate is per 100 pupils in that group**: for example, suspensions of "
             f"pupils with an EHC plan for every 100 pupils with an EHC plan on roll. The "
             f"'Pupils in group' column is that denominator. The dashed line is the rate for "
-            f"all pupils in {area_label}."
+            f"all pupils in {area_label}. " + BREAKDOWN_NOTE
         )
         table = by_group.rename(columns={"headcount": "pupils_in_group"})
         show_table(

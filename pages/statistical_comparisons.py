@@ -326,27 +326,46 @@ else:
                     "denominator",
                     "lower_99_8",
                     "upper_99_8",
-                    "explanation",
                 ],
+                # Short labels (the full wording in each heading's help) so the table fits
+                # without sideways scrolling; the long explanations are listed below it.
                 column_config={
-                    "area_name": st.column_config.TextColumn(unit_label),
+                    "area_name": st.column_config.TextColumn(unit_label, pinned=True),
                     "parent_area": st.column_config.TextColumn("Part of"),
                     "flag": st.column_config.TextColumn("Flag"),
-                    "value": st.column_config.NumberColumn(f"{label} ({unit})", format=fmt),
-                    "county_rate": st.column_config.NumberColumn(f"County ({unit})", format=fmt),
-                    "denominator": st.column_config.NumberColumn(denominator_label, format="%,d"),
+                    "value": st.column_config.NumberColumn(
+                        f"Value ({unit})", format=fmt, help=f"{label} ({unit})"
+                    ),
+                    "county_rate": st.column_config.NumberColumn(
+                        "County", format=fmt, help=f"The county's {label.lower()} ({unit})"
+                    ),
+                    "denominator": st.column_config.NumberColumn(
+                        "Base", format="%,d", help=f"What the rate is out of: {denominator_label}"
+                    ),
                     "lower_99_8": st.column_config.NumberColumn(
-                        f"Lowest expected ({OUTER_LABEL})", format=fmt
+                        "Lowest expected",
+                        format=fmt,
+                        help=f"The lower {OUTER_LABEL} limit for an area of this size",
                     ),
                     "upper_99_8": st.column_config.NumberColumn(
-                        f"Highest expected ({OUTER_LABEL})", format=fmt
+                        "Highest expected",
+                        format=fmt,
+                        help=f"The upper {OUTER_LABEL} limit for an area of this size",
                     ),
-                    "explanation": st.column_config.TextColumn("What this means", width="large"),
                 },
                 hide_index=True,
                 placeholder=SUPPRESSED_LABEL,
                 alt=f"Table of the {len(flagged)} {noun} outside the {INNER_LABEL} limits.",
             )
+            explanations = "\n".join(
+                f"- **{name}**: {text}"
+                for name, text in zip(flagged["area_name"], flagged["explanation"], strict=True)
+            )
+            if len(flagged) <= 8:
+                st.markdown(explanations)
+            else:
+                with st.expander(f"What each flag means ({len(flagged)} {noun})"):
+                    st.markdown(explanations)
             download_csv(flagged, f"{stem}-outliers", "Download the flagged areas (CSV)")
             if level in PROFILE_PAGE:
                 links = st.columns(min(3, len(flagged)))

@@ -312,6 +312,12 @@ def persist_materialized_views(
                 f'COPY (SELECT * FROM "{name}") TO {target}'  # noqa: S608
                 " (FORMAT parquet, ROW_GROUP_SIZE 20480)"
             )
+            # later materialised views built on this one read the stored copy, not
+            # recompute it (names are in build order)
+            con.execute(
+                f'CREATE OR REPLACE VIEW "{name}" AS '  # noqa: S608
+                f"SELECT * FROM read_parquet({target})"
+            )
     finally:
         con.close()
     (folder / "fingerprint.txt").write_text(fingerprint + "\n", encoding="utf-8")
@@ -861,6 +867,21 @@ def table_for_download(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFra
     if table not in DOWNLOADABLE:
         raise ValueError(f"table must be one of {', '.join(DOWNLOADABLE)}; got {table!r}")
     return con.table(table).df()
+
+
+def table_preview(con: duckdb.DuckDBPyConnection, table: str, limit: int = 1000) -> pd.DataFrame:
+    """The first ``limit`` rows of a downloadable table (the Data page's preview), read
+    without loading the whole table (area_measure_year has millions of rows nationally)."""
+    if table not in DOWNLOADABLE:
+        raise ValueError(f"table must be one of {', '.join(DOWNLOADABLE)}; got {table!r}")
+    return con.table(table).limit(int(limit)).df()
+
+
+def table_row_count(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """How many rows a downloadable table has: one row, column ``rows``."""
+    if table not in DOWNLOADABLE:
+        raise ValueError(f"table must be one of {', '.join(DOWNLOADABLE)}; got {table!r}")
+    return con.table(table).aggregate("count(*) AS rows").df()
 
 
 # --------------------------------------------------------------------------- statistical comparisons

@@ -146,8 +146,49 @@ def test_downloads_are_the_public_tables_only(app_warehouse, demo_con):
     keys = [button.proto.id for button in at.get("download_button")]
     assert any("exclusions_by_phase" in key for key in keys)
     preview = at.dataframe[-1].value
-    assert len(preview) == min(100, rows)
+    assert len(preview) == min(1000, rows)
     assert not preview["perm_excl"].dropna().isin([1, 2]).any()  # suppressed as everywhere
+
+
+def test_big_table_shows_a_preview_and_builds_its_csv_only_on_request(
+    app_warehouse, demo_con, monkeypatch
+):
+    """area_measure_year is millions of rows nationally: a run of the page reads only its
+    first 1,000 rows and its row count; the whole table is read when the button asks."""
+    total = demo_con.execute("SELECT count(*) FROM area_measure_year").fetchall()[0][0]
+    assert total > 1000  # else this test could not tell a preview from the whole table
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the whole table was read during a run of the page")
+
+    monkeypatch.setattr(queries, "table_for_download", refuse)
+    at = open_page(PAGE)
+    at.selectbox(key="download-table").set_value("area_measure_year").run()
+    assert_no_exception(at)
+    assert f"**{total:,} rows**" in page_text(at)
+    preview = at.dataframe[-1].value
+    assert len(preview) == 1000
+    first = demo_con.execute("SELECT * FROM area_measure_year LIMIT 1000").df()
+    assert preview["area"].tolist() == first["area"].tolist()
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert f"Download the whole area_measure_year table (CSV, {total:,} rows)" in labels
+
+
+def test_preview_queries_and_deferred_csv(demo_con):
+    from explorer.downloads import deferred_csv
+
+    assert len(queries.table_preview(demo_con, "exclusions_by_phase", limit=7)) == 7
+    rows = demo_con.execute("SELECT count(*) FROM exclusions_by_phase").fetchall()[0][0]
+    assert queries.table_row_count(demo_con, "exclusions_by_phase")["rows"].iloc[0] == rows
+    with pytest.raises(ValueError):
+        queries.table_preview(demo_con, "int_school_measure_year")
+    calls = []
+    frame = pd.DataFrame({"name": ["=HYPERLINK(1)", "Abingdon"], "n": [1, 2]})
+    build = deferred_csv(lambda: calls.append(1) or frame)
+    assert calls == []  # nothing read until the download is asked for
+    text = build().decode("utf-8-sig")
+    assert calls == [1]
+    assert text.splitlines() == ["name,n", "'=HYPERLINK(1),1", "Abingdon,2"]
 
 
 def test_data_measure_years_hand_computed(tmp_path: Path):

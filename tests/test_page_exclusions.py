@@ -261,3 +261,32 @@ def test_suppressed_school_figures_say_suppressed(app_warehouse, facts):
         for column in ("perm_excl", "susp", "one_plus_susp"):
             if column in frame:
                 assert not frame[column].dropna().isin([1, 2]).any()
+
+
+def test_tiny_reason_rates_never_read_as_zero(app_warehouse, facts):
+    """Permanent exclusions by reason are a few among ~100,000 pupils: 0.003 per 100, which
+    two decimals would print as 0.00. Bar labels and the table keep three decimals, the
+    reasons axis has no redundant title, and the page says why breakdowns need not add up."""
+    at = open_page(PAGE, {"measure": "perm_excl_rate"})
+    assert_no_exception(at)
+    frames = chart(at, "Permanent exclusion rate by reason")
+    drawn = next(f for f in frames if {"reason", "shown", "label"} <= set(f.columns))
+    tiny = drawn[(drawn["shown"] > 0) & (drawn["shown"] < 0.01)]
+    assert not tiny.empty  # else this test could not fail
+    for shown, label in zip(drawn["shown"], drawn["label"], strict=True):
+        assert label == ("Suppressed" if pd.isna(shown) else f"{shown:,.3f}")
+    assert "0.00" not in set(tiny["label"])
+    spec = next(
+        s
+        for s in chart_specs(at)
+        if str(s.get("title", "")).startswith("Permanent exclusion rate by")
+    )
+    assert all(
+        layer["encoding"]["y"].get("title") is None
+        for layer in spec["layer"]
+        if "y" in layer.get("encoding", {})
+    )
+    table = next(df for df in at.dataframe if "reason" in df.value.columns)
+    assert json.loads(table.proto.columns)["perm_excl_rate"]["type_config"]["format"] == "%.3f"
+    captions = " ".join(c.value for c in at.caption)
+    assert "withholds small numbers" in captions and "up to three reasons" in captions
