@@ -750,7 +750,9 @@ def render_wide_table(
     """The screen table from ``wide_tables`` as two narrower tables (pupils and needs; then
     outcomes and funding), each with short column labels whose help gives the full heading.
     The identifying columns (e.g. name) lead both; ``pinned`` stays put when scrolling."""
-    for heading, columns in TABLE_GROUPS:
+    for group, (heading, columns) in enumerate(TABLE_GROUPS):
+        # Only the first table repeats every identifying column; the second needs the name.
+        ids = list(id_columns) if group == 0 else [pinned]
         present = [(full, short) for full, short in columns if full in screen.columns]
         if not present:
             continue
@@ -760,7 +762,7 @@ def render_wide_table(
         }
         for full, short in present:
             config[full] = st.column_config.TextColumn(short, help=_ABBREVIATIONS.get(short, full))
-        for column in id_columns:
+        for column in ids:
             if column != pinned and column not in config:
                 config[column] = (
                     st.column_config.NumberColumn(column, format="%d", width="small")
@@ -768,7 +770,7 @@ def render_wide_table(
                     else st.column_config.TextColumn(column, width="small")
                 )
         st.dataframe(
-            screen[[*id_columns, *[full for full, _ in present]]],
+            screen[[*ids, *[full for full, _ in present]]],
             hide_index=True,
             column_config=config,
             key=f"{key}-{slug(heading)}",

@@ -82,10 +82,8 @@ else:
         [("partnership", "Partnership"), ("n_schools", "Schools")],
         dataset.catalogue(),
     )
-    st.dataframe(
-        screen,
-        hide_index=True,
-        column_config={"Partnership": st.column_config.TextColumn(pinned=True)},
+    dataset.render_wide_table(
+        screen, ["Partnership", "Schools"], pinned="Partnership", key=f"{stem}-partnerships"
     )
     download.insert(0, "year", year_label(year))
     download_csv(download, f"{stem}-partnerships-{year}")

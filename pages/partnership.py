@@ -121,13 +121,8 @@ else:
         [("school_name", "School"), ("urn", "URN"), ("phase", "Phase")],
         dataset.catalogue(),
     )
-    st.dataframe(
-        screen,
-        hide_index=True,
-        column_config={
-            "School": st.column_config.TextColumn(pinned=True),
-            "URN": st.column_config.NumberColumn(format="%d"),
-        },
+    dataset.render_wide_table(
+        screen, ["School", "URN", "Phase"], pinned="School", key=f"{stem}-schools"
     )
     download.insert(0, "year", year_label(year))
     download_csv(download, f"{stem}-schools-{year}")

@@ -265,7 +265,8 @@ def test_partnerships_table_and_suppression(page, chosen, demo_warehouse):
         assert table.loc[row.partnership, "Pupils"] == f"{row.pupils:,.0f}"
         assert int(table.loc[row.partnership, "Schools"]) == row.n
     # 1 or 2 permanent exclusions: the rate is hidden, never shown as 0
-    cell = table.loc[chosen["small"], "Permanent exclusions (per 100 pupils)"]
+    outcomes = table_with(page, "Permanent exclusions (per 100 pupils)").set_index("Partnership")
+    cell = outcomes.loc[chosen["small"], "Permanent exclusions (per 100 pupils)"]
     assert cell == "Suppressed"
     links = {link.proto.label: link.proto.query_string for link in page.get("page_link")}
     for name in members["partnership"]:
@@ -297,7 +298,14 @@ def test_need_profile_chart_compares_with_the_county(page, chosen):
     spec = spec_titled(page, "Primary need of pupils with an EHC plan")
     rows = [r for r in chart_rows(page, title_of(spec)) if "primary_need" in r]
     assert {r["area_label"] for r in rows} == {chosen["locality"], "County"}
-    assert spec["encoding"]["x"]["title"] == "Share of pupils with EHC plan (%)"
+    bars = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar")
+    assert bars["encoding"]["x"]["title"] == "Share of pupils with EHC plan (%)"
+    # Every bar is labelled with its figure (0.0% too), or "Suppressed" where hidden.
+    labelled = [r for r in rows if "label" in r]
+    assert labelled and all(
+        r["label"] == ("Suppressed" if r["percent_suppressed"] else f"{r['shown_percent']:.1f}%")
+        for r in labelled
+    )
 
 
 def test_every_chart_has_alt_text_and_downloads_sit_beside_them(page):

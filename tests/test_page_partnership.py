@@ -203,7 +203,12 @@ def test_school_table_lists_each_school_with_suppression(page, chosen, demo_ware
     for row in schools.itertuples():
         if pd.notna(row.headcount) and row.headcount >= 3:
             assert by_urn.loc[row.urn, "Pupils"] == f"{row.headcount:,.0f}"
-    small = table.set_index("School").loc[chosen["small_school"]]
+    outcomes = next(
+        f.value
+        for f in page.dataframe
+        if "School" in f.value.columns and "Permanent exclusions (per 100 pupils)" in f.value
+    )
+    small = outcomes.set_index("School").loc[chosen["small_school"]]
     assert small["Permanent exclusions (per 100 pupils)"] == "Suppressed"
     assert "0.00" not in str(small["Permanent exclusions (per 100 pupils)"])
 
