@@ -1,5 +1,4 @@
--- Characteristic groups present in the exclusions data.
-SELECT characteristic_group, count(DISTINCT characteristic) AS n_characteristics
-FROM exclusions_characteristic
-GROUP BY characteristic_group
+-- Characteristic groups present in the exclusions data (precomputed by a view).
+SELECT characteristic_group, n_characteristics
+FROM int_exclusion_characteristic_groups
 ORDER BY characteristic_group

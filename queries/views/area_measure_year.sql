@@ -1,3 +1,6 @@
+-- materialized: table
+-- (computed once by the ETL, stored sorted so filtered reads skip row groups:
+-- every measure, area and year: pages filter by level, measure and year)
 -- Public: every catalogue measure for every area and year, suppressed.
 -- level: School (area = URN as text, urn = URN, area_name = school name), Partnership,
 -- Locality, County (schools in the council's warehouse), and the DfE's
@@ -40,3 +43,4 @@ SELECT
     CASE WHEN n_schools + n_schools_missing > 0
         THEN 100.0 * n_schools / (n_schools + n_schools_missing) END AS coverage_percent
 FROM checked
+ORDER BY level, measure, time_period, area  -- clusters rows for row-group skipping

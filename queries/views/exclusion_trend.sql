@@ -1,3 +1,6 @@
+-- materialized: table
+-- (computed once by the ETL, stored sorted so filtered reads skip row groups:
+-- pages read one area's years)
 -- Public: exclusions per level, area and year, wide (one row per area-year).
 -- A pivot of area_measure_year, so every number is already suppressed and equals
 -- the matching catalogue measure: counts are summed over schools where published;
@@ -35,3 +38,4 @@ WHERE measure IN (
     'perm_excl_rate', 'susp_rate', 'one_plus_susp_rate'
 )
 GROUP BY level, area, urn, area_name, parent_area, time_period, year
+ORDER BY level, area, time_period  -- clusters rows for row-group skipping

@@ -1,3 +1,6 @@
+-- materialized: table
+-- (computed once by the ETL, stored sorted so filtered reads skip row groups:
+-- pages read one locality and year)
 -- Public: every measure for each locality and year beside the county (the
 -- council's own schools), the council's region, the DfE's figure for the LA and
 -- England. Built from area_measure_year, so every value is already suppressed.
@@ -61,3 +64,4 @@ FROM area_measure_year AS l
 JOIN measures AS m ON m.measure = l.measure
 LEFT JOIN reference AS r ON r.time_period = l.time_period AND r.measure = l.measure
 WHERE l.level = 'Locality'
+ORDER BY l.locality, l.time_period  -- clusters rows for row-group skipping

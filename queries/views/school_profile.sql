@@ -1,3 +1,6 @@
+-- materialized: table
+-- (computed once by the ETL, stored sorted so filtered reads skip row groups:
+-- pages filter by partnership or locality and year, or one school)
 -- Public: one row per school and year with the headline measures side by side
 -- (already suppressed: a pivot of area_measure_year at School level).
 -- suppressed_measures lists the headline measures hidden for this school and year.
@@ -65,3 +68,4 @@ SELECT
     coalesce(w.suppressed_measures, []) AS suppressed_measures
 FROM wide AS w
 JOIN school_year AS y ON y.urn = w.urn AND y.time_period = w.time_period
+ORDER BY w.locality, w.partnership, w.urn, w.time_period  -- clusters rows for row-group skipping
