@@ -29,7 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--other-las", type=int, default=150, help="LAs besides the council")
     parser.add_argument("--years", type=int, default=10, help="academic years of history")
-    parser.add_argument("--repeats", type=int, default=20, help="timed runs per query")
+    parser.add_argument("--repeats", type=int, default=10, help="timed runs per query")
+    parser.add_argument(
+        "--browser-repeats", type=int, default=1, help="browser loads per page (best kept)"
+    )
+    parser.add_argument(
+        "--pages", default="", help="comma-separated url paths to time (default: every page)"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="scratch folder")
     parser.add_argument("--skip-pages", action="store_true", help="no AppTest page timings")
     parser.add_argument("--skip-browser", action="store_true", help="no browser timings")
@@ -55,8 +61,17 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 
+    phases: list[tuple[str, float]] = []  # (step, seconds since start when it began)
+
     def say(message: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    def step(name: str) -> None:
+        """Start a timed step of the run (their durations are reported at the end)."""
+        phases.append((name, time.perf_counter() - started))
+        say(name)
+
+    only_pages = [p for p in args.pages.split(",") if p]
 
     info = machine()
     sections: list[str] = [
@@ -79,15 +94,16 @@ def main(argv: list[str] | None = None) -> int:
     sections = _Sections(sections)
 
     # ------------------------------------------------------------------ ETL
+    step("Demo extracts")
     raw = out / f"raw_{args.other_las}las_{args.years}y"
     raw, generate_s = etl_bench.generate(raw, args.other_las, args.years, say)
-    say("ETL, council scope (the council's schools from national files)")
+    step("ETL, council scope (the council's schools from national files)")
     county = etl_bench.run_etl(raw, out / "county", "council", args.reuse)
     say(f"  {county.run.seconds:.1f}s, peak {county.run.peak_mb:,.0f} MB")
-    say("ETL, England scope (every LA's schools)")
+    step("ETL, England scope (every LA's schools)")
     national = etl_bench.run_etl(raw, out / "national", "england", args.reuse)
     say(f"  {national.run.seconds:.1f}s, peak {national.run.peak_mb:,.0f} MB")
-    say("Bare DuckDB CSV -> Parquet copy of the same files (the floor)")
+    step("Bare DuckDB CSV -> Parquet copy of the same files (the floor)")
     copy = etl_bench.bare_copy(raw, out / "bare_copy", args.reuse)
     say(f"  {copy.seconds:.1f}s, peak {copy.peak_mb:,.0f} MB")
     raw_mb = sum(p.stat().st_size for p in raw.iterdir() if p.is_file()) / 1e6
@@ -148,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     # ------------------------------------------------------------------ queries
     scales = {}
     for label, run in (("county", county), ("national", national)):
-        say(f"Queries and views at {label} scale")
+        step(f"Queries and views at {label} scale")
         con, connect_ms = query_bench.open_connection(run.warehouse)
         try:
             scales[label] = (
@@ -224,8 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_pages:
         from . import pages
 
-        say("Pages with AppTest at national scale (child process)")
-        result, app_test_mb = pages.apptest_pages(national.warehouse)
+        step("Pages with AppTest at national scale (child process)")
+        result, app_test_mb = pages.apptest_pages(national.warehouse, only_pages)
         bare = result["bare_warm_s"]
         page_rows = []
         worst_page = 0.0
@@ -287,9 +303,13 @@ def main(argv: list[str] | None = None) -> int:
         from . import pages
 
         if pages.CHROMIUM.is_file():
-            say("Pages in chromium at national scale (streamlit servers)")
+            step("Pages in chromium at national scale (streamlit servers)")
             timings, bare_s, first_s, server_mb = pages.browser_pages(
-                national.warehouse, args.app_port, args.bare_port
+                national.warehouse,
+                args.app_port,
+                args.bare_port,
+                repeats=args.browser_repeats,
+                only=only_pages,
             )
             worst_browser = max(
                 (t.seconds - bare_s for t in timings if t.seconds == t.seconds), default=math.nan
@@ -313,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
             sections.append(
                 "## Pages (browser, national scale)\n\n"
                 f"Time from navigation to the first chart drawn (or to an idle page with no "
-                f"chart), best of 2. Bare page: {bare_s:.2f} s. First visit to the app "
+                f"chart), best of {args.browser_repeats}. Bare page: {bare_s:.2f} s. First visit to the app "
                 f"(opens the warehouse on the server): {first_s:.2f} s.\n\n"
                 + markdown_table(
                     ["url", "seconds", "minus bare", "charts", f"< {PAGE_OVER_BARE_S} s", "note"],
@@ -337,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     # ------------------------------------------------------------------ data packs
     packs = Path(__file__).resolve().parent / "bench_packs.py"
     if packs.is_file() and not args.skip_pages:
-        say("Data packs (bench/bench_packs.py)")
+        step("Data packs (bench/bench_packs.py)")
         run = run_child(
             [PYTHON, "-m", "bench.bench_packs", "--warehouse", str(national.warehouse)]
             + ["--levels", "County"]
@@ -351,14 +371,19 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     total = time.perf_counter() - started
-    sections.insert(
-        3,
+    ends = [start for _, start in phases[1:]] + [total]
+    step_rows = [[name, end - start] for (name, start), end in zip(phases, ends, strict=True)]
+    targets = (
         "## Targets\n\n"
         + markdown_table(["target", "measured", "goal", "met"], summary)
-        + f"\n\nWhole benchmark: {total:.0f} s.",
+        + f"\n\nWhole benchmark: {total:.0f} s ({total / 60:.1f} min).\n\n"
+        + markdown_table(["step", "seconds"], step_rows)
     )
+    sections.insert(3, targets)
     report = "\n\n".join(sections) + "\n"
     print(report)
+    # the ratios once more as the last thing on screen
+    print("\n" + targets)
     (out / "results.md").write_text(report, encoding="utf-8")
     if args.record:
         folder = PROJECT_DIR / "bench" / "results"

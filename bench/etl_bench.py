@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -48,10 +49,20 @@ class EtlRun:
         return self.run.seconds / max(self.rows_read, 1) * 1e6
 
 
+#: The demo generator's source: a changed generator makes earlier extracts stale.
+GENERATOR = PROJECT_DIR / "etl" / "demo.py"
+
+
+def generator_version() -> str:
+    """Short hash of the demo generator's source (part of the extracts' cache key)."""
+    return hashlib.sha256(GENERATOR.read_bytes()).hexdigest()[:12]
+
+
 def generate(raw_dir: Path, n_other_las: int, years: int, say) -> tuple[Path, float]:
-    """Demo raw files (reused when the same size was generated before): (folder, seconds)."""
+    """Demo raw files, reused when this generator version made them with these arguments
+    before (generating 3 GB of extracts takes minutes): (folder, seconds)."""
     stamp = raw_dir / ".bench_size.json"
-    size = {"n_other_las": n_other_las, "years": years}
+    size = {"n_other_las": n_other_las, "years": years, "generator": generator_version()}
     if stamp.is_file() and json.loads(stamp.read_text()) == size:
         say(f"Reusing demo extracts in {raw_dir} ({n_other_las} other LAs, {years} years)")
         return raw_dir, 0.0

@@ -1,6 +1,6 @@
 """Child process: run every page with AppTest and print JSON timings on the last line.
 
-``python -m bench.page_worker <warehouse>``. The parent measures this process's peak
+``python -m bench.page_worker <warehouse> [url_path ...]``. The parent measures this process's peak
 memory (wait4), which is the app's memory after opening the warehouse and drawing every page.
 """
 
@@ -24,13 +24,14 @@ def _run(at: AppTest) -> tuple[float, str]:
     return seconds, "; ".join(errors)
 
 
-def main(warehouse: str) -> None:
+def main(warehouse: str, only: list[str] | None = None) -> None:
     results: dict[str, object] = {"warehouse": warehouse, "pages": []}
     bare = AppTest.from_file(str(BARE_PAGE), default_timeout=120)
     results["bare_cold_s"], _ = _run(bare)
     results["bare_warm_s"], _ = _run(bare)
     # The first page pays for opening the warehouse (connect + materialised views).
-    for index, (url_path, page_file, _title) in enumerate(app_pages()):
+    pages = [p for p in app_pages() if not only or p[0] in only]
+    for index, (url_path, page_file, _title) in enumerate(pages):
         cold_at = AppTest.from_file(str(APP), default_timeout=300)
         cold_at.switch_page(f"pages/{page_file}")
         cold, error = _run(cold_at)
@@ -52,4 +53,4 @@ def main(warehouse: str) -> None:
 
 
 if __name__ == "__main__":
-    main(str(Path(sys.argv[1]).resolve()))
+    main(str(Path(sys.argv[1]).resolve()), sys.argv[2:])

@@ -45,10 +45,11 @@ def is_placeholder(page_file: str) -> bool:
     return len([line for line in lines if line.strip()]) < 15
 
 
-def apptest_pages(warehouse: Path) -> tuple[dict, float]:
-    """AppTest timings of every page (child process) and the child's peak memory in MB."""
+def apptest_pages(warehouse: Path, only: list[str] | None = None) -> tuple[dict, float]:
+    """AppTest timings of every page, or the ``only`` url paths (child process), and the
+    child's peak memory in MB."""
     run = run_child(
-        [PYTHON, "-m", "bench.page_worker", str(warehouse)],
+        [PYTHON, "-m", "bench.page_worker", str(warehouse), *(only or [])],
         env={"LOCALITY_EXPLORER_WAREHOUSE": str(warehouse)},
     )
     lines = [line for line in run.output.splitlines() if line.startswith("{")]
@@ -148,7 +149,11 @@ def _time_load(page, url: str, timeout_s: float) -> tuple[float, int, str]:
 
 
 def browser_pages(
-    warehouse: Path, app_port: int, bare_port: int, repeats: int = 2
+    warehouse: Path,
+    app_port: int,
+    bare_port: int,
+    repeats: int = 2,
+    only: list[str] | None = None,
 ) -> tuple[list[BrowserTiming], float, float, float]:
     """(per-page timings, bare page seconds, first app visit seconds, app server peak MB)."""
     from playwright.sync_api import sync_playwright
@@ -164,7 +169,7 @@ def browser_pages(
             bare_url = f"http://127.0.0.1:{bare_port}/"
             _time_load(page, bare_url, 60)  # warm the server and the browser cache
             bare_s = min(_time_load(page, bare_url, 60)[0] for _ in range(repeats))
-            pages = app_pages()
+            pages = [p for p in app_pages() if not only or p[0] in only]
             # First visit: opens the warehouse (connect + materialised views) on the server.
             first_s, _, _ = _time_load(page, f"http://127.0.0.1:{app_port}/{pages[0][0]}", 300)
             for url_path, _file, _title in pages:
