@@ -260,13 +260,20 @@ def _is_materialized(body: str) -> bool:
 PERSISTED_DIR = "materialized"
 
 
-def _views_fingerprint(views_dir: Path, settings: Mapping[str, Any]) -> str:
+def _views_fingerprint(views_dir: Path, settings: Mapping[str, Any], warehouse: Path) -> str:
     """What a persisted view was computed from: every view and macro file, the measure
-    catalogue and the settings. A change to any of them makes the copies stale."""
+    catalogue, the settings and the warehouse's table files (name, size and modification
+    time: a build folder never changes, but a copied and edited one must not be served
+    stale copies). A change to any of them makes the copies stale."""
     digest = hashlib.sha256()
     for path in sorted(views_dir.glob("*.sql")) + [MEASURES_CSV]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(json.dumps(dict(settings), sort_keys=True, default=str).encode())
+    for table in sorted(WAREHOUSE_SCHEMA):
+        path = warehouse / f"{table}.parquet"
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{table}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
@@ -293,7 +300,7 @@ def persist_materialized_views(
     warehouse = Path(warehouse)
     settings = load_config(config)
     # taken first: a view file edited while these are computed leaves them stale
-    fingerprint = _views_fingerprint(VIEWS_DIR, _settings_row(settings))
+    fingerprint = _views_fingerprint(VIEWS_DIR, _settings_row(settings), warehouse)
     folder = warehouse / PERSISTED_DIR
     folder.mkdir(exist_ok=True)
     (folder / "fingerprint.txt").unlink(missing_ok=True)
@@ -399,7 +406,7 @@ def connect(
         _create_measures(con, MEASURES_CSV)
         persisted = None
         if materialize and views_dir is None:
-            fingerprint = _views_fingerprint(VIEWS_DIR, _settings_row(settings))
+            fingerprint = _views_fingerprint(VIEWS_DIR, _settings_row(settings), warehouse)
             persisted = _persisted(warehouse, fingerprint)
         _create_views(con, views_dir or VIEWS_DIR, materialize=materialize, persisted=persisted)
     except BaseException:
@@ -420,7 +427,10 @@ def list_views(con: duckdb.DuckDBPyConnection, *, internal: bool = False) -> lis
     present = {
         row[0]
         for row in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name = ANY($names)",
+            # a materialised view computed at connect is a table
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name = ANY($names)"
+            " UNION SELECT table_name FROM duckdb_tables()"
+            " WHERE NOT internal AND table_name = ANY($names)",
             {"names": names},
         ).fetchall()
     }

@@ -405,3 +405,30 @@ def test_fixture_covers_what_the_brief_asks_for():
 def test_write_table_rejects_unknown_columns(tmp_path):
     with pytest.raises(KeyError):
         write_table(tmp_path, "ks4", [{"time_period": Y2, "urn": 1, "not_a_column": 1}])
+
+
+def test_persisted_views_are_not_served_after_a_table_file_changes(tmp_path: Path) -> None:
+    """connect() reads the build's persisted views only while the table files they were
+    computed from are the same files; an edited copy of a build is computed afresh."""
+    folder = build_tiny_warehouse(tmp_path / "build")
+    queries.persist_materialized_views(folder, CONFIG)
+    assert (folder / queries.PERSISTED_DIR / "fingerprint.txt").is_file()
+    before = queries.connect(folder, CONFIG)
+    county_before = view(before, "area_measure_year").query(
+        "level == 'County' and measure == 'perm_excl'"
+    )
+    before.close()
+    # Double every permanent exclusion in the table file (a new file: new size or mtime).
+    doubled = [
+        {**row, "perm_excl": None if row.get("perm_excl") is None else 2 * row["perm_excl"]}
+        for row in TABLES["exclusions"]
+    ]
+    write_table(folder, "exclusions", doubled)
+    after = queries.connect(folder, CONFIG)
+    county_after = view(after, "area_measure_year").query(
+        "level == 'County' and measure == 'perm_excl'"
+    )
+    after.close()
+    merged = county_before.merge(county_after, on="time_period", suffixes=("_before", "_after"))
+    assert not merged.empty
+    assert (merged["numerator_after"] == 2 * merged["numerator_before"]).all()
