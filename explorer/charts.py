@@ -179,6 +179,8 @@ def trend_chart(
     domain = list(dict.fromkeys(data[series].tolist()))
     palette = iter(OKABE_ITO)
     colours = [REFERENCE_COLOURS.get(s) or next(palette, "#505a5f") for s in domain]
+    dashes = [REFERENCE_DASHES.get(s, [6, 3]) if s in REFERENCE_COLOURS else [1, 0] for s in domain]
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400, labelLimit=320)
     axis_title = f"{value_label} ({unit})"
     chart_title: str | alt.TitleParams = (
         alt.TitleParams(text=title, subtitle=subtitle, anchor="start") if subtitle else title
@@ -197,9 +199,15 @@ def trend_chart(
                 f"{series}:N",
                 title=None,
                 scale=alt.Scale(domain=domain, range=colours),
-                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=320),
-            ),
-            strokeDash=alt.condition(alt.datum.is_reference, alt.value([6, 3]), alt.value([1, 0])),
+                legend=legend,
+            ),  # fmt: skip
+            # References dashed, each its own pattern; the legend shows the same samples.
+            strokeDash=alt.StrokeDash(
+                f"{series}:N",
+                title=None,
+                scale=alt.Scale(domain=domain, range=dashes),
+                legend=legend,
+            ),  # fmt: skip
             tooltip=[
                 alt.Tooltip(f"{series}:N", title="Area"),
                 alt.Tooltip(f"{year}:O", title="Academic year"),

@@ -131,7 +131,7 @@ def partnership_map(
             title=title,
             height=height,
             width="container",
-            usermeta={"display_height": height + 60},
+            usermeta={"display_height": height + 120},  # the phase legend sits underneath
         )
         # Partnership names are long: never cut them off in the legend.
         .configure_legend(labelLimit=400, titleLimit=400)
@@ -155,6 +155,10 @@ def _school_dots(
         ],
     }
     if colour_by:
+        # Two long legends stacked on the right overflow the chart: phases go underneath.
+        encoding["shape"] = alt.Shape(
+            "phase:N", title="Phase", legend=alt.Legend(orient="bottom", columns=4)
+        )
         domain = sorted(data[colour_by].dropna().unique().tolist())
         encoding["color"] = alt.Color(
             f"{colour_by}:N",

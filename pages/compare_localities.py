@@ -13,7 +13,7 @@ import streamlit as st
 from explorer.charts import display_height, ranked_bar, small_multiples_with_reference
 from explorer.data import query
 from explorer.downloads import download_csv
-from explorer.formatting import format_value, label_with_unit, year_label
+from explorer.formatting import format_value, label_with_unit, unit_in_brackets, year_label
 from explorer.layout import definition_box, measure_help, page_header, suppression_note
 from explorer.url_state import url_selectbox
 
@@ -139,9 +139,9 @@ if not localities.empty:
         # Streamlit 1.67 squashes a chart's fixed spec height: give the bars room here.
         height=display_height(chart),
         alt=(
-            f"Bar chart of {label.lower()} ({unit}) for the {len(localities)} localities in "
-            f"{year}, highest first: {ranking_words}."
-            + (f" Dashed reference lines: {reference_words}." if reference_words else "")
+            f"Bar chart of {label.lower()} {unit_in_brackets(unit)} for the "
+            f"{len(localities)} localities in {year}, highest first: {ranking_words}."
+            + (f" Reference lines: {reference_words}." if reference_words else "")
         ),
     )
     st.caption(
@@ -208,7 +208,7 @@ else:
         multiples,
         alt=(
             f"{own['area_name'].nunique()} small line charts, one per locality, of "
-            f"{label.lower()} ({unit}) from {first} to {last}"
+            f"{label.lower()} {unit_in_brackets(unit)} from {first} to {last}"
             + (", each with the county's line dashed for comparison. " if is_ratio else ". ")
             + "; ".join(changes)
             + "."

@@ -13,7 +13,13 @@ import streamlit as st
 from explorer.charts import display_height
 from explorer.data import query
 from explorer.downloads import download_csv
-from explorer.formatting import decimals_for, format_value, label_with_unit, year_label
+from explorer.formatting import (
+    decimals_for,
+    format_value,
+    label_with_unit,
+    unit_in_brackets,
+    year_label,
+)
 from explorer.layout import definition_box, measure_help, page_header, suppression_note
 from explorer.maps import locality_choropleth
 from explorer.url_state import url_selectbox
@@ -163,7 +169,7 @@ def tile(container, title: str, row: pd.Series | None, series: str, link_to: str
         f"{previous_year}: {figure(before, unit)}. " if previous_year else "No earlier year. "
     ) + measure_help(measure_info)
     container.metric(
-        f"{title} ({unit})",
+        f"{title} {unit_in_brackets(unit)}",
         short_figure(row, unit) if row is not None or series != "England" else "Not published",
         delta=delta,
         delta_color=DELTA_COLOUR.get(str(measure["higher_is"]), "off")

@@ -159,6 +159,11 @@ def test_trend_chart_breaks_at_suppressed_years_with_level_years_and_a_line_lege
     assert data["mark"]["invalid"] == "break-paths-filter-domains"
     assert data["encoding"]["x"]["axis"]["labelAngle"] == 0
     assert data["encoding"]["color"]["legend"]["symbolType"] == "stroke"
+    # the legend samples show each line's dashes: own area solid, the county dashed
+    dash = data["encoding"]["strokeDash"]
+    assert dash["legend"]["symbolType"] == "stroke"
+    assert dash["scale"]["domain"] == ["Oxford", "County"]
+    assert dash["scale"]["range"] == [[1, 0], charts.REFERENCE_DASHES["County"]]
     assert data["encoding"]["y"]["title"] == "Rate (per 100 pupils)"
     assert data["title"] == "Rates over time"  # a plain title unless a subtitle is asked for
     assert charts.display_height(chart) > data["height"] >= 300
@@ -247,6 +252,8 @@ def test_choropleth_projection_fits_the_chart_and_records_its_height(boundaries)
 def test_partnership_map_legend_does_not_cut_off_long_partnership_names(boundaries, points):
     chart = maps.partnership_map(boundaries, points, "Schools", highlight_partnership="Short")
     data = spec(chart)
+    [dots] = layers_with_mark(data, "point")
+    assert dots["encoding"]["shape"]["legend"]["orient"] == "bottom"  # not stacked on the right
     longest = max(len(p) for p in points["partnership"])
     # Vega's labelLimit is in pixels; about 6 pixels a character at the default font size
     assert data["config"]["legend"]["labelLimit"] >= 6 * longest
