@@ -646,6 +646,7 @@ def render_partnership_map(locality: str, year: int, highlight: str | None, file
     st.altair_chart(
         chart,
         width="stretch",
+        height=charts.display_height(chart),
         alt=f"Map of {locality} locality with its {len(points)} schools, shaped by phase and "
         f"coloured by partnership. {summary}.",
     )

@@ -16,7 +16,7 @@ import altair as alt_module  # where a parameter named alt (the alt text) hides 
 import pandas as pd
 import streamlit as st
 
-from explorer.charts import HIGHLIGHT, ranked_bar, trend_chart
+from explorer.charts import HIGHLIGHT, display_height, ranked_bar, trend_chart
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import SUPPRESSED_LABEL, format_value, year_label
@@ -157,12 +157,12 @@ def relabel_rates(chart: alt.LayerChart, decimals: int) -> alt.LayerChart:
 
 def draw(chart: alt.TopLevelMixin, alt: str, label_limit: int = 260) -> None:
     """Draw a chart with its alt text, tall enough for every bar label (long reason names)."""
-    height = getattr(chart, "height", None)
     st.altair_chart(
         chart.configure_axisY(labelLimit=label_limit).configure_legend(orient="bottom"),
         alt=alt,
-        # Streamlit's height is the whole chart: the plot plus title, axis and legend.
-        height=height + 150 if isinstance(height, int) else "content",
+        # Streamlit's height is the whole chart: the plot plus title, axis and legend,
+        # which the chart builders record (the legend moved below adds a little).
+        height=display_height(chart) + 40,
     )
 
 
