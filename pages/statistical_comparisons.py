@@ -247,6 +247,9 @@ else:
                 target_label=f"County rate {format_value(funnel.target, unit)}",
             ),
             width="stretch",
+            # Streamlit squeezes a chart to its own default height: give the 420 px plot
+            # room for its title, axis and the legend below it.
+            height=600,
             alt=funnel_alt_text(funnel, label, unit, year, noun)
             + (
                 f" {funnel.n_suppressed} {noun} with suppressed figures are not plotted."
@@ -547,6 +550,7 @@ else:
     st.altair_chart(
         comparator_chart(series, county_name, label, unit, title),
         width="stretch",
+        height=520,
         alt=(
             f"Line chart of {label.lower()} over the years for {county_name}, England, the "
             "region and each statistical neighbour. Latest year: "

@@ -5,7 +5,7 @@ is given), opens each page in headless Chromium (/usr/bin/chromium), waits with 
 run-aware waits as the browser tests until every chart has drawn, and saves the page
 cropped to its content.
 
-    .venv/bin/python scripts/screenshots.py [--warehouse DIR] [--pages county ...] [--full]
+    .venv/bin/python scripts/screenshots.py [--warehouse DIR] [--pages county_overview ...] [--full]
 """
 
 from __future__ import annotations
