@@ -6,6 +6,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,11 @@ class ChildRun:
 def run_child(
     args: Sequence[str], env: dict[str, str] | None = None, cwd: Path = PROJECT_DIR
 ) -> ChildRun:
-    """Run a command and measure it alone: wait4() gives this child's own peak RSS."""
+    """Run a command and measure it alone, with its own peak resident memory.
+
+    The peak is the child's VmHWM, sampled while it runs (it only grows). wait4()'s
+    ru_maxrss is the fallback only: Linux carries the forking parent's high-water mark
+    over exec, so a child of a large bench process would report the parent's size."""
     started = time.perf_counter()
     with open(os.devnull, "rb") as stdin:
         process = subprocess.Popen(
@@ -42,12 +47,32 @@ def run_child(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
+        peak = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.1):
+                try:
+                    status_text = Path(f"/proc/{process.pid}/status").read_text()
+                except OSError:
+                    return
+                for line in status_text.splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak[0] = max(peak[0], int(line.split()[1]) / 1024)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         assert process.stdout is not None
         output = process.stdout.read().decode("utf-8", "replace")
         _pid, status, usage = os.wait4(process.pid, 0)
+        done.set()
+        sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     return ChildRun(
-        time.perf_counter() - started, usage.ru_maxrss / 1024, process.returncode, output
+        time.perf_counter() - started,
+        peak[0] or usage.ru_maxrss / 1024,
+        process.returncode,
+        output,
     )
 
 

@@ -208,3 +208,12 @@ def open_connection(warehouse: Path) -> tuple[Any, float]:
     tick = time.perf_counter()
     con = queries.connect(warehouse)
     return con, (time.perf_counter() - tick) * 1000
+
+
+def computed_at_connect(con) -> list[str]:
+    """Materialised views this connection computed in memory instead of reading the build's
+    persisted copies (their fingerprint did not match: a view file, the measure catalogue
+    or the settings changed since the ETL ran). Empty when the copies were used."""
+    names = {path.stem for path in queries.VIEWS_DIR.glob("*.sql")}
+    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT internal").fetchall()
+    return sorted(row[0] for row in rows if row[0] in names)
