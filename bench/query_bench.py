@@ -210,10 +210,11 @@ def open_connection(warehouse: Path) -> tuple[Any, float]:
     return con, (time.perf_counter() - tick) * 1000
 
 
-def computed_at_connect(con) -> list[str]:
-    """Materialised views this connection computed in memory instead of reading the build's
-    persisted copies (their fingerprint did not match: a view file, the measure catalogue
-    or the settings changed since the ETL ran). Empty when the copies were used."""
-    names = {path.stem for path in queries.VIEWS_DIR.glob("*.sql")}
-    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT internal").fetchall()
-    return sorted(row[0] for row in rows if row[0] in names)
+def computed_at_connect(warehouse: Path) -> bool:
+    """True when connect computes the materialised views in memory instead of using the
+    build's persisted copies (their fingerprint does not match: a view file, the measure
+    catalogue or the settings changed since the ETL ran, or the build has none)."""
+    warehouse = Path(warehouse).resolve()
+    settings = queries._settings_row(queries.load_config(None))
+    fingerprint = queries._views_fingerprint(queries.VIEWS_DIR, settings, warehouse)
+    return queries._persisted(warehouse, fingerprint) is None

@@ -30,6 +30,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from etl.tables import SCHEMA
 
@@ -258,6 +259,9 @@ def _is_materialized(body: str) -> bool:
 
 #: Folder in a warehouse build holding materialised views computed by the ETL.
 PERSISTED_DIR = "materialized"
+#: Persisted views of up to this many rows are held in memory by connect (nationally the
+#: area-level measures: 76,000 rows, a few tens of MB); larger ones are read from Parquet.
+PERSISTED_IN_MEMORY_ROWS = 100_000
 
 
 def _views_fingerprint(views_dir: Path, settings: Mapping[str, Any], warehouse: Path) -> str:
@@ -356,8 +360,11 @@ def _create_views(
         body = bodies[name]
         stored = persisted / f"{name}.parquet" if persisted is not None else None
         if kind == "TABLE" and stored is not None and stored.is_file():
-            # computed by the ETL for this build, these views and these settings
-            kind = "VIEW"
+            # computed by the ETL for this build, these views and these settings; a small
+            # one is loaded into memory (filtered reads of a table beat decoding Parquet
+            # row groups), a large one read from its sorted file
+            if pq.read_metadata(stored).num_rows > PERSISTED_IN_MEMORY_ROWS:
+                kind = "VIEW"
             body = f"SELECT * FROM read_parquet({_sql_string(str(stored))})"  # noqa: S608
         try:
             con.execute(f'CREATE {kind} "{name}" AS\n{body}')
