@@ -3,20 +3,50 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
+import shapely
+import shapely.geometry
 
 from explorer.charts import HALO, OKABE_ITO
 
 # Vega draws outside-in rings the wrong way round unless exterior rings are clockwise;
-# the ETL stores them clockwise, so features can be passed straight through.
+# the ETL stores them clockwise, and _map_geometry keeps them so.
+
+#: Boundaries are simplified to this fraction of the map's extent (about a pixel on a
+#: 640-pixel map): invisible, and it keeps the inline GeoJSON small when there are many
+#: localities (Altair copies the features while building the chart).
+SIMPLIFY_FRACTION = 1 / 1500
+
+
+@lru_cache(maxsize=4096)
+def _map_geometry(geometry_geojson: str, tolerance: float) -> str:
+    """A boundary slimmed for drawing: simplified to ``tolerance`` degrees, coordinates
+    rounded to 5 decimals (~1 m), exterior rings clockwise. Cached: boundaries are the
+    same on every rerun."""
+    geometry = shapely.geometry.shape(json.loads(geometry_geojson))
+    slim = shapely.orient_polygons(
+        shapely.set_precision(geometry.simplify(tolerance, preserve_topology=True), 0.00001),
+        exterior_cw=True,
+    )
+    return json.dumps(shapely.geometry.mapping(slim))
+
+
+@lru_cache(maxsize=64)
+def _tolerance(geometries: tuple[str, ...]) -> float:
+    """SIMPLIFY_FRACTION of the larger side of the boundaries' bounding box, in degrees."""
+    shapes = [shapely.geometry.shape(json.loads(g)) for g in geometries]
+    west, south, east, north = shapely.total_bounds(shapes)
+    return max(east - west, north - south) * SIMPLIFY_FRACTION
 
 
 def _features(boundaries: pd.DataFrame, values: pd.DataFrame | None, unit: str) -> list[dict]:
     by_locality = {}
     if values is not None and not values.empty:
         by_locality = values.set_index("area").to_dict("index")
+    tolerance = _tolerance(tuple(boundaries["geometry_geojson"]))
     features = []
     for row in boundaries.itertuples(index=False):
         info = by_locality.get(row.locality, {})
@@ -26,7 +56,7 @@ def _features(boundaries: pd.DataFrame, values: pd.DataFrame | None, unit: str) 
         features.append(
             {
                 "type": "Feature",
-                "geometry": json.loads(row.geometry_geojson),
+                "geometry": json.loads(_map_geometry(row.geometry_geojson, tolerance)),
                 "properties": {
                     "locality": row.locality,
                     "value": shown,

@@ -274,3 +274,33 @@ def test_partnership_map_legend_does_not_cut_off_long_partnership_names(boundari
 def test_label_with_unit_never_nests_brackets_or_repeats_the_unit(label, unit, expected):
     assert label_with_unit(label, unit) == expected
     assert unit_in_brackets(unit).count("(") == 1
+
+
+def test_map_boundaries_are_slimmed_but_stay_clockwise_and_in_place() -> None:
+    """A jagged ring is simplified to about a pixel of the map, its coordinates rounded, its
+    exterior ring kept clockwise (Vega fills the outside of an anticlockwise ring)."""
+    import json as _json
+    import math
+
+    import shapely
+    import shapely.geometry
+
+    from explorer.maps import _map_geometry
+
+    # A circle of 2,000 points with a 1e-5 degree wiggle, anticlockwise as given.
+    ring = [
+        (
+            -1.25 + (0.1 + (1e-5 if i % 2 else 0)) * math.cos(2 * math.pi * i / 2000),
+            51.75 + (0.1 + (1e-5 if i % 2 else 0)) * math.sin(2 * math.pi * i / 2000),
+        )
+        for i in range(2000)
+    ]
+    polygon = shapely.geometry.Polygon(ring)
+    assert polygon.exterior.is_ccw
+    slim = shapely.geometry.shape(
+        _json.loads(_map_geometry(_json.dumps(shapely.geometry.mapping(polygon)), 0.0005))
+    )
+    assert len(slim.exterior.coords) < 400
+    assert not slim.exterior.is_ccw
+    assert abs(slim.area - polygon.area) / polygon.area < 0.01
+    assert all(round(x, 5) == x and round(y, 5) == y for x, y in slim.exterior.coords)
