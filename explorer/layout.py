@@ -78,3 +78,28 @@ def definition_box(measure: pd.Series | dict) -> None:
 
 def year_selector_label(time_period: int) -> str:
     return year_label(time_period)
+
+
+def area_figure_columns(
+    measure: pd.Series | dict, label_and_unit: str, area_noun: str = "area"
+) -> dict[str, object]:
+    """st.dataframe column settings for an area's figure and what it is made of: the
+    figure (text, so "Suppressed" reads as such), numerator, denominator, schools counted
+    and coverage. Shared by the tables that rank areas for one measure."""
+    return {
+        "figure": st.column_config.TextColumn(label_and_unit, help=measure_help(measure)),
+        "numerator": st.column_config.NumberColumn(
+            str(measure["numerator_label"]), format="localized"
+        ),
+        "denominator": st.column_config.NumberColumn(
+            str(measure["denominator_label"]), format="localized"
+        ),
+        "n_schools": st.column_config.NumberColumn(
+            "Schools", help="Schools whose figures were used.", format="%d"
+        ),
+        "coverage_percent": st.column_config.NumberColumn(
+            "Coverage (%)",
+            help=f"Share of the {area_noun}'s schools whose figures were published and counted.",
+            format="%.0f%%",
+        ),
+    }

@@ -14,7 +14,12 @@ from explorer.charts import display_height, ranked_bar, small_multiples_with_ref
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import format_value, label_with_unit, unit_in_brackets, year_label
-from explorer.layout import definition_box, measure_help, page_header, suppression_note
+from explorer.layout import (
+    area_figure_columns,
+    definition_box,
+    page_header,
+    suppression_note,
+)
 from explorer.url_state import url_selectbox
 
 DEFAULT_MEASURE = "perm_excl_rate"
@@ -260,21 +265,7 @@ st.dataframe(
             "Area", help="◀ marks the highlighted locality." if highlight else None
         ),
         "area_type": st.column_config.TextColumn("Type"),
-        "figure": st.column_config.TextColumn(label_and_unit, help=measure_help(measure_info)),
-        "numerator": st.column_config.NumberColumn(
-            str(measure["numerator_label"]), format="localized"
-        ),
-        "denominator": st.column_config.NumberColumn(
-            str(measure["denominator_label"]), format="localized"
-        ),
-        "n_schools": st.column_config.NumberColumn(
-            "Schools", help="Schools whose figures were used.", format="%d"
-        ),
-        "coverage_percent": st.column_config.NumberColumn(
-            "Coverage (%)",
-            help="Share of the area's schools whose figures were published and counted.",
-            format="%.0f%%",
-        ),
+        **area_figure_columns(measure_info, label_and_unit, "area"),
         "suppressed": st.column_config.CheckboxColumn(
             "Suppressed", help="Hidden to protect pupils' privacy (small numbers)."
         ),

@@ -20,7 +20,13 @@ from explorer.formatting import (
     unit_in_brackets,
     year_label,
 )
-from explorer.layout import definition_box, measure_help, page_header, suppression_note
+from explorer.layout import (
+    area_figure_columns,
+    definition_box,
+    measure_help,
+    page_header,
+    suppression_note,
+)
 from explorer.maps import locality_choropleth
 from explorer.url_state import url_selectbox
 
@@ -287,21 +293,7 @@ st.dataframe(
             "Rank", help="1 = highest figure; – = suppressed, so not ranked", width="small"
         ),
         "area_name": st.column_config.TextColumn("Locality"),
-        "figure": st.column_config.TextColumn(label_and_unit, help=measure_help(measure_info)),
-        "numerator": st.column_config.NumberColumn(
-            str(measure["numerator_label"]), format="localized"
-        ),
-        "denominator": st.column_config.NumberColumn(
-            str(measure["denominator_label"]), format="localized"
-        ),
-        "n_schools": st.column_config.NumberColumn(
-            "Schools", help="Schools whose figures were used.", format="%d"
-        ),
-        "coverage_percent": st.column_config.NumberColumn(
-            "Coverage (%)",
-            help="Share of the locality's schools whose figures were published and counted.",
-            format="%.0f%%",
-        ),
+        **area_figure_columns(measure_info, label_and_unit, "locality"),
     },
     placeholder="Suppressed",
 )
