@@ -48,7 +48,6 @@ _BAND_COLOURS = ["#0072B2", "#56B4E9", "#7F7F7F", "#E69F00", "#D55E00"]
 _BAND_SHAPES = ["triangle-down", "diamond", "circle", "square", "triangle-up"]
 _TARGET_COLOUR = "#009E73"
 _LIMIT_COLOUR = "#000000"
-_DIRECTION_SHAPES = {"below": "triangle-down", "inside": "circle", "above": "triangle-up"}
 
 #: Plural nouns for the unit of comparison, by query-layer level.
 UNIT_NOUNS = {"Locality": "localities", "Partnership": "partnerships", "School": "schools"}
