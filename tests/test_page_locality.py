@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from apptest_helpers import assert_no_exception, chart_specs, inline_datasets, open_page
+from parquet_sums import area_rate, area_sum, latest_year
 
 import queries
 
@@ -20,52 +21,6 @@ MEASURES = pd.read_csv(PROJECT_DIR / "queries" / "measures.csv").set_index("meas
 
 
 # --------------------------------------------------------------------------- independent sums
-
-
-def area_sum(
-    warehouse: Path,
-    table: str,
-    numerator: str,
-    denominator: str | None,
-    year: int,
-    level: str | None = None,
-    area: str | None = None,
-) -> tuple[float, float | None]:
-    """(sum of numerator, sum of denominator) over the schools of an area in a year, counting
-    only rows where both are published; level None = the whole county."""
-    where = "" if level is None else f"AND y.{level} = $area"
-    known = f"t.{numerator} IS NOT NULL" + (
-        f" AND t.{denominator} IS NOT NULL" if denominator else ""
-    )
-    den = f"sum(t.{denominator})" if denominator else "NULL"
-    # column names are this test's own constants; values are bound
-    sql = f"""
-        SELECT sum(t.{numerator}), {den}
-        FROM read_parquet($fact) AS t
-        JOIN read_parquet($years) AS y USING (time_period, urn)
-        WHERE t.time_period = $year AND {known} {where}
-    """  # noqa: S608
-    params = {
-        "fact": str(warehouse / f"{table}.parquet"),
-        "years": str(warehouse / "school_year.parquet"),
-        "year": year,
-    }
-    if level is not None:
-        params["area"] = area
-    num, den_value = duckdb.execute(sql, params).fetchone()
-    return float(num or 0), None if den_value is None else float(den_value)
-
-
-def area_rate(warehouse: Path, table: str, num: str, den: str, year: int, **area) -> float:
-    n, d = area_sum(warehouse, table, num, den, year, **area)
-    return 100 * n / d
-
-
-def latest_year(warehouse: Path) -> int:
-    return duckdb.execute(
-        "SELECT max(time_period) FROM read_parquet($p)",
-        {"p": str(warehouse / "school_year.parquet")},
-    ).fetchone()[0]
 
 
 def partnership_perm_excl(warehouse: Path, year: int) -> pd.DataFrame:

@@ -1,0 +1,61 @@
+"""Independent sums for page tests: numerators and denominators added up straight from the
+warehouse Parquet files with DuckDB, never through the query layer, so a page's figure is
+checked against arithmetic it did not do itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+
+def parquet(warehouse: Path, table: str) -> str:
+    """The path of a warehouse table's Parquet file, as text for read_parquet($param)."""
+    return str(warehouse / f"{table}.parquet")
+
+
+def area_sum(
+    warehouse: Path,
+    table: str,
+    numerator: str,
+    denominator: str | None,
+    year: int,
+    level: str | None = None,
+    area: str | None = None,
+) -> tuple[float, float | None]:
+    """(sum of numerator, sum of denominator) over the schools of an area in a year, counting
+    only rows where both are published; level None = the whole county."""
+    where = "" if level is None else f"AND y.{level} = $area"
+    known = f"t.{numerator} IS NOT NULL" + (
+        f" AND t.{denominator} IS NOT NULL" if denominator else ""
+    )
+    den = f"sum(t.{denominator})" if denominator else "NULL"
+    sql = f"""
+        SELECT sum(t.{numerator}), {den}
+        FROM read_parquet($fact) AS t
+        JOIN read_parquet($years) AS y USING (time_period, urn)
+        WHERE t.time_period = $year AND {known} {where}
+    """  # noqa: S608 - column names are the tests' own constants; values are bound
+    params = {
+        "fact": parquet(warehouse, table),
+        "years": parquet(warehouse, "school_year"),
+        "year": year,
+    }
+    if level is not None:
+        params["area"] = area
+    num, den_value = duckdb.execute(sql, params).fetchone()
+    return float(num or 0), None if den_value is None else float(den_value)
+
+
+def area_rate(warehouse: Path, table: str, num: str, den: str, year: int, **area) -> float:
+    """100 × sum(num) ÷ sum(den) over an area's schools in a year (see area_sum)."""
+    n, d = area_sum(warehouse, table, num, den, year, **area)
+    return 100 * n / d
+
+
+def latest_year(warehouse: Path) -> int:
+    """The newest time_period in the warehouse's school_year table."""
+    return duckdb.execute(
+        "SELECT max(time_period) FROM read_parquet($p)",
+        {"p": parquet(warehouse, "school_year")},
+    ).fetchone()[0]
