@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 
 def parquet(warehouse: Path, table: str) -> str:
@@ -59,3 +60,53 @@ def latest_year(warehouse: Path) -> int:
         "SELECT max(time_period) FROM read_parquet($p)",
         {"p": parquet(warehouse, "school_year")},
     ).fetchone()[0]
+
+
+def locality_exclusion_sums(warehouse: Path) -> pd.DataFrame:
+    """Permanent exclusions (numerator), headcount (denominator), schools counted and the
+    rate per 100 pupils, per locality and year and for the county ('County'), over schools
+    with both figures published. Indexed by (locality, time_period)."""
+    sums = duckdb.execute(
+        """
+        SELECT s.time_period, s.locality, sum(e.perm_excl) AS numerator,
+            sum(e.headcount) AS denominator, count(*) AS n_schools
+        FROM read_parquet($exclusions) AS e
+        JOIN read_parquet($school_year) AS s USING (time_period, urn)
+        WHERE e.perm_excl IS NOT NULL AND e.headcount IS NOT NULL
+        GROUP BY ALL
+        """,
+        {
+            "exclusions": parquet(warehouse, "exclusions"),
+            "school_year": parquet(warehouse, "school_year"),
+        },
+    ).df()
+    county = sums.groupby("time_period", as_index=False)[
+        ["numerator", "denominator", "n_schools"]
+    ].sum()
+    county["locality"] = "County"
+    out = pd.concat([sums.dropna(subset=["locality"]), county], ignore_index=True)
+    out["rate"] = 100 * out["numerator"] / out["denominator"]
+    return out.set_index(["locality", "time_period"]).sort_index()
+
+
+def benchmark_rate(
+    warehouse: Path, measure: str, level: str, time_period: int, area_code: str | None = None
+) -> float:
+    """100 × numerator ÷ denominator of the DfE's own figure (benchmarks table) for a
+    geographic level ('National', 'Regional' with its area_code, …) in a year."""
+    row = duckdb.execute(
+        """
+        SELECT numerator, denominator FROM read_parquet($benchmarks)
+        WHERE geographic_level = $level AND measure = $measure AND time_period = $period
+            AND ($code IS NULL OR area_code = $code)
+        """,
+        {
+            "benchmarks": parquet(warehouse, "benchmarks"),
+            "level": level,
+            "measure": measure,
+            "period": time_period,
+            "code": area_code,
+        },
+    ).fetchone()
+    assert row is not None
+    return 100 * row[0] / row[1]

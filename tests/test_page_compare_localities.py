@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
 from apptest_helpers import assert_no_exception, inline_datasets, open_page
+from parquet_sums import benchmark_rate, locality_exclusion_sums
 
 import queries
 
@@ -20,54 +20,9 @@ YEAR = 202324
 REGION_CODE = "E12000008"  # South East, from data/config.toml
 
 
-def exclusion_sums(warehouse: Path) -> pd.DataFrame:
-    """Permanent exclusions, headcount and schools counted per locality and year (and the
-    county), over schools with both figures published, straight from the Parquet files."""
-    sums = duckdb.execute(
-        """
-        SELECT s.time_period, s.locality, sum(e.perm_excl) AS numerator,
-            sum(e.headcount) AS denominator, count(*) AS n_schools
-        FROM read_parquet($exclusions) AS e
-        JOIN read_parquet($school_year) AS s USING (time_period, urn)
-        WHERE e.perm_excl IS NOT NULL AND e.headcount IS NOT NULL
-        GROUP BY ALL
-        """,
-        {
-            "exclusions": str(warehouse / "exclusions.parquet"),
-            "school_year": str(warehouse / "school_year.parquet"),
-        },
-    ).df()
-    county = sums.groupby("time_period", as_index=False)[
-        ["numerator", "denominator", "n_schools"]
-    ].sum()
-    county["locality"] = "County"
-    out = pd.concat([sums.dropna(subset=["locality"]), county], ignore_index=True)
-    out["rate"] = 100 * out["numerator"] / out["denominator"]
-    return out.set_index(["locality", "time_period"]).sort_index()
-
-
-def benchmark_rate(warehouse: Path, level: str, time_period: int, area_code: str | None) -> float:
-    row = duckdb.execute(
-        """
-        SELECT numerator, denominator FROM read_parquet($benchmarks)
-        WHERE geographic_level = $level AND measure = $measure AND time_period = $period
-            AND ($code IS NULL OR area_code = $code)
-        """,
-        {
-            "benchmarks": str(warehouse / "benchmarks.parquet"),
-            "level": level,
-            "measure": MEASURE,
-            "period": time_period,
-            "code": area_code,
-        },
-    ).fetchone()
-    assert row is not None
-    return 100 * row[0] / row[1]
-
-
 @pytest.fixture(scope="module")
 def sums(demo_warehouse: Path) -> pd.DataFrame:
-    return exclusion_sums(demo_warehouse)
+    return locality_exclusion_sums(demo_warehouse)
 
 
 def locality_names(sums: pd.DataFrame) -> list[str]:
@@ -109,7 +64,7 @@ def test_compare_locality_trends_has_every_locality_year_with_county_and_england
         assert value == pytest.approx(sums.loc[("County", period), "rate"])
     england = trends[trends["series"] == "England"].set_index("time_period")["value"]
     assert england.loc[YEAR] == pytest.approx(
-        benchmark_rate(demo_warehouse, "National", YEAR, None)
+        benchmark_rate(demo_warehouse, MEASURE, "National", YEAR, None)
     )
     assert set(trends["series"]) == set(locality_names(sums)) | {"County", "England"}
 
@@ -174,9 +129,11 @@ def test_ranked_bar_draws_each_locality_rate_with_county_england_and_region_line
     lines = next(d for d in data if d and "reference" in d[0])
     drawn = {row["reference"]: row["value"] for row in lines}
     assert drawn["County"] == pytest.approx(sums.loc[("County", YEAR), "rate"])
-    assert drawn["England"] == pytest.approx(benchmark_rate(demo_warehouse, "National", YEAR, None))
+    assert drawn["England"] == pytest.approx(
+        benchmark_rate(demo_warehouse, MEASURE, "National", YEAR, None)
+    )
     assert drawn["South East (region)"] == pytest.approx(
-        benchmark_rate(demo_warehouse, "Regional", YEAR, REGION_CODE)
+        benchmark_rate(demo_warehouse, MEASURE, "Regional", YEAR, REGION_CODE)
     )
     # each line is named with its figure in the legend, and told apart by colour AND dashes
     assert {row["key"] for row in lines} == {f"{n} ({v:.2f})" for n, v in drawn.items()}
@@ -231,7 +188,7 @@ def test_table_lists_numerators_denominators_schools_and_references(
     assert not localities["suppressed"].any()
     references = table[table["area_type"] != "Locality"].set_index("area_type")
     assert references.loc["England", "figure"] == (
-        f"{benchmark_rate(demo_warehouse, 'National', YEAR, None):.2f} per 100 pupils"
+        f"{benchmark_rate(demo_warehouse, MEASURE, 'National', YEAR, None):.2f} per 100 pupils"
     )
     assert (
         references.loc["County (all schools)", "numerator"]

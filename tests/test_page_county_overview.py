@@ -5,38 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 from apptest_helpers import assert_no_exception, chart_specs, inline_datasets, open_page
+from parquet_sums import benchmark_rate, locality_exclusion_sums
 
 PAGE = "county_overview.py"
 MEASURE = "perm_excl_rate"
 YEAR, PREVIOUS = 202324, 202223
-
-
-def permanent_exclusion_rates(warehouse: Path) -> pd.DataFrame:
-    """100 * sum(perm_excl) / sum(headcount) per locality and year, and for the county,
-    over schools with both figures published, straight from the Parquet files."""
-    sums = duckdb.execute(
-        """
-        SELECT s.time_period, coalesce(s.locality, '(none)') AS locality,
-            sum(e.perm_excl) AS numerator, sum(e.headcount) AS denominator
-        FROM read_parquet($exclusions) AS e
-        JOIN read_parquet($school_year) AS s USING (time_period, urn)
-        WHERE e.perm_excl IS NOT NULL AND e.headcount IS NOT NULL
-        GROUP BY ALL
-        """,
-        {
-            "exclusions": str(warehouse / "exclusions.parquet"),
-            "school_year": str(warehouse / "school_year.parquet"),
-        },
-    ).df()
-    county = sums.groupby("time_period", as_index=False)[["numerator", "denominator"]].sum()
-    county["locality"] = "County"
-    out = pd.concat([sums[sums["locality"] != "(none)"], county], ignore_index=True)
-    out["rate"] = 100 * out["numerator"] / out["denominator"]
-    return out.set_index(["locality", "time_period"])
 
 
 def small_count_localities(rates: pd.DataFrame) -> tuple[int, set[str]]:
@@ -49,25 +25,9 @@ def small_count_localities(rates: pd.DataFrame) -> tuple[int, set[str]]:
     return year, set(small.loc[small["time_period"] == year, "locality"])
 
 
-def england_rate(warehouse: Path, time_period: int) -> float:
-    row = duckdb.execute(
-        """
-        SELECT numerator, denominator FROM read_parquet($benchmarks)
-        WHERE geographic_level = 'National' AND measure = $measure AND time_period = $period
-        """,
-        {
-            "benchmarks": str(warehouse / "benchmarks.parquet"),
-            "measure": MEASURE,
-            "period": time_period,
-        },
-    ).fetchone()
-    assert row is not None
-    return 100 * row[0] / row[1]
-
-
 @pytest.fixture(scope="module")
 def rates(demo_warehouse: Path) -> pd.DataFrame:
-    return permanent_exclusion_rates(demo_warehouse)
+    return locality_exclusion_sums(demo_warehouse)
 
 
 @pytest.fixture
@@ -98,7 +58,9 @@ def test_tiles_show_each_locality_county_and_england_with_change_since_last_year
         assert "per 100 pupils" in tiles[name].label
     county = rates.loc[("County", YEAR), "rate"]
     assert tiles["Oxfordshire, all schools"].value == f"{county:.2f}"
-    assert tiles["England"].value == f"{england_rate(demo_warehouse, YEAR):.2f}"
+    assert (
+        tiles["England"].value == f"{benchmark_rate(demo_warehouse, MEASURE, 'National', YEAR):.2f}"
+    )
 
 
 def test_sentence_states_the_county_figure_with_its_sums_and_names_highest_and_lowest(
@@ -110,7 +72,10 @@ def test_sentence_states_the_county_figure_with_its_sums_and_names_highest_and_l
     assert f"**{county['rate']:.2f} per 100 pupils**" in sentence
     assert f"{county['numerator']:,.0f} permanent exclusions" in sentence
     assert f"{county['denominator']:,.0f} pupils on roll" in sentence
-    assert f"{england_rate(demo_warehouse, YEAR):.2f} per 100 pupils in England" in sentence
+    assert (
+        f"{benchmark_rate(demo_warehouse, MEASURE, 'National', YEAR):.2f} per 100 pupils in England"
+        in sentence
+    )
     assert f"**{this_year.idxmax()}** had the highest" in sentence
     assert f"**{this_year.idxmin()}** the lowest" in sentence
 
