@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -20,7 +24,38 @@ BAR_STEP = 26
 HALO = {"stroke": "white", "strokeWidth": 4, "strokeJoin": "round", "strokeOpacity": 0.9}
 
 
-def display_height(chart: alt.TopLevelMixin, default: int = 400) -> int:
+@dataclass(frozen=True)
+class VegaLiteSpec:
+    """A finished Vega-Lite spec (a dict), validated once when it was built.
+
+    For charts with big inline data (a map's polygons): Altair deep-copies a chart's data on
+    every ``.properties()``, ``layer`` or ``configure_*`` call and again when it validates the
+    chart, which costs seconds for hundreds of polygons. Builders that return this build the
+    chart's structure with named datasets in Altair, and attach the data to the finished
+    dict. ``to_dict()`` and ``usermeta`` read like an Altair chart's; draw it with
+    :func:`show_chart`.
+    """
+
+    spec: dict[str, Any]
+
+    @property
+    def usermeta(self) -> dict[str, Any]:
+        return self.spec.get("usermeta", {})
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.spec
+
+
+def show_chart(chart: alt.TopLevelMixin | VegaLiteSpec, **kwargs: Any) -> None:
+    """Draw an Altair chart or a finished :class:`VegaLiteSpec` (same keyword arguments as
+    st.altair_chart: height, width, alt)."""
+    if isinstance(chart, VegaLiteSpec):
+        st.vega_lite_chart(chart.spec, **kwargs)
+    else:
+        st.altair_chart(chart, **kwargs)
+
+
+def display_height(chart: alt.TopLevelMixin | VegaLiteSpec, default: int = 400) -> int:
     """The height (pixels) to pass to ``st.altair_chart(chart, height=...)``.
 
     Streamlit 1.67 squeezes a chart to its own default height whatever the spec says, so

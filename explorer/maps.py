@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 import shapely.geometry
 
-from explorer.charts import HALO, OKABE_ITO
+from explorer.charts import HALO, OKABE_ITO, VegaLiteSpec
 
 # Vega draws outside-in rings the wrong way round unless exterior rings are clockwise;
 # the ETL stores them clockwise, and _map_geometry keeps them so.
@@ -42,23 +42,39 @@ def _tolerance(geometries: tuple[str, ...]) -> float:
     return max(east - west, north - south) * SIMPLIFY_FRACTION
 
 
+@lru_cache(maxsize=8)
+def _slim_shapes(
+    localities: tuple[str, ...], geometries: tuple[str, ...]
+) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
+    """(slimmed GeoJSON geometry, label point) per locality, parsed once per set of
+    boundaries (the same on every rerun). Callers must not modify the dicts."""
+    tolerance = _tolerance(geometries)
+    slim = tuple(json.loads(_map_geometry(g, tolerance)) for g in geometries)
+    labels = tuple(
+        {"locality": name, **_centroid(geometry)}
+        for name, geometry in zip(localities, slim, strict=True)
+    )
+    return slim, labels
+
+
 def _features(boundaries: pd.DataFrame, values: pd.DataFrame | None, unit: str) -> list[dict]:
     by_locality = {}
     if values is not None and not values.empty:
         by_locality = values.set_index("area").to_dict("index")
-    tolerance = _tolerance(tuple(boundaries["geometry_geojson"]))
+    names = tuple(boundaries["locality"])
+    geometries, _labels = _slim_shapes(names, tuple(boundaries["geometry_geojson"]))
     features = []
-    for row in boundaries.itertuples(index=False):
-        info = by_locality.get(row.locality, {})
+    for name, geometry in zip(names, geometries, strict=True):
+        info = by_locality.get(name, {})
         value = info.get("value")
         suppressed = bool(info.get("suppressed", False))
         shown = None if suppressed or value is None or pd.isna(value) else float(value)
         features.append(
             {
                 "type": "Feature",
-                "geometry": json.loads(_map_geometry(row.geometry_geojson, tolerance)),
+                "geometry": geometry,
                 "properties": {
-                    "locality": row.locality,
+                    "locality": name,
                     "value": shown,
                     "label": "Suppressed"
                     if suppressed
@@ -69,27 +85,30 @@ def _features(boundaries: pd.DataFrame, values: pd.DataFrame | None, unit: str) 
     return features
 
 
-def locality_choropleth(
-    boundaries: pd.DataFrame,
-    values: pd.DataFrame | None,
-    points: pd.DataFrame | None,
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """A frame's rows as JSON-ready dicts (missing values as None)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+#: Named datasets of the choropleth (attached to the finished spec, not passed to Altair).
+_SHAPES, _HIGHLIGHT, _LABELS, _SCHOOLS = "locality_shapes", "highlight", "labels", "schools"
+
+
+@lru_cache(maxsize=256)
+def _choropleth_frame(
     measure_label: str,
     unit: str,
     title: str,
-    highlight: str | None = None,
-    height: int = 480,
-    legend_title: str | None = None,
-) -> alt.LayerChart:
-    """Localities shaded by a measure (viridis, colour-blind safe), with schools as dots.
-
-    The colour legend is titled with the unit alone (``legend_title`` to override) so it is
-    never cut off: the full measure name belongs in ``title``. Locality names are drawn last,
-    dark on a white halo, so they read on every fill and above the dots. The projection fits
-    the features to the chart; pass ``height`` to st.altair_chart too (Streamlit squeezes it).
-    """
-    features = _features(boundaries, values, unit)
+    highlight: bool,
+    with_points: bool,
+    with_labels: bool,
+    height: int,
+    legend_title: str | None,
+) -> str:
+    """The choropleth's Vega-Lite spec without its data (JSON), built and validated by
+    Altair once per set of titles: the layers read the named datasets the caller attaches."""
     shapes = (
-        alt.Chart(alt.Data(values=features))
+        alt.Chart(alt.Data(name=_SHAPES))
         .mark_geoshape(stroke="white", strokeWidth=1.5)
         .encode(
             color=alt.Color(
@@ -109,21 +128,19 @@ def locality_choropleth(
     layers: list[alt.Chart] = [shapes]
     if highlight:
         layers.append(
-            alt.Chart(
-                alt.Data(values=[f for f in features if f["properties"]["locality"] == highlight])
-            ).mark_geoshape(fill=None, stroke="#D55E00", strokeWidth=3)
+            alt.Chart(alt.Data(name=_HIGHLIGHT)).mark_geoshape(
+                fill=None, stroke="#D55E00", strokeWidth=3
+            )
         )
-    labels = pd.DataFrame(
-        [{"locality": f["properties"]["locality"], **_centroid(f["geometry"])} for f in features]
-    )
-    if points is not None and not points.empty:
-        layers.append(_school_dots(points, colour_by=None))
-    if not labels.empty:
+    if with_points:
+        layers.append(_school_dots(None, colour_by=None, data_name=_SCHOOLS))
+    if with_labels:
         text = {"fontSize": 13, "fontWeight": "bold", "dy": -10}
         where = {"longitude": "lon:Q", "latitude": "lat:Q", "text": "locality:N"}
-        layers.append(alt.Chart(labels).mark_text(**text, **HALO).encode(**where))
-        layers.append(alt.Chart(labels).mark_text(**text, color="#0b0c0c").encode(**where))
-    return (
+        labels = alt.Chart(alt.Data(name=_LABELS))
+        layers.append(labels.mark_text(**text, **HALO).encode(**where))
+        layers.append(labels.mark_text(**text, color="#0b0c0c").encode(**where))
+    chart = (
         alt.layer(*layers)
         .project(type="mercator")
         .properties(
@@ -134,6 +151,56 @@ def locality_choropleth(
         )
         .configure_legend(labelLimit=320, titleLimit=400)
     )
+    return json.dumps(chart.to_dict())
+
+
+def locality_choropleth(
+    boundaries: pd.DataFrame,
+    values: pd.DataFrame | None,
+    points: pd.DataFrame | None,
+    measure_label: str,
+    unit: str,
+    title: str,
+    highlight: str | None = None,
+    height: int = 480,
+    legend_title: str | None = None,
+) -> VegaLiteSpec:
+    """Localities shaded by a measure (viridis, colour-blind safe), with schools as dots.
+
+    The colour legend is titled with the unit alone (``legend_title`` to override) so it is
+    never cut off: the full measure name belongs in ``title``. Locality names are drawn last,
+    dark on a white halo, so they read on every fill and above the dots. The projection fits
+    the features to the chart; pass ``height`` to the chart call too (Streamlit squeezes it).
+
+    Returns a finished spec (draw it with ``charts.show_chart``): the polygons are attached
+    as a named dataset after Altair has built and validated the chart's small structure
+    (cached per titles), since Altair copies inline data on every step (seconds nationally).
+    """
+    features = _features(boundaries, values, unit)
+    with_points = points is not None and not points.empty
+    chosen = [f for f in features if highlight and f["properties"]["locality"] == highlight]
+    spec = json.loads(
+        _choropleth_frame(
+            measure_label,
+            unit,
+            title,
+            bool(chosen),
+            with_points,
+            bool(features),
+            height,
+            legend_title,
+        )
+    )
+    datasets: dict[str, list[dict]] = {_SHAPES: features}
+    if chosen:
+        datasets[_HIGHLIGHT] = chosen
+    if with_points:
+        datasets[_SCHOOLS] = _records(_dot_columns(points))
+    if features:
+        names = tuple(boundaries["locality"])
+        datasets[_LABELS] = list(_slim_shapes(names, tuple(boundaries["geometry_geojson"]))[1])
+    spec["datasets"] = datasets
+    return VegaLiteSpec(spec)
 
 
 def partnership_map(
@@ -168,10 +235,22 @@ def partnership_map(
     )
 
 
+_DOT_COLUMNS = ["lat", "lon", "school_name", "urn", "phase", "partnership", "locality"]
+
+
+def _dot_columns(points: pd.DataFrame) -> pd.DataFrame:
+    """The columns the school dots read, rows without a location dropped."""
+    return points.dropna(subset=["lat", "lon"])[_DOT_COLUMNS]
+
+
 def _school_dots(
-    points: pd.DataFrame, colour_by: str | None, highlight: str | None = None
+    points: pd.DataFrame | None,
+    colour_by: str | None,
+    highlight: str | None = None,
+    data_name: str | None = None,
 ) -> alt.Chart:
-    data = points.dropna(subset=["lat", "lon"]).copy()
+    """School dots shaped by phase; ``data_name`` reads a named dataset instead of
+    ``points`` (uncoloured dots only)."""
     encoding: dict = {
         "longitude": "lon:Q",
         "latitude": "lat:Q",
@@ -185,6 +264,8 @@ def _school_dots(
         ],
     }
     if colour_by:
+        assert points is not None, "coloured dots need their points"
+        data = points.dropna(subset=["lat", "lon"]).copy()
         # Two long legends stacked on the right overflow the chart: phases go underneath.
         encoding["shape"] = alt.Shape(
             "phase:N", title="Phase", legend=alt.Legend(orient="bottom", columns=4)
@@ -200,12 +281,11 @@ def _school_dots(
             encoding["opacity"] = alt.Opacity("opacity:Q", legend=None, scale=None)
         mark = alt.Chart(data).mark_point(filled=True, size=70, stroke="#0b0c0c", strokeWidth=0.5)
     else:
-        mark = alt.Chart(data).mark_point(filled=True, size=22, color="#0b0c0c", opacity=0.6)
+        source = alt.Data(name=data_name) if data_name else _dot_columns(points)
+        mark = alt.Chart(source).mark_point(filled=True, size=22, color="#0b0c0c", opacity=0.6)
     return mark.encode(**encoding)
 
 
 def _centroid(geometry: dict) -> dict:
-    from shapely.geometry import shape
-
-    point = shape(geometry).representative_point()
+    point = shapely.geometry.shape(geometry).representative_point()
     return {"lon": point.x, "lat": point.y}

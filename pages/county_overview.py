@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer.charts import display_height
+from explorer.charts import display_height, show_chart
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import (
@@ -243,7 +243,7 @@ else:
         map_title,
         height=MAP_HEIGHT,
     )
-    st.altair_chart(
+    show_chart(
         county_map,
         height=display_height(county_map),  # Streamlit 1.67 squashes a chart's spec height
         alt=(

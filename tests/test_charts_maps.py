@@ -234,7 +234,8 @@ def test_choropleth_legend_title_is_the_unit_and_is_not_cut_off(boundaries):
     assert colour["title"] == "% of pupils"
     assert colour["legend"]["titleLimit"] >= 300
     assert data["config"]["legend"]["titleLimit"] >= 300
-    shapes = data["layer"][0]["data"]["values"]  # the features are passed inline
+    # the features are passed inline, as the named dataset the first layer reads
+    shapes = data["datasets"][data["layer"][0]["data"]["name"]]
     by_name = {f["properties"]["locality"]: f["properties"] for f in shapes}
     assert by_name["North"]["value"] == 20.0
     assert by_name["South"]["label"] == "No data"
