@@ -432,3 +432,53 @@ def test_persisted_views_are_not_served_after_a_table_file_changes(tmp_path: Pat
     merged = county_before.merge(county_after, on="time_period", suffixes=("_before", "_after"))
     assert not merged.empty
     assert (merged["numerator_after"] == 2 * merged["numerator_before"]).all()
+
+
+def test_persisted_views_row_groups_follow_their_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Persisted views of millions of rows keep the large row groups they are written in
+    (fewer to plan on every query); smaller ones are rewritten in small groups, keeping the
+    view's row order, and connect() serves the same rows as the views computed afresh.
+    Thresholds scaled down to the tiny warehouse (whose files fit one row group either way,
+    so which files were rewritten is observed instead)."""
+    folder = build_tiny_warehouse(tmp_path / "build")
+    stored = folder / queries.PERSISTED_DIR
+    plain = queries.connect(folder, CONFIG, materialize=False)
+    sizes = {
+        name: plain.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # noqa: S608
+        for name in ("int_area_measure_year_areas", "int_area_measure_year_schools")
+    }
+    small, large = sorted(sizes, key=sizes.get)
+    assert sizes[small] < sizes[large]
+    monkeypatch.setattr(queries, "PERSISTED_IN_MEMORY_ROWS", 0)
+    monkeypatch.setattr(queries, "PERSISTED_LARGE_ROWS", sizes[large])
+    rewritten: list[str] = []
+    replace = Path.replace
+
+    def spy(self: Path, target: Path) -> Path:
+        rewritten.append(Path(target).stem)
+        return replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", spy)
+    queries.persist_materialized_views(folder, CONFIG)
+    assert small in rewritten and large not in rewritten
+    assert not list(stored.glob("*.small.parquet"))
+    for name, rows in sizes.items():
+        assert pq.read_metadata(stored / f"{name}.parquet").num_rows == rows
+    areas = pq.read_table(stored / "int_area_measure_year_areas.parquet").to_pandas()
+    keys = ["level", "measure", "time_period", "area"]
+    assert areas[keys].equals(areas[keys].sort_values(keys).reset_index(drop=True))
+    fast = queries.connect(folder, CONFIG)
+    for name in sizes:
+        assert (
+            "read_parquet"
+            in fast.execute(
+                "SELECT sql FROM duckdb_views() WHERE view_name = $name", {"name": name}
+            ).fetchone()[0]
+        )
+    columns = ", ".join(f'"{c}"' for c in plain.table("area_measure_year").columns)
+    sql = f"SELECT * FROM area_measure_year ORDER BY {columns}"  # noqa: S608
+    pd.testing.assert_frame_equal(fast.execute(sql).df(), plain.execute(sql).df())
+    fast.close()
+    plain.close()
