@@ -621,10 +621,12 @@ def measure_by_area(
     measure, value, suppressed, numerator, denominator, n_schools, n_schools_missing,
     coverage_percent. Areas are ranked by value, highest first; suppressed last.
     """
+    level = _level(level)
     return run(
         con,
-        "measure_by_area",
-        level=_level(level),
+        # the same query; for any level but School one that never binds the School rows
+        "measure_by_area" if level == "School" else "measure_by_area_areas",
+        level=level,
         measure=measure,
         time_period=period(time_period),
         parent=parent,

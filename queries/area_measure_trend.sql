@@ -3,6 +3,8 @@
 -- The urn test repeats "area = $area" for schools in a form that reaches the
 -- Parquet scans (area is the URN as text there); it is true for other levels.
 -- Two branches (not one OR) so each reaches the sorted Parquet's row-group filters.
+-- The references (County, England) come from int_area_measure_year_areas: the rows of
+-- area_measure_year but School (the same suppressed rows, held in memory).
 SELECT
     CASE
         WHEN level = 'County' THEN 'County'
@@ -49,7 +51,7 @@ SELECT
     n_schools,
     n_schools_missing,
     coverage_percent
-FROM area_measure_year
+FROM int_area_measure_year_areas
 WHERE measure = $measure
     AND $references
     AND level IN ('County', 'National')

@@ -261,6 +261,21 @@ def test_measure_by_area_schools_in_partnership_ranks_suppressed_last(con):
     assert areas["suppressed"].tolist() == [False, True]
 
 
+@pytest.mark.parametrize(
+    ("level", "parent"),
+    [("County", None), ("Locality", None), ("Partnership", None), ("Partnership", BANBURY)],
+)
+@pytest.mark.parametrize("measure", ["susp_rate", "pupils", "perm_excl"])
+def test_measure_by_area_without_school_rows_is_the_same_query(con, level, parent, measure):
+    """For any level but School measure_by_area runs measure_by_area_areas.sql, which never
+    reads the School rows: it returns what measure_by_area.sql returns for that level."""
+    params = {"level": level, "measure": measure, "time_period": Y2, "parent": parent}
+    full = queries.run(con, "measure_by_area", **params)
+    assert len(full) > 0 and (~full["is_reference"]).any()
+    pd.testing.assert_frame_equal(queries.measure_by_area(con, **params), full)
+    pd.testing.assert_frame_equal(queries.run(con, "measure_by_area_areas", **params), full)
+
+
 def test_area_measure_trend_with_references(con):
     frame = queries.area_measure_trend(con, "Locality", BANBURY, "susp_rate")
     own = frame[~frame["is_reference"]]
