@@ -7,6 +7,8 @@ localities are highest and lowest without relying on colour.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 
@@ -31,6 +33,10 @@ from explorer.maps import locality_choropleth
 from explorer.url_state import url_selectbox
 
 DEFAULT_MEASURE = "fsm_percent"
+#: Up to this many localities get a tile each; beyond it (every LA nationally: 159 tiles
+#: and links took the browser seconds to lay out before the map could be drawn) the ranked
+#: table carries each locality's change since the year before and its page link instead.
+MAX_LOCALITY_TILES = 30
 MAP_HEIGHT = 640  # the county is tall and narrow: height is what makes the map readable
 # st.metric colours a rise green; for measures where higher is worse a rise should be red.
 DELTA_COLOUR = {"better": "normal", "worse": "inverse", "neutral": "off"}
@@ -156,8 +162,8 @@ previous_year = year_label(previous) if previous else None
 last_year = trends[trends["time_period"] == previous].set_index("series") if previous else None
 
 
-def tile(container, title: str, row: pd.Series | None, series: str, link_to: str | None) -> None:
-    """One st.metric: this year's figure and the change since last year (when both exist)."""
+def change_since(row: pd.Series | None, series: str) -> tuple[str | None, str, pd.Series | None]:
+    """(the change since last year as words or None, the delta arrow, last year's row)."""
     delta = None
     before = None
     if last_year is not None and series in last_year.index:
@@ -171,6 +177,12 @@ def tile(container, title: str, row: pd.Series | None, series: str, link_to: str
             delta, arrow = "No change", "off"
         else:
             delta = change_text(change, unit)
+    return delta, arrow, before
+
+
+def tile(container, title: str, row: pd.Series | None, series: str, link_to: str | None) -> None:
+    """One st.metric: this year's figure and the change since last year (when both exist)."""
+    delta, arrow, before = change_since(row, series)
     note = (
         f"{previous_year}: {figure(before, unit)}. " if previous_year else "No earlier year. "
     ) + measure_help(measure_info)
@@ -214,10 +226,21 @@ with reference_columns[2]:
 
 # Rows of three, A-Z, so reading order (and a screen reader's) is alphabetical.
 alphabetical = localities.sort_values("area_name").reset_index(drop=True)
-for start in range(0, len(alphabetical), 3):
-    row_columns = st.columns(3)
-    for offset, (_, row) in enumerate(alphabetical.iloc[start : start + 3].iterrows()):
-        tile(row_columns[offset], str(row["area_name"]), row, str(row["area"]), str(row["area"]))
+tiled = len(alphabetical) <= MAX_LOCALITY_TILES
+if tiled:
+    for start in range(0, len(alphabetical), 3):
+        row_columns = st.columns(3)
+        for offset, (_, row) in enumerate(alphabetical.iloc[start : start + 3].iterrows()):
+            tile(
+                row_columns[offset], str(row["area_name"]), row, str(row["area"]), str(row["area"])
+            )
+else:
+    st.info(
+        f"{len(alphabetical):,} localities are too many for a tile each: the table under the "
+        "map gives every locality's figure"
+        + (f", its change since {previous_year}" if previous_year else "")
+        + " and a link to its page."
+    )
 
 # ---------------------------------------------------------------- map
 boundaries = query("locality_boundaries")
@@ -285,6 +308,25 @@ columns = ["rank", "area_name", "figure"]
 columns += ["numerator"] if measure["kind"] != "count" else []  # a count is its own figure
 columns += ["denominator"] if has_denominator else []
 columns += ["n_schools", "coverage_percent"]
+extra_columns: dict[str, object] = {}
+if not tiled:  # the tiles' change and link, for more localities than tiles can show
+    table["change"] = [change_since(r, str(r["area"]))[0] for _, r in table.iterrows()]
+    table["page"] = [
+        "locality?"
+        + urlencode({"locality": r["area"], "measure": measure_id, "year": str(time_period)})
+        for _, r in table.iterrows()
+    ]
+    columns += (["change"] if previous_year else []) + ["page"]
+    extra_columns = {
+        "change": st.column_config.TextColumn(
+            f"Change since {previous_year}", help=measure_help(measure_info)
+        ),
+        "page": st.column_config.LinkColumn(
+            "Locality page",
+            display_text="Open",
+            help="The locality's own page, same measure and year",
+        ),
+    }
 st.dataframe(
     table[columns],
     hide_index=True,
@@ -294,6 +336,7 @@ st.dataframe(
         ),
         "area_name": st.column_config.TextColumn("Locality"),
         **area_figure_columns(measure_info, label_and_unit, "locality"),
+        **extra_columns,
     },
     placeholder="Suppressed",
 )
