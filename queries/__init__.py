@@ -23,6 +23,7 @@ import hashlib
 import json
 import re
 import sys
+import warnings
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from etl.tables import SCHEMA
@@ -481,11 +483,68 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFram
 
     Every placeholder must be given and no others (a typo is an error, not a no-op).
     """
+    return _execute(con, name, params).df()
+
+
+def _run_many_rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """:func:`run` for a query returning thousands of rows: the same DataFrame, built through
+    Arrow (see _frame; below a thousand rows or so DuckDB's .df() is the faster)."""
+    return _frame(_execute(con, name, params))
+
+
+def _execute(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any]
+) -> duckdb.DuckDBPyConnection:
     sql, needed = _query_text(name)
     given = set(params)
     if given != needed:
         raise TypeError(f"Query {name} takes parameters {sorted(needed)}; got {sorted(given)}")
-    return con.execute(sql, params).df() if params else con.execute(sql).df()
+    return con.execute(sql, dict(params)) if params else con.execute(sql)
+
+
+#: Result column types read through Arrow (see _frame); any other type is left to .df().
+_ARROW_TYPES = frozenset(
+    {"VARCHAR", "BOOLEAN", "DOUBLE", "FLOAT", "TINYINT", "SMALLINT", "INTEGER", "BIGINT"}
+)
+#: pandas' nullable dtype for each Arrow type DuckDB's .df() gives one when it has NULLs.
+_NULLABLE = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+#: DuckDB warns that Arrow output of an executed query copies the rows once more: still
+#: twice as fast as .df() for 23,000 rows with text columns (70 ms -> 34 ms measured; .df()
+#: is the faster below about a thousand rows, hence _run_many_rows for large results only).
+_ARROW_COPY_WARNING = "Arrow output on a DB-API result"
+
+
+def _ignore_arrow_copy_warning() -> None:
+    """Ignore that one warning in the current warnings context (checked on every call: a
+    context entered later, e.g. pytest's per test, starts from a copy without it)."""
+    for action, message, *_ in warnings.filters:
+        if action == "ignore" and message is not None and message.pattern == _ARROW_COPY_WARNING:
+            return
+    warnings.filterwarnings("ignore", message=_ARROW_COPY_WARNING, category=UserWarning)
+
+
+def _frame(result: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """An executed query's rows as the DataFrame DuckDB's ``.df()`` gives, built through
+    Arrow when every column is text, a number or a boolean (DuckDB's own conversion of text
+    columns costs milliseconds per thousand rows). Same dtypes as ``.df()``: integers and
+    booleans with NULLs nullable (Int64, boolean), text all NULL or of no rows object."""
+    if not all(str(column[1]) in _ARROW_TYPES for column in result.description):
+        return result.df()
+    _ignore_arrow_copy_warning()
+    table = result.to_arrow_table()
+    frame = table.to_pandas()
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_string(column.type) and column.null_count == len(column):
+            frame[name] = pd.Series([None] * len(column), dtype=object, index=frame.index)
+        elif column.null_count and column.type in _NULLABLE:
+            frame[name] = column.to_pandas(types_mapper=_NULLABLE.get).array
+    return frame
 
 
 # --------------------------------------------------------------------------- helpers
@@ -622,7 +681,9 @@ def measure_by_area(
     coverage_percent. Areas are ranked by value, highest first; suppressed last.
     """
     level = _level(level)
-    return run(
+    # every school in England is 23,400 rows: built through Arrow
+    execute = _run_many_rows if level == "School" and parent is None else run
+    return execute(
         con,
         # the same query; for any level but School one that never binds the School rows
         "measure_by_area" if level == "School" else "measure_by_area_areas",
@@ -863,7 +924,7 @@ def school_points(
 
     Columns: urn, school_name, phase, partnership, locality, lat, lon, time_period, year.
     """
-    return run(con, "school_points", time_period=period(time_period))
+    return _run_many_rows(con, "school_points", time_period=period(time_period))
 
 
 def locality_boundaries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -482,3 +483,27 @@ def test_persisted_views_row_groups_follow_their_size(
     pd.testing.assert_frame_equal(fast.execute(sql).df(), plain.execute(sql).df())
     fast.close()
     plain.close()
+
+
+@pytest.mark.parametrize("where", ["", "WHERE i > 10"])
+@pytest.mark.parametrize(
+    "extra", ["", ", [1, 2] AS list_column", ", 1.5::DECIMAL(10, 2) AS decimal_column"]
+)
+def test_query_results_are_the_frames_duckdb_gives(where: str, extra: str) -> None:
+    """run() builds results through Arrow when every column is text, a number or a boolean,
+    and hands other types to DuckDB's .df(): either way the DataFrame, dtypes included, is
+    the one .df() gives (nullable integers and booleans with NULLs, all-NULL text as object,
+    empty results)."""
+    rows = (
+        "(VALUES (1::INTEGER, 1::BIGINT, NULL::INTEGER, true, NULL::BOOLEAN, 'a', NULL::VARCHAR,"
+        " 1.5::DOUBLE, 3::SMALLINT, NULL::BIGINT, 5::BIGINT),"
+        " (2, 2, 3, false, true, NULL, NULL, NULL, NULL, NULL, NULL))"
+        " AS t(i, b, i_null, flag, flag_null, s, s_null, d, small_null, all_null, b_null)"
+    )
+    sql = f"SELECT *{extra} FROM {rows} {where}"  # noqa: S608 - the test's own fragments
+    con = duckdb.connect()
+    expected = con.execute(sql).df()
+    frame = queries._frame(con.execute(sql))
+    pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    assert len(frame) == (0 if where else 2)
+    con.close()

@@ -276,6 +276,19 @@ def test_measure_by_area_without_school_rows_is_the_same_query(con, level, paren
     pd.testing.assert_frame_equal(queries.run(con, "measure_by_area_areas", **params), full)
 
 
+@pytest.mark.parametrize("measure", ["susp_rate", "pupils", "ks4_attainment8"])
+def test_measure_by_area_every_school_is_the_frame_duckdb_gives(con, measure):
+    """Every school (no parent) is built through Arrow: the same frame, dtypes included, as
+    DuckDB's .df() of the same query; so are school_points."""
+    params = {"level": "School", "measure": measure, "time_period": Y2, "parent": None}
+    frame = queries.measure_by_area(con, **params)
+    assert (~frame["is_reference"]).sum() >= 3
+    pd.testing.assert_frame_equal(frame, queries.run(con, "measure_by_area", **params))
+    points = queries.school_points(con, Y2)
+    assert len(points) > 3
+    pd.testing.assert_frame_equal(points, queries.run(con, "school_points", time_period=Y2))
+
+
 def test_area_measure_trend_with_references(con):
     frame = queries.area_measure_trend(con, "Locality", BANBURY, "susp_rate")
     own = frame[~frame["is_reference"]]
