@@ -222,8 +222,19 @@ def sort_rows(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(order, kind="stable", na_position="last").reset_index(drop=True)
 
 
+def sort_arrow(table: str, arrow: pa.Table) -> pa.Table:
+    """``sort_rows`` for a contract-typed Arrow table: the same total order (nulls last),
+    sorted by Arrow in C++ (pandas' multi-column sort of millions of rows took seconds)."""
+    if arrow.num_rows == 0:
+        return arrow
+    key = SORT_KEYS.get(table, ["time_period", "urn"])
+    order = [c for c in key if c in arrow.column_names]
+    order += [c for c in arrow.column_names if c not in order]
+    return arrow.sort_by([(c, "ascending", "at_end") for c in order])
+
+
 def write_table(folder: Path, table: str, frame: pd.DataFrame) -> int:
     """Write ``<folder>/<table>.parquet`` sorted and typed; returns the row count."""
-    arrow = to_arrow(table, sort_rows(table, frame))
+    arrow = sort_arrow(table, to_arrow(table, frame))
     pq.write_table(arrow, folder / f"{table}.parquet", compression="zstd")
     return arrow.num_rows

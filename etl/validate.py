@@ -346,7 +346,12 @@ class Checked:
             return
         rows = self.rows[mask]
         raw = self.raw_names.get(column, column) if column else None
-        shown = np.asarray(values, dtype=object)[mask] if values is not None else [None] * len(rows)
+        if values is None:
+            shown = [None] * len(rows)
+        elif isinstance(values, pd.Series):  # only the rejected cells become Python objects
+            shown = values[mask].to_numpy(dtype=object)
+        else:
+            shown = np.asarray(values, dtype=object)[mask]
         places = (
             _where(self.issues.file, rows, raw)
             if raw
@@ -362,10 +367,15 @@ class Checked:
 
 def _blank_or_symbol(text: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     stripped = text.str.strip()
-    lower = stripped.str.lower()
-    symbol = lower.isin(SYMBOLS).to_numpy(dtype=bool)
+    symbol = _symbols(stripped).notna().to_numpy(dtype=bool)
     blank = stripped.eq("").to_numpy(dtype=bool)
     return stripped, symbol, blank
+
+
+def _symbols(stripped: pd.Series) -> pd.Series:
+    """Each cell's suppression symbol in lower case, NaN where the cell holds none."""
+    lower = stripped.str.lower()
+    return lower.where(lower.isin(SYMBOLS))
 
 
 def _to_number(stripped: pd.Series, skip: np.ndarray, money: bool) -> np.ndarray:
@@ -374,10 +384,27 @@ def _to_number(stripped: pd.Series, skip: np.ndarray, money: bool) -> np.ndarray
         cleaned = stripped.str.replace(r"[£,\s]", "", regex=True)
         if money:
             cleaned = cleaned.str.replace(r"(?i)^gbp", "", regex=True)
-    values = pd.to_numeric(cleaned.where(~skip), errors="coerce").to_numpy(dtype=float, copy=True)
+    values = _fast_float(cleaned, skip)
+    if values is None:  # some cell is not a plain number: pandas parses what it can
+        values = pd.to_numeric(cleaned.where(~skip), errors="coerce").to_numpy(
+            dtype=float, copy=True
+        )
     # Infinite or absurdly large (beyond exact float integers) counts as junk, not a value.
     values[~np.isfinite(values) | (np.abs(values) > _LARGEST_NUMBER)] = np.nan
     return values
+
+
+def _fast_float(cleaned: pd.Series, skip: np.ndarray) -> np.ndarray | None:
+    """Arrow's C++ parse of a column in which every cell not skipped is a plain number
+    (the usual case: millions of cells nationally); None when any cell is not, so the
+    caller parses with pandas and the problem cells are found as before."""
+    text = pa.array(cleaned, type=pa.string(), from_pandas=True)
+    text = pc.if_else(pa.array(skip), pa.scalar(None, pa.string()), text)
+    try:
+        parsed = pc.cast(text, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return parsed.to_numpy(zero_copy_only=False).astype(float, copy=True)
 
 
 def check_measure(checked: Checked, column: Column, rows: np.ndarray | None = None) -> None:
@@ -396,11 +423,16 @@ def check_measure(checked: Checked, column: Column, rows: np.ndarray | None = No
     expected += f"{_SYMBOL_TEXT})"
     if rows is not None:  # only these rows are checked (School rows for school_only columns)
         junk &= rows
-    numeric_text = stripped.str.replace(r"[£,\s]", "", regex=True).str.fullmatch(_NUMERIC_TEXT)
     # Number-like text that did not parse is beyond _LARGEST_NUMBER (not a fraction: parsed).
-    too_large = junk & np.isnan(values) & numeric_text.fillna(False).to_numpy(dtype=bool)
+    unparsed = junk & np.isnan(values)
+    too_large = np.zeros(len(values), bool)
+    if unparsed.any():  # the pattern runs on the few junk cells only
+        numeric_text = (
+            stripped[unparsed].str.replace(r"[£,\s]", "", regex=True).str.fullmatch(_NUMERIC_TEXT)
+        )
+        too_large[unparsed] = numeric_text.fillna(False).to_numpy(dtype=bool)
     negative = given & (values < 0)
-    raw_values = frame[name].to_numpy(dtype=object)
+    raw_values = frame[name]
     checked.reject(
         too_large,
         name,
@@ -420,11 +452,7 @@ def check_measure(checked: Checked, column: Column, rows: np.ndarray | None = No
             "rate_over_100",
             f"is more than {column.maximum:g} (a percentage cannot be)",
         )
-    flags = pd.Series(
-        np.where(symbol, stripped.str.lower().to_numpy(dtype=object), None),
-        index=frame.index,
-        dtype="str",
-    )
+    flags = _symbols(stripped).astype("str")
     if column.type == "count":
         typed: pd.Series = pd.Series(values, index=frame.index).round().astype("Int64")
     else:
@@ -443,7 +471,7 @@ def check_plain_number(checked: Checked, column: Column) -> None:
     if column.type == "whole":
         junk |= ~blank & ~np.isnan(values) & (np.mod(values, 1) != 0)
         what = "is not a whole number"
-    raw_values = checked.frame[name].to_numpy(dtype=object)
+    raw_values = checked.frame[name]
     checked.reject(junk, name, raw_values, "not_a_number", what + " (expected a number or blank)")
     checked.reject(~blank & (values < 0), name, raw_values, "negative", "is negative")
     checked.frame[name] = (
@@ -459,7 +487,7 @@ def check_id(checked: Checked, column: Column, rows: np.ndarray | None = None) -
     stripped, _, blank = _blank_or_symbol(checked.frame[name])
     values = _to_number(stripped, blank, money=False)
     scope = rows if rows is not None else np.ones(len(values), bool)
-    raw_values = checked.frame[name].to_numpy(dtype=object)
+    raw_values = checked.frame[name]
     checked.reject(
         blank & scope,
         name,
@@ -479,7 +507,7 @@ def check_period(checked: Checked, column: Column) -> None:
     text = checked.frame[name].str.strip()
     periods = normalise_time_period(text)
     bad = periods.isna().to_numpy()
-    raw_values = checked.frame[name].to_numpy(dtype=object)
+    raw_values = checked.frame[name]
     checked.reject(
         bad,
         name,
@@ -522,7 +550,7 @@ def check_date(checked: Checked, column: Column) -> None:
     text = checked.frame[name].str.strip()
     dates = parse_dates(text)
     bad = (text.ne("") & dates.isna()).to_numpy()
-    raw_values = checked.frame[name].to_numpy(dtype=object)
+    raw_values = checked.frame[name]
     checked.reject(
         bad,
         name,
@@ -645,7 +673,7 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
     is_bench = bench[keep]
     checked = Checked(frame, issues, names)
     if blank_level.any():
-        level_values = frame["geographic_level"].to_numpy(dtype=object)
+        level_values = frame["geographic_level"]
         checked.reject(
             blank_level[keep],
             "geographic_level",
