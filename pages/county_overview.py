@@ -316,7 +316,11 @@ if not tiled:  # the tiles' change and link, for more localities than tiles can 
         + urlencode({"locality": r["area"], "measure": measure_id, "year": str(time_period)})
         for _, r in table.iterrows()
     ]
-    columns += (["change"] if previous_year else []) + ["page"]
+    # beside the figure and the name, so they show without scrolling the table sideways
+    columns[columns.index("figure") + 1 : columns.index("figure") + 1] = (
+        ["change"] if previous_year else []
+    )
+    columns.insert(columns.index("area_name") + 1, "page")
     extra_columns = {
         "change": st.column_config.TextColumn(
             f"Change since {previous_year}", help=measure_help(measure_info)
