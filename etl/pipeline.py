@@ -62,7 +62,7 @@ def _file_order(root: Path, files: list[Path]) -> list[tuple[Path, str | None]]:
 
 def _read_and_validate(path: Path, name: str, order: int, config: Config) -> FileResult:
     try:
-        raw = read_raw(path, scope_prefilter(config))
+        raw = read_raw(path, scope_prefilter(config), mapped_only=True)
     except ReadError as error:
         fmt = path.suffix.lower().lstrip(".") or "unknown"
         return rejected_file(
@@ -147,6 +147,21 @@ def _finish_files(
             say(_file_line(result, seconds))
 
 
+def _take_rows(results: list[FileResult]) -> pd.DataFrame:
+    """A fact source's loaded rows as one frame, each file's own frame released as it is
+    taken (nationally a breakdown source is millions of rows: never hold two copies)."""
+    frames = []
+    for result in results:
+        if result.file_rejected or not len(result.rows):
+            continue
+        rows = result.release_rows()
+        rows["source_file"] = result.file
+        frames.append(rows)
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 def _concat_rows(results: list[FileResult]) -> pd.DataFrame:
     frames = [
         r.rows.assign(source_file=r.file) for r in results if not r.file_rejected and len(r.rows)
@@ -229,7 +244,7 @@ def build_tables(
     facts = {}
     for table in FACT_TABLES:
         source = next(s for s in SOURCES if s.table == table)
-        facts[table] = _concat_rows(by_source.get(source.name, []))
+        facts[table] = _take_rows(by_source.get(source.name, []))
     say("Linking school-years to partnerships as at census day")
     school_year, orphans = build_school_year(facts, schools, membership, successors)
     if config.council.scope != "council":

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pv
 
-from .sources import Detection, detect_source
+from .sources import Detection, detect_source, map_columns
 
 SOURCE_ROW = "source_row"
 #: How far down a sheet (or CSV) the header row may sit below title lines.
@@ -70,12 +70,14 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _XLS_MESSAGE = "old-style .xls workbooks are not supported: save it as .xlsx or .csv"
 
 
-def read_raw(path: Path, prefilter: Prefilter | None = None) -> RawFile:
+def read_raw(path: Path, prefilter: Prefilter | None = None, mapped_only: bool = False) -> RawFile:
     """Read a CSV or .xlsx file; raises ReadError with a plain message when it cannot.
 
     The content decides as much as the name: a workbook saved with a .csv name is read as
     a workbook, and an old .xls or binary file gets its own message. Any other failure
     while reading becomes a ReadError too, so one bad file never stops the build.
+    ``mapped_only``: a CSV of a known source keeps only the columns the source maps (an
+    EES file's names and codes of country, region and LA are parsed but never held).
     """
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES:
@@ -89,7 +91,7 @@ def read_raw(path: Path, prefilter: Prefilter | None = None) -> RawFile:
             raise ReadError(_XLS_MESSAGE)
         if suffix in XLSX_SUFFIXES or magic.startswith(_ZIP_MAGIC):
             return read_xlsx(path, prefilter)
-        return read_csv(path, prefilter)
+        return read_csv(path, prefilter, mapped_only)
     except ReadError:
         raise
     except Exception as error:  # noqa: BLE001 - any other failure rejects this file only
@@ -227,26 +229,34 @@ def peek_source(path: Path) -> str | None:
     return detection.source.name if detection and detection.source else None
 
 
-def read_csv(path: Path, prefilter: Prefilter | None = None) -> RawFile:
+def read_csv(path: Path, prefilter: Prefilter | None = None, mapped_only: bool = False) -> RawFile:
     encoding, header_index, detection, rows = _csv_head(path)
     header = _unique_names([h.replace("\ufeff", "") for h in rows[header_index]])
     keep = prefilter(detection, header) if prefilter else None
+    columns = None
+    if mapped_only and detection.source is not None:
+        columns = list(map_columns(detection.source, header)) or None
     try:
-        table, skipped, bad = _stream_csv(path, encoding, header, header_index, keep)
+        table, skipped, bad = _stream_csv(path, encoding, header, header_index, keep, columns)
     except UnicodeDecodeError:
         encoding = "cp1252"  # not UTF-8 after all (the first bytes were plain ASCII)
-        table, skipped, bad = _stream_csv(path, encoding, header, header_index, keep)
+        table, skipped, bad = _stream_csv(path, encoding, header, header_index, keep, columns)
     return RawFile(
         path, "csv", encoding, header, detection, table, bad_rows=bad, rows_skipped=skipped
     )
 
 
 def _stream_csv(
-    path: Path, encoding: str, header: list[str], header_index: int, keep: RowFilter | None
+    path: Path,
+    encoding: str,
+    header: list[str],
+    header_index: int,
+    keep: RowFilter | None,
+    columns: list[str] | None = None,
 ) -> tuple[pa.Table, int, list[tuple[int | None, str]]]:
-    """All columns as strings, read in blocks; only rows ``keep`` selects are held in
-    memory (a national file is mostly other LAs). Returns (kept rows, rows dropped by
-    ``keep``, rows with the wrong number of fields)."""
+    """All columns (or ``columns``) as strings, read in blocks; only rows ``keep`` selects
+    are held in memory (a national file is mostly other LAs). Returns (kept rows, rows
+    dropped by ``keep``, rows with the wrong number of fields)."""
     bad: list[tuple[int | None, str]] = []
 
     def set_aside(row: pv.InvalidRow) -> str:
@@ -256,7 +266,7 @@ def _stream_csv(
     arrow_encoding = {"utf-8": "utf8", "utf-8-sig": "utf8", "utf-16": "utf-16"}.get(
         encoding, _CP1252_LENIENT
     )
-    schema = pa.schema([(name, pa.string()) for name in header])
+    schema = pa.schema([(name, pa.string()) for name in columns or header])
     batches: list[pa.RecordBatch] = []
     ordinals: list[np.ndarray] = []  # position of each kept row among the parsed rows
     parsed = 0
@@ -275,6 +285,7 @@ def _stream_csv(
             parse_options=pv.ParseOptions(newlines_in_values=True, invalid_row_handler=set_aside),
             convert_options=pv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()),
+                include_columns=columns,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),

@@ -70,6 +70,7 @@ import pyarrow.compute as pc
 from .config import Config
 from .readers import SOURCE_ROW, Prefilter, RawFile, RowFilter, normalise_time_period
 from .sources import MEASURE_TYPES, Column, Detection, Source, map_columns
+from .tables import SCHEMA
 
 SYMBOLS: tuple[str, ...] = ("c", "x", "z", "low", "u", ":")
 BENCHMARK_LEVELS = {
@@ -189,10 +190,20 @@ class FileResult:
     label: str | None = None
     #: For a rejected file: the source it looks like (it lacks some required columns).
     near: str | None = None
+    #: Rows loaded, kept when ``rows`` is handed over (``release_rows``).
+    released: int | None = None
 
     @property
     def rows_loaded(self) -> int:
+        if self.released is not None:
+            return self.released
         return 0 if self.file_rejected else len(self.rows)
+
+    def release_rows(self) -> pd.DataFrame:
+        """Hand the loaded rows over (the caller keeps the only copy); counts stay."""
+        rows, self.released = self.rows, self.rows_loaded
+        self.rows = self.rows.iloc[0:0]
+        return rows
 
     @property
     def rows_benchmark(self) -> int:
@@ -707,8 +718,11 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
     check_subsets(checked, source)
 
     valid = ~checked.rejected
-    rows = frame[valid & is_school].reset_index(drop=True)
     bench_rows = frame[valid & is_bench].reset_index(drop=True)
+    rows = frame[valid & is_school]
+    if source.kind == "ees":  # only what the warehouse keeps (millions of rows nationally)
+        rows = rows[[c for c in rows.columns if c in _fact_columns(source)]]
+    rows = rows.reset_index(drop=True)
     return FileResult(
         file,
         order,
@@ -723,6 +737,16 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
         unnumbered_rejects=sum(line is None for line, _ in raw.bad_rows),
         raw_names=names,
     )
+
+
+def _fact_columns(source: Source) -> set[str]:
+    """Columns of an EES source's School rows worth keeping: its warehouse table's, and
+    the school name and phase the school-year table falls back on."""
+    return {name for name, _ in SCHEMA[source.table]} | {
+        "school_name",
+        "phase_type_grouping",
+        SOURCE_ROW,
+    }
 
 
 def _att8_total(frame: pd.DataFrame) -> None:
