@@ -95,6 +95,31 @@ def test_csv_rows_with_wrong_field_count_are_set_aside_with_line_numbers(tmp_pat
     assert raw.rows_read == 3
 
 
+def test_mapped_only_keeps_the_source_columns_and_the_same_rows(tmp_path: Path) -> None:
+    """The ETL reads only the columns a source maps; rows, lines and bad rows are the
+    same as reading every column."""
+    header = [*EES_STANDARD, *CENSUS_COLUMNS, "an_unmapped_note"]
+    text = "\n".join([
+        ",".join(header),
+        ",".join([*standard("School"), "100001", "A", "p", "1", "0", "0", "note"]),
+        ",".join([*standard("School"), "100002", "B", "p", "1"]),  # too few fields
+        ",".join([*standard("School"), "100003", '"C, quoted"', "p", "3", "1", "2", "n"]),
+    ]) + "\n"  # fmt: skip
+    path = tmp_path / "census.csv"
+    path.write_text(text, encoding="utf-8")
+    every = read_raw(path)
+    mapped = read_raw(path, mapped_only=True)
+    assert "an_unmapped_note" in every.table.column_names
+    assert "an_unmapped_note" not in mapped.table.column_names
+    assert "headcount_of_pupils" in mapped.table.column_names
+    assert mapped.header == every.header  # the file's own header, for messages
+    assert column(mapped, SOURCE_ROW) == column(every, SOURCE_ROW) == [2, 4]
+    assert mapped.bad_rows == every.bad_rows and [line for line, _ in mapped.bad_rows] == [3]
+    assert mapped.rows_read == every.rows_read == 3
+    for name in mapped.table.column_names:
+        assert column(mapped, name) == column(every, name), name
+
+
 def test_xlsx_header_found_below_title_rows_and_rows_are_sheet_rows(tmp_path: Path) -> None:
     raw = read_raw(write_membership(tmp_path))
     assert raw.format == "xlsx" and raw.sheet == "Membership"
