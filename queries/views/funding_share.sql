@@ -1,3 +1,6 @@
+-- materialized: table
+-- (a few thousand rows: stored, and held in memory by connect; computed on every query it
+-- cost ~9 ms of planning alone nationally)
 -- Public: each partnership's and locality's share of the county's high needs
 -- top-up funding beside its share of pupils on roll and of pupils with an EHC
 -- plan, per year. Shares are of the COUNTY total (all the council's schools,
