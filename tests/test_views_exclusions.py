@@ -137,3 +137,24 @@ def test_characteristic_groups_and_other_localities(con):
     # King's Sutton boys: 100004 only: 45 / 300 * 100 = 15.0
     assert pick(kings, characteristic="Male")["susp_rate"] == pytest.approx(15.0)
     assert queries.exclusions_by_characteristic(con, "Partnership", BS, "Gender", Y1).empty
+
+
+def test_characteristic_rows_in_two_parts_are_the_whole_table(con):
+    """exclusions_by_characteristic reads the area rows from int_exclusion_characteristic_areas
+    (held in memory) and the School rows from the whole table: together, every row once."""
+    whole = "SELECT * FROM int_exclusion_characteristic_area_year"
+    parts = (
+        "SELECT * FROM int_exclusion_characteristic_areas UNION ALL"
+        " SELECT * FROM int_exclusion_characteristic_area_year WHERE level = 'School'"
+    )
+    for left, right in ((whole, parts), (parts, whole)):
+        extra = f"SELECT count(*) FROM (({left}) EXCEPT ALL ({right}))"  # noqa: S608 - our SQL
+        assert con.execute(extra).fetchall() == [(0,)]
+    levels = dict(
+        con.execute(
+            "SELECT level, count(*) FROM exclusions_by_characteristic GROUP BY level"
+        ).fetchall()
+    )
+    assert set(levels) == {"School", "Partnership", "Locality", "County"}
+    total = con.execute("SELECT count(*) FROM int_exclusion_characteristic_area_year").fetchall()
+    assert sum(levels.values()) == total[0][0]
