@@ -1,16 +1,18 @@
 -- School funnel inputs for one phase (like with like): each school of $phase in one year
 -- (optionally only those in one locality), plus the target: the rate over ALL the
 -- council's schools of that phase (is_county TRUE), suppressed by the same macros as
--- every public view. Reads the internal per-school view only to sum the county's
--- schools of the phase; nothing unsuppressed is returned.
+-- every public view. Reads the internal sums of the county's schools per phase
+-- (int_phase_measure_year); nothing unsuppressed is returned.
 WITH county AS (
+    -- one row even when the phase has no schools that year (then 0 schools)
     SELECT
-        sum(s.numerator) FILTER (WHERE s.is_known) AS numerator,
-        sum(s.denominator) FILTER (WHERE s.is_known) AS denominator,
-        count(*) FILTER (WHERE s.is_known) AS n_schools,
-        count(*) FILTER (WHERE NOT s.is_known) AS n_schools_missing
-    FROM int_school_measure_year AS s
-    WHERE s.measure = $measure AND s.time_period = $time_period AND s.phase = $phase
+        s.numerator,
+        s.denominator,
+        coalesce(s.n_schools, 0) AS n_schools,
+        coalesce(s.n_schools_missing, 0) AS n_schools_missing
+    FROM (SELECT 1) AS one
+    LEFT JOIN int_phase_measure_year AS s
+        ON s.measure = $measure AND s.time_period = $time_period AND s.phase = $phase
 ),
 checked AS (
     SELECT

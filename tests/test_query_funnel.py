@@ -160,3 +160,42 @@ def test_funnel_phase_units_target_is_the_phase_rate(demo_con, demo_warehouse):
     empty = queries.funnel_phase_units(demo_con, "susp_rate", year, "No such phase")
     assert len(empty) == 1 and bool(empty.iloc[0]["suppressed"])
     assert pd.isna(empty.iloc[0]["value"])
+
+
+#: funnel_phase_units' county row before the phase sums were stored (int_phase_measure_year):
+#: summed from the per-school view on every query. The query must return the same rows.
+SUMMED_COUNTY = """
+    WITH county AS (
+        SELECT
+            sum(s.numerator) FILTER (WHERE s.is_known) AS numerator,
+            sum(s.denominator) FILTER (WHERE s.is_known) AS denominator,
+            count(*) FILTER (WHERE s.is_known) AS n_schools,
+            count(*) FILTER (WHERE NOT s.is_known) AS n_schools_missing
+        FROM int_school_measure_year AS s
+        WHERE s.measure = $measure AND s.time_period = $time_period AND s.phase = $phase
+    ),"""
+
+
+@pytest.mark.parametrize("measure", ["susp_rate", "pupils", "ks4_attainment8", "topup_amount"])
+def test_funnel_phase_units_stored_sums_give_the_summed_rows(demo_con, measure):
+    text, _ = queries._query_text("funnel_phase_units")
+    head, tail = text.split("WITH county AS (", 1)
+    summed = SUMMED_COUNTY + tail.split("),", 1)[1]
+    assert "int_phase_measure_year" in text and "int_phase_measure_year" not in summed
+    years = demo_con.execute("SELECT DISTINCT time_period FROM school_year").fetchall()
+    phases = demo_con.execute("SELECT DISTINCT phase FROM school_year").fetchall()
+    localities = [None, demo_con.execute("SELECT min(locality) FROM school_year").fetchall()[0][0]]
+    checked = 0
+    for (year,) in years:
+        for phase in [row[0] for row in phases] + ["No such phase"]:
+            for locality in localities:
+                params = {
+                    "measure": measure,
+                    "time_period": year,
+                    "phase": phase,
+                    "locality": locality,
+                }
+                got = queries.funnel_phase_units(demo_con, **params)
+                pd.testing.assert_frame_equal(got, demo_con.execute(summed, params).df())
+                checked += not got[got["is_county"]]["n_schools"].eq(0).all()
+    assert checked > 0  # some phase and year had schools with this measure
