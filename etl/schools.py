@@ -165,6 +165,27 @@ def partnership_on_census_day(
     return pd.concat([found, by_lineage], ignore_index=True)
 
 
+def _first_rows(part: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+    """The rows of one fact table that build_school_year can use: per school-year the
+    first row (by file, then line), and the first with a school name or a phase. Nationally
+    this cuts millions of breakdown rows to one or two per school-year before sorting."""
+    codes, names = pd.factorize(part["source_file"])
+    files = np.argsort(np.argsort(np.asarray(names, dtype=object)))[codes]  # name order
+    lines = part[SOURCE_ROW].to_numpy()
+    same_file = files[1:] == files[:-1]
+    in_order = bool(np.all((files[1:] > files[:-1]) | (same_file & (lines[1:] > lines[:-1]))))
+    if not in_order:
+        part = part.sort_values(["source_file", SOURCE_ROW], kind="stable")
+    key = ["time_period", "urn"]
+    wanted = ~part.duplicated(key).to_numpy()
+    for column in extra:
+        given = part[column].notna().to_numpy()
+        first_given = np.zeros(len(part), bool)
+        first_given[given] = ~part[given].duplicated(key).to_numpy()
+        wanted |= first_given
+    return part[wanted]
+
+
 def build_school_year(
     facts: dict[str, pd.DataFrame],
     schools: pd.DataFrame,
@@ -180,7 +201,7 @@ def build_school_year(
             continue
         columns = ["time_period", "urn", "source_file", SOURCE_ROW]
         extra = [c for c in ("school_name", "phase_type_grouping") if c in frame]
-        part = frame[columns + extra].copy()
+        part = _first_rows(frame[columns + extra], extra)
         part["_table"] = order
         parts.append(part)
     if not parts:
