@@ -999,10 +999,13 @@ def funnel_units(
     is_county, level, area, area_name, parent_area, locality, time_period, year, measure,
     value, suppressed, numerator, denominator, n_schools, n_schools_missing.
     """
-    return run(
+    level = _level(level)
+    # every school in England is 23,400 rows: built through Arrow
+    execute = _run_many_rows if level == "School" and locality is None else run
+    return execute(
         con,
         "funnel_units",
-        level=_level(level),
+        level=level,
         measure=measure,
         time_period=period(time_period),
         locality=locality,
@@ -1076,7 +1079,9 @@ def funnel_phase_units(
     """School funnel inputs for one phase: each school of ``phase`` (optionally only in
     ``locality``) plus the County row (is_county TRUE) holding the rate over all the
     council's schools of that phase, suppressed. Same columns as :func:`funnel_units`."""
-    return run(
+    # a phase's schools in every locality: thousands of rows nationally, built through Arrow
+    execute = _run_many_rows if locality is None else run
+    return execute(
         con,
         "funnel_phase_units",
         measure=measure,

@@ -199,3 +199,18 @@ def test_funnel_phase_units_stored_sums_give_the_summed_rows(demo_con, measure):
                 pd.testing.assert_frame_equal(got, demo_con.execute(summed, params).df())
                 checked += not got[got["is_county"]]["n_schools"].eq(0).all()
     assert checked > 0  # some phase and year had schools with this measure
+
+
+@pytest.mark.parametrize("measure", ["susp_rate", "pupils", "ks2_rwm_expected_percent"])
+def test_funnels_of_every_school_are_the_frames_duckdb_gives(demo_con, demo_warehouse, measure):
+    """Every school (no locality) is built through Arrow: the same frame, dtypes included, as
+    DuckDB's .df() of the same query."""
+    year = latest(demo_warehouse)
+    params = {"level": "School", "measure": measure, "time_period": year, "locality": None}
+    frame = queries.funnel_units(demo_con, **params)
+    assert (~frame["is_county"]).sum() >= 3
+    pd.testing.assert_frame_equal(frame, queries.run(demo_con, "funnel_units", **params))
+    for (phase,) in demo_con.execute("SELECT DISTINCT phase FROM school_year").fetchall():
+        params = {"measure": measure, "time_period": year, "phase": phase, "locality": None}
+        frame = queries.funnel_phase_units(demo_con, **params)
+        pd.testing.assert_frame_equal(frame, queries.run(demo_con, "funnel_phase_units", **params))
