@@ -693,6 +693,7 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
             "is blank (expected National, Regional, Local authority or School)",
         )
 
+    kept = _fact_columns(source) if source.kind == "ees" else set()
     for column in source.columns:
         if column.name not in frame:
             continue
@@ -709,6 +710,8 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
             check_date(checked, column)
         elif column.type == "category":
             check_category(checked, column, only)
+        elif source.kind == "ees" and column.name not in kept and not is_bench.any():
+            continue  # descriptive text (region, LA names) neither kept nor a benchmark's
         else:
             check_text(checked, column)
     if source.name == "ks4":
