@@ -8,6 +8,15 @@ import streamlit as st
 from explorer import data
 from explorer.formatting import unit_in_brackets, year_label
 
+#: National-scale display limits (kept here, not in the page, so tests can lower them).
+#: Up to this many localities get a tile each on the County overview; beyond it (every
+#: LA nationally: 159 tiles and links took the browser seconds to lay out before the map
+#: could be drawn) the ranked table carries each one's change and page link instead.
+MAX_LOCALITY_TILES = 30
+#: Above this many schools the map shows the localities only: thousands of dots (24,000
+#: nationally) take seconds to send and draw and hide the shading.
+MAX_SCHOOL_DOTS = 2000
+
 
 def suppression_note() -> str:
     """One sentence on small-number suppression, with the thresholds this warehouse's

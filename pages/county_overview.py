@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from explorer import layout
 from explorer.charts import display_height, show_chart
 from explorer.data import query
 from explorer.downloads import download_csv
@@ -33,10 +34,6 @@ from explorer.maps import locality_choropleth
 from explorer.url_state import url_selectbox
 
 DEFAULT_MEASURE = "fsm_percent"
-#: Up to this many localities get a tile each; beyond it (every LA nationally: 159 tiles
-#: and links took the browser seconds to lay out before the map could be drawn) the ranked
-#: table carries each locality's change since the year before and its page link instead.
-MAX_LOCALITY_TILES = 30
 MAP_HEIGHT = 640  # the county is tall and narrow: height is what makes the map readable
 # st.metric colours a rise green; for measures where higher is worse a rise should be red.
 DELTA_COLOUR = {"better": "normal", "worse": "inverse", "neutral": "off"}
@@ -226,7 +223,7 @@ with reference_columns[2]:
 
 # Rows of three, A-Z, so reading order (and a screen reader's) is alphabetical.
 alphabetical = localities.sort_values("area_name").reset_index(drop=True)
-tiled = len(alphabetical) <= MAX_LOCALITY_TILES
+tiled = len(alphabetical) <= layout.MAX_LOCALITY_TILES
 if tiled:
     for start in range(0, len(alphabetical), 3):
         row_columns = st.columns(3)
@@ -245,10 +242,7 @@ else:
 # ---------------------------------------------------------------- map
 boundaries = query("locality_boundaries")
 points = query("school_points", time_period=time_period)
-# Thousands of dots (24,000 nationally) take seconds to send and draw and hide the shading;
-# above this many the map shows the localities only.
-MAX_SCHOOL_DOTS = 2000
-too_many_dots = len(points) > MAX_SCHOOL_DOTS
+too_many_dots = len(points) > layout.MAX_SCHOOL_DOTS
 st.header("Map of the localities")
 if boundaries.empty:
     st.info("No locality boundaries in this warehouse, so the map cannot be drawn.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from apptest_helpers import assert_no_exception, chart_specs, inline_datasets, open_page
 from parquet_sums import benchmark_rate, locality_exclusion_sums
@@ -159,3 +160,42 @@ def test_downloads_definition_and_links_to_every_locality_page(page) -> None:
     assert f"locality=Banbury&measure={MEASURE}&year={YEAR}" in links
     compare = [link for link in page.get("page_link") if link.proto.page == "compare_localities"]
     assert compare and compare[0].proto.query_string == f"measure={MEASURE}&year={YEAR}"
+
+
+def test_many_localities_get_no_tiles_and_the_table_carries_change_and_link(
+    app_warehouse, rates, monkeypatch
+) -> None:
+    """A national warehouse (159 localities, 24,000 schools) is drawn without a tile per
+    locality or school dots; the limits are lowered here so the demo's 9 localities and
+    ~290 schools take that branch."""
+    from explorer import layout
+
+    def dots(at) -> int:
+        """School dots the map draws (its 'schools' dataset travels as Arrow)."""
+        [chart] = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+        named = {d.name: d.data.data for d in chart.proto.datasets}
+        return (
+            pa.ipc.open_stream(named["schools"]).read_all().num_rows if named.get("schools") else 0
+        )
+
+    assert dots(open_page(PAGE, {"measure": MEASURE, "year": str(YEAR)})) > 200  # by default
+    monkeypatch.setattr(layout, "MAX_LOCALITY_TILES", 5)
+    monkeypatch.setattr(layout, "MAX_SCHOOL_DOTS", 10)
+    at = open_page(PAGE, {"measure": MEASURE, "year": str(YEAR)})
+    assert_no_exception(at)
+    assert set(metrics_by_name(at)) == {"Oxfordshire, all schools", "England"}
+    assert any("9 localities are too many for a tile each" in i.value for i in at.info)
+    table = at.dataframe[0].value.set_index("area_name")
+    assert len(table) == 9
+    for name in table.index:
+        now, before = rates.loc[(name, YEAR), "rate"], rates.loc[(name, PREVIOUS), "rate"]
+        change = round(now - before, 2)
+        expected = "No change" if change == 0 else f"{now - before:+.2f} per 100 pupils"
+        assert table.loc[name, "change"] == expected, name
+        assert table.loc[name, "page"].startswith("locality?locality=")
+        assert f"measure={MEASURE}" in table.loc[name, "page"]
+    columns = list(at.dataframe[0].value.columns)
+    assert columns.index("page") == columns.index("area_name") + 1  # beside the name
+    assert columns.index("change") == columns.index("figure") + 1  # beside the figure
+    assert dots(at) == 0
+    assert any("too many to mark on one map" in c.value for c in at.caption)
