@@ -47,8 +47,10 @@ Progress = Callable[[str], None]
 #: Sources read first: later files are scoped and checked against them.
 _SOURCE_ORDER = {name: i for i, name in enumerate(["gias", "gias_links", "membership"])}
 #: Files read and validated at once. The work is Arrow's C++ kernels, which release the
-#: GIL, so threads use every core (a national build: two 1 GB breakdown files at a time).
-WORKERS = max(1, min(4, os.cpu_count() or 1))
+#: GIL, so threads use every core (a national build: two 1 GB breakdown files at a time,
+#: 6.6 GB peak). LOCALITY_EXPLORER_ETL_THREADS=1 trades speed for a lower peak.
+THREADS_ENV = "LOCALITY_EXPLORER_ETL_THREADS"
+WORKERS = int(os.environ.get(THREADS_ENV) or 0) or max(1, min(4, os.cpu_count() or 1))
 
 
 def _file_order(root: Path, files: list[Path]) -> list[tuple[Path, str | None]]:

@@ -154,6 +154,22 @@ def test_forced_rebuild_gives_identical_parquet(built, etl_data_dir: Path) -> No
         assert first == second, name
 
 
+def test_one_thread_gives_the_same_parquet_as_several(
+    built, etl_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files validated and tables written in parallel (etl.pipeline.WORKERS) or one at a
+    time make byte-identical tables."""
+    from etl import pipeline
+
+    assert pipeline.WORKERS >= 1
+    monkeypatch.setattr(pipeline, "WORKERS", 1 if pipeline.WORKERS > 1 else 3)
+    again = build_warehouse(data_dir=etl_data_dir, force=True)
+    for name in SCHEMA:
+        first = hashlib.sha256((built.build_dir / f"{name}.parquet").read_bytes()).hexdigest()
+        second = hashlib.sha256((again.build_dir / f"{name}.parquet").read_bytes()).hexdigest()
+        assert first == second, name
+
+
 def test_previous_two_builds_are_kept(built, etl_data_dir: Path) -> None:
     ids = [built.build_id] + [
         build_warehouse(data_dir=etl_data_dir, force=True).build_id for _ in range(3)
