@@ -212,19 +212,9 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def sort_rows(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """A deterministic total order: the table's key, then every other contract column."""
-    if frame.empty:
-        return frame
-    key = SORT_KEYS.get(table, ["time_period", "urn"])
-    others = [n for n, _ in SCHEMA[table] if n not in key and n in frame.columns]
-    order = [c for c in key if c in frame.columns] + others
-    return frame.sort_values(order, kind="stable", na_position="last").reset_index(drop=True)
-
-
 def sort_arrow(table: str, arrow: pa.Table) -> pa.Table:
-    """``sort_rows`` for a contract-typed Arrow table: the same total order (nulls last),
-    sorted by Arrow in C++ (pandas' multi-column sort of millions of rows took seconds)."""
+    """A deterministic total order (nulls last): the table's key, then every other column.
+    Sorted by Arrow in C++ (pandas' multi-column sort of millions of rows took seconds)."""
     if arrow.num_rows == 0:
         return arrow
     key = SORT_KEYS.get(table, ["time_period", "urn"])

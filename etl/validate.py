@@ -376,11 +376,9 @@ class Checked:
         self.rejected |= mask
 
 
-def _blank_or_symbol(text: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+def _stripped_and_blank(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
     stripped = text.str.strip()
-    symbol = _symbols(stripped).notna().to_numpy(dtype=bool)
-    blank = stripped.eq("").to_numpy(dtype=bool)
-    return stripped, symbol, blank
+    return stripped, stripped.eq("").to_numpy(dtype=bool)
 
 
 def _symbols(stripped: pd.Series) -> pd.Series:
@@ -422,7 +420,9 @@ def check_measure(checked: Checked, column: Column, rows: np.ndarray | None = No
     """Count/amount: symbol -> NULL + flag, blank -> NULL, junk/fraction/negative -> reject."""
     name = column.name
     frame = checked.frame
-    stripped, symbol, blank = _blank_or_symbol(frame[name])
+    stripped, blank = _stripped_and_blank(frame[name])
+    symbols = _symbols(stripped)  # once: the test for a symbol and the flags kept
+    symbol = symbols.notna().to_numpy(dtype=bool)
     values = _to_number(stripped, symbol | blank, money=column.type == "amount")
     given = ~(symbol | blank)
     junk = given & np.isnan(values)
@@ -463,7 +463,7 @@ def check_measure(checked: Checked, column: Column, rows: np.ndarray | None = No
             "rate_over_100",
             f"is more than {column.maximum:g} (a percentage cannot be)",
         )
-    flags = _symbols(stripped).astype("str")
+    flags = symbols.astype("str")
     if column.type == "count":
         typed: pd.Series = pd.Series(values, index=frame.index).round().astype("Int64")
     else:
@@ -475,7 +475,7 @@ def check_measure(checked: Checked, column: Column, rows: np.ndarray | None = No
 def check_plain_number(checked: Checked, column: Column) -> None:
     """Whole numbers (ages, establishment numbers) and coordinates: blank -> NULL, no flags."""
     name = column.name
-    stripped, _, blank = _blank_or_symbol(checked.frame[name])
+    stripped, blank = _stripped_and_blank(checked.frame[name])
     values = _to_number(stripped, blank, money=False)
     junk = ~blank & np.isnan(values)
     what = "is not a number"
@@ -495,7 +495,7 @@ def check_plain_number(checked: Checked, column: Column) -> None:
 def check_id(checked: Checked, column: Column, rows: np.ndarray | None = None) -> None:
     """A URN: a whole number above zero, required."""
     name = column.name
-    stripped, _, blank = _blank_or_symbol(checked.frame[name])
+    stripped, blank = _stripped_and_blank(checked.frame[name])
     values = _to_number(stripped, blank, money=False)
     scope = rows if rows is not None else np.ones(len(values), bool)
     raw_values = checked.frame[name]
@@ -724,7 +724,7 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
     bench_rows = frame[valid & is_bench].reset_index(drop=True)
     rows = frame[valid & is_school]
     if source.kind == "ees":  # only what the warehouse keeps (millions of rows nationally)
-        rows = rows[[c for c in rows.columns if c in _fact_columns(source)]]
+        rows = rows[[c for c in rows.columns if c in kept]]
     rows = rows.reset_index(drop=True)
     return FileResult(
         file,
