@@ -1,9 +1,9 @@
 -- One measure in one year for every area at a level (optionally within a
 -- parent area), ranked, followed by the reference rows: County, England, the
--- council's region and its DfE LA figure. The reference rows come from
--- int_area_measure_year_areas (area_measure_year without its School rows: the same
--- suppressed rows, held in memory). For any level but School, queries.measure_by_area
--- runs measure_by_area_areas.sql instead: the same query never binding the School rows.
+-- council's region and its DfE LA figure (int_reference_area_measure_year: rows of
+-- area_measure_year without its School rows, the same suppressed rows, held in memory).
+-- For any level but School, queries.measure_by_area runs measure_by_area_areas.sql
+-- instead: the same query never binding the School rows.
 -- Ties in value and name are ordered by area, so the order is the same on every run.
 SELECT
     false AS is_reference,
@@ -20,13 +20,8 @@ SELECT
     a.level, a.area, a.area_name, a.parent_area, a.locality, a.time_period, a.year, a.measure,
     a.value, a.suppressed, a.numerator, a.denominator, a.n_schools, a.n_schools_missing,
     a.coverage_percent
-FROM int_area_measure_year_areas AS a
+FROM int_reference_area_measure_year AS a
 WHERE a.measure = $measure
     AND a.time_period = $time_period
     AND a.level <> $level
-    AND (
-        a.level IN ('County', 'National')
-        OR (a.level = 'Regional' AND (a.area_code = region_code() OR a.area = region_name()))
-        OR (a.level = 'LA' AND (a.old_la_code = old_la_code() OR a.area_code = new_la_code()))
-    )
 ORDER BY is_reference, value DESC NULLS LAST, area_name, area

@@ -18,13 +18,8 @@ SELECT
     a.level, a.area, a.area_name, a.parent_area, a.locality, a.time_period, a.year, a.measure,
     a.value, a.suppressed, a.numerator, a.denominator, a.n_schools, a.n_schools_missing,
     a.coverage_percent
-FROM int_area_measure_year_areas AS a
+FROM int_reference_area_measure_year AS a
 WHERE a.measure = $measure
     AND a.time_period = $time_period
     AND a.level <> $level
-    AND (
-        a.level IN ('County', 'National')
-        OR (a.level = 'Regional' AND (a.area_code = region_code() OR a.area = region_name()))
-        OR (a.level = 'LA' AND (a.old_la_code = old_la_code() OR a.area_code = new_la_code()))
-    )
 ORDER BY is_reference, value DESC NULLS LAST, area_name, area
