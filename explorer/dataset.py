@@ -600,14 +600,67 @@ def render_section(
     render_trend(area, section, cat)
 
 
+#: The URL query parameter (and session state key) naming the open tab of the data set.
+SECTION_PARAM = "section"
+
+
 def render_dataset(comparison: pd.DataFrame, area: Area) -> None:
-    """Every section of the data set, in the order of the 2017 locality data set."""
+    """The data set: every measure at a glance in one table, then its sections (in the
+    order of the 2017 locality data set) as tabs, the open one kept in the URL.
+
+    Only the open tab is drawn: drawing all six sections' ~90 elements made the browser
+    draw a page's first chart about a second later (docs/performance.md)."""
     cat = catalogue()
     county = county_name(area.year)
-    if area.comparators:
-        st.caption(DELTA_COLOURS_NOTE.format(reference=area.comparators[0].name))
+    st.header(f"The {area.level.lower()} data set, {year_label(area.year)}", anchor="dataset")
+    render_at_a_glance(comparison, area)
+    tabs = st.tabs(
+        [section.heading for section in SECTIONS], key=SECTION_PARAM, bind="query-params"
+    )
+    for tab, section in zip(tabs, SECTIONS, strict=True):
+        if tab.open:
+            with tab:
+                if area.comparators:
+                    st.caption(DELTA_COLOURS_NOTE.format(reference=area.comparators[0].name))
+                render_section(section, comparison, area, cat, county)
+
+
+def _in_words(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def render_at_a_glance(comparison: pd.DataFrame, area: Area) -> None:
+    """One table of every measure of the data set against its comparators, with a download:
+    the whole data set in one place, whichever tab is open."""
+    screens, downloads = [], []
     for section in SECTIONS:
-        render_section(section, comparison, area, cat, county)
+        screen, download = comparison_rows(comparison, section.measures, area)
+        if not screen.empty:
+            screens.append(screen.assign(Section=section.heading))
+            downloads.append(download.assign(section=section.heading))
+    if not screens:
+        st.info(f"No figures for {area.name} in {year_label(area.year)}.")
+        return
+    screen = pd.concat(screens, ignore_index=True)
+    screen = screen[["Section", *[c for c in screen.columns if c != "Section"]]]
+    download = pd.concat(downloads, ignore_index=True)
+    download = download[["section", *[c for c in download.columns if c != "section"]]]
+    st.markdown(
+        f"Every measure for **{area.name}** in {year_label(area.year)}"
+        + (f", beside {_in_words([c.name for c in area.comparators])}" if area.comparators else "")
+        + ". Choose a section's tab below for its tiles, definitions and trends over time."
+    )
+    st.dataframe(
+        screen,
+        hide_index=True,
+        height=35 * (len(screen) + 1) + 3,  # every row in view: it is the data set's summary
+        column_config={
+            "Section": st.column_config.TextColumn("Section", width=135),
+            "Measure": st.column_config.TextColumn("Measure", width=235),
+        },
+    )
+    download_csv(download, f"{area.file_stem}-data-set-{area.year}")
 
 
 def all_years() -> list[int]:

@@ -65,7 +65,8 @@ area = dataset.Area(
 
 st.markdown(
     "**On this page:** [Partnerships and schools](#partnerships) · "
-    + " · ".join(f"[{s.heading}](#{s.key})" for s in dataset.SECTIONS)
+    "[The data set: every measure, then a tab per section](#dataset) · "
+    "[Explore further](#further)"
 )
 st.caption(suppression_note())
 

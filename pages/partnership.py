@@ -102,8 +102,8 @@ area = dataset.Area(
 st.markdown(
     f"**{partnership}** is one of the partnerships of **{locality}** locality in "
     f"{year_label(year)}. **On this page:** [Schools](#schools) · "
-    + " · ".join(f"[{s.heading}](#{s.key})" for s in dataset.SECTIONS)
-    + " · [Share of funding](#funding-share)"
+    "[The data set: every measure, then a tab per section](#dataset) · "
+    "[Share of funding](#funding-share) · [Explore further](#further)"
 )
 st.caption(suppression_note())
 

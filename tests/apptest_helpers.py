@@ -24,6 +24,14 @@ def open_page(
     return at
 
 
+def open_each_tab(
+    page_file: str, query_params: dict[str, str], param: str, labels: list[str]
+) -> dict[str, AppTest]:
+    """``open_page`` once per tab of a tab group bound to the URL parameter ``param`` (only
+    the open tab is drawn): {tab label: the page with that tab open}."""
+    return {label: open_page(page_file, {**query_params, param: label}) for label in labels}
+
+
 def chart_specs(at: AppTest) -> list[dict]:
     """The Vega-Lite specs of every Altair chart on the page, parsed."""
     return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]

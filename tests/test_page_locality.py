@@ -11,11 +11,19 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
-from apptest_helpers import assert_no_exception, chart_specs, inline_datasets, open_page
+from apptest_helpers import (
+    assert_no_exception,
+    chart_specs,
+    inline_datasets,
+    open_each_tab,
+    open_page,
+)
 from parquet_sums import area_rate, area_sum, latest_year
 
 import queries
+from explorer.dataset import SECTION_PARAM, SECTIONS
 
+HEADINGS = [section.heading for section in SECTIONS]
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 MEASURES = pd.read_csv(PROJECT_DIR / "queries" / "measures.csv").set_index("measure")
 
@@ -65,6 +73,15 @@ def page(demo_warehouse: Path, chosen: dict):
         yield at
 
 
+@pytest.fixture(scope="module")
+def tabs(demo_warehouse: Path, chosen: dict) -> dict:
+    """{section heading: the page with that section's tab open}."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(demo_warehouse))
+        params = {"locality": chosen["locality"], "year": str(chosen["year"])}
+        yield open_each_tab("locality.py", params, SECTION_PARAM, HEADINGS)
+
+
 def metric(at, label: str):
     found = [m for m in at.metric if m.label == label]
     assert found, f"no metric {label!r}: {[m.label for m in at.metric]}"
@@ -107,49 +124,72 @@ def table_with(at, column: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- tests
 
 
-def test_page_runs_with_sections_in_order(page, chosen):
+def test_page_runs_with_sections_as_tabs_only_the_open_one_drawn(page, tabs, chosen):
     assert_no_exception(page)
     headers = [h.value for h in page.header]
-    expected = [
-        "Numbers of children",
-        "Profile of needs",
-        "Absence",
-        "Exclusions",
-        "Attainment",
-        "Funding",
-    ]
-    assert [h for h in headers if h in expected] == expected
     assert headers[0] == f"Partnerships and schools in {chosen['locality']}"
+    assert [t.label for t in page.tabs] == HEADINGS  # in the 2017 data set's order
+    # The first tab by default; each tab's link draws that section and no other.
+    assert [h for h in headers if h in HEADINGS] == [HEADINGS[0]]
+    for heading, at in tabs.items():
+        assert_no_exception(at)
+        assert [h.value for h in at.header if h.value in HEADINGS] == [heading]
+        assert at.query_params.get(SECTION_PARAM, HEADINGS[0]) == heading
 
 
-def test_metrics_match_sums_from_parquet(page, chosen, demo_warehouse):
+def test_at_a_glance_table_holds_every_measure(page, chosen, demo_warehouse):
+    year, locality = chosen["year"], chosen["locality"]
+    table = table_with(page, "Section").set_index("Measure")
+    assert list(table.columns) == ["Section", locality, "County", "England"]
+    expected = [MEASURES.loc[m, "label"] for s in SECTIONS for m in s.measures]
+    assert table.index.tolist() == expected
+    absence = area_rate(
+        demo_warehouse, "absence", "sess_overall", "sess_possible", year,
+        level="locality", area=locality,
+    )  # fmt: skip
+    absence_label = MEASURES.loc["overall_absence_rate", "label"]
+    assert table.loc[absence_label, locality] == f"{absence:.1f}%"
+    assert table.loc[absence_label, "Section"] == "Absence"
+    topups, _ = area_sum(
+        demo_warehouse, "topups", "amount_gbp", None, year, level="locality", area=locality
+    )
+    assert table.loc[MEASURES.loc["topup_amount", "label"], locality] == f"£{topups:,.0f}"
+    assert any("data-set" in d.proto.id for d in page.get("download_button"))
+
+
+def test_metrics_match_sums_from_parquet(tabs, chosen, demo_warehouse):
     year, locality = chosen["year"], chosen["locality"]
     where = {"level": "locality", "area": locality}
     pupils, _ = area_sum(demo_warehouse, "pupils", "headcount", None, year, **where)
-    assert metric(page, "Pupils on roll").value == f"{pupils:,.0f}"
+    assert metric(tabs["Numbers of children"], "Pupils on roll").value == f"{pupils:,.0f}"
 
     fsm = area_rate(demo_warehouse, "pupils", "fsm_eligible", "headcount", year, **where)
     county_fsm = area_rate(demo_warehouse, "pupils", "fsm_eligible", "headcount", year)
-    tile = metric(page, "Free school meals eligibility")
+    tile = metric(tabs["Numbers of children"], "Free school meals eligibility")
     assert tile.value == f"{fsm:.1f}%"
     assert tile.delta == f"{fsm - county_fsm:+.1f} vs County"
 
     absence = area_rate(demo_warehouse, "absence", "sess_overall", "sess_possible", year, **where)
-    assert metric(page, "Overall absence").value == f"{absence:.1f}%"
+    assert metric(tabs["Absence"], "Overall absence").value == f"{absence:.1f}%"
 
     ks2 = area_rate(demo_warehouse, "ks2", "rwm_expected", "pupils_eligible", year, **where)
-    assert metric(page, "Key stage 2: reading, writing and maths").value == f"{ks2:.1f}%"
+    assert (
+        metric(tabs["Attainment"], "Key stage 2: reading, writing and maths").value == f"{ks2:.1f}%"
+    )
 
     points, pupils_ks4 = area_sum(demo_warehouse, "ks4", "att8_total", "pupils", year, **where)
-    assert metric(page, "Attainment 8 (points)").value == f"{points / pupils_ks4:.1f}"
+    assert metric(tabs["Attainment"], "Attainment 8 (points)").value == f"{points / pupils_ks4:.1f}"
 
     topups, _ = area_sum(demo_warehouse, "topups", "amount_gbp", None, year, **where)
-    assert metric(page, "High needs top-up funding").value == f"£{topups / 1e6:,.2f}m"
+    assert metric(tabs["Funding"], "High needs top-up funding").value == f"£{topups / 1e6:,.2f}m"
 
 
-def test_exclusions_table_shows_locality_and_county(page, chosen, demo_warehouse):
+def test_exclusions_table_shows_locality_and_county(tabs, chosen, demo_warehouse):
     year, locality = chosen["year"], chosen["locality"]
-    table = table_with(page, "Measure")  # the first section table: numbers of children
+    page = tabs["Exclusions"]
+    table = next(  # the section's own table, not the data set at a glance
+        f.value for f in page.dataframe if "Measure" in f.value and "Section" not in f.value
+    )
     assert list(table.columns) == ["Measure", locality, "County", "England"]
     exclusions = [
         f.value
@@ -249,7 +289,8 @@ def test_map_shows_the_localitys_schools(page, chosen, demo_warehouse):
     assert {d["locality"] for d in dots} == {locality}
 
 
-def test_need_profile_chart_compares_with_the_county(page, chosen):
+def test_need_profile_chart_compares_with_the_county(tabs, chosen):
+    page = tabs["Profile of needs"]
     spec = spec_titled(page, "Primary need of pupils with an EHC plan")
     rows = [r for r in chart_rows(page, title_of(spec)) if "primary_need" in r]
     assert {r["area_label"] for r in rows} == {chosen["locality"], "County"}
@@ -263,20 +304,23 @@ def test_need_profile_chart_compares_with_the_county(page, chosen):
     )
 
 
-def test_every_chart_has_alt_text_and_downloads_sit_beside_them(page):
-    charts = page.get("vega_lite_chart")
-    assert len(charts) >= 8  # map, need profile and one trend per section
+def test_every_chart_has_alt_text_and_downloads_sit_beside_them(tabs):
+    charts = [c for at in tabs.values() for c in at.get("vega_lite_chart")]
+    # the map on every tab; one trend per section and the need profile
+    assert len(charts) >= 6 + 6 + 1
     assert all(chart.proto.alt.strip() for chart in charts)
-    downloads = [d.proto.id for d in page.get("download_button")]
-    # a table per section, a chart per section, the need profile, the map, the partnerships
-    assert len(downloads) >= 2 * 6 + 3
-    assert len(set(downloads)) == len(downloads)
+    for heading, at in tabs.items():
+        downloads = [d.proto.id for d in at.get("download_button")]
+        # the map, the partnerships, the data set at a glance, the section's table and chart
+        assert len(downloads) >= 5 + (heading == "Profile of needs"), heading
+        assert len(set(downloads)) == len(downloads)
 
 
-def test_every_measure_has_its_definition_beside_it(page):
-    captions = " ".join(c.value for c in page.caption)
-    for measure in ("pupils", "fsm_percent", "ehc_plan_percent", "perm_excl_rate", "topup_amount"):
-        assert MEASURES.loc[measure, "definition"] in captions
+def test_every_measure_has_its_definition_beside_it(tabs):
+    for section in SECTIONS:
+        captions = " ".join(c.value for c in tabs[section.heading].caption)
+        for measure in section.measures:
+            assert MEASURES.loc[measure, "definition"] in captions, measure
 
 
 def test_links_onward(page, chosen):

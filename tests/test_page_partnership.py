@@ -11,10 +11,17 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
-from apptest_helpers import assert_no_exception, chart_specs, inline_datasets, open_page
+from apptest_helpers import (
+    assert_no_exception,
+    chart_specs,
+    inline_datasets,
+    open_each_tab,
+    open_page,
+)
 from parquet_sums import area_rate, area_sum, parquet
 
 import queries
+from explorer.dataset import SECTION_PARAM, SECTIONS
 
 
 def title_of(spec: dict) -> str:
@@ -90,25 +97,45 @@ def page(demo_warehouse: Path, chosen: dict):
         )
 
 
+@pytest.fixture(scope="module")
+def tabs(demo_warehouse: Path, chosen: dict) -> dict:
+    """{section heading: the page with that section's tab open}."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(demo_warehouse))
+        params = {"partnership": chosen["partnership"], "year": str(chosen["year"])}
+        yield open_each_tab("partnership.py", params, SECTION_PARAM, [s.heading for s in SECTIONS])
+
+
 # --------------------------------------------------------------------------- tests
 
 
-def test_page_runs_and_finds_the_locality(page, chosen):
+def test_page_runs_and_finds_the_locality(page, tabs, chosen):
     assert_no_exception(page)
     assert page.selectbox(key="url-partnership").value == chosen["partnership"]
     assert page.selectbox(key="url-locality").value == chosen["locality"]
     assert page.query_params["locality"] == chosen["locality"]
     headers = [h.value for h in page.header]
-    sections = ["Numbers of children", "Profile of needs", "Absence", "Exclusions"]
-    assert [h for h in headers if h in sections] == sections
+    assert [t.label for t in page.tabs] == [s.heading for s in SECTIONS]
+    assert [h for h in headers if h in {s.heading for s in SECTIONS}] == ["Numbers of children"]
     assert "Share of high needs top-up funding" in headers
+    glance = next(f.value for f in page.dataframe if "Section" in f.value.columns)
+    # the same measures, in the same order, as the sections' own tables in their tabs
+    in_tabs = [
+        measure
+        for section in SECTIONS
+        for frame in tabs[section.heading].dataframe
+        if "Measure" in frame.value.columns and "Section" not in frame.value.columns
+        for measure in frame.value["Measure"]
+    ]
+    assert glance["Measure"].tolist() == in_tabs
 
 
-def test_metrics_against_the_locality(page, chosen, demo_warehouse):
+def test_metrics_against_the_locality(tabs, chosen, demo_warehouse):
     year, name, locality = chosen["year"], chosen["partnership"], chosen["locality"]
     own = {"level": "partnership", "area": name}
     local = {"level": "locality", "area": locality}
     pupils, _ = area_sum(demo_warehouse, "pupils", "headcount", None, year, **own)
+    page = tabs["Numbers of children"]
     assert metric(page, "Pupils on roll").value == f"{pupils:,.0f}"
     fsm = area_rate(demo_warehouse, "pupils", "fsm_eligible", "headcount", year, **own)
     fsm_locality = area_rate(demo_warehouse, "pupils", "fsm_eligible", "headcount", year, **local)
@@ -116,17 +143,21 @@ def test_metrics_against_the_locality(page, chosen, demo_warehouse):
     assert tile.value == f"{fsm:.1f}%"
     assert tile.delta == f"{fsm - fsm_locality:+.1f} vs {locality}"
     ehc = area_rate(demo_warehouse, "sen", "ehc_plan", "total_pupils", year, **own)
-    assert metric(page, "Education Health and Care plans").value == f"{ehc:.1f}%"
+    assert (
+        metric(tabs["Profile of needs"], "Education Health and Care plans").value == f"{ehc:.1f}%"
+    )
     persistent = area_rate(demo_warehouse, "absence", "enrolments_pa_10", "enrolments", year, **own)
-    assert metric(page, "Persistent absence").value == f"{persistent:.1f}%"
+    assert metric(tabs["Absence"], "Persistent absence").value == f"{persistent:.1f}%"
 
 
-def test_section_table_has_partnership_locality_county_england(page, chosen, demo_warehouse):
+def test_section_table_has_partnership_locality_county_england(tabs, chosen, demo_warehouse):
     year, name, locality = chosen["year"], chosen["partnership"], chosen["locality"]
     tables = [
         f.value.set_index("Measure")
-        for f in page.dataframe
-        if "Measure" in f.value.columns and "Suspension rate" in f.value["Measure"].tolist()
+        for f in tabs["Exclusions"].dataframe
+        if "Measure" in f.value.columns
+        and "Section" not in f.value.columns
+        and "Suspension rate" in f.value["Measure"].tolist()
     ]
     assert tables
     table = tables[0]

@@ -21,8 +21,8 @@ SIDEBAR_LINKS = {
 # Charts (Vega: maps included) each page draws at least, on its default view.
 MIN_CHARTS = {
     "county_overview": 1,
-    "locality": 5,
-    "partnership": 5,
+    "locality": 2,
+    "partnership": 3,
     "compare_localities": 2,
     "exclusions": 3,
     "statistical_comparisons": 1,

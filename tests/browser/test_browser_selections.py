@@ -182,3 +182,33 @@ def test_keyboard_alone_reaches_the_selectors_and_changes_the_locality(app: AppP
             app.page.evaluate("() => document.activeElement.getAttribute('aria-label')")
         )
     assert "Academic year" in next_labels, next_labels
+
+
+def test_a_data_set_tab_opens_its_section_by_keyboard_and_its_link_reopens_it(
+    app: AppPage,
+) -> None:
+    app.open("locality", {"locality": "Banbury"})
+    assert "Pupils on roll" in app.main_text()  # the first tab: numbers of children
+    assert "Overall absence" not in app.main_text()
+    charts_before = app.chart_count()
+
+    first_tab = app.page.get_by_role("tab", name="Numbers of children")
+    first_tab.focus()
+    runs_before = app.runs()
+    # Arrow keys move along the tabs (the ARIA tabs pattern); the focused tab opens.
+    for _ in range(2):
+        app.page.keyboard.press("ArrowRight")
+    app.page.keyboard.press("Enter")
+    app.wait_for_rerun(runs_before)
+    app.wait_for_charts()
+    assert app.page.get_by_role("tab", name="Absence").get_attribute("aria-selected") == "true"
+    assert app.query_params()["section"] == "Absence"
+    text = app.main_text()
+    assert "Overall absence" in text and "Pupils on roll" not in text
+    assert app.chart_count() == charts_before  # the map and the section's trend chart
+    absence_text = text
+
+    app.open("locality", {"locality": "Banbury", "section": "Absence"})
+    assert app.page.get_by_role("tab", name="Absence").get_attribute("aria-selected") == "true"
+    assert app.main_text() == absence_text
+    assert app.problems() == []
