@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -410,3 +412,195 @@ def small_multiples_with_reference(
         .facet(facet=alt.Facet("panel:N", title=None, sort=None), columns=columns)
         .properties(title=title)
     )
+
+
+#: Pixels per locality row of :func:`trend_heatmap`: 159 rows (every LA) stay legible.
+HEATMAP_STEP = 16
+SUPPRESSED_FILL = "#d9d9d9"  # a grey no viridis colour is near: never read as a value
+
+
+def trend_heatmap(
+    df: pd.DataFrame,
+    value_label: str,
+    unit: str,
+    title: str,
+    row: str = "area_name",
+    year: str = "year",
+    highlight: str | None = None,
+    reference: pd.DataFrame | None = None,
+    reference_label: str = "County (all schools)",
+    row_title: str = "Locality",
+    step: int = HEATMAP_STEP,
+) -> alt.LayerChart:
+    """Every area's trend in one compact chart: a row per area, a column per academic year,
+    colour for the value (darker is higher, as on the maps).
+
+    For more areas than small multiples can draw quickly. ``df`` has one row per area and
+    year with columns ``row``, ``year``, ``value`` and ``suppressed``; ``reference`` (say,
+    the county) one row per year with ``year`` and ``value``, drawn as the top row. Areas
+    are ranked by their value in the latest year, highest first; those without one come
+    last, A-Z. Suppressed cells are grey with an "S", never coloured as a value; years with
+    no figure stay blank. The highlighted area is named "(selected)", its name bold and its
+    row framed, so the choice does not rely on colour. Only the four columns the chart
+    draws are sent to the browser; ``usermeta`` holds ``display_height`` and ``rows`` (the
+    row labels top to bottom).
+    """
+    own = df[[row, year, "value", "suppressed"]].rename(columns={row: "row"})
+    own["suppressed"] = own["suppressed"].fillna(False).astype(bool)
+    own["value"] = own["value"].where(~own["suppressed"])
+    latest = own[year].max()
+    latest_values = own[own[year] == latest].set_index("row")["value"]
+    names = sorted(own["row"].unique())
+    ranked = sorted(
+        names,
+        key=lambda name: (
+            pd.isna(latest_values.get(name)),
+            -(latest_values.get(name) if pd.notna(latest_values.get(name)) else 0.0),
+            name,
+        ),
+    )
+    selected = f"{highlight} (selected)" if highlight in names else None
+    own["row"] = own["row"].where(own["row"] != highlight, selected)
+    order = [selected if name == highlight else name for name in ranked]
+    frames = [own]
+    if reference is not None and not reference.empty:
+        ref = reference[[year, "value"]].assign(row=reference_label, suppressed=False)
+        frames.insert(0, ref)
+        order.insert(0, reference_label)
+    data = pd.concat(frames, ignore_index=True)[["row", year, "value", "suppressed"]]
+    data = data.rename(columns={"row": row_title.lower()}).reset_index(drop=True)
+    row_field = row_title.lower()
+    axis_title = f"{value_label} ({unit})"
+    label_weight = (
+        {"expr": f"datum.value === {json.dumps(selected)} ? 'bold' : 'normal'"}
+        if selected
+        else "normal"
+    )
+    # Shared by every layer (set once on the layer chart): the row order is sent once.
+    axes = {
+        "x": alt.X(
+            f"{year}:O",
+            title="Academic year",
+            axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=11),
+        ),
+        "y": alt.Y(
+            f"{row_field}:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(
+                labelLimit=300,
+                labelFontSize=11,
+                labelFontWeight=label_weight,
+                labelOverlap=False,  # every row named (the step leaves room)
+                ticks=False,
+            ),
+        ),
+    }
+    base = alt.Chart()
+    tooltip_name = alt.Tooltip(f"{row_field}:N", title=row_title)
+    tooltip_year = alt.Tooltip(f"{year}:O", title="Academic year")
+    cells = (
+        base.transform_filter("isValid(datum.value) && !datum.suppressed")
+        .mark_rect(stroke="white", strokeWidth=0.5)
+        .encode(
+            color=alt.Color(
+                "value:Q",
+                title=axis_title,
+                scale=alt.Scale(scheme="viridis", reverse=True),
+                legend=alt.Legend(
+                    orient="top",
+                    direction="horizontal",
+                    gradientLength=260,
+                    titleLimit=500,
+                    format=_value_format(unit),
+                ),
+            ),
+            tooltip=[
+                tooltip_name,
+                tooltip_year,
+                alt.Tooltip("value:Q", title=axis_title, format=_value_format(unit)),
+            ],
+        )
+    )
+    hidden = base.transform_filter("datum.suppressed").transform_calculate(shown="'Suppressed'")
+    hidden_cells = hidden.mark_rect(fill=SUPPRESSED_FILL, stroke="white", strokeWidth=0.5).encode(
+        tooltip=[tooltip_name, tooltip_year, alt.Tooltip("shown:N", title=axis_title)]
+    )
+    hidden_marks = hidden.mark_text(
+        text="S", fontWeight="bold", fontSize=max(step - 4, 8), color="#333333"
+    ).encode(tooltip=[tooltip_name, tooltip_year, alt.Tooltip("shown:N", title=axis_title)])
+    layers: list[alt.Chart] = [cells, hidden_cells, hidden_marks]
+    if selected:
+        # A frame round the selected row, drawn over the cells.
+        layers.append(
+            alt.Chart(alt.InlineData(values=[{row_field: selected}]))
+            .mark_rect(filled=False, stroke="#000000", strokeWidth=2.5)
+            .encode(x=alt.value(0), x2=alt.value("width"))
+        )
+    return (
+        alt.layer(*layers, data=data)
+        .encode(**axes)
+        .properties(
+            title=alt.TitleParams(text=title, anchor="start"),  # the key names the unit
+            width="container",
+            height=alt.Step(step),
+            usermeta={"display_height": step * len(order) + 140, "rows": order},
+        )
+    )
+
+
+def _fields_used(node: object, found: set[str]) -> set[str]:
+    """Every data field a (part of a) Vega-Lite spec names: ``field``s, ``groupby`` lists and
+    ``datum.x`` / ``datum['x']`` in expressions."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "field" and isinstance(value, str):
+                found.add(value)
+            elif key == "groupby" and isinstance(value, list):
+                found.update(v for v in value if isinstance(v, str))
+            elif isinstance(value, str):
+                found.update(_DATUM_FIELD.findall(value))
+                found.update(_DATUM_ITEM.findall(value))
+            else:
+                _fields_used(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _fields_used(value, found)
+    return found
+
+
+_DATUM_FIELD = re.compile(r"datum\.([A-Za-z_]\w*)")
+_DATUM_ITEM = re.compile(r"datum\[['\"]([^'\"]+)['\"]\]")
+
+
+def only_encoded_columns(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Trim, in place, every DataFrame of an Altair chart (its layers and facet spec too) to
+    the columns that part of the chart encodes, filters on or shows, with no pandas index:
+    the browser decodes every column sent (as Arrow) before it draws. Returns the chart."""
+
+    # Parts sharing one DataFrame (layers built from one base chart) keep sharing one
+    # trimmed frame with the columns any of them uses, so it is still sent once.
+    users: dict[int, list[Any]] = {}
+    used: dict[int, set[str]] = {}
+
+    def collect(part: Any) -> None:
+        frame = getattr(part, "data", None)
+        if isinstance(frame, pd.DataFrame):
+            spec = part.to_dict(validate=False)
+            spec.pop("datasets", None)
+            spec.pop("data", None)
+            users.setdefault(id(frame), []).append(part)
+            _fields_used(spec, used.setdefault(id(frame), set()))
+        for child in getattr(part, "layer", None) or []:
+            collect(child)
+        inner = getattr(part, "spec", None)
+        if isinstance(inner, alt.Chart | alt.LayerChart):
+            collect(inner)
+
+    collect(chart)
+    for key, parts in users.items():
+        frame = parts[0].data
+        trimmed = frame[[c for c in frame.columns if c in used[key]]].reset_index(drop=True)
+        for part in parts:
+            part.data = trimmed
+    return chart

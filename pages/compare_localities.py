@@ -1,8 +1,10 @@
 """Compare localities: the nine localities side by side for any measure and year.
 
 A ranked bar chart against the county, England and the region; small multiples of every
-locality's trend with the county line in each panel; and the full table of figures
-(numerators, denominators, coverage, suppression) to download.
+locality's trend with the county line in each panel (above ``layout.MAX_LOCALITY_TILES``
+localities, every LA nationally, one heatmap instead: 159 panels took the browser over a
+second to draw); and the full table of figures (numerators, denominators, coverage,
+suppression) to download. Charts are sent only the columns they draw.
 """
 
 from __future__ import annotations
@@ -10,7 +12,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer.charts import display_height, ranked_bar, small_multiples_with_reference
+from explorer import layout
+from explorer.charts import (
+    display_height,
+    only_encoded_columns,
+    ranked_bar,
+    small_multiples_with_reference,
+    trend_heatmap,
+)
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import format_value, label_with_unit, unit_in_brackets, year_label
@@ -140,7 +149,7 @@ if not localities.empty:
         f"{name} {figure(value, False, unit)}" for name, value in drawn_references.items()
     )
     st.altair_chart(
-        chart,
+        only_encoded_columns(chart),
         # Streamlit 1.67 squashes a chart's fixed spec height: give the bars room here.
         height=display_height(chart),
         alt=(
@@ -185,12 +194,68 @@ if not localities.empty:
         label="Download the chart's figures (CSV)",
     )
 
-# ---------------------------------------------------------------- small multiples
+# ---------------------------------------------------------------- trends
 st.header("Trends in every locality")
 own = trends[~trends["is_reference"]]
 county_trend = trends[(trends["series"] == "County") & is_ratio]
+n_localities = own["area_name"].nunique()
 if own.empty:
     st.info(f"No locality has figures for {label.lower()} in any year.")
+elif n_localities > layout.MAX_LOCALITY_TILES:
+    # Too many for a panel each (159 panels took the browser over a second to draw): one
+    # heatmap, a row per locality ranked by its latest figure, a column per year.
+    first, last = own["year"].min(), own["year"].max()
+    heatmap = trend_heatmap(
+        own,
+        reference=county_trend if not county_trend.empty else None,
+        value_label=label,
+        unit=unit,
+        title=f"{label} by locality, {first} to {last}",
+        highlight=highlight,
+    )
+    latest = own[own["year"] == last]
+    latest = latest[~latest["suppressed"] & latest["value"].notna()]
+    latest = latest.sort_values(["value", "area_name"], ascending=[False, True])
+    n_hidden = int(own["suppressed"].sum())
+
+    def listed(rows: pd.DataFrame) -> str:
+        return ", ".join(
+            f"{r['area_name']} {figure(r['value'], False, unit)}" for _, r in rows.iterrows()
+        )
+
+    st.altair_chart(
+        heatmap,
+        height=display_height(heatmap),  # Streamlit 1.67 squashes a chart's spec height
+        alt=(
+            f"Heatmap of {label.lower()} {unit_in_brackets(unit)} for {n_localities} "
+            f"localities (rows) over the academic years {first} to {last} (columns); darker "
+            f"is higher."
+            + (" The top row is the county, for comparison." if is_ratio else "")
+            + f" Rows are ranked by the {last} figure, highest first"
+            + (
+                f": highest {listed(latest.head(5))}; lowest {listed(latest.tail(5).iloc[::-1])}."
+                if len(latest)
+                else "."
+            )
+            + (f" {n_hidden} figures are suppressed, marked S." if n_hidden else "")
+            + (f" {highlight} is framed and named (selected)." if highlight else "")
+            + " Every figure is in the trends download below the chart."
+        ),
+    )
+    st.caption(
+        f"Each row is a locality and each column an academic year; darker cells mean higher "
+        f"figures (the key above the chart gives the scale). Rows are ranked by the {last} "
+        "figure, highest first; localities without one come last. "
+        + (
+            "The top row is the county (all its schools), for comparison. "
+            if is_ratio
+            else "The county total is left out: as a total it would dwarf every locality. "
+        )
+        + (f"**{highlight}** is named (selected), in bold and framed. " if highlight else "")
+        + "Grey cells marked **S** are suppressed figures (never shown as zero); a blank cell "
+        "means no figure for that year. Hover over a cell for its figure, or download them all "
+        "below."
+    )
 else:
     first, last = own["year"].min(), own["year"].max()
     multiples = small_multiples_with_reference(
@@ -210,7 +275,7 @@ else:
             f" to {figure(ordered['value'].iloc[-1], ordered['suppressed'].iloc[-1], unit)}"
         )
     st.altair_chart(
-        multiples,
+        only_encoded_columns(multiples),
         alt=(
             f"{own['area_name'].nunique()} small line charts, one per locality, of "
             f"{label.lower()} {unit_in_brackets(unit)} from {first} to {last}"
@@ -229,6 +294,7 @@ else:
         + "**S** marks a year whose figure is suppressed (the line breaks there rather than "
         "drop to zero)."
     )
+if not own.empty:
     trend_download = own[["area_name", "year", "value", "suppressed"]].merge(
         county_trend[["year", "value"]].rename(columns={"value": "county_value"}),
         on="year",

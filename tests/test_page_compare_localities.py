@@ -110,6 +110,18 @@ def ranked_chart(at) -> tuple[dict, list[list[dict]], str]:
     return chart
 
 
+def heatmaps(at) -> list[tuple[dict, list[list[dict]], str]]:
+    """The heatmap charts (a layer of rect marks with a colour scale) on a page."""
+    return [
+        c
+        for c in charts(at)
+        if any(
+            layer.get("mark", {}).get("type") == "rect" and "color" in layer.get("encoding", {})
+            for layer in c[0].get("layer", [])
+        )
+    ]
+
+
 def bar_rows(data: list[list[dict]]) -> dict[str, dict]:
     rows = next(d for d in data if d and "is_highlight" in d[0])
     return {row["locality"]: row for row in rows}
@@ -125,6 +137,12 @@ def test_ranked_bar_draws_each_locality_rate_with_county_england_and_region_line
     assert sorted(bars) == locality_names(sums)
     for name, row in bars.items():
         assert row["shown"] == pytest.approx(sums.loc[(name, YEAR), "rate"])
+    # only the columns the bars, labels and tooltips draw travel to the browser: no pandas
+    # index, no unused value/suppressed columns
+    assert {tuple(sorted(d[0])) for d in data if d} == {
+        ("is_highlight", "label", "locality", "shown"),
+        ("key", "reference", "value"),
+    }
     assert bars["Banbury"]["is_highlight"] and not bars["Oxford"]["is_highlight"]
     lines = next(d for d in data if d and "reference" in d[0])
     drawn = {row["reference"]: row["value"] for row in lines}
@@ -159,9 +177,15 @@ def test_small_multiples_show_every_locality_trend_with_the_county_in_each_panel
     rows = pd.DataFrame(next(d for d in data if d and "panel" in d[0]))
     assert rows["panel"].nunique() == 9
     assert "Banbury (selected)" in set(rows["panel"])
+    # only what the panels encode, filter on or show is sent (no pandas index)
+    assert set(rows.columns) == {"year", "value", "suppressed", "series", "panel", "label"} | {
+        "emphasis"
+    }
+    assert not heatmaps(page)  # nine localities: small multiples, not the heatmap
     own = rows[rows["series"] == "Locality"]
     for row in own.itertuples():
-        expected = sums.loc[(row.area_name, queries.period(row.year))]
+        name = row.panel.removesuffix(" (selected)")
+        expected = sums.loc[(name, queries.period(row.year))]
         if row.suppressed:
             assert pd.isna(row.value) and 0 < expected["numerator"] < 3
         else:
@@ -272,3 +296,114 @@ def test_money_charts_use_a_format_vega_can_draw(app_warehouse) -> None:
         assert "£," not in json.dumps(spec)
     spec, _, _ = ranked_chart(at)
     assert spec["layer"][0]["encoding"]["x"]["title"] == "High needs top-up funding (£)"
+
+
+# ------------------------------------------------------------- national scale: a heatmap
+
+
+@pytest.fixture
+def national_page(app_warehouse, monkeypatch):
+    """The page with the small-multiples limit lowered below the demo's nine localities, so
+    it takes the national branch (every LA a locality: 159 panels were too slow to draw)."""
+    from explorer import layout
+
+    monkeypatch.setattr(layout, "MAX_LOCALITY_TILES", 5)
+    at = open_page(PAGE, {"measure": MEASURE, "year": str(YEAR), "locality": "Banbury"})
+    assert_no_exception(at)
+    return at
+
+
+def heatmap_rows(at) -> tuple[dict, pd.DataFrame, str]:
+    [(spec, data, alt_text)] = heatmaps(at)
+    [rows] = [d for d in data if d and "year" in d[0]]
+    return spec, pd.DataFrame(rows), alt_text
+
+
+def test_national_scale_draws_one_heatmap_instead_of_small_multiples(national_page, sums) -> None:
+    assert not [c for c in charts(national_page) if "facet" in c[0]]
+    spec, rows, alt_text = heatmap_rows(national_page)
+    # only the four columns the heatmap draws are sent, without the pandas index
+    assert list(rows.columns) == ["locality", "year", "value", "suppressed"]
+    county = rows[rows["locality"] == "County (all schools)"]
+    assert len(county) == 7
+    for row in county.itertuples():
+        assert row.value == pytest.approx(sums.loc[("County", queries.period(row.year)), "rate"])
+    own = rows[rows["locality"] != "County (all schools)"]
+    names = own["locality"].str.removesuffix(" (selected)")
+    assert sorted(names.unique()) == locality_names(sums)
+    expected = sums.drop(index="County", level="locality")
+    assert len(own) == len(expected)  # every locality and year, once
+    for name, row in zip(names, own.itertuples(), strict=True):
+        sum_row = expected.loc[(name, queries.period(row.year))]
+        if row.suppressed:
+            assert pd.isna(row.value) and 0 < sum_row["numerator"] < 3
+        else:
+            assert row.value == pytest.approx(sum_row["rate"])
+    # rows: the county, then localities ranked by the latest year's rate, highest first
+    latest = expected.xs(YEAR, level="time_period")["rate"].sort_values(ascending=False)
+    ranked = [f"{n} (selected)" if n == "Banbury" else n for n in latest.index]
+    assert spec["encoding"]["y"]["sort"] == ["County (all schools)", *ranked]
+    assert alt_text.startswith("Heatmap of permanent exclusion rate")
+    assert f"highest {latest.index[0]} {latest.iloc[0]:.2f}" in alt_text
+    assert any("Each row is a locality" in c.value for c in national_page.caption)
+    files = [d.proto.id for d in national_page.get("download_button")]
+    assert any(f"compare-trends-{MEASURE}" in f for f in files)
+
+
+def test_heatmap_marks_suppressed_cells_and_never_colours_them(app_warehouse, monkeypatch, sums):
+    from explorer import layout
+
+    monkeypatch.setattr(layout, "MAX_LOCALITY_TILES", 5)
+    suppressed_year, suppressed_localities = small_count_localities(sums)
+    at = open_page(PAGE, {"measure": MEASURE, "year": str(suppressed_year)})
+    assert_no_exception(at)
+    spec, rows, alt_text = heatmap_rows(at)
+    hidden = rows[rows["suppressed"]]
+    in_year = hidden[hidden["year"] == suppressed_year_label(suppressed_year)]
+    assert set(in_year["locality"]) == suppressed_localities
+    assert hidden["value"].isna().all()  # no number a colour scale could read as zero
+    coloured = [layer for layer in spec["layer"] if "color" in layer.get("encoding", {})]
+    [colour_layer] = coloured
+    assert any("!datum.suppressed" in t["filter"] for t in colour_layer.get("transform", [])), (
+        "suppressed cells are left out of the colour scale"
+    )
+    marks = [
+        layer
+        for layer in spec["layer"]
+        if layer["mark"]["type"] == "text" and layer["mark"].get("text") == "S"
+    ]
+    assert [t["filter"] for t in marks[0]["transform"] if "filter" in t] == ["datum.suppressed"]
+    assert f"{len(hidden)} figures are suppressed, marked S" in alt_text
+    # no highlight chosen: nothing named (selected) and no frame
+    assert not rows["locality"].str.endswith("(selected)").any()
+    assert not [layer for layer in spec["layer"] if layer["mark"].get("filled") is False]
+
+
+def test_heatmap_picks_out_the_selected_locality_without_colour(national_page) -> None:
+    [(spec, data, _)] = heatmaps(national_page)
+    _, rows, _ = heatmap_rows(national_page)
+    assert set(rows.loc[rows["locality"].str.contains("Banbury"), "locality"]) == {
+        "Banbury (selected)"
+    }
+    # named, framed (an unfilled rect over the row) and its label bold
+    [frame] = [layer for layer in spec["layer"] if layer["mark"].get("filled") is False]
+    assert frame["mark"]["stroke"] == "#000000"
+    assert [{"locality": "Banbury (selected)"}] in data
+    weight = spec["encoding"]["y"]["axis"]["labelFontWeight"]["expr"]
+    assert '"Banbury (selected)"' in weight and "bold" in weight
+
+
+def test_totals_heatmap_leaves_out_the_county_total(app_warehouse, monkeypatch, sums) -> None:
+    from explorer import layout
+
+    monkeypatch.setattr(layout, "MAX_LOCALITY_TILES", 5)
+    at = open_page(PAGE, {"measure": "perm_excl", "year": str(YEAR)})
+    assert_no_exception(at)
+    _, rows, _ = heatmap_rows(at)
+    assert "County (all schools)" not in set(rows["locality"])
+    for row in rows[~rows["suppressed"]].itertuples():
+        assert row.value == sums.loc[(row.locality, queries.period(row.year)), "numerator"]
+
+
+def suppressed_year_label(period: int) -> str:
+    return queries.period_label(period)
