@@ -76,13 +76,19 @@ def measure_help(measure: pd.Series | dict) -> str:
     return f"{measure['definition']} Unit: {measure['unit']}. Source: {measure['source']}."
 
 
-def definition_box(measure: pd.Series | dict) -> None:
-    """The definition printed beside the chart it explains."""
-    st.caption(
+def definition_text(measure: pd.Series | dict) -> str:
+    """A measure's definition as Markdown (what definition_box prints), for pages that join
+    several into one caption."""
+    return (
         f"**{measure['label']}** {unit_in_brackets(str(measure['unit']))}: "
         f"{measure['definition']} "
         f"*Source: {measure['source']}.*"
     )
+
+
+def definition_box(measure: pd.Series | dict) -> None:
+    """The definition printed beside the chart it explains."""
+    st.caption(definition_text(measure))
 
 
 def year_selector_label(time_period: int) -> str:

@@ -16,11 +16,18 @@ import altair as alt_module  # where a parameter named alt (the alt text) hides 
 import pandas as pd
 import streamlit as st
 
+from explorer import layout
 from explorer.charts import HIGHLIGHT, display_height, ranked_bar, trend_chart
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import SUPPRESSED_LABEL, format_value, year_label
-from explorer.layout import definition_box, measure_help, page_header, suppression_note
+from explorer.layout import (
+    definition_box,
+    definition_text,
+    measure_help,
+    page_header,
+    suppression_note,
+)
 from explorer.url_state import url_radio, url_selectbox
 
 LEVELS = ["County", "Locality", "Partnership", "School"]
@@ -352,10 +359,12 @@ if partnership:
 if school is not None:
     trail.append(("School", area_label, {}))
 crumbs = st.container(horizontal=True, vertical_alignment="center", gap="small")
-crumbs.markdown("You are here:")
+if len(trail) > 1:
+    crumbs.markdown("You are here:")
 for position, (crumb_level, crumb_name, crumb_areas) in enumerate(trail):
     if crumb_level == level:
-        crumbs.markdown(f"**{crumb_name}** ({crumb_level.lower()})")
+        here = "You are here: " if len(trail) == 1 else ""
+        crumbs.markdown(f"{here}**{crumb_name}** ({crumb_level.lower()})")
     else:
         crumbs.button(
             crumb_name,
@@ -385,8 +394,10 @@ st.header(f"{area_label}, {year}")
 if now is None:
     st.info(f"{area_label} has no exclusions figures for {year}. Try another year.")
 else:
-    for row_of_tiles in (COUNTS, ["perm_excl_rate", "susp_rate", "one_plus_susp_rate"]):
-        for holder, measure_id in zip(st.columns(3), row_of_tiles, strict=True):
+    # Three columns, each a count above its rate: the same two rows of three tiles as two
+    # rows of columns, with half the layout blocks for the browser to draw.
+    for holder, count_id in zip(st.columns(3), COUNTS, strict=True):
+        for measure_id in (count_id, f"{count_id}_rate"):
             unit = str(measures.loc[measure_id, "unit"])
             holder.metric(
                 f"{measures.loc[measure_id, 'label']} ({unit})",
@@ -410,8 +421,18 @@ else:
     st.caption(note)
 
 with st.expander("What these measures mean", icon=":material/menu_book:"):
-    for measure_id in ["perm_excl", "susp", "perm_excl_rate", "susp_rate", "one_plus_susp_rate"]:
-        definition_box({"measure": measure_id, **measures.loc[measure_id].to_dict()})
+    st.caption(
+        "\n\n".join(
+            definition_text(measures.loc[measure_id])
+            for measure_id in (
+                "perm_excl",
+                "susp",
+                "perm_excl_rate",
+                "susp_rate",
+                "one_plus_susp_rate",
+            )
+        )
+    )
     st.markdown(
         "A **permanent exclusion** removes a pupil from the school's roll for good; a "
         "**suspension** (formerly a fixed-period exclusion) keeps them away for a set number "
@@ -438,10 +459,11 @@ with trend_left:
             "with dashed reference lines for the county and England."
         ),
     )
-    definition_box(rate_info)
     gaps = series[series["suppressed"] & ~series["is_reference"]]["year"].tolist()
-    if gaps:
-        st.caption(f"Suppressed (not drawn): {', '.join(gaps)}.")
+    st.caption(
+        definition_text(rate_info)
+        + (f"\n\nSuppressed (not drawn): {', '.join(gaps)}." if gaps else "")
+    )
     download_csv(
         with_suppressed(
             series.rename(columns={"value": rate, "suppressed": f"{rate}_suppressed"}), [rate]
@@ -647,21 +669,43 @@ if child_level is not None:
         references = {"County": county_now[rate]}
         if level != "County" and now is not None:
             references[area_label] = now[rate]
+        # Above layout.MAX_LOCALITY_TILES areas (every LA nationally: 159) the chart shows
+        # the two ends of the ranking, a third of that many each (10 and 10), and the table
+        # every area (159 bars were a 4,000-pixel chart the browser drew before the first
+        # chart on the page could appear).
+        ranked = children[
+            ~children[f"{rate}_suppressed"].fillna(False).astype(bool) & children[rate].notna()
+        ]
+        end_size = layout.MAX_LOCALITY_TILES // 3
+        ends = len(children) > layout.MAX_LOCALITY_TILES and len(ranked) > 2 * end_size
+        drawn = pd.concat([ranked.head(end_size), ranked.tail(end_size)]) if ends else children
+        plural = child_plural[child_level]
         draw_bars(
-            children,
+            drawn,
             "name",
             rate,
-            f"{rate_label} by {child_level.lower()}, {area_label}, {year}",
+            f"{rate_label} by {child_level.lower()}, {area_label}, {year}"
+            + (f": the {end_size} highest and {end_size} lowest" if ends else ""),
             references=references,
             category_title=child_level,
             alt=(
-                f"Bar chart ranking the {child_plural[child_level]} of {area_label} by "
+                f"Bar chart of the {end_size} {plural} of {area_label} with the highest "
+                f"{rate_label.lower()} and the {end_size} with the lowest, "
+                "with dashed reference lines."
+                if ends
+                else f"Bar chart ranking the {plural} of {area_label} by "
                 f"{rate_label.lower()}, with dashed reference lines."
             ),
         )
         st.caption(
-            f"Ranked by {rate_label.lower()}; suppressed last. **Select a row** to look inside "
-            f"that {child_level.lower()}, or choose it below."
+            (
+                f"The chart shows the two ends of the ranking; the table ranks all "
+                f"{len(children):,} {plural}. "
+                if ends
+                else ""
+            )
+            + f"Ranked by {rate_label.lower()}; suppressed last. **Select a row** to look "
+            f"inside that {child_level.lower()}, or choose it below."
         )
         table_key = f"children-{slug(area_label)}-{time_period}"
         show_table(

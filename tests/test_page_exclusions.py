@@ -290,3 +290,44 @@ def test_tiny_reason_rates_never_read_as_zero(app_warehouse, facts):
     assert json.loads(table.proto.columns)["perm_excl_rate"]["type_config"]["format"] == "%.3f"
     captions = " ".join(c.value for c in at.caption)
     assert "withholds small numbers" in captions and "up to three reasons" in captions
+
+
+def test_many_areas_chart_the_two_ends_and_table_every_one(app_warehouse, facts, monkeypatch):
+    """More localities than layout.MAX_LOCALITY_TILES (every LA nationally): the chart draws
+    the highest and lowest third of that many, the table still ranks every locality, and
+    the county's definitions and headline tiles are unchanged."""
+    from explorer import layout
+
+    monkeypatch.setattr(layout, "MAX_LOCALITY_TILES", 6)  # 9 localities: 2 and 2 drawn
+    at = open_page(PAGE)
+    assert_no_exception(at)
+    latest = int(facts["time_period"].max())
+    now = facts[facts["time_period"] == latest]
+    rates = {loc: rate(group, "susp") for loc, group in now.groupby("locality")}
+    ranked = sorted(rates, key=lambda loc: (-rates[loc], loc))
+    assert len(ranked) == 9
+
+    frames = chart(at, "Suspension rate by locality, Oxfordshire")
+    drawn = bars(frames, "name")
+    assert set(drawn) == {*ranked[:2], *ranked[-2:]}
+    for locality, value in drawn.items():
+        assert value == pytest.approx(rates[locality])
+    spec = next(s for s in chart_specs(at) if "by locality" in str(s.get("title")))
+    assert spec["title"].endswith(": the 2 highest and 2 lowest")
+
+    table = next(df.value for df in at.dataframe if "rank" in df.value.columns)
+    assert table["name"].tolist() == ranked  # every locality, highest rate first
+    assert table["rank"].tolist() == list(range(1, 10))
+    assert table["susp_rate"].tolist() == pytest.approx([rates[loc] for loc in ranked])
+    assert any("the table ranks all 9 localities" in c.value for c in at.caption)
+    # every locality can still be opened from the picker below the table
+    assert len(at.selectbox(key="drill-choice").options) == 9
+    # the tiles: each count sits above its rate, and they read the Parquet sums
+    shown = metrics(at)
+    assert shown["Suspension rate (per 100 pupils)"] == f"{rate(now, 'susp'):,.2f}"
+    assert shown["Permanent exclusions (exclusions)"] == f"{now['perm_excl'].sum():,.0f}"
+    # reading order: each count, then its rate (the tiles' units say which is which)
+    units = [m.label.rsplit("(", 1)[1] for m in at.metric]
+    assert len(units) == 6
+    assert not any("per 100" in u or "%" in u for u in units[0::2])
+    assert all("per 100" in u or "%" in u for u in units[1::2])
