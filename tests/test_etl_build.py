@@ -306,3 +306,42 @@ def test_cli_unexpected_error_is_one_line_with_a_debug_hint(
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "RuntimeError: disk on fire" in err and "--debug" in err
+
+
+def test_england_scope_reads_without_the_prefilter_and_builds_the_same(
+    etl_raw_dir: Path, etl_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With scope = "england" the reader keeps every row (its prefilter would drop next to
+    nothing) and validate_file sorts them: the tables and the report's counts are the same
+    as a build that drops out-of-scope rows while reading."""
+    from etl import pipeline, validate
+    from etl.config import load_config
+
+    config = etl_data_dir / "config.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'name = "Oxfordshire"', 'scope = "england"\nname = "Oxfordshire"'
+        ),
+        encoding="utf-8",
+    )
+    assert validate.scope_prefilter(load_config(config)) is None
+    # a row at a level no page uses: out of scope whichever way it is dropped
+    exclusions = next(etl_raw_dir.glob("*exc*school*.csv"))
+    lines = exclusions.read_text(encoding="utf-8").splitlines()
+    cells = lines[-1].split(",")
+    cells[2] = "Parliamentary constituency"
+    exclusions.write_text("\n".join([*lines, ",".join(cells)]) + "\n", encoding="utf-8")
+
+    without = build_warehouse(data_dir=etl_data_dir)
+    monkeypatch.setattr(pipeline, "scope_prefilter", validate.row_scope_prefilter)
+    filtered = build_warehouse(data_dir=etl_data_dir, force=True)
+
+    for name in SCHEMA:
+        first = hashlib.sha256((without.build_dir / f"{name}.parquet").read_bytes()).hexdigest()
+        second = hashlib.sha256((filtered.build_dir / f"{name}.parquet").read_bytes()).hexdigest()
+        assert first == second, name
+    counts = {entry["file"]: {k: entry[k] for k in FILE_KEYS} for entry in without.report["files"]}
+    assert counts == {
+        entry["file"]: {k: entry[k] for k in FILE_KEYS} for entry in filtered.report["files"]
+    }
+    assert counts[exclusions.name]["rows_out_of_scope"] >= 1

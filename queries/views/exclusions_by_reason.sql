@@ -19,9 +19,9 @@ SELECT
     n_rows - n_schools_missing AS n_schools,
     n_schools_missing
 FROM (
-    -- the same rows in two parts: areas in memory, School rows from Parquet (a filter on
+    -- the two stored parts: areas in memory, School rows from Parquet (a filter on
     -- level leaves one part; a locality is not read from a 122,880-row group)
     SELECT * FROM int_exclusion_reason_areas
     UNION ALL
-    SELECT * FROM int_exclusion_reason_area_year WHERE level = 'School'
+    SELECT * FROM int_exclusion_reason_schools
 )
