@@ -94,6 +94,9 @@ def query_cases(con) -> list[tuple[str, Callable[[], Any]]]:
             {"level": "Locality", "area": loc, "time_period": year},
         ),
         ("exclusions_by_reason", "County, all years", {"level": "County", "area": "County"}),
+        # School rows are stored in the fact table's order (by year, then school): a
+        # school's years sit in several row groups
+        ("exclusions_by_reason", "School, all years", {"level": "School", "area": str(urn)}),
         (
             "exclusions_by_characteristic",
             "Locality, year",
@@ -104,12 +107,23 @@ def query_cases(con) -> list[tuple[str, Callable[[], Any]]]:
                 "time_period": year,
             },
         ),
+        (
+            "exclusions_by_characteristic",
+            "School, all years",
+            {
+                "level": "School",
+                "area": str(urn),
+                "characteristic_group": p["characteristic_group"],
+                "time_period": None,
+            },
+        ),
         ("characteristic_groups", "", {}),
         (
             "sen_need_profile",
             "Locality",
             {"level": "Locality", "area": loc, "time_period": year},
         ),
+        ("sen_need_profile", "School", {"level": "School", "area": str(urn), "time_period": year}),
         ("funding_share", "", {}),
         ("school_profile", "partnership, year", {"partnership": part, "time_period": year}),
         ("school_profile", "one school", {"urn": urn}),
