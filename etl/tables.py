@@ -182,9 +182,12 @@ SORT_KEYS: dict[str, list[str]] = {
     "membership": ["urn", "start_date", "partnership"],
     "school_year": ["time_period", "urn"],
     "pupils_year_group": ["time_period", "urn", "year_group"],
-    "exclusions_reason": ["time_period", "urn", "reason"],
-    "exclusions_characteristic": ["time_period", "urn", "characteristic_group", "characteristic"],
-    "sen_need": ["time_period", "urn", "sen_provision", "primary_need"],
+    # The breakdowns (millions of rows nationally) by school first: their School rows are
+    # stored in this order (queries/views/int_*_schools.sql), so one school's years sit
+    # in one or two row groups.
+    "exclusions_reason": ["urn", "time_period", "reason"],
+    "exclusions_characteristic": ["urn", "time_period", "characteristic_group", "characteristic"],
+    "sen_need": ["urn", "time_period", "sen_provision", "primary_need"],
     "topups": ["time_period", "urn", "band"],
     "places": ["time_period", "urn", "provision_type"],
     "benchmarks": ["measure", "time_period", "geographic_level", "area_code"],

@@ -2,9 +2,9 @@
 -- Internal: the School rows of int_exclusion_characteristic_area_year (UNSUPPRESSED;
 -- millions nationally). A projection, not a GROUP BY: the ETL keeps one row per school,
 -- year and characteristic (later duplicates are rejected), so each row is its own group.
--- No ORDER BY: rows stay in the fact table's order (by year, then school), which row
--- groups' year and URN statistics already skip on; sorting millions of rows again by
--- area cost the ETL seconds per breakdown (docs/performance.md).
+-- No ORDER BY: rows stay in the fact table's order (by school, then year:
+-- etl/tables.py SORT_KEYS), so one school's rows sit in one or two row groups; sorting
+-- millions of rows again by area cost the ETL seconds per breakdown (docs/performance.md).
 SELECT
     'School' AS level,
     CAST(c.urn AS VARCHAR) AS area,

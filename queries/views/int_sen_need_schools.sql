@@ -4,9 +4,9 @@
 -- share). A projection, not a GROUP BY: the ETL keeps one row per school, year,
 -- provision and need (later duplicates are rejected), so each row is its own group.
 -- The provision totals are a hash aggregate joined back, not a window: a window sorts
--- every row. No ORDER BY: rows stay in the fact table's order (by year, then school),
--- which row groups' year and URN statistics already skip on; sorting millions of rows
--- again by area cost the ETL seconds per breakdown (docs/performance.md).
+-- every row. No ORDER BY: rows stay in the fact table's order (by school, then year:
+-- etl/tables.py SORT_KEYS), so one school's rows sit in one or two row groups; sorting
+-- millions of rows again by area cost the ETL seconds per breakdown (docs/performance.md).
 WITH provision AS (
     SELECT urn, time_period, sen_provision, sum(pupils) AS provision_pupils
     FROM sen_need
