@@ -15,20 +15,25 @@ from explorer.charts import HALO, OKABE_ITO, VegaLiteSpec
 # Vega draws outside-in rings the wrong way round unless exterior rings are clockwise;
 # the ETL stores them clockwise, and _map_geometry keeps them so.
 
-#: Boundaries are simplified to this fraction of the map's extent (about a pixel on a
+#: Boundaries are simplified to this fraction of the map's extent (under a pixel on a
 #: 640-pixel map): invisible, and it keeps the inline GeoJSON small when there are many
-#: localities (Altair copies the features while building the chart).
-SIMPLIFY_FRACTION = 1 / 1500
+#: localities (the server serialises it and the browser parses and projects every point).
+SIMPLIFY_FRACTION = 1 / 1000
+#: Coordinates are rounded to this grid, in degrees (about 10 m; a pixel is over 50 m on
+#: the most zoomed-in map, one locality's partnerships).
+COORDINATE_GRID = 0.0001
 
 
 @lru_cache(maxsize=4096)
 def _map_geometry(geometry_geojson: str, tolerance: float) -> str:
     """A boundary slimmed for drawing: simplified to ``tolerance`` degrees, coordinates
-    rounded to 5 decimals (~1 m), exterior rings clockwise. Cached: boundaries are the
+    rounded to COORDINATE_GRID (~10 m), exterior rings clockwise. Cached: boundaries are the
     same on every rerun."""
     geometry = shapely.geometry.shape(json.loads(geometry_geojson))
     slim = shapely.orient_polygons(
-        shapely.set_precision(geometry.simplify(tolerance, preserve_topology=True), 0.00001),
+        shapely.set_precision(
+            geometry.simplify(tolerance, preserve_topology=True), COORDINATE_GRID
+        ),
         exterior_cw=True,
     )
     return json.dumps(shapely.geometry.mapping(slim))
