@@ -33,6 +33,11 @@ from explorer.url_state import url_radio, url_selectbox
 LEVELS = ["County", "Locality", "Partnership", "School"]
 CHILD_LEVEL = {"County": "Locality", "Locality": "Partnership", "Partnership": "School"}
 URL_PARAM = {"Locality": "locality", "Partnership": "partnership", "School": "school"}
+#: The tab of the areas one level down, named for them; its URL value is its label.
+CHILD_TAB = {"Locality": "Localities", "Partnership": "Partnerships", "School": "Schools"}
+#: The URL query parameter (and session state key) naming the open tab.
+SECTION_PARAM = "section"
+FIRST_SECTION = "Over the years"
 RATES = ["susp_rate", "perm_excl_rate", "one_plus_susp_rate"]
 COUNT_OF_RATE = {
     "susp_rate": "susp",
@@ -234,6 +239,11 @@ def go_to(level: str, **areas: str | int) -> None:
     for param, area in areas.items():
         # the school picker's options are URNs (ints); other areas are names
         st.session_state[f"url-{param}"] = int(area) if param == "school" else area
+    # The tab of the areas one level down is named for them: keep that view open
+    # when moving to a level whose child areas are others (no such tab for a school).
+    if st.session_state.get(SECTION_PARAM) in CHILD_TAB.values():
+        child = CHILD_LEVEL.get(level)
+        st.session_state[SECTION_PARAM] = CHILD_TAB[child] if child else FIRST_SECTION
 
 
 def drill_from_table(table_key: str, child_level: str, areas: list) -> Callable[[], None]:
@@ -252,7 +262,7 @@ page_header(
     "Permanent exclusions and suspensions in the council's schools, from the whole county "
     "down to a single school. Choose where to look and a year: the page shows the trend, "
     "the reasons given, which groups of pupils are excluded most, the school phases, and the "
-    "areas one level down, ranked. Click an area in the last table to look inside it.",
+    "areas one level down, ranked, each in its own tab. Click an area in the last tab's table to look inside it.",
 )
 
 # ---------------------------------------------------------------- where and when (in the URL)
@@ -381,9 +391,6 @@ for position, (crumb_level, crumb_name, crumb_areas) in enumerate(trail):
 
 with st.spinner("Adding up the schools' exclusions…"):
     trend = query("exclusion_trend", level=level, area=area)
-    rate_trend = query("area_measure_trend", level=level, area=area, measure=rate)
-    reasons = query("exclusions_by_reason", level=level, area=area, time_period=time_period)
-    phases = query("exclusions_by_phase", level=level, area=area, time_period=time_period)
 
 this_year = trend[trend["time_period"] == time_period]
 now = this_year.iloc[0] if not this_year.empty else None
@@ -444,179 +451,193 @@ with st.expander("What these measures mean", icon=":material/menu_book:"):
     )
     st.caption(suppression_note())
 
-# ---------------------------------------------------------------- trend over the years
-st.subheader("Over the years")
-trend_left, trend_right = st.columns(2)
-with trend_left:
-    series = rate_trend.copy()
-    # The area's own line is named after it (at county level the view calls it 'County').
-    series.loc[~series["is_reference"], "series"] = area_label
-    title = f"{rate_label}, {area_label}" + ("" if level == "County" else f" and {council}")
-    draw(
-        level_years(trend_chart(series, rate_label, rate_unit, title, series="series")),
-        alt=(
-            f"Line chart of the {rate_label.lower()} ({rate_unit}) each year for {area_label}, "
-            "with dashed reference lines for the county and England."
-        ),
-    )
-    gaps = series[series["suppressed"] & ~series["is_reference"]]["year"].tolist()
-    st.caption(
-        definition_text(rate_info)
-        + (f"\n\nSuppressed (not drawn): {', '.join(gaps)}." if gaps else "")
-    )
-    download_csv(
-        with_suppressed(
-            series.rename(columns={"value": rate, "suppressed": f"{rate}_suppressed"}), [rate]
-        )[["series", "level", "area_name", "year", rate, "numerator", "denominator"]],
-        f"exclusions-trend-{rate}-{slug(area_label)}",
-        "Download the chart's figures (CSV)",
-    )
-with trend_right:
-    counts = trend[["year", count, f"{count}_suppressed"]].copy()
-    counts["label"] = [
-        SUPPRESSED_LABEL if hidden else ("No data" if pd.isna(n) else f"{n:,.0f}")
-        for n, hidden in zip(
-            counts[count], counts[f"{count}_suppressed"].fillna(False), strict=True
-        )
-    ]
-    counts["value"] = counts[count].astype(float)
-    count_axis = f"{count_label} ({count_unit})"
-    base = alt.Chart(counts).encode(
-        x=alt.X("year:O", title="Academic year", axis=alt.Axis(labelAngle=0))
-    )
-    count_chart = alt.layer(
-        base.mark_bar(color=HIGHLIGHT).encode(
-            y=alt.Y("value:Q", title=count_axis, axis=alt.Axis(format=",.0f")),
-            tooltip=[
-                alt.Tooltip("year:O", title="Academic year"),
-                alt.Tooltip("label:N", title=count_axis),
-            ],
-        ),
-        base.mark_text(dy=-6, fontSize=11).encode(y=alt.Y("value:Q", impute=None), text="label:N"),
-        base.transform_filter("datum.value == null")
-        .mark_text(fontStyle="italic", color="#505a5f", baseline="bottom")
-        .encode(y=alt.value(295), text="label:N"),
-    ).properties(title=f"{count_label} each year, {area_label}", height=300, width="container")
-    draw(
-        count_chart,
-        alt=f"Bar chart of the number of {count_label.lower()} each year in {area_label}.",
-    )
-    definition_box({"measure": count, **measures.loc[count].to_dict()})
-    download_csv(
-        with_suppressed(counts.drop(columns=["label", "value"]), [count]),
-        f"exclusions-counts-{count}-{slug(area_label)}",
-        "Download the chart's figures (CSV)",
-    )
-show_table(
-    trend,
-    {"year": st.column_config.TextColumn("Academic year")},
-    f"Exclusions each year in {area_label}",
-)
-download_csv(
-    with_suppressed(trend, VALUE_COLUMNS)[
-        ["area_name", "year", *VALUE_COLUMNS, "n_schools", "n_schools_missing"]
-    ],
-    f"exclusions-by-year-{slug(area_label)}",
-)
+# ---------------------------------------------------------------- the sections, as tabs
 
-# ---------------------------------------------------------------- reasons
-reason_rate = REASON_RATE[rate]
-reason_label = str(measures.loc[reason_rate, "label"])
-st.subheader(f"Reasons, {year}")
-if reasons.empty:
-    st.info(f"No reasons are recorded for {area_label} in {year}.")
-else:
-    draw_bars(
-        reasons,
-        "reason",
-        reason_rate,
-        f"{reason_label} by reason, {area_label}, {year}",
-        category_title="Reason",
-        axis_title=False,
-        label_limit=420,
-        alt=f"Bar chart ranking the reasons for exclusion by {reason_label.lower()} in {year}.",
-    )
-    st.caption(
-        "Rates are per 100 pupils on roll in the area. "
-        + BREAKDOWN_NOTE
-        + (
-            " Reasons are recorded for suspensions, so this chart shows suspensions."
-            if rate == "one_plus_susp_rate"
-            else ""
-        )
-    )
-    show_table(
-        reasons,
-        {"reason": st.column_config.TextColumn("Reason", width="large")},
-        f"Exclusions by reason in {area_label}, {year}",
-    )
-    download_csv(
-        with_suppressed(reasons, VALUE_COLUMNS)[
-            ["year", "reason", "perm_excl", "perm_excl_rate", "susp", "susp_rate"]
-        ],
-        f"exclusions-by-reason-{slug(area_label)}-{time_period}",
-    )
 
-# ---------------------------------------------------------------- pupil characteristics
-st.subheader(f"Groups of pupils, {year}")
-groups = query("characteristic_groups")["characteristic_group"].tolist()
-group = url_selectbox(
-    "Pupil characteristic",
-    groups,
-    "group",
-    default="SEN provision" if "SEN provision" in groups else None,
-)
-if group is not None:
-    group_words = GROUP_WORDS.get(group, group)
-    by_group = query(
-        "exclusions_by_characteristic",
-        level=level,
-        area=area,
-        characteristic_group=group,
-        time_period=time_period,
-    )
-    if by_group.empty:
-        st.info(f"No {group_words} breakdown for {area_label} in {year}.")
-    else:
-        overall = None if now is None or now[f"{rate}_suppressed"] else now[rate]
-        draw_bars(
-            by_group,
-            "characteristic",
-            rate,
-            f"{rate_label} by {group_words}, {area_label}, {year}",
-            references={"All pupils": overall},
-            category_title=group,
+def show_trend() -> None:
+    """Over the years: the rate beside the county and England, and the counts."""
+    rate_trend = query("area_measure_trend", level=level, area=area, measure=rate)
+    st.subheader("Over the years")
+    trend_left, trend_right = st.columns(2)
+    with trend_left:
+        series = rate_trend.copy()
+        # The area's own line is named after it (at county level the view calls it 'County').
+        series.loc[~series["is_reference"], "series"] = area_label
+        title = f"{rate_label}, {area_label}" + ("" if level == "County" else f" and {council}")
+        draw(
+            level_years(trend_chart(series, rate_label, rate_unit, title, series="series")),
             alt=(
-                f"Bar chart of the {rate_label.lower()} for each {group_words} group, "
-                "with a dashed line for all pupils."
+                f"Line chart of the {rate_label.lower()} ({rate_unit}) each year for {area_label}, "
+                "with dashed reference lines for the county and England."
             ),
         )
+        gaps = series[series["suppressed"] & ~series["is_reference"]]["year"].tolist()
         st.caption(
-            f"**Each rate is per 100 pupils in that group**: for example, suspensions of "
-            f"pupils with an EHC plan for every 100 pupils with an EHC plan on roll. The "
-            f"'Pupils in group' column is that denominator. The dashed line is the rate for "
-            f"all pupils in {area_label}. " + BREAKDOWN_NOTE
-        )
-        table = by_group.rename(columns={"headcount": "pupils_in_group"})
-        show_table(
-            table,
-            {
-                "characteristic": st.column_config.TextColumn(group),
-                "pupils_in_group": st.column_config.NumberColumn(
-                    "Pupils in group (the denominator)", format="%,d"
-                ),
-            },
-            f"Exclusions by {group_words} in {area_label}, {year}",
+            definition_text(rate_info)
+            + (f"\n\nSuppressed (not drawn): {', '.join(gaps)}." if gaps else "")
         )
         download_csv(
-            with_suppressed(by_group, VALUE_COLUMNS)[
-                ["year", "characteristic_group", "characteristic", *VALUE_COLUMNS]
+            with_suppressed(
+                series.rename(columns={"value": rate, "suppressed": f"{rate}_suppressed"}), [rate]
+            )[["series", "level", "area_name", "year", rate, "numerator", "denominator"]],
+            f"exclusions-trend-{rate}-{slug(area_label)}",
+            "Download the chart's figures (CSV)",
+        )
+    with trend_right:
+        counts = trend[["year", count, f"{count}_suppressed"]].copy()
+        counts["label"] = [
+            SUPPRESSED_LABEL if hidden else ("No data" if pd.isna(n) else f"{n:,.0f}")
+            for n, hidden in zip(
+                counts[count], counts[f"{count}_suppressed"].fillna(False), strict=True
+            )
+        ]
+        counts["value"] = counts[count].astype(float)
+        count_axis = f"{count_label} ({count_unit})"
+        base = alt.Chart(counts).encode(
+            x=alt.X("year:O", title="Academic year", axis=alt.Axis(labelAngle=0))
+        )
+        count_chart = alt.layer(
+            base.mark_bar(color=HIGHLIGHT).encode(
+                y=alt.Y("value:Q", title=count_axis, axis=alt.Axis(format=",.0f")),
+                tooltip=[
+                    alt.Tooltip("year:O", title="Academic year"),
+                    alt.Tooltip("label:N", title=count_axis),
+                ],
+            ),
+            base.mark_text(dy=-6, fontSize=11).encode(
+                y=alt.Y("value:Q", impute=None), text="label:N"
+            ),
+            base.transform_filter("datum.value == null")
+            .mark_text(fontStyle="italic", color="#505a5f", baseline="bottom")
+            .encode(y=alt.value(295), text="label:N"),
+        ).properties(title=f"{count_label} each year, {area_label}", height=300, width="container")
+        draw(
+            count_chart,
+            alt=f"Bar chart of the number of {count_label.lower()} each year in {area_label}.",
+        )
+        definition_box({"measure": count, **measures.loc[count].to_dict()})
+        download_csv(
+            with_suppressed(counts.drop(columns=["label", "value"]), [count]),
+            f"exclusions-counts-{count}-{slug(area_label)}",
+            "Download the chart's figures (CSV)",
+        )
+    show_table(
+        trend,
+        {"year": st.column_config.TextColumn("Academic year")},
+        f"Exclusions each year in {area_label}",
+    )
+    download_csv(
+        with_suppressed(trend, VALUE_COLUMNS)[
+            ["area_name", "year", *VALUE_COLUMNS, "n_schools", "n_schools_missing"]
+        ],
+        f"exclusions-by-year-{slug(area_label)}",
+    )
+
+
+def show_reasons() -> None:
+    """The reasons recorded for suspensions and permanent exclusions, in the year."""
+    reasons = query("exclusions_by_reason", level=level, area=area, time_period=time_period)
+    reason_rate = REASON_RATE[rate]
+    reason_label = str(measures.loc[reason_rate, "label"])
+    st.subheader(f"Reasons, {year}")
+    if reasons.empty:
+        st.info(f"No reasons are recorded for {area_label} in {year}.")
+    else:
+        draw_bars(
+            reasons,
+            "reason",
+            reason_rate,
+            f"{reason_label} by reason, {area_label}, {year}",
+            category_title="Reason",
+            axis_title=False,
+            label_limit=420,
+            alt=f"Bar chart ranking the reasons for exclusion by {reason_label.lower()} in {year}.",
+        )
+        st.caption(
+            "Rates are per 100 pupils on roll in the area. "
+            + BREAKDOWN_NOTE
+            + (
+                " Reasons are recorded for suspensions, so this chart shows suspensions."
+                if rate == "one_plus_susp_rate"
+                else ""
+            )
+        )
+        show_table(
+            reasons,
+            {"reason": st.column_config.TextColumn("Reason", width="large")},
+            f"Exclusions by reason in {area_label}, {year}",
+        )
+        download_csv(
+            with_suppressed(reasons, VALUE_COLUMNS)[
+                ["year", "reason", "perm_excl", "perm_excl_rate", "susp", "susp_rate"]
             ],
-            f"exclusions-by-{slug(group)}-{slug(area_label)}-{time_period}",
+            f"exclusions-by-reason-{slug(area_label)}-{time_period}",
         )
 
-# ---------------------------------------------------------------- school phase
-if level != "School":
+
+def show_groups() -> None:
+    """The rate for each group of pupils (SEN provision, FSM, ethnicity …) in the year."""
+    st.subheader(f"Groups of pupils, {year}")
+    groups = query("characteristic_groups")["characteristic_group"].tolist()
+    group = url_selectbox(
+        "Pupil characteristic",
+        groups,
+        "group",
+        default="SEN provision" if "SEN provision" in groups else None,
+    )
+    if group is not None:
+        group_words = GROUP_WORDS.get(group, group)
+        by_group = query(
+            "exclusions_by_characteristic",
+            level=level,
+            area=area,
+            characteristic_group=group,
+            time_period=time_period,
+        )
+        if by_group.empty:
+            st.info(f"No {group_words} breakdown for {area_label} in {year}.")
+        else:
+            overall = None if now is None or now[f"{rate}_suppressed"] else now[rate]
+            draw_bars(
+                by_group,
+                "characteristic",
+                rate,
+                f"{rate_label} by {group_words}, {area_label}, {year}",
+                references={"All pupils": overall},
+                category_title=group,
+                alt=(
+                    f"Bar chart of the {rate_label.lower()} for each {group_words} group, "
+                    "with a dashed line for all pupils."
+                ),
+            )
+            st.caption(
+                f"**Each rate is per 100 pupils in that group**: for example, suspensions of "
+                f"pupils with an EHC plan for every 100 pupils with an EHC plan on roll. The "
+                f"'Pupils in group' column is that denominator. The dashed line is the rate for "
+                f"all pupils in {area_label}. " + BREAKDOWN_NOTE
+            )
+            table = by_group.rename(columns={"headcount": "pupils_in_group"})
+            show_table(
+                table,
+                {
+                    "characteristic": st.column_config.TextColumn(group),
+                    "pupils_in_group": st.column_config.NumberColumn(
+                        "Pupils in group (the denominator)", format="%,d"
+                    ),
+                },
+                f"Exclusions by {group_words} in {area_label}, {year}",
+            )
+            download_csv(
+                with_suppressed(by_group, VALUE_COLUMNS)[
+                    ["year", "characteristic_group", "characteristic", *VALUE_COLUMNS]
+                ],
+                f"exclusions-by-{slug(group)}-{slug(area_label)}-{time_period}",
+            )
+
+
+def show_phases() -> None:
+    """The rate in each school phase of the area (not for a single school)."""
+    phases = query("exclusions_by_phase", level=level, area=area, time_period=time_period)
     st.subheader(f"School phase, {year}")
     if phases.empty:
         st.info(f"No figures by phase for {area_label} in {year}.")
@@ -644,9 +665,10 @@ if level != "School":
             f"exclusions-by-phase-{slug(area_label)}-{time_period}",
         )
 
-# ---------------------------------------------------------------- one level down
-child_level = CHILD_LEVEL.get(level)
-if child_level is not None:
+
+def show_child_areas() -> None:
+    """The areas one level down, ranked, each a click away."""
+    child_level = CHILD_LEVEL[level]
     child_plural = {"Locality": "localities", "Partnership": "partnerships", "School": "schools"}
     st.subheader(f"The {child_plural[child_level]} of {area_label}, {year}")
     children = query(
@@ -727,7 +749,7 @@ if child_level is not None:
         )
         names = dict(zip(children["area"], children["name"], strict=True))
         pick_child, open_child = st.columns([3, 1], vertical_alignment="bottom")
-        chosen = pick_child.selectbox(
+        pick_child.selectbox(
             f"Look inside a {child_level.lower()}",
             children["area"].tolist(),
             format_func=names.get,
@@ -742,6 +764,21 @@ if child_level is not None:
             key="drill-open",
             icon=":material/arrow_downward:",
         )
+
+
+# Only the open tab is drawn (and its queries run): all five sections at once were ~50
+# elements and 6 charts, and the browser drew the page's first chart ~0.5 s later.
+child_level = CHILD_LEVEL.get(level)
+sections = {FIRST_SECTION: show_trend, "Reasons": show_reasons, "Groups of pupils": show_groups}
+if level != "School":
+    sections["School phase"] = show_phases
+if child_level is not None:
+    sections[CHILD_TAB[child_level]] = show_child_areas
+tabs = st.tabs(list(sections), key=SECTION_PARAM, bind="query-params")
+for tab, show_section in zip(tabs, sections.values(), strict=True):
+    if tab.open:
+        with tab:
+            show_section()
 
 # ---------------------------------------------------------------- elsewhere in the explorer
 st.subheader("Related pages")

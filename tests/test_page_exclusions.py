@@ -9,12 +9,20 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
-from apptest_helpers import assert_no_exception, chart_specs, inline_datasets, open_page
+from apptest_helpers import (
+    assert_no_exception,
+    chart_specs,
+    inline_datasets,
+    open_each_tab,
+    open_page,
+)
 from views_warehouse import BANBURY, BN, BS, KINGS, Y2, pick, tiny_connection
 
 import queries
 
 PAGE = "exclusions.py"
+# the page's tabs at county level (a school has no phase or child-area tabs)
+TABS = ["Over the years", "Reasons", "Groups of pupils", "School phase", "Localities"]
 
 # --------------------------------------------------------------------------- queries (tiny)
 
@@ -157,28 +165,47 @@ def test_county_view_matches_the_parquet(app_warehouse, facts):
     spec = next(s for s in chart_specs(at) if s["title"] == "Suspension rate, Oxfordshire")
     assert spec["encoding"]["y"]["title"] == "Suspension rate (per 100 pupils)"
 
+    # Each section is a tab, bound to the URL: only the open one is drawn.
+    assert [t.label for t in at.tabs] == TABS
+    assert len(chart_specs(at)) == 2  # the trend's two charts; no other section's
+    tabs = open_each_tab(PAGE, {}, "section", TABS)
+    assert "section" not in at.query_params  # the first tab is the default
+    assert tabs["Reasons"].query_params.get("section") == "Reasons"
+
     # phases and the nine localities, each rate recomputed from the schools' rows
-    phase_bars = bars(chart(at, "Suspension rate by school phase"), "phase")
+    phase_bars = bars(chart(tabs["School phase"], "Suspension rate by school phase"), "phase")
     for phase, group in now.groupby("phase"):
         assert phase_bars[phase] == pytest.approx(rate(group, "susp"))
-    locality_bars = bars(chart(at, "Suspension rate by locality"), "name")
+    locality_bars = bars(chart(tabs["Localities"], "Suspension rate by locality"), "name")
     assert len(locality_bars) == now["locality"].nunique() == 9
     for locality, group in now.groupby("locality"):
         assert locality_bars[locality] == pytest.approx(rate(group, "susp"))
 
-    titles = [str(s.get("title")) for s in chart_specs(at)]
-    assert any(t.startswith("Suspension rate by reason") for t in titles)
-    assert any(t.startswith("Suspension rate by SEN provision") for t in titles)
-    downloads = at.get("download_button")
-    # one per chart (a chart and the table of its numbers share one) plus the yearly table
-    assert len(downloads) == len(titles) + 1
-    assert len({d.proto.id for d in downloads}) == len(downloads)
+    titles = {label: [str(s.get("title")) for s in chart_specs(tab)] for label, tab in tabs.items()}
+    assert [t[:24] for t in titles["Reasons"]] == ["Suspension rate by reaso"]
+    assert [t[:32] for t in titles["Groups of pupils"]] == ["Suspension rate by SEN provision"]
+    assert len(titles["School phase"]) == len(titles["Localities"]) == 1
+    for label, tab in tabs.items():
+        assert_no_exception(tab)
+        downloads = tab.get("download_button")
+        # one per chart (a chart and the table of its numbers share one), and on the
+        # first tab one more for the yearly table
+        assert len(downloads) == len(titles[label]) + (label == "Over the years")
+        assert len({d.proto.id for d in downloads}) == len(downloads)
 
 
 def test_locality_partnerships_and_definitions(app_warehouse, facts):
     latest = int(facts["time_period"].max())
     locality = sorted(facts["locality"].dropna().unique())[1]
-    at = open_page(PAGE, {"level": "Locality", "locality": locality, "measure": "perm_excl_rate"})
+    at = open_page(
+        PAGE,
+        {
+            "level": "Locality",
+            "locality": locality,
+            "measure": "perm_excl_rate",
+            "section": "Partnerships",
+        },
+    )
     assert_no_exception(at)
     rows = facts[(facts["time_period"] == latest) & (facts["locality"] == locality)]
     assert metrics(at)["Permanent exclusion rate (per 100 pupils)"] == (
@@ -200,7 +227,13 @@ def test_url_round_trip_and_drilling(app_warehouse, facts):
     row = facts[(facts["time_period"] == earlier) & facts["partnership"].notna()].iloc[0]
     # a link naming only the partnership opens it inside its own locality
     at = open_page(
-        PAGE, {"level": "Partnership", "partnership": row["partnership"], "year": str(earlier)}
+        PAGE,
+        {
+            "level": "Partnership",
+            "partnership": row["partnership"],
+            "year": str(earlier),
+            "section": "Schools",
+        },
     )
     assert_no_exception(at)
     assert at.radio(key="url-level").value == "Partnership"
@@ -216,15 +249,28 @@ def test_url_round_trip_and_drilling(app_warehouse, facts):
     assert at.radio(key="url-level").value == "School"
     assert str(at.selectbox(key="url-school").value) == str(row["urn"])
     assert _param(at, "level") == "School" and _param(at, "school") == str(row["urn"])
+    # a school has no areas below it: its first tab opens
+    assert [t.label for t in at.tabs] == TABS[:3]
+    titles = [s["title"] for s in chart_specs(at)]
+    assert len(titles) == 2
+    assert titles[0].startswith(f"Suspension rate, {row['school_name']}")
+    assert titles[1].startswith(f"Suspensions each year, {row['school_name']}")
 
     # breadcrumbs lead back up
     at.button(key="crumb-Locality").click().run()
     assert at.radio(key="url-level").value == "Locality"
     assert _param(at, "level") == "Locality"
+    # drilling from the partnerships tab keeps the areas one level down open
+    at.session_state["section"] = "Partnerships"
+    at.run()
     at.button(key="crumb-County").click().run()
     assert _param(at, "level") == "County"
+    assert _param(at, "section") == "Localities"
+    assert [s["title"][:31] for s in chart_specs(at)] == ["Suspension rate by locality, Ox"]
 
     # changing a widget rewrites the address
+    at.query_params["section"] = at.session_state["section"] = "Groups of pupils"  # a click
+    at.run()
     at.selectbox(key="url-group").set_value("Gender").run()
     assert _param(at, "group") == "Gender"
     at.radio(key="url-measure").set_value("one_plus_susp_rate").run()
@@ -267,7 +313,7 @@ def test_tiny_reason_rates_never_read_as_zero(app_warehouse, facts):
     """Permanent exclusions by reason are a few among ~100,000 pupils: 0.003 per 100, which
     two decimals would print as 0.00. Bar labels and the table keep three decimals, the
     reasons axis has no redundant title, and the page says why breakdowns need not add up."""
-    at = open_page(PAGE, {"measure": "perm_excl_rate"})
+    at = open_page(PAGE, {"measure": "perm_excl_rate", "section": "Reasons"})
     assert_no_exception(at)
     frames = chart(at, "Permanent exclusion rate by reason")
     drawn = next(f for f in frames if {"reason", "shown", "label"} <= set(f.columns))
@@ -299,7 +345,7 @@ def test_many_areas_chart_the_two_ends_and_table_every_one(app_warehouse, facts,
     from explorer import layout
 
     monkeypatch.setattr(layout, "MAX_LOCALITY_TILES", 6)  # 9 localities: 2 and 2 drawn
-    at = open_page(PAGE)
+    at = open_page(PAGE, {"section": "Localities"})
     assert_no_exception(at)
     latest = int(facts["time_period"].max())
     now = facts[facts["time_period"] == latest]

@@ -24,7 +24,7 @@ MIN_CHARTS = {
     "locality": 2,
     "partnership": 3,
     "compare_localities": 2,
-    "exclusions": 3,
+    "exclusions": 2,
     "statistical_comparisons": 1,
     "data_pack": 0,
     "data_and_definitions": 0,
