@@ -262,7 +262,8 @@ page_header(
     "Permanent exclusions and suspensions in the council's schools, from the whole county "
     "down to a single school. Choose where to look and a year: the page shows the trend, "
     "the reasons given, which groups of pupils are excluded most, the school phases, and the "
-    "areas one level down, ranked, each in its own tab. Click an area in the last tab's table to look inside it.",
+    "areas one level down, ranked, each in its own tab. Click an area in the last tab's "
+    "table to look inside it.",
 )
 
 # ---------------------------------------------------------------- where and when (in the URL)

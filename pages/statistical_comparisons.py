@@ -54,6 +54,8 @@ FIRST_MEASURES = [
     "persistent_absence_rate",
     "ehc_plan_percent",
 ]
+#: The URL query parameter (and session state key) naming the open tab.
+SECTION_PARAM = "section"
 PROFILE_PAGE = {"Locality": "pages/locality.py", "Partnership": "pages/partnership.py"}
 
 
@@ -84,8 +86,8 @@ page_header(
     "Is a locality, partnership or school really different from the county, or just small? "
     "The **funnel plot** answers that: each area is a dot placed by its size, and the "
     "funnel-shaped lines show how far from the county rate an area of that size could land "
-    "by chance alone. Then see which areas are **rising or falling** over the years, and how "
-    "the county compares with **England and its statistical neighbours**.",
+    "by chance alone. The next tabs show which areas are **rising or falling** over the "
+    "years, and how the county compares with **England and its statistical neighbours**.",
 )
 
 # ---------------------------------------------------------------- choices (in the URL)
@@ -161,8 +163,7 @@ if level == "School" and not phase:
         "whom they serve. Choose a phase above to compare like with like."
     )
 
-# ---------------------------------------------------------------- funnel plot
-st.header(f"Which {noun} stand out in {year}?", help=measure_help(info))
+# ---------------------------------------------------------------- the areas this year (every tab)
 with st.spinner("Working out the control limits…"):
     if phase:
         units = query(
@@ -185,408 +186,437 @@ areas = units[~units["is_county"]]
 county = county_rows.iloc[0] if len(county_rows) else None
 county_name = str(county["area_name"]) if county is not None else "the county"
 
-if county is None or pd.isna(county["value"]) or areas.empty:
-    st.info(
-        f"There are no published figures for {label.lower()} in {year}"
-        + (" for the county" if county is None or pd.isna(county["value"]) else f" for {noun}")
-        + ". Choose another year or measure."
-    )
-    funnel = None
-else:
-    adjust = True
-    funnel = cached_funnel(areas, float(county["value"]), kind, True)
-    if overdispersion_is_clear(funnel.overdispersion):
-        adjust = st.toggle(
-            "Allow for the usual variation between areas (recommended)",
-            value=True,
-            key="funnel-adjust",
-            help="These areas differ more than chance alone explains, so the limits are "
-            "widened by that extra variation. Turn off to see limits built on chance alone.",
-        )
-        if not adjust:
-            funnel = cached_funnel(areas, float(county["value"]), kind, False)
 
-    st.markdown(
-        f"The county rate{' for ' + noun if phase else ''} in {year} is "
-        f"**{format_value(funnel.target, unit)}** "
-        f"({county_name}, {'all ' + phase.lower() + ' schools' if phase else 'all schools'}). "
-        f"Each dot is one of {len(areas)} {noun}{where}; "
-        f"dots outside the dashed lines are outside the {INNER_LABEL} limits, outside the "
-        f"solid lines the {OUTER_LABEL} limits."
-    )
-    left_out = []
-    if funnel.n_suppressed:
-        left_out.append(
-            f"**{funnel.n_suppressed} of {len(areas)} {noun}** are not plotted because their "
-            "figure is suppressed (small numbers): a rate drawn against the number of pupils "
-            "would give the hidden count away"
-        )
-    if funnel.n_no_data:
-        left_out.append(
-            f"{funnel.n_no_data} {noun} have no published figure for {year} and are not plotted"
-        )
-    if left_out:
-        st.caption(". ".join(left_out) + ".")
-
-    if funnel.points.empty:
+def show_funnel() -> None:
+    """Which areas stand out this year: the funnel plot and the areas outside its limits."""
+    st.header(f"Which {noun} stand out in {year}?", help=measure_help(info))
+    if county is None or pd.isna(county["value"]) or areas.empty:
         st.info(
-            f"Every one of these {noun} has a suppressed figure in {year}, so there is "
-            "nothing that can safely be plotted. Try a larger unit (partnerships or "
-            "localities) or another year."
+            f"There are no published figures for {label.lower()} in {year}"
+            + (" for the county" if county is None or pd.isna(county["value"]) else f" for {noun}")
+            + ". Choose another year or measure."
         )
+        funnel = None
     else:
-        title = f"{label}, {year}: {noun}{where} against the county rate"
-        st.altair_chart(
-            funnel_chart(
-                funnel,
-                label,
-                unit,
-                title,
-                denominator_label=denominator_label,
-                unit_label=unit_label,
-                target_label=f"County rate {format_value(funnel.target, unit)}",
-            ),
-            width="stretch",
-            # Streamlit squeezes a chart to its own default height: give the 420 px plot
-            # room for its title, axis and the legend below it.
-            height=600,
-            alt=funnel_alt_text(funnel, label, unit, year, noun)
-            + (
-                f" {funnel.n_suppressed} {noun} with suppressed figures are not plotted."
-                if funnel.n_suppressed
-                else ""
-            ),
-        )
-        stem = (
-            f"funnel-{measure}-{time_period}-{slug(level)}"
-            + (f"-{slug(phase)}" if phase else "")
-            + (f"-{slug(locality)}" if locality else "")
-        )
-        down_points, down_limits = st.columns(2)
-        with down_points:
-            download_csv(
-                chart_points(funnel), f"{stem}-points", "Download the plotted points (CSV)"
+        adjust = True
+        funnel = cached_funnel(areas, float(county["value"]), kind, True)
+        if overdispersion_is_clear(funnel.overdispersion):
+            adjust = st.toggle(
+                "Allow for the usual variation between areas (recommended)",
+                value=True,
+                key="funnel-adjust",
+                help="These areas differ more than chance alone explains, so the limits are "
+                "widened by that extra variation. Turn off to see limits built on chance alone.",
             )
-        with down_limits:
-            download_csv(
-                chart_limits(funnel), f"{stem}-limits", "Download the control limits (CSV)"
-            )
-        note = overdispersion_note(funnel, noun)
-        if note:
-            st.info(note, icon=":material/info:")
-        with st.expander("How to read a funnel plot"):
-            z_inner, z_outer = DEFAULT_Z_LEVELS
-            method_note = (
-                "a share of the group"
-                if kind == "proportion"
-                else "events per 100 pupils, which can be more than one per pupil"
-            )
-            st.markdown(
-                f"""
-- **Across**: the size of each area ({denominator_label.lower()}). **Up**: its {label.lower()}
-  ({unit}). The green line is the county rate.
-- **The funnel**: an area whose true rate is the county's lands inside the dashed
-  {INNER_LABEL} lines 19 times in 20, and inside the solid {OUTER_LABEL} lines 998 times in
-  1,000. The lines are wide on the left because a small area's rate jumps about with a
-  handful of pupils, and narrow on the right where a large area's rate is steady.
-- **Triangles** point up or down for areas outside the {INNER_LABEL} lines; areas outside
-  the {OUTER_LABEL} lines are named on the chart. Colour repeats what the shape says.
-- **Method**: Spiegelhalter's funnel plot with exact
-  {"binomial" if kind == "proportion" else "Poisson"} limits
-  ({method_note});
-  z = {z_inner:.2f} and {z_outer:.2f}. When areas differ more than chance allows
-  (over-dispersion), the limits are widened by the between-area variance.
-- {suppression_note()}
-"""
-            )
+            if not adjust:
+                funnel = cached_funnel(areas, float(county["value"]), kind, False)
 
-        st.subheader(f"{noun.capitalize()} outside the limits")
-        flagged = outlier_table(
-            funnel, unit, denominator_noun(denominator_label), info["higher_is"]
+        st.markdown(
+            f"The county rate{' for ' + noun if phase else ''} in {year} is "
+            f"**{format_value(funnel.target, unit)}** "
+            f"({county_name}, {'all ' + phase.lower() + ' schools' if phase else 'all schools'}). "
+            f"Each dot is one of {len(areas)} {noun}{where}; "
+            f"dots outside the dashed lines are outside the {INNER_LABEL} limits, outside the "
+            f"solid lines the {OUTER_LABEL} limits."
         )
-        if flagged.empty:
-            st.success(
-                f"No {unit_label.lower()} is outside the {INNER_LABEL} limits: every difference "
-                f"from the county rate in {year} is within what chance alone would produce.",
-                icon=":material/check_circle:",
+        left_out = []
+        if funnel.n_suppressed:
+            left_out.append(
+                f"**{funnel.n_suppressed} of {len(areas)} {noun}** are not plotted because their "
+                "figure is suppressed (small numbers): a rate drawn against the number of pupils "
+                "would give the hidden count away"
+            )
+        if funnel.n_no_data:
+            left_out.append(
+                f"{funnel.n_no_data} {noun} have no published figure for {year} and are not plotted"
+            )
+        if left_out:
+            st.caption(". ".join(left_out) + ".")
+
+        if funnel.points.empty:
+            st.info(
+                f"Every one of these {noun} has a suppressed figure in {year}, so there is "
+                "nothing that can safely be plotted. Try a larger unit (partnerships or "
+                "localities) or another year."
             )
         else:
-            n_out = int(flagged["flag"].str.startswith("Outlier").sum())
-            st.markdown(
-                f"**{n_out}** outside the {OUTER_LABEL} limits (a real difference) and "
-                f"**{len(flagged) - n_out}** between the {INNER_LABEL} and {OUTER_LABEL} limits "
-                "(worth watching: one area in twenty lands there by chance)."
+            title = f"{label}, {year}: {noun}{where} against the county rate"
+            st.altair_chart(
+                funnel_chart(
+                    funnel,
+                    label,
+                    unit,
+                    title,
+                    denominator_label=denominator_label,
+                    unit_label=unit_label,
+                    target_label=f"County rate {format_value(funnel.target, unit)}",
+                ),
+                width="stretch",
+                # Streamlit squeezes a chart to its own default height: give the 420 px plot
+                # room for its title, axis and the legend below it.
+                height=600,
+                alt=funnel_alt_text(funnel, label, unit, year, noun)
+                + (
+                    f" {funnel.n_suppressed} {noun} with suppressed figures are not plotted."
+                    if funnel.n_suppressed
+                    else ""
+                ),
             )
-            fmt = "%.2f" if "per 100" in unit else "%.1f"
-            st.dataframe(
-                flagged,
-                column_order=[
-                    "area_name",
-                    "parent_area",
-                    "flag",
-                    "value",
-                    "county_rate",
-                    "denominator",
-                    "lower_99_8",
-                    "upper_99_8",
-                ],
-                # Short labels (the full wording in each heading's help) so the table fits
-                # without sideways scrolling; the long explanations are listed below it.
-                column_config={
-                    "area_name": st.column_config.TextColumn(unit_label, pinned=True),
-                    "parent_area": st.column_config.TextColumn("Part of"),
-                    "flag": st.column_config.TextColumn("Flag"),
-                    "value": st.column_config.NumberColumn(
-                        f"Value ({unit})", format=fmt, help=f"{label} ({unit})"
-                    ),
-                    "county_rate": st.column_config.NumberColumn(
-                        "County", format=fmt, help=f"The county's {label.lower()} ({unit})"
-                    ),
-                    "denominator": st.column_config.NumberColumn(
-                        "Base", format="%,d", help=f"What the rate is out of: {denominator_label}"
-                    ),
-                    "lower_99_8": st.column_config.NumberColumn(
-                        "Lowest expected",
-                        format=fmt,
-                        help=f"The lower {OUTER_LABEL} limit for an area of this size",
-                    ),
-                    "upper_99_8": st.column_config.NumberColumn(
-                        "Highest expected",
-                        format=fmt,
-                        help=f"The upper {OUTER_LABEL} limit for an area of this size",
-                    ),
-                },
-                hide_index=True,
-                placeholder=SUPPRESSED_LABEL,
-                alt=f"Table of the {len(flagged)} {noun} outside the {INNER_LABEL} limits.",
+            stem = (
+                f"funnel-{measure}-{time_period}-{slug(level)}"
+                + (f"-{slug(phase)}" if phase else "")
+                + (f"-{slug(locality)}" if locality else "")
             )
-            explanations = "\n".join(
-                f"- **{name}**: {text}"
-                for name, text in zip(flagged["area_name"], flagged["explanation"], strict=True)
-            )
-            if len(flagged) <= 8:
-                st.markdown(explanations)
-            else:
-                with st.expander(f"What each flag means ({len(flagged)} {noun})"):
-                    st.markdown(explanations)
-            download_csv(flagged, f"{stem}-outliers", "Download the flagged areas (CSV)")
-            if level in PROFILE_PAGE:
-                links = st.columns(min(3, len(flagged)))
-                for slot, name in zip(links, flagged["area"].head(3), strict=False):
-                    with slot:
-                        st.page_link(
-                            PROFILE_PAGE[level],
-                            label=f"Open {name}",
-                            icon=":material/arrow_forward:",
-                            query_params={level.lower(): name, "year": str(time_period)},
-                        )
-            else:
-                links = st.columns(min(3, len(flagged)))
-                for slot, (_, row) in zip(links, flagged.head(3).iterrows(), strict=False):
-                    with slot:
-                        st.page_link(
-                            "pages/partnership.py",
-                            label=f"Open {row['area_name']}",
-                            icon=":material/arrow_forward:",
-                            query_params={
-                                "partnership": str(row["parent_area"]),
-                                "school": str(row["area"]),
-                                "year": str(time_period),
-                            },
-                        )
+            down_points, down_limits = st.columns(2)
+            with down_points:
+                download_csv(
+                    chart_points(funnel), f"{stem}-points", "Download the plotted points (CSV)"
+                )
+            with down_limits:
+                download_csv(
+                    chart_limits(funnel), f"{stem}-limits", "Download the control limits (CSV)"
+                )
+            note = overdispersion_note(funnel, noun)
+            if note:
+                st.info(note, icon=":material/info:")
+            with st.expander("How to read a funnel plot"):
+                z_inner, z_outer = DEFAULT_Z_LEVELS
+                method_note = (
+                    "a share of the group"
+                    if kind == "proportion"
+                    else "events per 100 pupils, which can be more than one per pupil"
+                )
+                st.markdown(
+                    f"""
+    - **Across**: the size of each area ({denominator_label.lower()}). **Up**: its {label.lower()}
+      ({unit}). The green line is the county rate.
+    - **The funnel**: an area whose true rate is the county's lands inside the dashed
+      {INNER_LABEL} lines 19 times in 20, and inside the solid {OUTER_LABEL} lines 998 times in
+      1,000. The lines are wide on the left because a small area's rate jumps about with a
+      handful of pupils, and narrow on the right where a large area's rate is steady.
+    - **Triangles** point up or down for areas outside the {INNER_LABEL} lines; areas outside
+      the {OUTER_LABEL} lines are named on the chart. Colour repeats what the shape says.
+    - **Method**: Spiegelhalter's funnel plot with exact
+      {"binomial" if kind == "proportion" else "Poisson"} limits
+      ({method_note});
+      z = {z_inner:.2f} and {z_outer:.2f}. When areas differ more than chance allows
+      (over-dispersion), the limits are widened by the between-area variance.
+    - {suppression_note()}
+    """
+                )
 
-# ---------------------------------------------------------------- trend tests
-st.header(f"Rising or falling? {label} over the years")
-with st.spinner("Testing each area for a trend…"):
-    trends = query("funnel_trends", level=level, measure=measure, locality=locality)
-    if phase:
-        # The schools of the chosen phase this year; the county line stays all schools.
-        in_phase = set(units.loc[~units["is_county"], "area"])
-        trends = trends[trends["is_county"] | trends["area"].isin(in_phase)]
-if trends.empty:
-    st.info(f"There are no published figures for {label.lower()} in any year.")
-else:
-    table = cached_trend_table(trends, kind, label, str(info["higher_is"]))
-    counts = table[~table["is_county"]]["direction"].value_counts()
-    county_trend = table[table["is_county"]]
-    if not county_trend.empty:
-        st.markdown(f"**{county_name}:** {county_trend.iloc[0]['sentence']}")
-    st.markdown(
-        f"Of the {int(counts.sum())} {noun}{where} with figures in any year: "
-        f"**{int(counts.get('Rising', 0))} rising**, "
-        f"**{int(counts.get('Falling', 0))} falling**, "
-        f"{int(counts.get('No clear trend', 0))} with no clear trend"
-        + (
-            f", {int(counts.get('Not tested', 0))} without enough published years to test"
-            if counts.get("Not tested", 0)
-            else ""
-        )
-        + "."
-    )
-    clear = table[table["direction"].isin(["Rising", "Falling"])]
-    if clear.empty:
-        st.caption(f"No {unit_label.lower()} has a clear rising or falling trend.")
+            st.subheader(f"{noun.capitalize()} outside the limits")
+            flagged = outlier_table(
+                funnel, unit, denominator_noun(denominator_label), info["higher_is"]
+            )
+            if flagged.empty:
+                st.success(
+                    f"No {unit_label.lower()} is outside the {INNER_LABEL} limits: every "
+                    f"difference from the county rate in {year} is within what chance alone "
+                    "would produce.",
+                    icon=":material/check_circle:",
+                )
+            else:
+                n_out = int(flagged["flag"].str.startswith("Outlier").sum())
+                st.markdown(
+                    f"**{n_out}** outside the {OUTER_LABEL} limits (a real difference) and "
+                    f"**{len(flagged) - n_out}** between the {INNER_LABEL} and {OUTER_LABEL} "
+                    "limits (worth watching: one area in twenty lands there by chance)."
+                )
+                fmt = "%.2f" if "per 100" in unit else "%.1f"
+                st.dataframe(
+                    flagged,
+                    column_order=[
+                        "area_name",
+                        "parent_area",
+                        "flag",
+                        "value",
+                        "county_rate",
+                        "denominator",
+                        "lower_99_8",
+                        "upper_99_8",
+                    ],
+                    # Short labels (the full wording in each heading's help) so the table fits
+                    # without sideways scrolling; the long explanations are listed below it.
+                    column_config={
+                        "area_name": st.column_config.TextColumn(unit_label, pinned=True),
+                        "parent_area": st.column_config.TextColumn("Part of"),
+                        "flag": st.column_config.TextColumn("Flag"),
+                        "value": st.column_config.NumberColumn(
+                            f"Value ({unit})", format=fmt, help=f"{label} ({unit})"
+                        ),
+                        "county_rate": st.column_config.NumberColumn(
+                            "County", format=fmt, help=f"The county's {label.lower()} ({unit})"
+                        ),
+                        "denominator": st.column_config.NumberColumn(
+                            "Base",
+                            format="%,d",
+                            help=f"What the rate is out of: {denominator_label}",
+                        ),
+                        "lower_99_8": st.column_config.NumberColumn(
+                            "Lowest expected",
+                            format=fmt,
+                            help=f"The lower {OUTER_LABEL} limit for an area of this size",
+                        ),
+                        "upper_99_8": st.column_config.NumberColumn(
+                            "Highest expected",
+                            format=fmt,
+                            help=f"The upper {OUTER_LABEL} limit for an area of this size",
+                        ),
+                    },
+                    hide_index=True,
+                    placeholder=SUPPRESSED_LABEL,
+                    alt=f"Table of the {len(flagged)} {noun} outside the {INNER_LABEL} limits.",
+                )
+                explanations = "\n".join(
+                    f"- **{name}**: {text}"
+                    for name, text in zip(flagged["area_name"], flagged["explanation"], strict=True)
+                )
+                if len(flagged) <= 8:
+                    st.markdown(explanations)
+                else:
+                    with st.expander(f"What each flag means ({len(flagged)} {noun})"):
+                        st.markdown(explanations)
+                download_csv(flagged, f"{stem}-outliers", "Download the flagged areas (CSV)")
+                if level in PROFILE_PAGE:
+                    links = st.columns(min(3, len(flagged)))
+                    for slot, name in zip(links, flagged["area"].head(3), strict=False):
+                        with slot:
+                            st.page_link(
+                                PROFILE_PAGE[level],
+                                label=f"Open {name}",
+                                icon=":material/arrow_forward:",
+                                query_params={level.lower(): name, "year": str(time_period)},
+                            )
+                else:
+                    links = st.columns(min(3, len(flagged)))
+                    for slot, (_, row) in zip(links, flagged.head(3).iterrows(), strict=False):
+                        with slot:
+                            st.page_link(
+                                "pages/partnership.py",
+                                label=f"Open {row['area_name']}",
+                                icon=":material/arrow_forward:",
+                                query_params={
+                                    "partnership": str(row["parent_area"]),
+                                    "school": str(row["area"]),
+                                    "year": str(time_period),
+                                },
+                            )
+
+
+def show_trends() -> None:
+    """Rising or falling: a trend test for every area over the published years."""
+    st.header(f"Rising or falling? {label} over the years")
+    with st.spinner("Testing each area for a trend…"):
+        trends = query("funnel_trends", level=level, measure=measure, locality=locality)
+        if phase:
+            # The schools of the chosen phase this year; the county line stays all schools.
+            in_phase = set(units.loc[~units["is_county"], "area"])
+            trends = trends[trends["is_county"] | trends["area"].isin(in_phase)]
+    if trends.empty:
+        st.info(f"There are no published figures for {label.lower()} in any year.")
     else:
-        change_title = f"{label}: yearly change where the trend is clear"
-        chart_rows = pd.concat([county_trend, clear[~clear["is_county"]]])
+        table = cached_trend_table(trends, kind, label, str(info["higher_is"]))
+        counts = table[~table["is_county"]]["direction"].value_counts()
+        county_trend = table[table["is_county"]]
+        if not county_trend.empty:
+            st.markdown(f"**{county_name}:** {county_trend.iloc[0]['sentence']}")
+        st.markdown(
+            f"Of the {int(counts.sum())} {noun}{where} with figures in any year: "
+            f"**{int(counts.get('Rising', 0))} rising**, "
+            f"**{int(counts.get('Falling', 0))} falling**, "
+            f"{int(counts.get('No clear trend', 0))} with no clear trend"
+            + (
+                f", {int(counts.get('Not tested', 0))} without enough published years to test"
+                if counts.get("Not tested", 0)
+                else ""
+            )
+            + "."
+        )
+        clear = table[table["direction"].isin(["Rising", "Falling"])]
+        if clear.empty:
+            st.caption(f"No {unit_label.lower()} has a clear rising or falling trend.")
+        else:
+            change_title = f"{label}: yearly change where the trend is clear"
+            chart_rows = pd.concat([county_trend, clear[~clear["is_county"]]])
+            st.altair_chart(
+                trend_change_chart(chart_rows, kind, change_title, unit_label),
+                width="stretch",
+                alt=(
+                    f"Dot chart of the yearly change in {label.lower()} for the "
+                    f"{len(clear[~clear['is_county']])} {noun} with a clear trend"
+                    f" and for the county. "
+                    + "; ".join(
+                        f"{r.area_name}: {r.direction.lower()} {r.change_text}"
+                        for r in chart_rows.itertuples()
+                    )
+                ),
+            )
+            download_csv(
+                chart_rows[["area_name", "direction", "annual_change", "p_value", "n_years"]],
+                f"trend-change-{measure}-{slug(level)}"
+                + (f"-{slug(locality)}" if locality else ""),
+                "Download the chart's numbers (CSV)",
+            )
+        st.dataframe(
+            table,
+            column_order=[
+                "area_name",
+                "parent_area",
+                "direction",
+                "change_text",
+                "p_text",
+                "n_years",
+                "years_suppressed",
+                "sentence",
+                "method",
+            ],
+            column_config={
+                "area_name": st.column_config.TextColumn("Area"),
+                "parent_area": st.column_config.TextColumn("Part of"),
+                "direction": st.column_config.TextColumn("Trend"),
+                "change_text": st.column_config.TextColumn("Average change"),
+                "p_text": st.column_config.TextColumn(
+                    "p-value", help="How likely a trend this steep is by chance alone."
+                ),
+                "n_years": st.column_config.NumberColumn("Years tested", format="%d"),
+                "years_suppressed": st.column_config.NumberColumn(
+                    "Years suppressed (left out)", format="%d"
+                ),
+                "sentence": st.column_config.TextColumn("In plain English", width="large"),
+                "method": st.column_config.TextColumn("Test used"),
+            },
+            hide_index=True,
+            alt=f"Trend test for {label.lower()} for the county and each of the {noun}{where}.",
+        )
+        download_csv(
+            table.drop(columns=["is_county"]),
+            f"trends-{measure}-{slug(level)}" + (f"-{slug(locality)}" if locality else ""),
+            "Download the trend tests (CSV)",
+        )
+        with st.expander("How the trend test works, and what the p-value means"):
+            st.markdown(
+                f"""
+    - The test asks whether the yearly {label.lower()} moves steadily up or down, using every
+      published year. It is the **{
+                    "Cochran-Armitage test for trend"
+                    if kind == "proportion"
+                    else "Poisson score test for trend in rates"
+                }**, allowing for year-to-year ups and downs
+      bigger than chance (over-dispersion), so one unusual year does not make a trend.
+    - The **p-value** is the chance of seeing a trend at least this steep if the rate were
+      really flat. Below 0.05 (1 in 20) we call the trend **rising** or **falling**; otherwise
+      **no clear trend**. p = 0.03 means a flat rate would show a trend this steep about 3
+      times in 100.
+    - The **average change** is the steady yearly change the test measured (percentage points
+      for shares, per 100 pupils for rates).
+    - Years with a suppressed figure are left out of the test, never counted as zero.
+    """
+            )
+
+
+def show_comparators() -> None:
+    """The county beside England, its region and its statistical neighbours (DfE figures)."""
+    st.header(f"{county_name} against England and its statistical neighbours")
+    with st.spinner("Fetching the published figures…"):
+        comparators = query("comparator_trend", measure=measure)
+        coverage = query("comparator_coverage")
+    published = comparators[comparators["role"] != "County (our schools)"]
+    if published.empty:
+        st.info(
+            f"The warehouse holds no DfE figures for England, the region or other local "
+            f"authorities for {label.lower()}, so the county cannot be set beside them here. "
+            "They come from the National, Regional and Local authority rows of the DfE files: "
+            "download the full files (all local authorities) from Explore Education Statistics "
+            "and rebuild.",
+            icon=":material/info:",
+        )
+    else:
+        series = comparator_series(comparators, county_name)
+        neighbours = coverage[coverage["has_rows"]]
+        missing = coverage[~coverage["has_rows"]]
+        st.markdown(
+            f"Statistical neighbours are the local authorities most like {county_name} "
+            "(set in the council's configuration). These figures are the DfE's published ones, "
+            f"so {county_name}'s line here is its official figure"
+            + (
+                ""
+                if (comparators["role"] == "County (DfE)").any()
+                else " (not published: summed from the council's own schools instead)"
+            )
+            + "."
+        )
+        if coverage.empty:
+            st.caption("No statistical neighbours are configured (data/config.toml).")
+        elif not missing.empty:
+            st.caption(
+                f"{len(neighbours)} of {len(coverage)} configured neighbours have figures in "
+                "this warehouse. Missing: old LA codes "
+                f"{', '.join(str(c) for c in missing['old_la_code'])}"
+                " (their Local authority rows are not in the DfE files that were loaded)."
+            )
+        summary = comparator_summary(series, county_name, label, unit, str(info["higher_is"]))
+        if summary:
+            st.markdown(summary)
+        title = f"{label}: {county_name}, England and statistical neighbours"
+        last_year = series.dropna(subset=["value"]).sort_values("time_period")["year"].iloc[-1:]
+        latest = series[series["year"].isin(last_year)].dropna(subset=["value"])
         st.altair_chart(
-            trend_change_chart(chart_rows, kind, change_title, unit_label),
+            comparator_chart(series, county_name, label, unit, title),
             width="stretch",
+            height=520,
             alt=(
-                f"Dot chart of the yearly change in {label.lower()} for the "
-                f"{len(clear[~clear['is_county']])} {noun} with a clear trend"
-                f" and for the county. "
+                f"Line chart of {label.lower()} over the years for {county_name}, England, the "
+                "region and each statistical neighbour. Latest year: "
                 + "; ".join(
-                    f"{r.area_name}: {r.direction.lower()} {r.change_text}"
-                    for r in chart_rows.itertuples()
+                    f"{r.series} {format_value(r.value, unit)}"
+                    for r in latest.sort_values("value", ascending=False).itertuples()
                 )
             ),
         )
-        download_csv(
-            chart_rows[["area_name", "direction", "annual_change", "p_value", "n_years"]],
-            f"trend-change-{measure}-{slug(level)}" + (f"-{slug(locality)}" if locality else ""),
-            "Download the chart's numbers (CSV)",
+        series_years = series.sort_values("time_period")["year"].drop_duplicates().tolist()
+        wide = comparator_wide(series, unit, series_years)
+        st.dataframe(
+            wide,
+            hide_index=True,
+            column_config={"Area": st.column_config.TextColumn("Area")},
+            alt=f"Table of {label.lower()} by year for {county_name} and its comparators.",
         )
-    st.dataframe(
-        table,
-        column_order=[
-            "area_name",
-            "parent_area",
-            "direction",
-            "change_text",
-            "p_text",
-            "n_years",
-            "years_suppressed",
-            "sentence",
-            "method",
-        ],
-        column_config={
-            "area_name": st.column_config.TextColumn("Area"),
-            "parent_area": st.column_config.TextColumn("Part of"),
-            "direction": st.column_config.TextColumn("Trend"),
-            "change_text": st.column_config.TextColumn("Average change"),
-            "p_text": st.column_config.TextColumn(
-                "p-value", help="How likely a trend this steep is by chance alone."
-            ),
-            "n_years": st.column_config.NumberColumn("Years tested", format="%d"),
-            "years_suppressed": st.column_config.NumberColumn(
-                "Years suppressed (left out)", format="%d"
-            ),
-            "sentence": st.column_config.TextColumn("In plain English", width="large"),
-            "method": st.column_config.TextColumn("Test used"),
-        },
-        hide_index=True,
-        alt=f"Trend test for {label.lower()} for the county and each of the {noun}{where}.",
-    )
-    download_csv(
-        table.drop(columns=["is_county"]),
-        f"trends-{measure}-{slug(level)}" + (f"-{slug(locality)}" if locality else ""),
-        "Download the trend tests (CSV)",
-    )
-    with st.expander("How the trend test works, and what the p-value means"):
-        st.markdown(
-            f"""
-- The test asks whether the yearly {label.lower()} moves steadily up or down, using every
-  published year. It is the **{
-                "Cochran-Armitage test for trend"
-                if kind == "proportion"
-                else "Poisson score test for trend in rates"
-            }**, allowing for year-to-year ups and downs
-  bigger than chance (over-dispersion), so one unusual year does not make a trend.
-- The **p-value** is the chance of seeing a trend at least this steep if the rate were
-  really flat. Below 0.05 (1 in 20) we call the trend **rising** or **falling**; otherwise
-  **no clear trend**. p = 0.03 means a flat rate would show a trend this steep about 3
-  times in 100.
-- The **average change** is the steady yearly change the test measured (percentage points
-  for shares, per 100 pupils for rates).
-- Years with a suppressed figure are left out of the test, never counted as zero.
-"""
+        download = comparators.assign(
+            value=comparators["value"]
+            .astype(object)
+            .where(~comparators["suppressed"], "Suppressed")
+        )
+        download_csv(
+            download[
+                [
+                    "role",
+                    "area_name",
+                    "area_code",
+                    "old_la_code",
+                    "year",
+                    "value",
+                    "numerator",
+                    "denominator",
+                ]
+            ],
+            f"comparators-{measure}",
+            "Download the comparison (CSV)",
         )
 
-# ---------------------------------------------------------------- England and neighbours
-st.header(f"{county_name} against England and its statistical neighbours")
-with st.spinner("Fetching the published figures…"):
-    comparators = query("comparator_trend", measure=measure)
-    coverage = query("comparator_coverage")
-published = comparators[comparators["role"] != "County (our schools)"]
-if published.empty:
-    st.info(
-        f"The warehouse holds no DfE figures for England, the region or other local "
-        f"authorities for {label.lower()}, so the county cannot be set beside them here. "
-        "They come from the National, Regional and Local authority rows of the DfE files: "
-        "download the full files (all local authorities) from Explore Education Statistics "
-        "and rebuild.",
-        icon=":material/info:",
-    )
-else:
-    series = comparator_series(comparators, county_name)
-    neighbours = coverage[coverage["has_rows"]]
-    missing = coverage[~coverage["has_rows"]]
-    st.markdown(
-        f"Statistical neighbours are the local authorities most like {county_name} "
-        "(set in the council's configuration). These figures are the DfE's published ones, "
-        f"so {county_name}'s line here is its official figure"
-        + (
-            ""
-            if (comparators["role"] == "County (DfE)").any()
-            else " (not published: summed from the council's own schools instead)"
-        )
-        + "."
-    )
-    if coverage.empty:
-        st.caption("No statistical neighbours are configured (data/config.toml).")
-    elif not missing.empty:
-        st.caption(
-            f"{len(neighbours)} of {len(coverage)} configured neighbours have figures in this "
-            f"warehouse. Missing: old LA codes {', '.join(str(c) for c in missing['old_la_code'])}"
-            " (their Local authority rows are not in the DfE files that were loaded)."
-        )
-    summary = comparator_summary(series, county_name, label, unit, str(info["higher_is"]))
-    if summary:
-        st.markdown(summary)
-    title = f"{label}: {county_name}, England and statistical neighbours"
-    last_year = series.dropna(subset=["value"]).sort_values("time_period")["year"].iloc[-1:]
-    latest = series[series["year"].isin(last_year)].dropna(subset=["value"])
-    st.altair_chart(
-        comparator_chart(series, county_name, label, unit, title),
-        width="stretch",
-        height=520,
-        alt=(
-            f"Line chart of {label.lower()} over the years for {county_name}, England, the "
-            "region and each statistical neighbour. Latest year: "
-            + "; ".join(
-                f"{r.series} {format_value(r.value, unit)}"
-                for r in latest.sort_values("value", ascending=False).itertuples()
-            )
-        ),
-    )
-    series_years = series.sort_values("time_period")["year"].drop_duplicates().tolist()
-    wide = comparator_wide(series, unit, series_years)
-    st.dataframe(
-        wide,
-        hide_index=True,
-        column_config={"Area": st.column_config.TextColumn("Area")},
-        alt=f"Table of {label.lower()} by year for {county_name} and its comparators.",
-    )
-    download = comparators.assign(
-        value=comparators["value"].astype(object).where(~comparators["suppressed"], "Suppressed")
-    )
-    download_csv(
-        download[
-            [
-                "role",
-                "area_name",
-                "area_code",
-                "old_la_code",
-                "year",
-                "value",
-                "numerator",
-                "denominator",
-            ]
-        ],
-        f"comparators-{measure}",
-        "Download the comparison (CSV)",
-    )
+
+# Only the open tab is drawn: the three analyses at once were ~40 elements and 3 charts,
+# and the browser drew the page's first chart about a second after the last arrived.
+sections = {
+    "Which stand out?": show_funnel,
+    "Rising or falling?": show_trends,
+    "Against England and neighbours": show_comparators,
+}
+tabs = st.tabs(list(sections), key=SECTION_PARAM, bind="query-params")
+for tab, show_section in zip(tabs, sections.values(), strict=True):
+    if tab.open:
+        with tab:
+            show_section()
 
 st.divider()
 nav = st.columns(3)

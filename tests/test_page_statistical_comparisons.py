@@ -28,6 +28,11 @@ from analysis.funnel import (
 from analysis.trend import trend_test
 
 PAGE = "statistical_comparisons.py"
+FUNNEL_TAB, TREND_TAB, COMPARATOR_TAB = (
+    "Which stand out?",
+    "Rising or falling?",
+    "Against England and neighbours",
+)
 CONFIG = Path(__file__).resolve().parents[1] / "data" / "config.toml"
 CHI2_95_DF34 = 48.602  # chi-square upper 5% point, 34 degrees of freedom (tables)
 
@@ -80,6 +85,16 @@ def default_page(module_warehouse):
 
 
 @pytest.fixture(scope="module")
+def trend_page(module_warehouse):
+    return open_page(PAGE, {"section": TREND_TAB})
+
+
+@pytest.fixture(scope="module")
+def comparator_page(module_warehouse):
+    return open_page(PAGE, {"section": COMPARATOR_TAB})
+
+
+@pytest.fixture(scope="module")
 def hand_susp(module_warehouse: Path):
     """Suspension rate by partnership in the latest year, the county rate, and the funnel
     worked out by analysis from them (with the over-dispersion allowance the page uses)."""
@@ -95,7 +110,7 @@ def hand_susp(module_warehouse: Path):
     return {"year": year, "target": target, "points": points, "tau2": od.tau2, "rates": rates}
 
 
-def test_default_view_and_url(default_page, module_warehouse):
+def test_default_view_and_url(default_page, trend_page, comparator_page, module_warehouse):
     at = default_page
     assert_no_exception(at)
     year = latest(module_warehouse)
@@ -106,13 +121,22 @@ def test_default_view_and_url(default_page, module_warehouse):
         "locality": "All localities",
     }
     assert at.title[0].value == "Statistical comparisons"
+    # The three analyses are tabs bound to the URL; only the open one is drawn.
+    assert [t.label for t in at.tabs] == [FUNNEL_TAB, TREND_TAB, COMPARATOR_TAB]
     headers = [h.value for h in at.header]
-    assert headers[0].startswith("Which partnerships stand out in")
-    assert any("statistical neighbours" in h for h in headers)
-    # A definition beside the measure.
-    assert any(c.value.startswith("**Suspension rate**") for c in at.caption)
-    # CSV downloads: points, limits, outliers, trend chart, trend table, comparators.
-    assert len(at.get("download_button")) >= 5
+    assert len(headers) == 1 and headers[0].startswith("Which partnerships stand out in")
+    assert len(chart_specs(at)) == 1
+    assert [h.value[:16] for h in trend_page.header] == ["Rising or fallin"]
+    assert trend_page.query_params["section"] == TREND_TAB
+    assert [h.value for h in comparator_page.header] == [
+        "Oxfordshire against England and its statistical neighbours"
+    ]
+    # A definition beside the measure, whichever tab is open.
+    for page in (at, trend_page, comparator_page):
+        assert any(c.value.startswith("**Suspension rate**") for c in page.caption)
+    # CSV downloads: points, limits, outliers; trend chart, trend table; comparators.
+    downloads = [len(page.get("download_button")) for page in (at, trend_page, comparator_page)]
+    assert downloads[0] >= 2 and downloads[1] >= 2 and downloads[2] >= 1
 
 
 def test_funnel_points_and_county_rate(default_page, hand_susp):
@@ -169,8 +193,9 @@ def test_outliers_table_matches_hand_computation(default_page, hand_susp):
     assert flags == sorted(flags, key=lambda f: not f.startswith("Outlier"))
 
 
-def test_trend_directions_match(default_page, module_warehouse):
-    table = default_page.dataframe[1].value.set_index("area")
+def test_trend_directions_match(trend_page, module_warehouse):
+    assert len(trend_page.dataframe) == 1
+    table = trend_page.dataframe[0].value.set_index("area")
     rates = hand_rates(module_warehouse, "exclusions", "susp", "headcount", "partnership")
     checked = 0
     for area, group in rates.groupby("area"):
@@ -194,8 +219,9 @@ def test_trend_directions_match(default_page, module_warehouse):
     assert set(table["direction"]) >= {"Rising", "No clear trend"}
 
 
-def test_comparator_table_equals_benchmarks(default_page, module_warehouse):
-    wide = default_page.dataframe[2].value.set_index("Area")
+def test_comparator_table_equals_benchmarks(comparator_page, module_warehouse):
+    assert len(comparator_page.dataframe) == 1
+    wide = comparator_page.dataframe[0].value.set_index("Area")
     council = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["council"]
     bench = pd.read_parquet(module_warehouse / "benchmarks.parquet")
     bench = bench[bench["measure"] == "susp_rate"]
@@ -222,12 +248,12 @@ def test_comparator_table_equals_benchmarks(default_page, module_warehouse):
     england = 100 * last["numerator"] / last["denominator"]
     assert any(
         f"England's {england:.2f}" in m.value and "statistical neighbours with a figure" in m.value
-        for m in default_page.markdown
+        for m in comparator_page.markdown
     )
     # The demo data has every configured neighbour, so none is reported missing.
     missing = sorted(set(council["comparator_old_la_codes"]) - set(la["old_la_code"].dropna()))
     assert not missing
-    assert not any("configured neighbours have figures" in c.value for c in default_page.caption)
+    assert not any("configured neighbours have figures" in c.value for c in comparator_page.caption)
 
 
 def test_suppressed_partnerships_are_left_out(module_warehouse):
@@ -308,11 +334,11 @@ def test_no_comparator_data_is_a_clear_message(demo_warehouse, tmp_path, monkeyp
     warehouse = copy_warehouse(demo_warehouse, tmp_path / "w", "h6-no-benchmarks")
     (warehouse / "benchmarks.parquet").unlink()
     monkeypatch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(warehouse))
-    at = open_page(PAGE)
+    at = open_page(PAGE, {"section": COMPARATOR_TAB})
     assert_no_exception(at)
     assert any("no DfE figures for England" in i.value for i in at.info)
-    assert len(chart_specs(at)) >= 1  # the funnel plot still works
     assert at.get("page_link")  # and the page still leads somewhere
+    assert len(chart_specs(open_page(PAGE))) == 1  # the funnel plot still works
 
 
 def test_suppressed_benchmark_shows_suppressed(demo_warehouse, tmp_path, monkeypatch):
@@ -331,9 +357,9 @@ def test_suppressed_benchmark_shows_suppressed(demo_warehouse, tmp_path, monkeyp
     bench.loc[tiny, "numerator"] = 2.0  # below min_count: must read "Suppressed", never 0
     bench.to_parquet(warehouse / "benchmarks.parquet", index=False)
     monkeypatch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(warehouse))
-    at = open_page(PAGE)
+    at = open_page(PAGE, {"section": COMPARATOR_TAB})
     assert_no_exception(at)
-    wide = at.dataframe[2].value
+    wide = at.dataframe[0].value
     name = bench.loc[tiny, "area_name"].iloc[0]
     tp = int(bench["time_period"].max())
     year = f"{tp // 100}/{tp % 100:02d}"
@@ -358,7 +384,15 @@ def test_school_phase_compares_like_with_like(module_warehouse):
     assert dataset_with(spec, "target")["target"].iloc[0] == pytest.approx(phase_rate)
     drawn = dataset_with(spec, "band")
     assert set(drawn["area"].astype(int)) <= set(secondary["urn"])
-    trend_areas = set(at.dataframe[-2].value["area"]) - {at.dataframe[-2].value["area"].iloc[0]}
+    trends = (
+        open_page(
+            PAGE,
+            {"level": "School", "phase": "Secondary", "measure": "susp_rate", "section": TREND_TAB},
+        )
+        .dataframe[0]
+        .value
+    )
+    trend_areas = set(trends["area"]) - {trends["area"].iloc[0]}
     assert trend_areas <= set(secondary["urn"].astype(str))
 
 
