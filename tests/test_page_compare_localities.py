@@ -17,6 +17,7 @@ import queries
 PAGE = "compare_localities.py"
 MEASURE = "perm_excl_rate"
 YEAR = 202324
+TRENDS = "Trends"  # the tab of every locality over the years
 REGION_CODE = "E12000008"  # South East, from data/config.toml
 
 
@@ -89,6 +90,29 @@ def page(app_warehouse):
     at = open_page(PAGE, {"measure": MEASURE, "year": str(YEAR), "locality": "Banbury"})
     assert_no_exception(at)
     return at
+
+
+@pytest.fixture
+def trends_page(app_warehouse):
+    """The page with its Trends tab open (only the open tab is drawn)."""
+    at = open_page(
+        PAGE, {"measure": MEASURE, "year": str(YEAR), "locality": "Banbury", "section": TRENDS}
+    )
+    assert_no_exception(at)
+    return at
+
+
+def test_the_year_and_the_trends_are_tabs_only_the_open_one_drawn(page, trends_page) -> None:
+    assert [t.label for t in page.tabs] == ["Ranked", TRENDS]
+    assert [h.value[:16] for h in page.header] == [
+        "Localities ranke",
+        "The figures, 202",
+        "Look closer",
+    ]
+    assert len(charts(page)) == 1  # the ranked bars; not the trends
+    assert [h.value for h in trends_page.header] == ["Trends in every locality", "Look closer"]
+    assert [c[0]["title"][:28] for c in charts(trends_page)] == ["Permanent exclusion rate by "]
+    assert not trends_page.dataframe
 
 
 def charts(at) -> list[tuple[dict, list[list[dict]], str]]:
@@ -169,8 +193,9 @@ def test_ranked_bar_draws_each_locality_rate_with_county_england_and_region_line
 
 
 def test_small_multiples_show_every_locality_trend_with_the_county_in_each_panel(
-    page, sums
+    trends_page, sums
 ) -> None:
+    page = trends_page
     [(spec, data, alt_text)] = [c for c in charts(page) if "facet" in c[0]]
     assert spec["title"] == "Permanent exclusion rate by locality, 2017/18 to 2023/24"
     assert alt_text.startswith("9 small line charts")
@@ -255,8 +280,8 @@ def test_selections_round_trip_through_the_url(page) -> None:
     assert not any(label.endswith("◀") for label in page.dataframe[0].value["area_label"])
 
 
-def test_downloads_definitions_and_links(page) -> None:
-    files = [d.proto.id for d in page.get("download_button")]
+def test_downloads_definitions_and_links(page, trends_page) -> None:
+    files = [d.proto.id for at in (page, trends_page) for d in at.get("download_button")]
     for stem in (
         f"compare-ranked-{MEASURE}-{YEAR}",
         f"compare-trends-{MEASURE}",
@@ -281,7 +306,8 @@ def test_totals_are_not_drawn_against_the_county_total(app_warehouse, sums) -> N
         assert row["shown"] == sums.loc[(name, YEAR), "numerator"]
     assert not any(d and set(d[0]) == {"reference", "value"} for d in data)
     assert "Dashed reference lines" not in alt_text
-    [(_, multiples, _)] = [c for c in charts(at) if "facet" in c[0]]
+    trends = open_page(PAGE, {"measure": "perm_excl", "year": str(YEAR), "section": TRENDS})
+    [(_, multiples, _)] = [c for c in charts(trends) if "facet" in c[0]]
     rows = next(d for d in multiples if d and "panel" in d[0])
     assert {row["series"] for row in rows} == {"Locality"}
     county = at.dataframe[0].value.set_index("area_type").loc["County (all schools)"]
@@ -308,7 +334,9 @@ def national_page(app_warehouse, monkeypatch):
     from explorer import layout
 
     monkeypatch.setattr(layout, "MAX_LOCALITY_TILES", 5)
-    at = open_page(PAGE, {"measure": MEASURE, "year": str(YEAR), "locality": "Banbury"})
+    at = open_page(
+        PAGE, {"measure": MEASURE, "year": str(YEAR), "locality": "Banbury", "section": TRENDS}
+    )
     assert_no_exception(at)
     return at
 
@@ -355,7 +383,7 @@ def test_heatmap_marks_suppressed_cells_and_never_colours_them(app_warehouse, mo
 
     monkeypatch.setattr(layout, "MAX_LOCALITY_TILES", 5)
     suppressed_year, suppressed_localities = small_count_localities(sums)
-    at = open_page(PAGE, {"measure": MEASURE, "year": str(suppressed_year)})
+    at = open_page(PAGE, {"measure": MEASURE, "year": str(suppressed_year), "section": TRENDS})
     assert_no_exception(at)
     spec, rows, alt_text = heatmap_rows(at)
     hidden = rows[rows["suppressed"]]
@@ -397,7 +425,7 @@ def test_totals_heatmap_leaves_out_the_county_total(app_warehouse, monkeypatch, 
     from explorer import layout
 
     monkeypatch.setattr(layout, "MAX_LOCALITY_TILES", 5)
-    at = open_page(PAGE, {"measure": "perm_excl", "year": str(YEAR)})
+    at = open_page(PAGE, {"measure": "perm_excl", "year": str(YEAR), "section": TRENDS})
     assert_no_exception(at)
     _, rows, _ = heatmap_rows(at)
     assert "County (all schools)" not in set(rows["locality"])

@@ -23,7 +23,7 @@ MIN_CHARTS = {
     "county_overview": 1,
     "locality": 2,
     "partnership": 3,
-    "compare_localities": 2,
+    "compare_localities": 1,
     "exclusions": 2,
     "statistical_comparisons": 1,
     "data_pack": 0,
