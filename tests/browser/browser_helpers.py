@@ -228,7 +228,12 @@ class AppPage:
                  const c = e.querySelector('canvas');
                  if (c) return c.toDataURL().slice(-200) + ':' + c.width + 'x' + c.height;
                  const s = e.querySelector('svg');
-                 return s ? String(s.innerHTML.length) + s.innerHTML.slice(-200) : '';
+                 if (!s) return '';
+                 // a hash of the whole drawing: a recoloured bar changes neither its
+                 // length nor its last characters
+                 let h = 0;
+                 for (const ch of s.innerHTML) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+                 return s.innerHTML.length + ':' + h;
                })""",
         )
 
