@@ -169,6 +169,7 @@ def locality_choropleth(
     highlight: str | None = None,
     height: int = 480,
     legend_title: str | None = None,
+    names: bool = True,
 ) -> VegaLiteSpec:
     """Localities shaded by a measure (viridis, colour-blind safe), with schools as dots.
 
@@ -176,6 +177,8 @@ def locality_choropleth(
     never cut off: the full measure name belongs in ``title``. Locality names are drawn last,
     dark on a white halo, so they read on every fill and above the dots. The projection fits
     the features to the chart; pass ``height`` to the chart call too (Streamlit squeezes it).
+    ``names=False`` leaves the names to the tooltips (hundreds of areas, e.g. every LA in
+    England, would be written over each other).
 
     Returns a finished spec (draw it with ``charts.show_chart``): the polygons are attached
     as a named dataset after Altair has built and validated the chart's small structure
@@ -183,6 +186,7 @@ def locality_choropleth(
     """
     features = _features(boundaries, values, unit)
     with_points = points is not None and not points.empty
+    with_names = names and bool(features)
     chosen = [f for f in features if highlight and f["properties"]["locality"] == highlight]
     spec = json.loads(
         _choropleth_frame(
@@ -191,7 +195,7 @@ def locality_choropleth(
             title,
             bool(chosen),
             with_points,
-            bool(features),
+            with_names,
             height,
             legend_title,
         )
@@ -201,9 +205,9 @@ def locality_choropleth(
         datasets[_HIGHLIGHT] = chosen
     if with_points:
         datasets[_SCHOOLS] = _records(_dot_columns(points))
-    if features:
-        names = tuple(boundaries["locality"])
-        datasets[_LABELS] = list(_slim_shapes(names, tuple(boundaries["geometry_geojson"]))[1])
+    if with_names:
+        localities = tuple(boundaries["locality"])
+        datasets[_LABELS] = list(_slim_shapes(localities, tuple(boundaries["geometry_geojson"]))[1])
     spec["datasets"] = datasets
     return VegaLiteSpec(spec)
 

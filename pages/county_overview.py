@@ -266,6 +266,8 @@ else:
         unit,
         map_title,
         height=MAP_HEIGHT,
+        # as many names as tiles: above that (every LA nationally) they overlap unreadably
+        names=tiled,
     )
     show_chart(
         county_map,
@@ -287,6 +289,7 @@ else:
             if too_many_dots
             else "Dots mark schools (shape shows the phase); hover for names."
         )
+        + ("" if tiled else " Hover over an area for its name and figure.")
     )
     download_csv(
         localities[["area_name", "year", "value", "suppressed"]].rename(

@@ -3,6 +3,7 @@ the warehouse Parquet (not through the query layer)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -178,7 +179,20 @@ def test_many_localities_get_no_tiles_and_the_table_carries_change_and_link(
             pa.ipc.open_stream(named["schools"]).read_all().num_rows if named.get("schools") else 0
         )
 
-    assert dots(open_page(PAGE, {"measure": MEASURE, "year": str(YEAR)})) > 200  # by default
+    def names(at) -> list[str]:
+        """The locality names written on the map (its 'labels' dataset), if any."""
+        [chart] = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+        named = {d.name: d.data.data for d in chart.proto.datasets}
+        layers = json.loads(chart.proto.spec)["layer"]
+        texts = [layer for layer in layers if layer["mark"]["type"] == "text"]
+        if not named.get("labels"):
+            assert not texts  # no text layer without its names
+            return []
+        return pa.ipc.open_stream(named["labels"]).read_all().column("locality").to_pylist()
+
+    default = open_page(PAGE, {"measure": MEASURE, "year": str(YEAR)})
+    assert dots(default) > 200  # by default
+    assert len(names(default)) == 9  # a council's localities are named on the map
     monkeypatch.setattr(layout, "MAX_LOCALITY_TILES", 5)
     monkeypatch.setattr(layout, "MAX_SCHOOL_DOTS", 10)
     at = open_page(PAGE, {"measure": MEASURE, "year": str(YEAR)})
@@ -199,3 +213,6 @@ def test_many_localities_get_no_tiles_and_the_table_carries_change_and_link(
     assert columns.index("change") == columns.index("figure") + 1  # beside the figure
     assert dots(at) == 0
     assert any("too many to mark on one map" in c.value for c in at.caption)
+    # hundreds of names would overlap: the map leaves them to the tooltips, and says so
+    assert names(at) == [] and sorted(names(default)) == sorted(table.index)
+    assert any("Hover over an area for its name" in c.value for c in at.caption)
