@@ -13,7 +13,7 @@ import pytest
 import queries
 from bench import etl_bench, query_bench
 from bench.common import median_p95
-from bench.pages import app_pages
+from bench.pages import app_pages, browser_url
 from etl.config import ConfigError, load_config
 
 COUNCIL_LA = 931
@@ -139,3 +139,8 @@ def test_helpers() -> None:
     # url paths may change (app.py owns them); the files and titles are what the bench needs
     assert any(file == "county_overview.py" and title for _, file, title in pages)
     assert all((Path(queries.PROJECT_DIR) / "pages" / file).is_file() for _, file, _ in pages)
+    # the browser opens each page where users do: the default page at the site root
+    urls = {file: browser_url("http://app", url) for url, file, _ in pages}
+    assert urls["county_overview.py"] == "http://app/"
+    assert sum(url == "http://app/" for url in urls.values()) == 1
+    assert urls["locality.py"].startswith("http://app/") and urls["locality.py"] != "http://app/"
