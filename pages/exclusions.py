@@ -800,7 +800,9 @@ if partnership:
     )
 links[2].page_link(
     "pages/statistical_comparisons.py",
-    label="Is a difference more than chance? (statistical comparisons)",
+    # short enough for a third of the page: a longer label was cut off mid-word
+    label="Is a difference more than chance?",
+    help="Statistical comparisons: funnel plots and trend tests for this measure",
     icon=":material/scatter_plot:",
     query_params={"measure": rate, "year": str(time_period), "level": child_level or "School"},
 )
