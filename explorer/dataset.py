@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from explorer import charts, maps
+from explorer import charts, layout, maps
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import SUPPRESSED_LABEL, decimals_for, format_value, year_label
@@ -601,28 +601,29 @@ def render_section(
 
 
 #: The URL query parameter (and session state key) naming the open tab of the data set.
-SECTION_PARAM = "section"
+SECTION_PARAM = layout.SECTION_PARAM
 
 
 def render_dataset(comparison: pd.DataFrame, area: Area) -> None:
     """The data set: every measure at a glance in one table, then its sections (in the
     order of the 2017 locality data set) as tabs, the open one kept in the URL.
 
-    Only the open tab is drawn: drawing all six sections' ~90 elements made the browser
-    draw a page's first chart about a second later (docs/performance.md)."""
+    Only the open tab is drawn (layout.lazy_tabs): drawing all six sections' ~90 elements
+    made the browser draw a page's first chart about a second later (docs/performance.md)."""
     cat = catalogue()
     county = county_name(area.year)
     st.header(f"The {area.level.lower()} data set, {year_label(area.year)}", anchor="dataset")
     render_at_a_glance(comparison, area)
-    tabs = st.tabs(
-        [section.heading for section in SECTIONS], key=SECTION_PARAM, bind="query-params"
-    )
-    for tab, section in zip(tabs, SECTIONS, strict=True):
-        if tab.open:
-            with tab:
-                if area.comparators:
-                    st.caption(DELTA_COLOURS_NOTE.format(reference=area.comparators[0].name))
-                render_section(section, comparison, area, cat, county)
+
+    def section_tab(section: Section) -> Callable[[], None]:
+        def draw() -> None:
+            if area.comparators:
+                st.caption(DELTA_COLOURS_NOTE.format(reference=area.comparators[0].name))
+            render_section(section, comparison, area, cat, county)
+
+        return draw
+
+    layout.lazy_tabs({section.heading: section_tab(section) for section in SECTIONS})
 
 
 def _in_words(names: Sequence[str]) -> str:

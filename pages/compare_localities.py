@@ -27,6 +27,7 @@ from explorer.formatting import format_value, label_with_unit, unit_in_brackets,
 from explorer.layout import (
     area_figure_columns,
     definition_box,
+    lazy_tabs,
     page_header,
     suppression_note,
 )
@@ -36,7 +37,6 @@ DEFAULT_MEASURE = "perm_excl_rate"
 NO_HIGHLIGHT = ""
 #: The tabs (their labels are the URL's section= values).
 YEAR_TAB, TRENDS_TAB = "Ranked", "Trends"
-SECTION_PARAM = "section"
 # How each reference row is named on the chart and in the table.
 REFERENCE_NAMES = {"County": "County", "National": "England"}
 # References in a fixed order (county first, England last), not ranked by value.
@@ -390,11 +390,7 @@ def show_trends() -> None:
 # Only the open tab is drawn: the ranking and the trends at once were 3 charts, and the
 # national trend heatmap alone delayed the page's first chart.
 sections = {YEAR_TAB: show_year, TRENDS_TAB: show_trends}
-tabs = st.tabs(list(sections), key=SECTION_PARAM, bind="query-params")
-for tab, show_section in zip(tabs, sections.values(), strict=True):
-    if tab.open:
-        with tab:
-            show_section()
+lazy_tabs(sections)
 
 # ---------------------------------------------------------------- where next
 st.header("Look closer")

@@ -22,8 +22,10 @@ from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import SUPPRESSED_LABEL, format_value, year_label
 from explorer.layout import (
+    SECTION_PARAM,
     definition_box,
     definition_text,
+    lazy_tabs,
     measure_help,
     page_header,
     suppression_note,
@@ -35,8 +37,6 @@ CHILD_LEVEL = {"County": "Locality", "Locality": "Partnership", "Partnership": "
 URL_PARAM = {"Locality": "locality", "Partnership": "partnership", "School": "school"}
 #: The tab of the areas one level down, named for them; its URL value is its label.
 CHILD_TAB = {"Locality": "Localities", "Partnership": "Partnerships", "School": "Schools"}
-#: The URL query parameter (and session state key) naming the open tab.
-SECTION_PARAM = "section"
 FIRST_SECTION = "Over the years"
 RATES = ["susp_rate", "perm_excl_rate", "one_plus_susp_rate"]
 COUNT_OF_RATE = {
@@ -775,11 +775,7 @@ if level != "School":
     sections["School phase"] = show_phases
 if child_level is not None:
     sections[CHILD_TAB[child_level]] = show_child_areas
-tabs = st.tabs(list(sections), key=SECTION_PARAM, bind="query-params")
-for tab, show_section in zip(tabs, sections.values(), strict=True):
-    if tab.open:
-        with tab:
-            show_section()
+lazy_tabs(sections)
 
 # ---------------------------------------------------------------- elsewhere in the explorer
 st.subheader("Related pages")

@@ -39,7 +39,13 @@ from explorer.funnel_chart import (
     trend_change_chart,
     trend_table,
 )
-from explorer.layout import definition_box, measure_help, page_header, suppression_note
+from explorer.layout import (
+    definition_box,
+    lazy_tabs,
+    measure_help,
+    page_header,
+    suppression_note,
+)
 from explorer.url_state import url_radio, url_selectbox
 
 LEVELS = ["Locality", "Partnership", "School"]
@@ -54,8 +60,6 @@ FIRST_MEASURES = [
     "persistent_absence_rate",
     "ehc_plan_percent",
 ]
-#: The URL query parameter (and session state key) naming the open tab.
-SECTION_PARAM = "section"
 PROFILE_PAGE = {"Locality": "pages/locality.py", "Partnership": "pages/partnership.py"}
 
 
@@ -612,11 +616,7 @@ sections = {
     "Rising or falling?": show_trends,
     "Against England and neighbours": show_comparators,
 }
-tabs = st.tabs(list(sections), key=SECTION_PARAM, bind="query-params")
-for tab, show_section in zip(tabs, sections.values(), strict=True):
-    if tab.open:
-        with tab:
-            show_section()
+lazy_tabs(sections)
 
 st.divider()
 nav = st.columns(3)
