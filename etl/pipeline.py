@@ -39,6 +39,7 @@ from .validate import (
     reject_duplicates,
     rejected_file,
     scope_prefilter,
+    unread_columns,
     validate_file,
     warn_unknown_urns,
 )
@@ -64,7 +65,7 @@ def _file_order(root: Path, files: list[Path]) -> list[tuple[Path, str | None]]:
 
 def _read_and_validate(path: Path, name: str, order: int, config: Config) -> FileResult:
     try:
-        raw = read_raw(path, scope_prefilter(config), mapped_only=True)
+        raw = read_raw(path, scope_prefilter(config), mapped_only=True, unread=unread_columns)
     except ReadError as error:
         fmt = path.suffix.lower().lstrip(".") or "unknown"
         return rejected_file(

@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pv
 
-from .sources import Detection, detect_source, map_columns
+from .sources import Detection, Source, detect_source, map_columns
 
 SOURCE_ROW = "source_row"
 #: How far down a sheet (or CSV) the header row may sit below title lines.
@@ -62,6 +62,8 @@ class RawFile:
 #: each block read (or None to keep all): other LAs' rows are dropped while reading.
 RowFilter = Callable[[pa.Table], "np.ndarray | pa.Array"]
 Prefilter = Callable[[Detection, list[str]], "RowFilter | None"]
+#: Given a file's source, the ETL names of mapped columns a reader need not read.
+Unread = Callable[[Source], frozenset[str]]
 
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -70,14 +72,21 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _XLS_MESSAGE = "old-style .xls workbooks are not supported: save it as .xlsx or .csv"
 
 
-def read_raw(path: Path, prefilter: Prefilter | None = None, mapped_only: bool = False) -> RawFile:
+def read_raw(
+    path: Path,
+    prefilter: Prefilter | None = None,
+    mapped_only: bool = False,
+    unread: Unread | None = None,
+) -> RawFile:
     """Read a CSV or .xlsx file; raises ReadError with a plain message when it cannot.
 
     The content decides as much as the name: a workbook saved with a .csv name is read as
     a workbook, and an old .xls or binary file gets its own message. Any other failure
     while reading becomes a ReadError too, so one bad file never stops the build.
-    ``mapped_only``: a CSV of a known source keeps only the columns the source maps (an
-    EES file's names and codes of country, region and LA are parsed but never held).
+    ``mapped_only``: a CSV of a known source keeps only the columns the source maps (a
+    column it does not know is parsed but never held). ``unread``: with ``mapped_only``,
+    the ETL names of mapped columns not to hold either (see etl.validate.unread_columns:
+    the region and LA names of a breakdown file, half its columns).
     """
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES:
@@ -91,7 +100,7 @@ def read_raw(path: Path, prefilter: Prefilter | None = None, mapped_only: bool =
             raise ReadError(_XLS_MESSAGE)
         if suffix in XLSX_SUFFIXES or magic.startswith(_ZIP_MAGIC):
             return read_xlsx(path, prefilter)
-        return read_csv(path, prefilter, mapped_only)
+        return read_csv(path, prefilter, mapped_only, unread)
     except ReadError:
         raise
     except Exception as error:  # noqa: BLE001 - any other failure rejects this file only
@@ -229,13 +238,20 @@ def peek_source(path: Path) -> str | None:
     return detection.source.name if detection and detection.source else None
 
 
-def read_csv(path: Path, prefilter: Prefilter | None = None, mapped_only: bool = False) -> RawFile:
+def read_csv(
+    path: Path,
+    prefilter: Prefilter | None = None,
+    mapped_only: bool = False,
+    unread: Unread | None = None,
+) -> RawFile:
     encoding, header_index, detection, rows = _csv_head(path)
     header = _unique_names([h.replace("\ufeff", "") for h in rows[header_index]])
     keep = prefilter(detection, header) if prefilter else None
     columns = None
     if mapped_only and detection.source is not None:
-        columns = list(map_columns(detection.source, header)) or None
+        skip = unread(detection.source) if unread else frozenset()
+        mapped = map_columns(detection.source, header)
+        columns = [raw for raw, etl in mapped.items() if etl not in skip] or None
     try:
         table, skipped, bad = _stream_csv(path, encoding, header, header_index, keep, columns)
     except UnicodeDecodeError:

@@ -688,9 +688,13 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
         school = la_in_scope(la, config).to_numpy(zero_copy_only=False)
     keep = school | bench | blank_level
     out_of_scope = int(n - keep.sum()) + raw.rows_skipped
-    kept = table.filter(pa.array(keep)) if out_of_scope else table
-    frame = kept.select([*names.values(), SOURCE_ROW]).rename_columns([*names.keys(), SOURCE_ROW])
-    frame = frame.to_pandas()
+    # Columns the checks below skip are never copied or converted (half the columns of a
+    # breakdown file nationally: millions of rows of region and LA names).
+    unchecked = _unchecked_columns(source) if not bench.any() else frozenset()
+    wanted = {etl: raw_name for etl, raw_name in names.items() if etl not in unchecked}
+    columns = table.select([*wanted.values(), SOURCE_ROW])
+    kept = columns.filter(pa.array(keep)) if out_of_scope else columns
+    frame = kept.rename_columns([*wanted.keys(), SOURCE_ROW]).to_pandas()
     is_school = school[keep]
     is_bench = bench[keep]
     checked = Checked(frame, issues, names)
@@ -751,6 +755,40 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
         unnumbered_rejects=sum(line is None for line, _ in raw.bad_rows),
         raw_names=names,
     )
+
+
+#: Column types validate_file checks (or keeps as text); any other EES column is descriptive.
+_CHECKED_TYPES = MEASURE_TYPES | {"id", "period", "whole", "coordinate", "date", "category"}
+
+
+def _unchecked_columns(source: Source) -> frozenset[str]:
+    """An EES source's descriptive text columns (region and LA names, school type ...) that
+    validate_file neither checks nor keeps when a file has no benchmark rows. The level
+    stays: a row with a blank one is rejected by it."""
+    if source.kind != "ees":
+        return frozenset()
+    kept = _fact_columns(source)
+    return frozenset(
+        column.name
+        for column in source.columns
+        if column.type not in _CHECKED_TYPES
+        and column.name not in kept
+        and column.name != "geographic_level"
+    )
+
+
+#: Columns the reader prefilter and ees_scope read to sort rows into school, benchmark
+#: and out of scope.
+_SCOPE_COLUMNS = frozenset({"geographic_level", "old_la_code", "new_la_code"})
+
+
+def unread_columns(source: Source) -> frozenset[str]:
+    """Mapped columns a reader can leave unread: the descriptive text of a source that has
+    no benchmark rows (validate_file skips it), except the columns that decide a row's
+    scope. For read_raw(..., unread=unread_columns)."""
+    if source.benchmarks:
+        return frozenset()
+    return _unchecked_columns(source) - _SCOPE_COLUMNS
 
 
 def _fact_columns(source: Source) -> set[str]:

@@ -22,7 +22,13 @@ from etl_raw_files import (
 from etl.benchmarks import benchmark_rows, canonical_levels
 from etl.readers import read_raw
 from etl.sources import SOURCES_BY_NAME
-from etl.validate import reject_duplicates, scope_prefilter, validate_file, warn_unknown_urns
+from etl.validate import (
+    reject_duplicates,
+    scope_prefilter,
+    unread_columns,
+    validate_file,
+    warn_unknown_urns,
+)
 
 # source -> (the School row's cells after the EES standard ones, expected values, flags)
 SAMPLES: dict[str, tuple[dict[str, str], dict[str, object], dict[str, str]]] = {
@@ -314,6 +320,40 @@ def test_unknown_urns_are_warnings_and_rows_are_kept(tmp_path: Path, etl_config)
     assert "not in GIAS for Oxfordshire (931)" in warnings["reason"].iloc[0]
     assert 100099 in result.rows["urn"].tolist()
     assert result.rows_rejected == 0 and result.reconciles()
+
+
+@pytest.mark.parametrize("source", list(SAMPLES))
+def test_columns_left_unread_change_no_row_or_reject(
+    tmp_path: Path, etl_config, source: str
+) -> None:
+    """The ETL reads a file without the descriptive text validation skips (region and LA
+    names of a source with no benchmark rows): the same rows, benchmarks and rejects as
+    reading every mapped column, including a row rejected for its blank level."""
+    school, _, _ = SAMPLES[source]
+    path = ees_file(tmp_path, source, school)
+    blank_level = standard("School", Y2)
+    blank_level[2] = ""
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(",".join([*blank_level, *school.values()]) + "\n")
+    prefilter = scope_prefilter(etl_config)
+    every = read_raw(path, prefilter, mapped_only=True)
+    lean = read_raw(path, prefilter, mapped_only=True, unread=unread_columns)
+    definition = SOURCES_BY_NAME[source]
+    if definition.benchmarks:
+        assert unread_columns(definition) == frozenset()
+        assert lean.table.column_names == every.table.column_names
+    else:
+        assert {"region_name", "la_name", "country_name"} <= unread_columns(definition)
+        assert "la_name" in every.table.column_names
+        assert "la_name" not in lean.table.column_names
+        assert {"geographic_level", "old_la_code", "new_la_code"} <= set(lean.table.column_names)
+    results = [validate_file(raw, 0, etl_config) for raw in (every, lean)]
+    for result in results:
+        assert result.rows_loaded == 1 and result.rows_rejected == 1 and result.reconciles()
+    pd.testing.assert_frame_equal(results[1].rows, results[0].rows)
+    pd.testing.assert_frame_equal(results[1].bench, results[0].bench)
+    pd.testing.assert_frame_equal(results[1].issues.frame(), results[0].issues.frame())
+    assert [r.report() for r in results[1:]] == [results[0].report()]
 
 
 def test_bad_time_period_and_blank_level(tmp_path: Path, etl_config) -> None:
