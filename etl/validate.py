@@ -689,8 +689,10 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
     keep = school | bench | blank_level
     out_of_scope = int(n - keep.sum()) + raw.rows_skipped
     # Columns the checks below skip are never copied or converted (half the columns of a
-    # breakdown file nationally: millions of rows of region and LA names).
-    unchecked = _unchecked_columns(source) if not bench.any() else frozenset()
+    # breakdown file nationally: millions of rows of region and LA names). The level
+    # stays: a row with a blank one is rejected by it.
+    descriptive = _descriptive_columns(source) if not bench.any() else frozenset()
+    unchecked = descriptive - {"geographic_level"}
     wanted = {etl: raw_name for etl, raw_name in names.items() if etl not in unchecked}
     columns = table.select([*wanted.values(), SOURCE_ROW])
     kept = columns.filter(pa.array(keep)) if out_of_scope else columns
@@ -725,7 +727,7 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
             check_date(checked, column)
         elif column.type == "category":
             check_category(checked, column, only)
-        elif source.kind == "ees" and column.name not in kept and not is_bench.any():
+        elif column.name in descriptive:
             continue  # descriptive text (region, LA names) neither kept nor a benchmark's
         else:
             check_text(checked, column)
@@ -761,19 +763,17 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
 _CHECKED_TYPES = MEASURE_TYPES | {"id", "period", "whole", "coordinate", "date", "category"}
 
 
-def _unchecked_columns(source: Source) -> frozenset[str]:
-    """An EES source's descriptive text columns (region and LA names, school type ...) that
-    validate_file neither checks nor keeps when a file has no benchmark rows. The level
-    stays: a row with a blank one is rejected by it."""
+def _descriptive_columns(source: Source) -> frozenset[str]:
+    """An EES source's descriptive text columns (level, region and LA names and codes,
+    school type ...): validate_file neither checks nor keeps them when a file has no
+    benchmark rows."""
     if source.kind != "ees":
         return frozenset()
     kept = _fact_columns(source)
     return frozenset(
         column.name
         for column in source.columns
-        if column.type not in _CHECKED_TYPES
-        and column.name not in kept
-        and column.name != "geographic_level"
+        if column.type not in _CHECKED_TYPES and column.name not in kept
     )
 
 
@@ -788,7 +788,7 @@ def unread_columns(source: Source) -> frozenset[str]:
     scope. For read_raw(..., unread=unread_columns)."""
     if source.benchmarks:
         return frozenset()
-    return _unchecked_columns(source) - _SCOPE_COLUMNS
+    return _descriptive_columns(source) - _SCOPE_COLUMNS
 
 
 def _fact_columns(source: Source) -> set[str]:
