@@ -600,10 +600,6 @@ def render_section(
     render_trend(area, section, cat)
 
 
-#: The URL query parameter (and session state key) naming the open tab of the data set.
-SECTION_PARAM = layout.SECTION_PARAM
-
-
 def render_dataset(comparison: pd.DataFrame, area: Area) -> None:
     """The data set: every measure at a glance in one table, then its sections (in the
     order of the 2017 locality data set) as tabs, the open one kept in the URL.

@@ -21,7 +21,8 @@ from apptest_helpers import (
 from parquet_sums import area_rate, area_sum, latest_year
 
 import queries
-from explorer.dataset import SECTION_PARAM, SECTIONS
+from explorer.dataset import SECTIONS
+from explorer.layout import SECTION_PARAM
 
 HEADINGS = [section.heading for section in SECTIONS]
 PROJECT_DIR = Path(__file__).resolve().parents[1]

@@ -21,7 +21,8 @@ from apptest_helpers import (
 from parquet_sums import area_rate, area_sum, parquet
 
 import queries
-from explorer.dataset import SECTION_PARAM, SECTIONS
+from explorer.dataset import SECTIONS
+from explorer.layout import SECTION_PARAM
 
 
 def title_of(spec: dict) -> str:
