@@ -30,6 +30,7 @@ from .schools import (
     membership_overlaps,
     successor_map,
 )
+from .shape import shape_results
 from .sources import SOURCES, SOURCES_BY_NAME
 from .tables import FACT_TABLES, SCHEMA, write_table
 from .validate import (
@@ -102,11 +103,18 @@ def _file_line(result: FileResult, seconds: float) -> str:
     return f"{line}: {reason}" if reason else line
 
 
-def _finish_source(results: list[FileResult], known_urns: set[int], la_label: str) -> None:
-    """Checks that span a source's files: duplicate keys, then unknown URNs."""
+def _finish_source(
+    results: list[FileResult],
+    known_urns: set[int],
+    la_label: str,
+    register: pd.DataFrame | None = None,
+) -> None:
+    """Published layouts put in the warehouse's grain (etl.shape), then checks that span a
+    source's files: duplicate keys, then unknown URNs. ``register``: the GIAS rows read."""
     source = results[0].source
     if source is None:
         return
+    shape_results(results, register, source)
     reject_duplicates(results, source.key)
     if source.kind == "ees":
         for result in results:
@@ -141,7 +149,8 @@ def _finish_files(
             if result.source is not None:
                 by_name.setdefault(result.source.name, []).append(result)
         for name, same in by_name.items():
-            _finish_source(same, known_urns, la_label)
+            register = _concat_rows(by_source.get("gias", [])) if name != "gias" else None
+            _finish_source(same, known_urns, la_label, register)
             by_source.setdefault(name, []).extend(same)
             if name == "gias":
                 known_urns.update(int(u) for r in same for u in r.rows["urn"].dropna())

@@ -45,6 +45,9 @@ class Column:
     school_only: bool = False
     #: Largest valid value (100 for a published percentage); None when unbounded.
     maximum: float | None = None
+    #: A count some releases publish as a fraction (exclusions to 2009/10): kept as
+    #: published with a warning, never rejected.
+    fractional: bool = False
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -120,8 +123,10 @@ def _school_text(name: str, raw: str, *aliases: str, required: bool = True) -> C
     return Column(name, raw, "text", aliases, required=required, school_only=True)
 
 
-def _count(name: str, raw: str, *aliases: str, required: bool = True) -> Column:
-    return Column(name, raw, "count", aliases, required=required)
+def _count(
+    name: str, raw: str, *aliases: str, required: bool = True, fractional: bool = False
+) -> Column:
+    return Column(name, raw, "count", aliases, required=required, fractional=fractional)
 
 
 def _rate(raw: str, *aliases: str, percent: bool = True) -> Column:
@@ -137,7 +142,20 @@ def _ees(name: str, table: str, columns: Iterable[Column], key: Sequence[str], *
 
 _LAESTAB = _school_text("laestab", "school_laestab", "laestab", "la_estab")
 _SCHOOL_NAME = _school_text("school_name", "school_name", "schname", "school")
-_SCHOOL_TYPE = _school_text("school_type", "school_type")
+#: The school's phase as EES files name it: ``school_type`` to 2022/23, ``education_phase``
+#: from the 2023/24 releases (values "State-funded primary", "Special", "Total", ...).
+_SCHOOL_TYPE = _school_text("school_type", "school_type", "education_phase")
+#: Files that identify schools by URN, or by LAESTAB only (the releases to 2016/17): the
+#: ETL finds the URN in GIAS by LA code and establishment number (etl.shape).
+_OPTIONAL_URN = Column("urn", "school_urn", "id", ("urn", "URN"), required=False, school_only=True)
+_OPTIONAL_LAESTAB = Column(
+    "laestab",
+    "school_laestab",
+    "whole",
+    ("laestab", "la_estab", "LAEstab"),
+    required=False,
+    school_only=True,
+)
 _PHASE_TYPE = _school_text("phase_type_grouping", "phase_type_grouping", "phase_type")
 
 EXCLUSION_BENCHMARKS = (
@@ -286,14 +304,14 @@ SOURCES: tuple[Source, ...] = (
         "exclusions",
         "exclusions",
         (
-            _urn("school_urn"),
-            _LAESTAB,
-            _SCHOOL_NAME,
+            _OPTIONAL_URN,
+            _OPTIONAL_LAESTAB,
+            _school_text("school_name", "school_name", "schname", required=False),
             _SCHOOL_TYPE,
             _count("headcount", "headcount", "pupil_headcount"),
-            _count("perm_excl", "perm_excl"),
-            _count("susp", "susp", "fixed_excl"),
-            _count("one_plus_susp", "one_plus_susp", "one_plus_fixed"),
+            _count("perm_excl", "perm_excl", fractional=True),
+            _count("susp", "suspension", "susp", "fixed_excl", fractional=True),
+            _count("one_plus_susp", "one_plus_susp", "one_plus_fixed", fractional=True),
             _rate("perm_excl_rate"),
             _rate("susp_rate", "fixed_excl_rate", percent=False),
             _rate("one_plus_susp_rate", "one_plus_fixed_rate"),

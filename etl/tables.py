@@ -97,7 +97,16 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
             "enrolments_pa_10",
         ),
     ],
-    "exclusions": [*_KEYS, *_SOURCE, *_counts("headcount", "perm_excl", "susp", "one_plus_susp")],
+    # Counts DOUBLE: releases to 2009/10 publish some permanent exclusions as fractions
+    # (0.666667, a pupil excluded by schools shared), kept as published. ``terms``: the
+    # terms a year's figures add up (NULL for a full-year row; e.g. "Autumn, Spring").
+    "exclusions": [
+        *_KEYS,
+        *_SOURCE,
+        *_counts("headcount"),
+        *_measured(("perm_excl", "DOUBLE"), ("susp", "DOUBLE"), ("one_plus_susp", "DOUBLE")),
+        ("terms", "VARCHAR"),
+    ],
     "exclusions_reason": [
         *_KEYS,
         *_SOURCE,

@@ -70,9 +70,11 @@ import pyarrow.compute as pc
 from .config import Config
 from .readers import SOURCE_ROW, Prefilter, RawFile, RowFilter, normalise_time_period
 from .sources import MEASURE_TYPES, Column, Detection, Source, map_columns
+from .symbols import SYMBOLS
 from .tables import SCHEMA
 
-SYMBOLS: tuple[str, ...] = ("c", "x", "z", "low", "u", ":")
+__all__ = ["SYMBOLS"]  # re-exported: tests read the symbols from here
+
 BENCHMARK_LEVELS = {
     "national": "National",
     "regional": "Regional",
@@ -192,12 +194,26 @@ class FileResult:
     near: str | None = None
     #: Rows loaded, kept when ``rows`` is handed over (``release_rows``).
     released: int | None = None
+    #: source_row of a row that stands for several input rows (terms summed into a year)
+    #: -> how many (etl.shape): the counts below are of input rows.
+    folded: dict[int, int] = field(default_factory=dict)
+
+    def weight_of(self, source_rows: pd.Series | np.ndarray | Sequence[int]) -> int:
+        """How many input rows these rows stand for."""
+        lines = np.asarray(source_rows, dtype=object)
+        if not self.folded:
+            return len(lines)
+        return int(sum(self.folded.get(int(line), 1) for line in lines if not pd.isna(line)))
 
     @property
     def rows_loaded(self) -> int:
         if self.released is not None:
             return self.released
-        return 0 if self.file_rejected else len(self.rows)
+        if self.file_rejected:
+            return 0
+        if self.folded and SOURCE_ROW in self.rows:
+            return self.weight_of(self.rows[SOURCE_ROW].to_numpy())
+        return len(self.rows)
 
     def release_rows(self) -> pd.DataFrame:
         """Hand the loaded rows over (the caller keeps the only copy); counts stay."""
@@ -207,13 +223,17 @@ class FileResult:
 
     @property
     def rows_benchmark(self) -> int:
-        return 0 if self.file_rejected else len(self.bench)
+        if self.file_rejected:
+            return 0
+        if self.folded and SOURCE_ROW in self.bench:
+            return self.weight_of(self.bench[SOURCE_ROW].to_numpy())
+        return len(self.bench)
 
     @property
     def rows_rejected(self) -> int:
         if self.file_rejected:
             return self.rows_read
-        return len(self.issues.rejected_rows()) + self.unnumbered_rejects
+        return self.weight_of(self.issues.rejected_rows()) + self.unnumbered_rejects
 
     @property
     def warnings(self) -> int:
@@ -362,8 +382,17 @@ class Checked:
     def rows(self) -> np.ndarray:
         return self.frame[SOURCE_ROW].to_numpy()
 
-    def reject(self, mask: np.ndarray, column: str | None, values, rule: str, what: str) -> None:
-        """Reject rows where ``mask``; ``what`` completes "<file> row r, column 'x': 'v' ..."."""
+    def reject(
+        self,
+        mask: np.ndarray,
+        column: str | None,
+        values,
+        rule: str,
+        what: str,
+        severity: str = "reject",
+    ) -> None:
+        """Reject rows where ``mask``; ``what`` completes "<file> row r, column 'x': 'v' ...".
+        With ``severity="warning"`` the rows are kept and the problem is only reported."""
         if not mask.any():
             return
         rows = self.rows[mask]
@@ -383,8 +412,9 @@ class Checked:
             f"{p}: '{v}' {what}" if v is not None else f"{p}: {what}"
             for p, v in zip(places, shown, strict=True)
         ]
-        self.issues.add(rows, raw, shown, rule, reasons)
-        self.rejected |= mask
+        self.issues.add(rows, raw, shown, rule, reasons, severity)
+        if severity == "reject":
+            self.rejected |= mask
 
 
 def _stripped_and_blank(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -437,8 +467,12 @@ def check_measure(checked: Checked, column: Column, rows: np.ndarray | None = No
     values = _to_number(stripped, symbol | blank, money=column.type == "amount")
     given = ~(symbol | blank)
     junk = given & np.isnan(values)
+    fraction = given & ~np.isnan(values) & (np.mod(values, 1) != 0)
+    if column.type == "count" and column.fractional:
+        _warn_fractions(checked, column, fraction if rows is None else fraction & rows)
+    elif column.type == "count":
+        junk |= fraction
     if column.type == "count":
-        junk |= given & ~np.isnan(values) & (np.mod(values, 1) != 0)
         expected = "is not a count (expected a whole number, blank or a suppression symbol: "
     else:
         expected = "is not a number (expected a number, blank or a suppression symbol: "
@@ -472,15 +506,37 @@ def check_measure(checked: Checked, column: Column, rows: np.ndarray | None = No
             name,
             raw_values,
             "rate_over_100",
-            f"is more than {column.maximum:g} (a percentage cannot be)",
+            f"is more than {column.maximum:g} (a percentage cannot be; the published rate "
+            "is not used: the app computes rates from the counts, which are kept)",
+            "warning",
         )
     flags = symbols.astype("str")
-    if column.type == "count":
+    if column.type == "count" and not column.fractional:
         typed: pd.Series = pd.Series(values, index=frame.index).round().astype("Int64")
     else:
         typed = pd.Series(values, index=frame.index, dtype="float64")
     frame[name] = typed
     frame[f"{name}_flag"] = flags
+
+
+def _warn_fractions(checked: Checked, column: Column, fraction: np.ndarray) -> None:
+    """One warning per file and column: counts published as fractions are kept as they are
+    (the exclusions releases to 2009/10 share a pupil's exclusion between schools)."""
+    if not fraction.any():
+        return
+    rows = checked.rows[fraction]
+    raw = checked.raw_names.get(column.name, column.name)
+    first = checked.frame[column.name][fraction].iloc[0]
+    checked.issues.add(
+        [rows[0]],
+        raw,
+        [first],
+        "fractional_count",
+        f"{checked.issues.file} row {rows[0]}, column '{raw}': '{first}' and "
+        f"{len(rows) - 1:,} other cells are fractions of a count, as the DfE published "
+        "them; they are kept as published (not rounded)",
+        "warning",
+    )
 
 
 def check_plain_number(checked: Checked, column: Column) -> None:
@@ -510,8 +566,10 @@ def check_id(checked: Checked, column: Column, rows: np.ndarray | None = None) -
     values = _to_number(stripped, blank, money=False)
     scope = rows if rows is not None else np.ones(len(values), bool)
     raw_values = checked.frame[name]
+    # An optional URN beside a LAESTAB: a blank one is found in GIAS (etl.shape).
+    may_be_blank = not column.required and "laestab" in checked.frame
     checked.reject(
-        blank & scope,
+        blank & scope & (not may_be_blank),
         name,
         None,
         "missing_value",
@@ -635,6 +693,10 @@ def check_subsets(checked: Checked, source: Source) -> None:
             for r, t, w in zip(rows, total[over], whole[over], strict=True)
         ]
         raw = checked.raw_names.get(subset.parts[0], subset.parts[0])
+        if source.kind == "ees":  # the DfE published it so: its figures are kept as published
+            reasons = [f"{r}; kept as the DfE published it" for r in reasons]
+            checked.issues.add(rows, raw, shown, "subset_exceeds_whole", reasons, "warning")
+            continue
         checked.issues.add(rows, raw, shown, "subset_exceeds_whole", reasons)
         checked.rejected |= over
 
@@ -779,7 +841,7 @@ def _descriptive_columns(source: Source) -> frozenset[str]:
 
 #: Columns the reader prefilter and ees_scope read to sort rows into school, benchmark
 #: and out of scope.
-_SCOPE_COLUMNS = frozenset({"geographic_level", "old_la_code", "new_la_code"})
+_SCOPE_COLUMNS = frozenset({"geographic_level", "old_la_code", "new_la_code", "time_identifier"})
 
 
 def unread_columns(source: Source) -> frozenset[str]:
@@ -797,6 +859,10 @@ def _fact_columns(source: Source) -> set[str]:
     return {name for name, _ in SCHEMA[source.table]} | {
         "school_name",
         "phase_type_grouping",
+        # what etl.shape needs: terms, the LAESTAB of files without URNs, the phase filter
+        "time_identifier",
+        "laestab",
+        "school_type",
         SOURCE_ROW,
     }
 

@@ -72,12 +72,12 @@ def test_breakdown_file_with_extra_totals_columns_is_the_breakdown() -> None:
 
 
 def test_missing_required_columns_are_named() -> None:
-    header = [h for h in contract_header("exclusions") if h not in ("perm_excl", "susp")]
+    header = [h for h in contract_header("exclusions") if h not in ("perm_excl", "suspension")]
     detection = detect_source(header)
     assert detection.source is None
     assert detection.near is not None and detection.near.name == "exclusions"
-    assert detection.missing == ("perm_excl", "susp")
-    assert "missing required columns: perm_excl, susp" in (detection.error or "")
+    assert detection.missing == ("perm_excl", "suspension")
+    assert "missing required columns: perm_excl, suspension" in (detection.error or "")
 
 
 def test_unknown_and_ambiguous_headers_get_clear_errors() -> None:

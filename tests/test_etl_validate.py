@@ -265,18 +265,23 @@ def test_junk_negative_and_fractional_counts_are_rejected_with_reasons(
         ("ks2", {"t_elig": "20", "t_rwm_met_expected": "21"}, "t_rwm_met_expected", "21 > 20"),
     ],
 )  # fmt: skip
-def test_subset_larger_than_its_whole_is_rejected(
+def test_subset_larger_than_its_whole_is_warned_and_kept_as_published(
     tmp_path: Path, etl_config, source, cells, column, shown
 ) -> None:
+    """A DfE file's figures are the DfE's: a part larger than its whole (the 2016/17
+    exclusions release has a special school with 44 pupils suspended of 43) is warned and
+    the row kept, never its other counts rejected."""
     school = {**SAMPLES[source][0], **cells}
     result = validated(ees_file(tmp_path, source, school), etl_config)
     rejects = result.issues.frame()
     school_rejects = rejects[rejects["source_row"].eq(4)]
+    school_rejects = school_rejects[school_rejects["column_name"].eq(column)]
     assert school_rejects["rule"].tolist() == ["subset_exceeds_whole"]
-    assert school_rejects["column_name"].tolist() == [column]
     assert school_rejects["value"].tolist() == [shown]
+    assert school_rejects["severity"].tolist() == ["warning"]
     assert "cannot exceed its whole" in school_rejects["reason"].iloc[0]
-    assert result.rows_loaded == 0 and result.reconciles()
+    assert "kept as the DfE published it" in school_rejects["reason"].iloc[0]
+    assert result.rows_loaded == 1 and result.reconciles()
 
 
 def test_exclusions_may_exceed_headcount(tmp_path: Path, etl_config) -> None:
