@@ -44,6 +44,35 @@ def benchmark_rows(source: Source, bench: pd.DataFrame) -> pd.DataFrame:
     """Long measure rows from a source's (validated, de-duplicated) benchmark rows."""
     if bench.empty or not source.benchmarks:
         return pd.DataFrame(columns=COLUMNS)
+    base = area_columns(bench)
+    parts = []
+    for benchmark in source.benchmarks:
+        if benchmark.numerator not in bench or (
+            benchmark.denominator is not None and benchmark.denominator not in bench
+        ):
+            continue  # an older file without this measure's columns
+        numerator = bench[benchmark.numerator].to_numpy(dtype=float, na_value=np.nan)
+        if benchmark.denominator is None:
+            denominator = np.full(len(bench), np.nan)
+            known = ~np.isnan(numerator)
+        else:
+            denominator = bench[benchmark.denominator].to_numpy(dtype=float, na_value=np.nan)
+            known = ~np.isnan(numerator) & ~np.isnan(denominator)
+        part = base[known].assign(
+            measure=benchmark.measure, numerator=numerator[known], denominator=denominator[known]
+        )
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.concat(parts, ignore_index=True)[COLUMNS]
+
+
+def area_columns(bench: pd.DataFrame) -> pd.DataFrame:
+    """Each benchmark row's period, level, area code and name, and old LA code."""
+    missing = [c for c in (*BENCHMARK_KEY, "country_name", "region_name", "la_name")
+               if c not in bench]  # fmt: skip
+    if missing:  # a National-only file has no region or LA columns
+        bench = bench.assign(**{c: "" for c in missing})
     level = bench["geographic_level"]
     national = level.eq("National").to_numpy(dtype=bool)
     regional = level.eq("Regional").to_numpy(dtype=bool)
@@ -77,23 +106,4 @@ def benchmark_rows(source: Source, bench: pd.DataFrame) -> pd.DataFrame:
             .to_numpy(dtype=object),
         }
     )
-    parts = []
-    for benchmark in source.benchmarks:
-        if benchmark.numerator not in bench or (
-            benchmark.denominator is not None and benchmark.denominator not in bench
-        ):
-            continue  # an older file without this measure's columns
-        numerator = bench[benchmark.numerator].to_numpy(dtype=float, na_value=np.nan)
-        if benchmark.denominator is None:
-            denominator = np.full(len(bench), np.nan)
-            known = ~np.isnan(numerator)
-        else:
-            denominator = bench[benchmark.denominator].to_numpy(dtype=float, na_value=np.nan)
-            known = ~np.isnan(numerator) & ~np.isnan(denominator)
-        part = base[known].assign(
-            measure=benchmark.measure, numerator=numerator[known], denominator=denominator[known]
-        )
-        parts.append(part)
-    if not parts:
-        return pd.DataFrame(columns=COLUMNS)
-    return pd.concat(parts, ignore_index=True)[COLUMNS]
+    return base

@@ -31,6 +31,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xlsxwriter
 
+from .demo_exclusions import (
+    CHARACTERISTICS as CHARACTERISTICS_FILE,
+)
+from .demo_exclusions import (
+    FULL_YEAR,
+    GEOGRAPHY,
+    LOG,
+    REASONS,
+    TERMLY,
+    write_exclusion_files,
+)
+from .sources import REASON_COLUMNS
+
 # --------------------------------------------------------------------------------------
 # The contract: file names and columns (docs/architecture.md, "Raw sources")
 # --------------------------------------------------------------------------------------
@@ -42,15 +55,22 @@ FILE_NAMES: dict[str, str] = {
     "census": "spc_school_level_underlying_data.csv",
     "census_year_group": "spc_school_year_group.csv",
     "absence": "1_absence_3term_school.csv",
-    "exclusions": "exc_school.csv",
-    "exclusions_reason": "exc_reason_school.csv",
-    "exclusions_characteristic": "exc_characteristics_school.csv",
     "sen": "sen_school_level_ud.csv",
     "sen_need": "sen_primary_need_school.csv",
     "ks2": "ks2_school.csv",
     "ks4": "ks4_school.csv",
     "topups": "high_needs_topups.csv",
     "places": "high_needs_places.xlsx",
+}
+#: Sources written as several files (the DfE's exclusions releases and the council's log):
+#: file name -> source (etl/demo_exclusions.py).
+MORE_FILES: dict[str, str] = {
+    FULL_YEAR: "exclusions",
+    TERMLY: "exclusions",
+    GEOGRAPHY: "exclusions",
+    REASONS: "exclusions_reason",
+    CHARACTERISTICS_FILE: "exclusions_characteristic",
+    LOG: "exclusions_log",
 }
 
 EES_STANDARD: list[str] = [
@@ -92,38 +112,6 @@ EES_COLUMNS: dict[str, list[str]] = {
         "sess_authorised_percent",
         "sess_unauthorised_percent",
         "enrolments_pa_10_exact_percent",
-    ],
-    "exclusions": [
-        "school_urn",
-        "school_laestab",
-        "school_name",
-        "school_type",
-        "headcount",
-        "perm_excl",
-        "susp",
-        "one_plus_susp",
-        "perm_excl_rate",
-        "susp_rate",
-        "one_plus_susp_rate",
-    ],
-    "exclusions_reason": [
-        "school_urn",
-        "school_name",
-        "school_type",
-        "exclusion_reason",
-        "perm_excl",
-        "susp",
-    ],
-    "exclusions_characteristic": [
-        "school_urn",
-        "school_name",
-        "school_type",
-        "characteristic_group",
-        "characteristic",
-        "headcount",
-        "perm_excl",
-        "susp",
-        "one_plus_susp",
     ],
     "sen": [
         "urn",
@@ -586,7 +574,7 @@ def generate_demo(
         _write_links(out_dir, oxon.links),
         _write_membership(out_dir, oxon.membership),
     ]
-    paths += _write_ees_files(out_dir, panel, facts, register, las)
+    paths += _write_ees_files(out_dir, panel, facts, register, las, seed)
     high_needs = _stream(seed, OXFORDSHIRE[0], "high needs")
     paths += [
         _write_topups(out_dir, panel, facts, register, sites, high_needs),
@@ -1550,15 +1538,21 @@ def _write_ees_files(
     facts: dict,
     register: pd.DataFrame,
     las: pd.DataFrame,
+    seed: int,
 ) -> list[Path]:
     texts = _register_texts(register)
-    builders = [_census_files, _absence_file, _exclusion_files, _sen_files, _attainment_files]
+    builders = [_census_files, _absence_file, _sen_files, _attainment_files]
     paths = []
     for build in builders:
         for spec in build(panel, facts):
             path = out_dir / FILE_NAMES[spec.source]
             _write_ees(path, spec, panel, las, texts)
             paths.append(path)
+    reason_keys = {label: key for key, (label, _since) in REASON_COLUMNS.items()}
+    paths += write_exclusion_files(
+        out_dir, panel, facts, register, las, REGIONS, KINDS, CHARACTERISTICS,
+        CHARACTERISTIC_GROUPS, EXCLUSION_REASONS, reason_keys, seed,
+    )  # fmt: skip
     return paths
 
 
@@ -1635,35 +1629,6 @@ def _absence_file(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
     counts = {c: facts[c][rows] for c in columns}
     return [_EesFile("absence", ["urn", "laestab", "name", "school_type"], rows, counts,
                      [*columns, *rates], symbols)]  # fmt: skip
-
-
-def _exclusion_files(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
-    in_file = facts["in_exclusions"]
-    rows = np.flatnonzero(in_file)
-    columns = ["headcount", "perm_excl", "susp", "one_plus_susp"]
-    sources = ["excl_headcount", "perm_excl", "susp", "one_plus_susp"]
-    counts = {c: facts[s][rows] for c, s in zip(columns, sources, strict=True)}
-    # The oldest year's file lacked pupils suspended at least once for a few schools (`:`).
-    oldest = panel["year"].to_numpy()[rows] == panel["year"].min()
-    missing = oldest & (facts["draw_old_one_plus"][rows] < 0.03)
-    totals = _EesFile(
-        "exclusions", ["urn", "laestab", "name", "school_type"], rows, counts,
-        [*columns, *(_Rate(f"{c}_rate", c, "headcount", 2) for c in columns[1:])],
-        {"one_plus_susp": _symbol_where(missing, OLD_NOT_AVAILABLE)},
-    )  # fmt: skip
-    reasons = _breakdown(
-        "exclusions_reason", ["urn", "name", "school_type"], EXCLUSION_REASONS,
-        np.repeat(in_file[:, None], len(EXCLUSION_REASONS), axis=1),
-        {"perm_excl": facts["reason_perm"], "susp": facts["reason_susp"]},
-    )  # fmt: skip
-    characteristics = _breakdown(
-        "exclusions_characteristic", ["urn", "name", "school_type"],
-        [f"{group}\t{value}" for group, value in CHARACTERISTICS],
-        facts["char_rows"] & in_file[:, None],
-        {"headcount": facts["char_headcount"], "perm_excl": facts["char_perm"],
-         "susp": facts["char_susp"], "one_plus_susp": facts["char_one_plus"]},
-    )  # fmt: skip
-    return [totals, reasons, characteristics]
 
 
 def _sen_files(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:

@@ -20,8 +20,10 @@ import pandas as pd
 
 from . import geo
 from .benchmarks import BENCHMARK_KEY, benchmark_rows, canonical_levels
+from .breakdowns import breakdown_rows
 from .config import Config
 from .errors import BuildError
+from .exclusions_log import aggregate as aggregate_log
 from .readers import SOURCE_ROW, ReadError, peek_source, read_raw
 from .schools import (
     build_school_year,
@@ -255,8 +257,9 @@ def build_tables(
 
     facts = {}
     for table in FACT_TABLES:
-        source = next(s for s in SOURCES if s.table == table)
-        facts[table] = _take_rows(by_source.get(source.name, []))
+        source = next((s for s in SOURCES if s.table == table), None)
+        facts[table] = _take_rows(by_source.get(source.name, [])) if source else pd.DataFrame()
+    _add_exclusions_log(facts, by_source.get("exclusions_log", []), say)
     say("Linking school-years to partnerships as at census day")
     school_year, orphans = build_school_year(facts, schools, membership, successors)
     if config.council.scope != "council":
@@ -283,6 +286,17 @@ def build_tables(
     benchmarks = (
         pd.concat(benchmark_parts, ignore_index=True) if benchmark_parts else pd.DataFrame()
     )
+    breakdown_parts = [
+        breakdown_rows(
+            SOURCES_BY_NAME[name],
+            pd.concat([r.bench for r in group if len(r.bench)], ignore_index=True),
+        )
+        for name, group in by_source.items()
+        if SOURCES_BY_NAME[name].breakdown and any(len(r.bench) for r in group)
+    ]
+    breakdowns = (
+        pd.concat(breakdown_parts, ignore_index=True) if breakdown_parts else pd.DataFrame()
+    )
 
     say("Locality boundaries")
     boundaries, boundary_reports = _boundaries(
@@ -302,6 +316,7 @@ def build_tables(
         "school_year": school_year,
         **facts,
         "benchmarks": benchmarks,
+        "benchmark_breakdowns": breakdowns,
         "locality_boundaries": boundaries,
         "rejects": rejects,
     }
@@ -337,6 +352,27 @@ def build_tables(
         "files": file_reports,
         "tables": counts,
     }
+
+
+def _add_exclusions_log(
+    facts: dict[str, pd.DataFrame], results: list[FileResult], say: Progress
+) -> None:
+    """The council's exclusions log, counted per school, year and reason / pupil group,
+    added to the reason and characteristic tables (etl.exclusions_log)."""
+    log = _concat_rows(results)
+    if log.empty:
+        return
+    say("Counting the council's exclusions log by reason and pupil group")
+    reasons, characteristics = aggregate_log(
+        log, facts["exclusions"], facts["pupils"], facts["sen"], facts["pupils_year_group"]
+    )
+    facts["exclusions_reason"] = pd.concat(
+        [f for f in (facts["exclusions_reason"], reasons) if len(f)], ignore_index=True
+    )
+    facts["exclusions_characteristic"] = pd.concat(
+        [f for f in (facts["exclusions_characteristic"], characteristics) if len(f)],
+        ignore_index=True,
+    )
 
 
 def _la_locality(schools: pd.DataFrame) -> pd.Series:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .exclusions_log import normalise as normalise_log
 from .readers import SOURCE_ROW
 from .sources import Source
 from .validate import FileResult
@@ -60,12 +61,25 @@ def shape_results(results: list[FileResult], register: pd.DataFrame | None, sour
     for result in results:
         if result.file_rejected:
             continue
+        if source.name == "exclusions_log":
+            normalise_log(result)
+            continue
+        if source.kind == "ees" and source.table is None:
+            no_school_rows(result)
         if source.kind == "ees":
             totals_only(result)
         if source.name == "exclusions":
             identify_by_laestab(result, register)
             sum_terms(result, "rows", ("time_period", "urn"))
             sum_terms(result, "bench", _AREA_KEY)
+
+
+def no_school_rows(result: FileResult) -> None:
+    """A source published for areas only (reasons): any School rows are out of scope."""
+    if result.rows.empty:
+        return
+    result.rows_out_of_scope += result.weight_of(result.rows[SOURCE_ROW])
+    result.rows = result.rows.iloc[0:0]
 
 
 def totals_only(result: FileResult) -> None:

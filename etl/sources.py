@@ -86,6 +86,9 @@ class Source:
     excludes: tuple[str, ...] = ()
     sheet: str | None = None
     required_source: bool = False
+    #: An EES breakdown whose LA, region and England rows are kept per category in the
+    #: ``benchmark_breakdowns`` table ("reason" or "characteristic"), see etl.breakdowns.
+    breakdown: str | None = None
 
     @property
     def signature(self) -> tuple[Column, ...]:
@@ -105,11 +108,13 @@ EES_STANDARD: tuple[Column, ...] = (
     Column("geographic_level", "geographic_level"),
     Column("country_code", "country_code"),
     Column("country_name", "country_name"),
-    Column("region_code", "region_code"),
-    Column("region_name", "region_name"),
-    Column("old_la_code", "old_la_code"),
-    Column("new_la_code", "new_la_code"),
-    Column("la_name", "la_name"),
+    # Only rows of their level need them (eesyscreener's geography rules): a National-only
+    # file and the KS institution files have no region or LA columns.
+    Column("region_code", "region_code", required=False),
+    Column("region_name", "region_name", required=False),
+    Column("old_la_code", "old_la_code", required=False),
+    Column("new_la_code", "new_la_code", required=False),
+    Column("la_name", "la_name", required=False),
 )
 
 _URN_ALIASES = ("urn", "school_urn", "URN")
@@ -136,7 +141,9 @@ def _rate(raw: str, *aliases: str, percent: bool = True) -> Column:
     return Column(raw, raw, "amount", aliases, required=False, maximum=100.0 if percent else None)
 
 
-def _ees(name: str, table: str, columns: Iterable[Column], key: Sequence[str], **kw) -> Source:
+def _ees(
+    name: str, table: str | None, columns: Iterable[Column], key: Sequence[str], **kw
+) -> Source:
     return Source(name, "ees", table, (*EES_STANDARD, *columns), ("time_period", "urn", *key), **kw)
 
 
@@ -167,6 +174,41 @@ EXCLUSION_BENCHMARKS = (
     Benchmark("susp", "susp"),
     Benchmark("one_plus_susp", "one_plus_susp"),
 )
+
+#: Reason columns of the DfE's wide reason files -> (label, first release with it). One
+#: label per column in every year, so a reason is the same category across releases and
+#: in the council's log: the 2016/17 release's metadata (exclusions_by_reason.meta.csv)
+#: shortens three of them ("Verbal abuse against a pupil", "... an adult", "Drugs and
+#: alcohol"). The columns added in 2020/21 are named on the EES page of "Permanent
+#: exclusions and suspensions - by reason ... including multiple reasons (2020-21 only)";
+#: their labels are the DfE's reason list of that year (no metadata file of that release
+#: is held here to confirm them).
+REASON_COLUMNS: dict[str, tuple[str, str]] = {
+    "physical_pupils": ("Physical assault against a pupil", "2006/07"),
+    "physical_adult": ("Physical assault against an adult", "2006/07"),
+    "verbal_pupil": ("Verbal abuse or threatening behaviour against a pupil", "2006/07"),
+    "verbal_adult": ("Verbal abuse or threatening behaviour against an adult", "2006/07"),
+    "bullying": ("Bullying", "2006/07"),
+    "racist_abuse": ("Racist abuse", "2006/07"),
+    "sexual_misconduct": ("Sexual misconduct", "2006/07"),
+    "drug_alcohol": ("Drug and alcohol related", "2006/07"),
+    "damage": ("Damage", "2006/07"),
+    "theft": ("Theft", "2006/07"),
+    "persistent_disruptive": ("Persistent disruptive behaviour", "2006/07"),
+    "other": ("Other", "2006/07"),
+    "abuse_disability": ("Abuse relating to disability", "2020/21"),
+    "abuse_sex_gender": ("Abuse against sexual orientation and gender identity", "2020/21"),
+    "media_technology": ("Inappropriate use of social media or online technology", "2020/21"),
+    "offensive_weapon": (
+        "Use or threat of use of an offensive weapon or prohibited item",
+        "2020/21",
+    ),
+    "public_health": (
+        "Wilful and repeated transgression of protective measures in place to protect "
+        "public health",
+        "2020/21",
+    ),
+}
 
 SOURCES: tuple[Source, ...] = (
     Source(
@@ -321,35 +363,45 @@ SOURCES: tuple[Source, ...] = (
         benchmarks=EXCLUSION_BENCHMARKS,
         excludes=("exclusion reason", "reason", "characteristic group", "characteristic"),
     ),
+    # Reasons: the DfE publishes them for the LA, region and England only, as WIDE columns
+    # (perm_<reason>, fixed_<reason> to 2019/20, susp_<reason> after); they are benchmarks
+    # (etl.breakdowns). A school's reasons come from the council's exclusions log.
     _ees(
         "exclusions_reason",
-        "exclusions_reason",
+        None,
         (
-            _urn("school_urn"),
-            _SCHOOL_NAME,
             _SCHOOL_TYPE,
-            Column("reason", "exclusion_reason", "category", ("reason",)),
-            _count("perm_excl", "perm_excl"),
-            _count("susp", "susp", "fixed_excl"),
+            *(
+                _count(f"{kind}_{key}", f"{kind}_{key}", *aliases, required=required)
+                for key, (_label, _since) in REASON_COLUMNS.items()
+                for kind, aliases, required in (
+                    ("perm", (), key == "physical_pupils"),
+                    ("susp", (f"fixed_{key}",), False),
+                )
+            ),
         ),
-        ("reason",),
+        (),
+        breakdown="reason",
     ),
+    # Pupil characteristics: published for the LA, region and England (benchmarks); a
+    # school's rows come from the council's exclusions log (etl.exclusions_log).
     _ees(
         "exclusions_characteristic",
         "exclusions_characteristic",
         (
-            _urn("school_urn"),
-            _SCHOOL_NAME,
+            _OPTIONAL_URN,
+            _school_text("school_name", "school_name", required=False),
             _SCHOOL_TYPE,
             Column("characteristic_group", "characteristic_group", "category"),
             Column("characteristic", "characteristic", "category"),
             _count("headcount", "headcount", "pupil_headcount"),
-            _count("perm_excl", "perm_excl"),
-            _count("susp", "susp", "fixed_excl"),
-            _count("one_plus_susp", "one_plus_susp", "one_plus_fixed"),
+            _count("perm_excl", "perm_excl", fractional=True),
+            _count("susp", "suspension", "susp", "fixed_excl", fractional=True),
+            _count("one_plus_susp", "one_plus_susp", "one_plus_fixed", fractional=True),
         ),
         ("characteristic_group", "characteristic"),
         subsets=(Subset(("one_plus_susp",), "headcount"), Subset(("one_plus_susp",), "susp")),
+        breakdown="characteristic",
     ),
     _ees(
         "sen",
@@ -412,6 +464,43 @@ SOURCES: tuple[Source, ...] = (
         ),
         (),
         benchmarks=(Benchmark("ks4_attainment8", "att8_total", "pupils"),),
+    ),
+    # The council's own record of every suspension and permanent exclusion its schools
+    # notified (one row each, no names): the only source of a school's reasons and pupil
+    # groups, and of years the DfE has not yet published. Aggregated in the ETL to school x
+    # year x reason / characteristic (etl.exclusions_log): its rows never reach the warehouse.
+    Source(
+        "exclusions_log",
+        "council",
+        None,
+        (
+            Column("urn", "URN", "id", ("School URN",)),
+            Column("date", "Date", "date", ("Exclusion date", "Start date", "Date of exclusion")),
+            Column("type", "Type", "category", ("Exclusion type", "Category")),
+            Column("reason", "Reason", "category", ("Exclusion reason", "Main reason")),
+            Column(
+                "pupil_ref", "Pupil reference", "text", ("Pupil ref", "Pupil ID"), required=False
+            ),
+            Column("sen_provision", "SEN provision", "text", ("SEN",), required=False),
+            Column("fsm", "FSM eligible", "text", ("FSM",), required=False),
+            Column("sex", "Sex", "text", ("Gender",), required=False),
+            Column(
+                "ethnicity",
+                "Ethnicity",
+                "text",
+                ("Ethnicity major", "Ethnic group"),
+                required=False,
+            ),
+            Column(
+                "nc_year",
+                "NC year",
+                "text",
+                ("National curriculum year", "Year group"),
+                required=False,
+            ),
+        ),
+        (),
+        sheet="Exclusions",
     ),
     Source(
         "topups",

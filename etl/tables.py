@@ -152,6 +152,24 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("numerator", "DOUBLE"),
         ("denominator", "DOUBLE"),
     ],
+    # The DfE's area-level breakdowns (etl/breakdowns.py): exclusions by reason and by
+    # pupil characteristic for the LA, region and England (no school rows exist).
+    "benchmark_breakdowns": [
+        ("time_period", "INTEGER"),
+        ("geographic_level", "VARCHAR"),
+        ("area_code", "VARCHAR"),
+        ("old_la_code", "INTEGER"),
+        ("area_name", "VARCHAR"),
+        ("breakdown", "VARCHAR"),
+        ("characteristic_group", "VARCHAR"),
+        ("characteristic", "VARCHAR"),
+        *_measured(
+            ("headcount", "DOUBLE"),
+            ("perm_excl", "DOUBLE"),
+            ("susp", "DOUBLE"),
+            ("one_plus_susp", "DOUBLE"),
+        ),
+    ],
     "locality_boundaries": [
         ("locality", "VARCHAR"),
         ("geometry_geojson", "VARCHAR"),
@@ -200,6 +218,14 @@ SORT_KEYS: dict[str, list[str]] = {
     "topups": ["time_period", "urn", "band"],
     "places": ["time_period", "urn", "provision_type"],
     "benchmarks": ["measure", "time_period", "geographic_level", "area_code"],
+    "benchmark_breakdowns": [
+        "breakdown",
+        "time_period",
+        "geographic_level",
+        "area_code",
+        "characteristic_group",
+        "characteristic",
+    ],
     "locality_boundaries": ["locality"],
     "rejects": ["source_file", "source_row", "rule", "column_name", "severity"],
 }

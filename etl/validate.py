@@ -312,8 +312,10 @@ def ees_scope(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Masks (School rows of the LA, benchmark rows, blank level) as numpy bool arrays."""
     level = pc.utf8_lower(_text(table, names["geographic_level"]))
-    old = _text(table, names["old_la_code"])
-    new = pc.utf8_upper(_text(table, names["new_la_code"]))
+    # A National-only file (the 2016/17 characteristics file) has no LA columns at all.
+    blank = pa.chunked_array([pa.array([""] * table.num_rows, pa.string())])
+    old = _text(table, names["old_la_code"]) if "old_la_code" in names else blank
+    new = pc.utf8_upper(_text(table, names["new_la_code"])) if "new_la_code" in names else blank
     is_school = pc.equal(level, "school")
     in_la = pc.or_(
         la_in_scope(old, config),
@@ -321,7 +323,7 @@ def ees_scope(
     )
     school = pc.and_(is_school, in_la).to_numpy(zero_copy_only=False)
     bench = pc.is_in(level, pa.array(list(BENCHMARK_LEVELS))).to_numpy(zero_copy_only=False)
-    if not source.benchmarks:
+    if not source.benchmarks and source.breakdown is None:
         bench = np.zeros_like(bench)
     blank = pc.equal(level, "").to_numpy(zero_copy_only=False)
     return school, bench, blank
@@ -848,7 +850,7 @@ def unread_columns(source: Source) -> frozenset[str]:
     """Mapped columns a reader can leave unread: the descriptive text of a source that has
     no benchmark rows (validate_file skips it), except the columns that decide a row's
     scope. For read_raw(..., unread=unread_columns)."""
-    if source.benchmarks:
+    if source.benchmarks or source.breakdown:
         return frozenset()
     return _descriptive_columns(source) - _SCOPE_COLUMNS
 
@@ -856,7 +858,7 @@ def unread_columns(source: Source) -> frozenset[str]:
 def _fact_columns(source: Source) -> set[str]:
     """Columns of an EES source's School rows worth keeping: its warehouse table's, and
     the school name and phase the school-year table falls back on."""
-    return {name for name, _ in SCHEMA[source.table]} | {
+    return {name for name, _ in SCHEMA.get(source.table or "", [])} | {
         "school_name",
         "phase_type_grouping",
         # what etl.shape needs: terms, the LAESTAB of files without URNs, the phase filter
@@ -914,7 +916,10 @@ def _check_membership_dates(checked: Checked) -> None:
 
 
 def reject_duplicates(results: list[FileResult], key: Sequence[str], attr: str = "rows") -> None:
-    """Reject rows whose ``key`` an earlier row had (files in name order, then row order)."""
+    """Reject rows whose ``key`` an earlier row had (files in name order, then row order).
+    A source without a key (the exclusions log: one row per event) has no duplicates."""
+    if not key:
+        return
     frames = [
         getattr(r, attr).assign(_file=r.file, _order=r.path_order)
         for r in results

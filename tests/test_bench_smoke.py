@@ -15,6 +15,7 @@ from bench import etl_bench, query_bench
 from bench.common import median_p95
 from bench.pages import app_pages, browser_url
 from etl.config import ConfigError, load_config
+from etl.demo_exclusions import FULL_YEAR, TERMLY
 
 COUNCIL_LA = 931
 
@@ -50,9 +51,11 @@ def test_england_scope_loads_every_las_schools(england_build: tuple[Path, Path])
     expected = dict(
         duckdb.connect()
         .execute(
-            "SELECT CAST(old_la_code AS INTEGER), count(*) FROM read_csv($path, all_varchar = true)"
+            # school-years: full years to 2020/21, then three term rows each
+            "SELECT CAST(old_la_code AS INTEGER), count(DISTINCT (time_period, school_urn))"
+            " FROM read_csv($paths, all_varchar = true, union_by_name = true)"
             " WHERE geographic_level = 'School' GROUP BY ALL",
-            {"path": str(raw / "exc_school.csv")},
+            {"paths": [str(raw / FULL_YEAR), str(raw / TERMLY)]},
         )
         .fetchall()
     )

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from etl.config import load_config
-from etl.demo import EES_STANDARD, FILE_NAMES, generate_demo
+from etl.demo import EES_STANDARD, FILE_NAMES, MORE_FILES, generate_demo
+from etl.demo_exclusions import CHARACTERISTICS, FULL_YEAR, GEOGRAPHY, LOG, REASONS, TERMLY
 
 CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 CONFIG = Path(__file__).resolve().parents[1] / "data" / "config.toml"
@@ -33,9 +34,6 @@ EES_COUNTS: dict[str, tuple[list[str], list[str]]] = {
     "absence": ([], ["enrolments", "sess_possible", "sess_overall", "sess_authorised",
                      "sess_unauthorised", "enrolments_pa_10_exact"]),
     "exclusions": ([], ["headcount", "perm_excl", "susp", "one_plus_susp"]),
-    "exclusions_reason": (["exclusion_reason"], ["perm_excl", "susp"]),
-    "exclusions_characteristic": (["characteristic_group", "characteristic"],
-                                  ["headcount", "perm_excl", "susp", "one_plus_susp"]),
     "sen": ([], ["total_pupils", "sen_support", "ehc_plan"]),
     "sen_need": (["sen_provision", "primary_need"], ["number_of_pupils"]),
     "ks2": ([], ["t_elig", "t_rwm_met_expected"]),
@@ -53,7 +51,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
     paths = generate_demo(out)
     assert all(p.exists() and p.parent == out for p in paths)
-    assert sorted(p.name for p in paths) == sorted(FILE_NAMES.values())
+    assert sorted(p.name for p in paths) == sorted([*FILE_NAMES.values(), *MORE_FILES])
     return out
 
 
@@ -82,10 +80,44 @@ def contract_sources() -> dict[str, dict]:
     return sources
 
 
+def read_csv_text(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
 @cache
 def read_ees(demo: Path, source: str) -> pd.DataFrame:
-    """An EES file as text (shared between tests: never modify it in place)."""
-    return pd.read_csv(demo / FILE_NAMES[source], dtype=str, keep_default_na=False)
+    """An EES file as text (shared between tests: never modify it in place). Exclusions are
+    written as the DfE publishes them (full years to 2020/21, then by term, and the areas'
+    figures in their own file): here they are put back together as one full-year table in
+    the old single-file columns (``susp``, ``school_type``, ``school_urn``), terms summed
+    (pupils with one or more suspensions do not add up across terms: ``z``)."""
+    if source != "exclusions":
+        return read_csv_text(demo / FILE_NAMES[source])
+    full = read_csv_text(demo / FULL_YEAR)
+    full = full[full["geographic_level"].eq("School") | full["school_type"].eq("Total")]
+    geography = read_csv_text(demo / GEOGRAPHY).rename(columns={"education_phase": "school_type"})
+    geography = geography[geography["school_type"].eq("Total")]
+    terms = read_csv_text(demo / TERMLY).rename(columns={"education_phase": "school_type"})
+    measures = {"headcount", "perm_excl", "perm_excl_rate", "suspension", "susp_rate",
+                "one_plus_susp", "one_plus_susp_rate", "time_identifier"}  # fmt: skip
+    keys = [c for c in terms.columns if c not in measures]
+    summed = terms.assign(**{c: numbers(terms[c]) for c in COUNTED_BY_TERM})
+    summed = (
+        summed.groupby(keys, sort=False)[list(COUNTED_BY_TERM)]
+        .agg({"headcount": "max", "perm_excl": "sum", "suspension": "sum"})
+        .reset_index()
+    )
+    summed = summed.assign(time_identifier="Academic year", one_plus_susp="z")
+    summed["perm_excl_rate"] = (100 * summed["perm_excl"] / summed["headcount"]).round(5)
+    summed["susp_rate"] = (100 * summed["suspension"] / summed["headcount"]).round(5)
+    summed = summed.astype({c: "int64" for c in COUNTED_BY_TERM}).astype(str)
+    summed.loc[summed["headcount"].eq("0"), ["perm_excl_rate", "susp_rate"]] = "z"
+    frame = pd.concat([geography, full, summed], ignore_index=True).fillna("")
+    frame = frame.rename(columns={"suspension": "susp"})
+    return frame.sort_values(["time_period"], kind="stable").reset_index(drop=True)
+
+
+COUNTED_BY_TERM = {"headcount": "max", "perm_excl": "sum", "suspension": "sum"}
 
 
 def unsuppressed(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
@@ -138,7 +170,12 @@ def by_period(frame: pd.DataFrame, column: str) -> dict[int, float]:
 
 def test_contract_names_the_same_demo_files() -> None:
     sources = contract_sources()
-    assert {s: v["file"] for s, v in sources.items() if s != "locality_boundaries"} == FILE_NAMES
+    named = {s: v["file"] for s, v in sources.items() if s != "locality_boundaries"}
+    several = {s for s in MORE_FILES.values()}
+    assert {s: f for s, f in named.items() if s not in several} == FILE_NAMES
+    text = CONTRACT.read_text(encoding="utf-8")
+    for name in MORE_FILES:  # the exclusions files and the log are named in the contract
+        assert f"`{name}`" in text, name
 
 
 @pytest.mark.parametrize("source", sorted(FILE_NAMES))
@@ -222,22 +259,30 @@ def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
 
 def la_lines(path: Path, la_code: str) -> list[bytes]:
     """A file's lines (Local authority and School rows) of one LA, as bytes."""
-    marker = f",{la_code},E".encode()
-    return [line for line in path.read_bytes().split(b"\n") if marker in line]
+    # (the characteristics layout has new_la_code before old_la_code)
+    markers = (
+        f",{la_code},E".encode(),
+        f",{la_code},{'Oxfordshire' if la_code == '931' else 'Buckinghamshire'},".encode(),
+    )
+    return [line for line in path.read_bytes().split(b"\n") if any(m in line for m in markers)]
 
 
 def test_an_la_draws_the_same_numbers_however_many_other_las_there_are(tmp_path: Path) -> None:
     years = {"first_year": 2022, "last_year": 2023}
     generate_demo(tmp_path / "few", seed=7, n_other_las=1, **years)
     generate_demo(tmp_path / "many", seed=7, n_other_las=len(NEIGHBOURS) + 2, **years)
-    for source in EES_COUNTS:
-        a, b = (tmp_path / size / FILE_NAMES[source] for size in ("few", "many"))
+    names = [FILE_NAMES[s] for s in EES_COUNTS if s in FILE_NAMES]
+    names += [n for n in MORE_FILES if n != LOG]
+    for name in names:
+        a, b = (tmp_path / size / name for size in ("few", "many"))
         for la_code in (OXON, "825"):  # the council, and the neighbour present in both
             lines = la_lines(a, la_code)
-            assert len(lines) > 10 and lines == la_lines(b, la_code), (source, la_code)
+            # (the full-year exclusions file ends in 2020/21: no rows for these years)
+            assert lines == la_lines(b, la_code), (name, la_code)
+            assert len(lines) >= (0 if name == FULL_YEAR else 5), (name, la_code)
     # Oxfordshire's own files and register rows are unchanged too.
-    for source in ("gias_links", "membership", "topups", "places"):
-        name = FILE_NAMES[source]
+    own = [FILE_NAMES[s] for s in ("gias_links", "membership", "topups", "places")] + [LOG]
+    for name in own:
         assert (tmp_path / "few" / name).read_bytes() == (tmp_path / "many" / name).read_bytes()
     gias = [
         pd.read_csv(path / FILE_NAMES["gias"], encoding="cp1252", dtype=str)
@@ -351,8 +396,6 @@ def test_suppression_symbols_appear_where_the_dfe_puts_them(demo: Path) -> None:
         frame = level(read_ees(demo, source), "School", OXON)
         return frame[columns].stack().value_counts()
 
-    assert symbols("exclusions_reason", ["perm_excl", "susp"]).get("c", 0) > 10
-    assert symbols("exclusions_characteristic", ["headcount", "perm_excl", "susp"]).get("c", 0) > 10
     assert symbols("sen_need", ["number_of_pupils"]).get("c", 0) > 10
     absence = symbols(
         "absence", ["sess_unauthorised_percent", "sess_authorised", "sess_overall_percent"]
@@ -361,8 +404,11 @@ def test_suppression_symbols_appear_where_the_dfe_puts_them(demo: Path) -> None:
     exclusions = read_ees(demo, "exclusions")
     assert (level(exclusions, "School", OXON)["perm_excl_rate"] == "z").any()
     assert (level(read_ees(demo, "ks4"), "School", OXON)["avg_att8"] == "x").any()
-    old = exclusions[exclusions["one_plus_susp"] == ":"]
-    assert len(old) >= 1 and set(old["time_period"]) == {str(DEFAULT_PERIODS[0])}
+    # reasons: the DfE withholds area counts under 5 ('x') and rounds the rest to 5s
+    reasons = read_csv_text(demo / REASONS).iloc[:, 11:]
+    cells = reasons.stack()
+    assert cells.eq("x").sum() > 10
+    assert numbers(cells).dropna().mod(5).eq(0).all()
     # Totals are never suppressed.
     for source in EES_COUNTS:
         frame = read_ees(demo, source)
@@ -380,44 +426,47 @@ def test_low_and_z_follow_their_definitions(demo: Path) -> None:
     assert (numbers(not_applicable["headcount"]) == 0).all()
 
 
-def test_exclusion_reasons_sum_to_the_school_totals_where_unsuppressed(demo: Path) -> None:
-    keys = ["time_period", "school_urn"]
-    totals = level(read_ees(demo, "exclusions"), "School").set_index(keys)
-    reasons = level(read_ees(demo, "exclusions_reason"), "School")
-    assert reasons.groupby(keys).size().eq(16).all()
-    for column in ("perm_excl", "susp"):
-        complete = unsuppressed(reasons, keys, column)
-        summed = group_sum(reasons, keys, column)
-        expected = numbers(totals[column]).reindex(summed.index)
-        assert complete.sum() > 500
-        assert (summed[complete] == expected[complete]).all(), column
+def test_the_exclusions_log_counts_every_schools_exclusions(demo: Path) -> None:
+    """The council's log (one row per event) holds exactly the exclusions and suspensions
+    of every county school in the DfE's files, with the reasons and pupil groups the DfE
+    publishes only for the LA."""
+    log = read_csv_text(demo / LOG)
+    assert list(log.columns) == ["URN", "Date", "Type", "Reason", "Pupil reference",
+                                 "SEN provision", "FSM eligible", "Sex", "Ethnicity", "NC year"]  # fmt: skip
+    date = pd.to_datetime(log["Date"], format="%d/%m/%Y")
+    start = np.where(date.dt.month >= 9, date.dt.year, date.dt.year - 1)
+    log["time_period"] = (start * 100 + (start + 1) % 100).astype(str)
+    counted = log.groupby(["time_period", "URN", "Type"]).size().unstack(fill_value=0)
+    schools = level(read_ees(demo, "exclusions"), "School", OXON).set_index(
+        ["time_period", "school_urn"]
+    )
+    for kind, column in (("Permanent exclusion", "perm_excl"), ("Suspension", "susp")):
+        expected = numbers(schools[column])
+        got = counted[kind].reindex(expected.index, fill_value=0)
+        assert expected.sum() > 50 and (got == expected).all(), kind
+    # pupils with one or more suspensions: distinct references, as in the full-year file
+    suspended = log[log["Type"].eq("Suspension")]
+    pupils = suspended.groupby(["time_period", "URN"])["Pupil reference"].nunique()
+    full_year = schools[numbers(schools["one_plus_susp"]).notna()]
+    expected = numbers(full_year["one_plus_susp"])
+    assert (pupils.reindex(expected.index, fill_value=0) == expected).all()
     # Persistent disruptive behaviour is the commonest reason for suspensions.
-    la = level(read_ees(demo, "exclusions_reason"), "Local authority", OXON)
-    by_reason = numbers(la["susp"]).groupby(la["exclusion_reason"]).sum()
-    assert by_reason.idxmax() == "Persistent disruptive behaviour"
+    assert suspended["Reason"].value_counts().idxmax() == "Persistent disruptive behaviour"
 
 
-def test_exclusion_characteristics_sum_to_the_school_totals_where_unsuppressed(demo: Path) -> None:
-    keys = ["time_period", "school_urn", "characteristic_group"]
-    totals = level(read_ees(demo, "exclusions"), "School").set_index(keys[:2])
-    characteristics = level(read_ees(demo, "exclusions_characteristic"), "School")
-    assert set(characteristics["characteristic_group"]) == {
+def test_area_breakdowns_show_the_higher_rates_of_sen_and_fsm_pupils(demo: Path) -> None:
+    la = level(read_csv_text(demo / CHARACTERISTICS), "Local authority", OXON)
+    assert set(la["characteristic_group"]) == {
         "Gender", "SEN provision", "FSM eligibility", "Ethnicity major", "NC year"}  # fmt: skip
-    for column in ("headcount", "perm_excl", "susp", "one_plus_susp"):
-        complete = unsuppressed(characteristics, keys, column)
-        summed = group_sum(characteristics, keys, column)
-        expected = numbers(totals[column]).reindex(summed.index.droplevel(-1)).to_numpy()
-        known = complete.to_numpy() & ~np.isnan(expected)
-        assert known.sum() > 1000
-        assert (summed.to_numpy()[known] == expected[known]).all(), column
-    # Suspension rates are much higher for pupils with SEN and those eligible for FSM.
-    la = level(read_ees(demo, "exclusions_characteristic"), "Local authority", OXON)
-    by_value = group_sum(la, ["characteristic"], "susp") / group_sum(
+    by_value = group_sum(la, ["characteristic"], "suspension") / group_sum(
         la, ["characteristic"], "headcount"
     )
     assert by_value["EHC plan"] > 2 * by_value["No SEN"]
     assert by_value["SEN support"] > 2 * by_value["No SEN"]
     assert by_value["FSM eligible"] > 2 * by_value["Not FSM eligible"]
+    # every group of an area adds up to its pupils
+    groups = group_sum(la, ["time_period", "characteristic_group"], "headcount").unstack()
+    assert (groups.nunique(axis=1) == 1).all()
 
 
 def test_year_groups_and_sen_needs_sum_to_the_school_totals(demo: Path) -> None:
@@ -455,7 +504,7 @@ def test_benchmark_rows_are_sums_of_school_rows(demo: Path, source: str) -> None
     by_school = schools.groupby(la_keys)[counts].sum()
     la_rows = las.set_index(la_keys)[counts].sort_index()
     assert set(by_school.index) == set(la_rows.index)
-    suppressed = frame.loc[schools.index, counts].isin(["c", "x", ":"]).any(axis=1)
+    suppressed = frame.loc[schools.index, counts].isin(["c", "x", ":", "z"]).any(axis=1)
     exact = ~suppressed.groupby([schools[k] for k in la_keys]).any()
     summed = by_school.reindex(la_rows.index)
     complete = exact.reindex(la_rows.index).to_numpy()
@@ -476,8 +525,8 @@ def test_benchmark_rows_are_sums_of_school_rows(demo: Path, source: str) -> None
 
 def test_rates_are_computed_from_the_counts(demo: Path) -> None:
     checks = [
-        ("exclusions", "susp_rate", "susp", "headcount", 2),
-        ("exclusions", "perm_excl_rate", "perm_excl", "headcount", 2),
+        ("exclusions", "susp_rate", "susp", "headcount", 5),  # 5 places, as the DfE's
+        ("exclusions", "perm_excl_rate", "perm_excl", "headcount", 5),
         ("absence", "sess_overall_percent", "sess_overall", "sess_possible", 1),
         ("absence", "enrolments_pa_10_exact_percent", "enrolments_pa_10_exact", "enrolments", 1),
         ("sen", "ehc_plan_percent", "ehc_plan", "total_pupils", 1),

@@ -39,13 +39,16 @@ def test_demo_build_reconciles_every_file(demo_build) -> None:
     data, result, messages = demo_build
     assert result.mode == "demo"
     report = json.loads((warehouse_path(data) / "build_report.json").read_text(encoding="utf-8"))
-    assert len(report["files"]) == 15
+    assert len(report["files"]) == 18
     for entry in report["files"]:
         assert entry["source"] is not None, entry
         parts = entry["rows_loaded"] + entry["rows_benchmark"] + entry["rows_out_of_scope"]
         assert entry["rows_read"] == parts + entry["rows_rejected"], entry
-        assert entry["rows_loaded"] > 0, entry
-    assert any("exc_school.csv: exclusions" in m for m in messages)
+        # the LA-level files (geography, reasons, characteristics) are benchmarks only
+        assert entry["rows_loaded"] + entry["rows_benchmark"] > 0, entry
+    termly = "suspensions_and_permanent_exclusions_by_term_school_level.csv: exclusions"
+    assert any(termly in m for m in messages)
+    assert any("council_exclusions_log.csv: exclusions_log" in m for m in messages)
 
 
 def test_demo_build_has_no_rejects_but_the_intended_ones(demo_build) -> None:

@@ -63,12 +63,6 @@ SAMPLES: dict[str, tuple[dict[str, str], dict[str, object], dict[str, str]]] = {
         {"headcount": 100, "perm_excl": 0, "susp": None, "one_plus_susp": 3},
         {"susp": "c"},
     ),
-    "exclusions_reason": (
-        {"school_urn": "100001", "school_name": "Alpha", "school_type": "State-funded primary",
-         "exclusion_reason": "Bullying", "perm_excl": "C", "susp": "4"},
-        {"reason": "Bullying", "perm_excl": None, "susp": 4},
-        {"perm_excl": "c"},
-    ),
     "exclusions_characteristic": (
         {"school_urn": "100001", "school_name": "Alpha", "school_type": "State-funded primary",
          "characteristic_group": "Gender", "characteristic": "Boys", "headcount": "50",
@@ -133,7 +127,8 @@ def test_each_ees_source_parses_its_school_row_with_suppression(
     assert result.source is not None and result.source.name == source
     assert result.rows_rejected == 0, result.issues.frame()["reason"].tolist()
     assert result.rows_loaded == 1
-    has_benchmarks = bool(SOURCES_BY_NAME[source].benchmarks)
+    definition = SOURCES_BY_NAME[source]
+    has_benchmarks = bool(definition.benchmarks or definition.breakdown)
     assert result.rows_benchmark == (2 if has_benchmarks else 0)
     assert result.rows_out_of_scope == (1 if has_benchmarks else 3)
     assert result.reconciles()
@@ -344,7 +339,7 @@ def test_columns_left_unread_change_no_row_or_reject(
     every = read_raw(path, prefilter, mapped_only=True)
     lean = read_raw(path, prefilter, mapped_only=True, unread=unread_columns)
     definition = SOURCES_BY_NAME[source]
-    if definition.benchmarks:
+    if definition.benchmarks or definition.breakdown:
         assert unread_columns(definition) == frozenset()
         assert lean.table.column_names == every.table.column_names
     else:

@@ -57,7 +57,9 @@ def test_school_rows_equal_a_plain_group_by(view: str, plain_con, demo_warehouse
         # a suppressed cell sums to NULL in the view and to 0 in pandas; counts tell them apart
         assert (merged[f"{value}_known"] == merged[f"{value}_count"]).all(), value
         present = merged[f"{value}_count"] == 1
-        assert present.any() and (~present).any(), f"{value}: both kinds of cell in the demo"
+        # (the reasons and pupil groups are counted from the council's log: every count is
+        # known; only headcounts by sex and ethnicity are not in the census)
+        assert present.any(), f"{value}: known cells in the demo"
         pd.testing.assert_series_equal(
             merged.loc[present, value].astype("int64"),
             merged.loc[present, f"{value}_sum"].astype("int64"),
@@ -79,7 +81,7 @@ def test_reason_rows_pair_with_the_school_headcount(plain_con, demo_warehouse: P
     head = got.set_index(["area", "time_period"]).index.map(headcount.to_dict())
     head = pd.Series(head, index=got.index, dtype="Float64")
     both = got["perm_excl"].notna() & head.notna()
-    assert both.any() and (~both).any()
+    assert both.any()
     assert (got["perm_excl_pairs"] == both.astype(int)).all()
     assert (got.loc[both, "perm_excl_den"].astype(float) == head[both].astype(float)).all()
     assert got.loc[~both, "perm_excl_num"].isna().all()
