@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import geo
+from . import downloads, geo
 from .benchmarks import BENCHMARK_KEY, benchmark_rows, canonical_levels
 from .config import Config
 from .errors import BuildError
@@ -130,12 +130,11 @@ def _finish_files(
     """Each source's validated files, in file order: links scoped to the LA's schools,
     duplicates and unknown URNs checked across the source's files, one line per file."""
     for _, group in itertools.groupby(ordered, key=lambda item: item[2]):
-        group_results: list[tuple[FileResult, float]] = []
-        for order, _path, _peeked in group:
-            result, seconds = pending.pop(order).result()
+        group_results = [pending.pop(order).result() for order, _path, _peeked in group]
+        downloads.keep_newest([result for result, _ in group_results])  # older copies
+        for result, _ in group_results:
             if result.source is not None and result.source.name == "gias_links":
                 _scope_links(result, known_urns)
-            group_results.append((result, seconds))
         by_name: dict[str, list[FileResult]] = {}
         for result, _ in group_results:
             if result.source is not None:
@@ -201,7 +200,7 @@ def build_tables(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     # Stop rules: without GIAS and membership there is nothing to hang the facts on.
-    gias = _concat_rows(by_source.get("gias", []))
+    gias = downloads.complete_register(_concat_rows(by_source.get("gias", [])))
     if "gias" not in by_source:
         raise BuildError(
             _missing_source_message("gias", "GIAS establishments (edubasealldata*.csv)", results)
