@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import downloads, geo
+from . import archives, downloads, geo
 from .benchmarks import BENCHMARK_KEY, benchmark_rows, canonical_levels
 from .config import Config
 from .errors import BuildError
@@ -54,13 +54,11 @@ THREADS_ENV = "LOCALITY_EXPLORER_ETL_THREADS"
 WORKERS = int(os.environ.get(THREADS_ENV) or 0) or max(1, min(4, os.cpu_count() or 1))
 
 
-def _file_order(root: Path, files: list[Path]) -> list[tuple[Path, str | None]]:
+def _file_order(files: list[Path], name: Callable[[Path], str]) -> list[tuple[Path, str | None]]:
     """Files ordered so GIAS, links and membership come first; each source's files together."""
     peeked = [(path, peek_source(path)) for path in files if not geo.is_boundary_file(path)]
     rank = {s.name: _SOURCE_ORDER.get(s.name, 10 + i) for i, s in enumerate(SOURCES)}
-    return sorted(
-        peeked, key=lambda item: (rank.get(item[1] or "", 99), item[0].relative_to(root).as_posix())
-    )
+    return sorted(peeked, key=lambda item: (rank.get(item[1] or "", 99), name(item[0])))
 
 
 def _read_and_validate(path: Path, name: str, order: int, config: Config) -> FileResult:
@@ -181,8 +179,12 @@ def build_tables(
     results: list[FileResult] = []
     by_source: dict[str, list[FileResult]] = {}
     known_urns: set[int] = set()
+    # Zip members are read from copies inside the build (removed below); metadata apart.
+    inputs = archives.open_inputs(root, files, build_dir / ".zip-members")
+    files = inputs.files
     ordered = [
-        (order, path, peeked) for order, (path, peeked) in enumerate(_file_order(root, files))
+        (order, path, peeked)
+        for order, (path, peeked) in enumerate(_file_order(files, inputs.name))
     ]
     boundary_files = [p for p in files if geo.is_boundary_file(p)]
 
@@ -191,9 +193,7 @@ def build_tables(
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="etl-file")
     try:
         pending: dict[int, Future[tuple[FileResult, float]]] = {
-            order: pool.submit(
-                _timed_read_and_validate, path, path.relative_to(root).as_posix(), order, config
-            )
+            order: pool.submit(_timed_read_and_validate, path, inputs.name(path), order, config)
             for order, path, _peeked in ordered
         }
         _finish_files(ordered, pending, results, by_source, known_urns, la_label, say)
@@ -276,8 +276,10 @@ def build_tables(
 
     say("Locality boundaries")
     boundaries, boundary_reports = _boundaries(
-        root, boundary_files, schools, membership, successors, say
+        inputs.name, boundary_files, schools, membership, successors, say
     )
+    inputs.close()
+    boundary_reports += inputs.metadata  # listed with the files, no data rows
 
     rejects_frames = [r.issues.frame() for r in results] + [
         b.issues.frame() for b in boundary_reports
@@ -326,6 +328,7 @@ def build_tables(
         "la": config.la_summary(),
         "files": file_reports,
         "tables": counts,
+        **({"metadata": inputs.labels} if inputs.labels else {}),  # EES meta.csv labels
     }
 
 
@@ -378,7 +381,7 @@ def _scope_links(result: FileResult, known_urns: set[int]) -> None:
 
 
 def _boundaries(
-    root: Path,
+    file_name: Callable[[Path], str],
     boundary_files: list[Path],
     schools: pd.DataFrame,
     membership: pd.DataFrame,
@@ -389,7 +392,7 @@ def _boundaries(
     reports: list[FileResult] = []
     frames = []
     for path in boundary_files:
-        name = path.relative_to(root).as_posix()
+        name = file_name(path)
         try:
             frame = geo.read_boundaries(path)
         except (geo.BoundaryError, OSError, ValueError) as error:
