@@ -20,7 +20,8 @@ import pandas as pd
 
 from . import archives, downloads, geo
 from .benchmarks import BENCHMARK_KEY, benchmark_rows, canonical_levels
-from .config import Config
+from .boundary_files import read_boundary_file
+from .config import Boundaries, Config
 from .errors import BuildError
 from .readers import SOURCE_ROW, ReadError, peek_source, read_raw
 from .schools import (
@@ -276,7 +277,7 @@ def build_tables(
 
     say("Locality boundaries")
     boundaries, boundary_reports = _boundaries(
-        inputs.name, boundary_files, schools, membership, successors, say
+        inputs.name, boundary_files, schools, membership, successors, say, config.boundaries
     )
     inputs.close()
     boundary_reports += inputs.metadata  # listed with the files, no data rows
@@ -387,42 +388,18 @@ def _boundaries(
     membership: pd.DataFrame,
     successors: pd.Series,
     say: Progress,
+    settings: Boundaries | None = None,
 ) -> tuple[pd.DataFrame, list[FileResult]]:
     """Council GeoJSON boundaries when given (and usable), else derived from school points."""
     reports: list[FileResult] = []
     frames = []
     for path in boundary_files:
         name = file_name(path)
-        try:
-            frame = geo.read_boundaries(path)
-        except (geo.BoundaryError, OSError, ValueError) as error:
-            rejected = rejected_file(
-                name,
-                -1,
-                "geojson",
-                "utf-8",
-                0,
-                "file_signature",
-                f"boundary file rejected: {error}",
-            )
-            rejected.label = "locality_boundaries"
-            reports.append(rejected)
-            continue
-        frames.append(frame)
-        result = FileResult(
-            name,
-            -1,
-            None,
-            "utf-8",
-            "geojson",
-            len(frame),
-            pd.DataFrame(index=range(len(frame))),
-            pd.DataFrame(),
-            Issues(name),
-            label="locality_boundaries",
-        )
+        frame, result = read_boundary_file(path, name, settings or Boundaries())
         reports.append(result)
-        say(f"  {name}: locality_boundaries - {len(frame)} localities")
+        if frame is not None:
+            frames.append(frame)
+            say(f"  {name}: locality_boundaries - {len(frame)} localities")
     if frames:
         merged = pd.concat(frames, ignore_index=True).drop_duplicates("locality", keep="first")
         return merged.reset_index(drop=True), reports
