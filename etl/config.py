@@ -55,12 +55,32 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class Boundaries:
+    """``[boundaries]``: how a published boundary file (ONS districts or wards) becomes
+    localities. ``name_property`` names each feature (e.g. ``LAD22NM``); ``lookup`` maps an
+    area's name or code (``code_property``, default the ``..CD`` beside a ``..NM``) to its
+    locality. Areas not in the lookup are out of scope."""
+
+    name_property: str | None = None
+    code_property: str | None = None
+    lookup: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def codes(self) -> str | None:
+        if self.code_property:
+            return self.code_property
+        name = self.name_property or ""
+        return name[:-2] + "CD" if name.upper().endswith("NM") else None
+
+
+@dataclass(frozen=True)
 class Config:
     council: Council
     suppression: Suppression
     path: Path
     #: The file's bytes: part of the build's input fingerprint (a changed setting rebuilds).
     raw: bytes = field(repr=False, default=b"")
+    boundaries: Boundaries = Boundaries()
 
     def la_summary(self) -> dict[str, Any]:
         """The ``la`` block of build_report.json."""
@@ -119,6 +139,7 @@ def load_config(path: Path | str | None = None) -> Config:
             ),
             path=path,
             raw=raw,
+            boundaries=_boundaries(settings.get("boundaries", {})),
         )
     except (TypeError, ValueError) as error:
         raise ConfigError(f"{path}: a setting has the wrong type ({error})") from None
@@ -136,6 +157,20 @@ def _scope(value: Any, old_la_code: int) -> dict[str, Any]:
         codes = tuple(sorted({old_la_code, *(int(v) for v in value)}))
         return {"scope": "las", "scope_old_la_codes": codes}
     raise ValueError(f'scope must be "council", "england" or a list of old LA codes, not {value!r}')
+
+
+def _boundaries(table: Any) -> Boundaries:
+    """``[boundaries]`` with ``[boundaries.lookup]`` (area name or code -> locality)."""
+    if not isinstance(table, dict):
+        raise ValueError("[boundaries] must be a table")
+    lookup = table.get("lookup", {})
+    if not isinstance(lookup, dict):
+        raise ValueError("[boundaries.lookup] must be a table of area = locality")
+    return Boundaries(
+        name_property=_optional_str(table.get("name_property")),
+        code_property=_optional_str(table.get("code_property")),
+        lookup=tuple((str(area), str(locality)) for area, locality in lookup.items()),
+    )
 
 
 def _optional_str(value: Any) -> str | None:

@@ -10,7 +10,6 @@ winding Vega's geoshape (d3-geo) expects for a polygon that is not the whole glo
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
@@ -18,7 +17,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from shapely.geometry import shape
 
 #: How far the derived boundaries reach beyond the outermost schools (metres).
 HULL_BUFFER_M = 3000.0
@@ -98,31 +96,17 @@ def _looks_like_bng(geometry: shapely.Geometry) -> bool:
 
 def read_boundaries(path: Path) -> pd.DataFrame:
     """Council boundaries: features with a ``Locality`` property, merged per locality.
-    BNG coordinates (some GIS exports keep them) are converted to WGS84."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BoundaryError(f"not valid GeoJSON ({error})") from None
-    features = data.get("features") if isinstance(data, dict) else None
-    if not features:
-        raise BoundaryError("no GeoJSON features")
-    by_locality: dict[str, list[shapely.Geometry]] = {}
-    for feature in features:
-        properties = {
-            str(k).strip().lower(): v for k, v in (feature.get("properties") or {}).items()
-        }
-        name = properties.get("locality")
-        if name is None or not feature.get("geometry"):
-            raise BoundaryError("every feature needs a 'Locality' property and a geometry")
-        by_locality.setdefault(str(name).strip(), []).append(shape(feature["geometry"]))
-    rows = []
-    for locality in sorted(by_locality):
-        geometry = shapely.union_all(shapely.make_valid(np.array(by_locality[locality])))
-        if _looks_like_bng(geometry):
-            geometry = _bng_geometry_to_wgs84(geometry)
-        rows.append((locality, _finish(geometry), False))
-    return pd.DataFrame(rows, columns=BOUNDARY_COLUMNS)
+    BNG coordinates (some GIS exports keep them) are converted to WGS84. Published ONS
+    files with a lookup in config: etl.boundary_files."""
+    from .boundary_files import read_boundary_file
+    from .config import Boundaries
+
+    frame, result = read_boundary_file(path, path.name, Boundaries())
+    if frame is None:
+        reason = str(result.issues.frames[0]["reason"].iloc[0])
+        raise BoundaryError(reason.split("boundary file rejected: ", 1)[-1].rsplit(" (", 1)[0])
+    return frame
 
 
 def is_boundary_file(path: Path) -> bool:
-    return path.suffix.lower() in {".geojson", ".json"}
+    return path.suffix.lower() in {".geojson", ".json", ".shp"}

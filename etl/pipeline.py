@@ -18,10 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from . import geo
+from . import archives, downloads, geo
 from .benchmarks import BENCHMARK_KEY, benchmark_rows, canonical_levels
+from .boundary_files import read_boundary_file
 from .breakdowns import breakdown_rows
-from .config import Config
+from .config import Boundaries, Config
 from .errors import BuildError
 from .exclusions_log import aggregate as aggregate_log
 from .readers import SOURCE_ROW, ReadError, peek_source, read_raw
@@ -57,13 +58,11 @@ THREADS_ENV = "LOCALITY_EXPLORER_ETL_THREADS"
 WORKERS = int(os.environ.get(THREADS_ENV) or 0) or max(1, min(4, os.cpu_count() or 1))
 
 
-def _file_order(root: Path, files: list[Path]) -> list[tuple[Path, str | None]]:
+def _file_order(files: list[Path], name: Callable[[Path], str]) -> list[tuple[Path, str | None]]:
     """Files ordered so GIAS, links and membership come first; each source's files together."""
     peeked = [(path, peek_source(path)) for path in files if not geo.is_boundary_file(path)]
     rank = {s.name: _SOURCE_ORDER.get(s.name, 10 + i) for i, s in enumerate(SOURCES)}
-    return sorted(
-        peeked, key=lambda item: (rank.get(item[1] or "", 99), item[0].relative_to(root).as_posix())
-    )
+    return sorted(peeked, key=lambda item: (rank.get(item[1] or "", 99), name(item[0])))
 
 
 def _read_and_validate(path: Path, name: str, order: int, config: Config) -> FileResult:
@@ -140,12 +139,11 @@ def _finish_files(
     """Each source's validated files, in file order: links scoped to the LA's schools,
     duplicates and unknown URNs checked across the source's files, one line per file."""
     for _, group in itertools.groupby(ordered, key=lambda item: item[2]):
-        group_results: list[tuple[FileResult, float]] = []
-        for order, _path, _peeked in group:
-            result, seconds = pending.pop(order).result()
+        group_results = [pending.pop(order).result() for order, _path, _peeked in group]
+        downloads.keep_newest([result for result, _ in group_results])  # older copies
+        for result, _ in group_results:
             if result.source is not None and result.source.name == "gias_links":
                 _scope_links(result, known_urns)
-            group_results.append((result, seconds))
         by_name: dict[str, list[FileResult]] = {}
         for result, _ in group_results:
             if result.source is not None:
@@ -193,8 +191,12 @@ def build_tables(
     results: list[FileResult] = []
     by_source: dict[str, list[FileResult]] = {}
     known_urns: set[int] = set()
+    # Zip members are read from copies inside the build (removed below); metadata apart.
+    inputs = archives.open_inputs(root, files, build_dir / ".zip-members")
+    files = inputs.files
     ordered = [
-        (order, path, peeked) for order, (path, peeked) in enumerate(_file_order(root, files))
+        (order, path, peeked)
+        for order, (path, peeked) in enumerate(_file_order(files, inputs.name))
     ]
     boundary_files = [p for p in files if geo.is_boundary_file(p)]
 
@@ -203,16 +205,14 @@ def build_tables(
     pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="etl-file")
     try:
         pending: dict[int, Future[tuple[FileResult, float]]] = {
-            order: pool.submit(
-                _timed_read_and_validate, path, path.relative_to(root).as_posix(), order, config
-            )
+            order: pool.submit(_timed_read_and_validate, path, inputs.name(path), order, config)
             for order, path, _peeked in ordered
         }
         _finish_files(ordered, pending, results, by_source, known_urns, la_label, say)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     # Stop rules: without GIAS and membership there is nothing to hang the facts on.
-    gias = _concat_rows(by_source.get("gias", []))
+    gias = downloads.complete_register(_concat_rows(by_source.get("gias", [])))
     if "gias" not in by_source:
         raise BuildError(
             _missing_source_message("gias", "GIAS establishments (edubasealldata*.csv)", results)
@@ -300,8 +300,10 @@ def build_tables(
 
     say("Locality boundaries")
     boundaries, boundary_reports = _boundaries(
-        root, boundary_files, schools, membership, successors, say
+        inputs.name, boundary_files, schools, membership, successors, say, config.boundaries
     )
+    inputs.close()
+    boundary_reports += inputs.metadata  # listed with the files, no data rows
 
     rejects_frames = [r.issues.frame() for r in results] + [
         b.issues.frame() for b in boundary_reports
@@ -351,6 +353,7 @@ def build_tables(
         "la": config.la_summary(),
         "files": file_reports,
         "tables": counts,
+        **({"metadata": inputs.labels} if inputs.labels else {}),  # EES meta.csv labels
     }
 
 
@@ -424,48 +427,24 @@ def _scope_links(result: FileResult, known_urns: set[int]) -> None:
 
 
 def _boundaries(
-    root: Path,
+    file_name: Callable[[Path], str],
     boundary_files: list[Path],
     schools: pd.DataFrame,
     membership: pd.DataFrame,
     successors: pd.Series,
     say: Progress,
+    settings: Boundaries | None = None,
 ) -> tuple[pd.DataFrame, list[FileResult]]:
     """Council GeoJSON boundaries when given (and usable), else derived from school points."""
     reports: list[FileResult] = []
     frames = []
     for path in boundary_files:
-        name = path.relative_to(root).as_posix()
-        try:
-            frame = geo.read_boundaries(path)
-        except (geo.BoundaryError, OSError, ValueError) as error:
-            rejected = rejected_file(
-                name,
-                -1,
-                "geojson",
-                "utf-8",
-                0,
-                "file_signature",
-                f"boundary file rejected: {error}",
-            )
-            rejected.label = "locality_boundaries"
-            reports.append(rejected)
-            continue
-        frames.append(frame)
-        result = FileResult(
-            name,
-            -1,
-            None,
-            "utf-8",
-            "geojson",
-            len(frame),
-            pd.DataFrame(index=range(len(frame))),
-            pd.DataFrame(),
-            Issues(name),
-            label="locality_boundaries",
-        )
+        name = file_name(path)
+        frame, result = read_boundary_file(path, name, settings or Boundaries())
         reports.append(result)
-        say(f"  {name}: locality_boundaries - {len(frame)} localities")
+        if frame is not None:
+            frames.append(frame)
+            say(f"  {name}: locality_boundaries - {len(frame)} localities")
     if frames:
         merged = pd.concat(frames, ignore_index=True).drop_duplicates("locality", keep="first")
         return merged.reset_index(drop=True), reports

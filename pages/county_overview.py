@@ -291,6 +291,11 @@ else:
         )
         + ("" if tiled else " Hover over an area for its name and figure.")
     )
+    if "derived" in boundaries and boundaries["derived"].fillna(False).astype(bool).any():
+        st.caption(
+            "The locality outlines are drawn from the schools' locations (no boundary file "
+            "was supplied), not real boundaries: they are approximate."
+        )
     download_csv(
         localities[["area_name", "year", "value", "suppressed"]].rename(
             columns={"area_name": "locality"}

@@ -492,11 +492,11 @@ STOP_CASES: tuple[StopCase, ...] = (
         "the GIAS file lacks a required column",
         lambda raw: write_csv(
             raw / "edubasealldata20240901.csv",
-            [h for h in GIAS_HEADER if h != "Northing"],
-            [r[:15] + r[16:] for r in GIAS_ROWS],
+            [h for h in GIAS_HEADER if h != "Postcode"],  # Northing is optional
+            [r[:13] + r[14:] for r in GIAS_ROWS],
             "cp1252",
         ),  # fmt: skip
-        "missing required columns: Northing",
+        "missing required columns: Postcode",
     ),
     StopCase(
         "membership_truncated",

@@ -269,8 +269,10 @@ def test_cli_failed_build_leaves_the_previous_warehouse_live(
     warehouse = warehouse_path(etl_data_dir)
     live = warehouse.resolve()
 
-    # Break the required GIAS file: a required column is gone.
-    write_csv(etl_raw_dir / "edubasealldata20240901.csv", [h for h in GIAS_HEADER if h != "Easting"],
+    # Break the required GIAS file: a required column is gone (Easting is optional: the
+    # state-funded extract lacks it).
+    write_csv(etl_raw_dir / "edubasealldata20240901.csv",
+              [h for h in GIAS_HEADER if h != "PhaseOfEducation (name)"],
               [["1"] * (len(GIAS_HEADER) - 1)])  # fmt: skip
     broken = run_cli(etl_data_dir)
     assert broken.returncode != 0
@@ -278,7 +280,7 @@ def test_cli_failed_build_leaves_the_previous_warehouse_live(
     error_lines = broken.stderr.strip().splitlines()
     assert len(error_lines) == 1
     assert error_lines[0].startswith("error: build failed: no usable GIAS")
-    assert "missing required columns: Easting" in error_lines[0]
+    assert "missing required columns: PhaseOfEducation (name)" in error_lines[0]
     assert "previous warehouse is still live" in error_lines[0]
     assert warehouse.resolve() == live
     assert pq.read_table(warehouse / "pupils.parquet").num_rows > 0

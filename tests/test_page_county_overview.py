@@ -216,3 +216,9 @@ def test_many_localities_get_no_tiles_and_the_table_carries_change_and_link(
     # hundreds of names would overlap: the map leaves them to the tooltips, and says so
     assert names(at) == [] and sorted(names(default)) == sorted(table.index)
     assert any("Hover over an area for its name" in c.value for c in at.caption)
+
+
+def test_map_says_when_outlines_are_derived_from_school_locations(page, demo_warehouse) -> None:
+    derived = pd.read_parquet(demo_warehouse / "locality_boundaries.parquet")["derived"]
+    assert derived.all()  # the demo ships no boundary file
+    assert any("drawn from the schools' locations" in c.value for c in page.caption)
