@@ -22,6 +22,7 @@ from . import geo
 from .benchmarks import BENCHMARK_KEY, benchmark_rows, canonical_levels
 from .config import Config
 from .errors import BuildError
+from .layouts_spc_sen import derive_tables, resolve_tables, table_rows
 from .readers import SOURCE_ROW, ReadError, peek_source, read_raw
 from .schools import (
     build_school_year,
@@ -116,6 +117,7 @@ def _finish_source(
         return
     shape_results(results, register, source)
     reject_duplicates(results, source.key)
+    derive_tables(results, source)  # one SPC/SEN file, two tables (etl.layouts_spc_sen)
     if source.kind == "ees":
         for result in results:
             result.bench = canonical_levels(result.bench)
@@ -253,10 +255,8 @@ def build_tables(
             "warning",
         )
 
-    facts = {}
-    for table in FACT_TABLES:
-        source = next(s for s in SOURCES if s.table == table)
-        facts[table] = _take_rows(by_source.get(source.name, []))
+    resolve_tables(results)  # a table fed by two sources: one row per key
+    facts = {table: table_rows(results, table) for table in FACT_TABLES}
     say("Linking school-years to partnerships as at census day")
     school_year, orphans = build_school_year(facts, schools, membership, successors)
     if config.council.scope != "council":
