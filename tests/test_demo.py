@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from etl.config import load_config
-from etl.demo import EES_STANDARD, FILE_NAMES, generate_demo
+from etl.demo import EES_STANDARD, FILE_NAMES, SPC_YEAR_GROUP_HEADERS, generate_demo
+from etl.sources import SEN_NEED_LABELS
 
 CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 CONFIG = Path(__file__).resolve().parents[1] / "data" / "config.toml"
@@ -26,18 +27,26 @@ OXON = "931"
 NEIGHBOURS = {str(code) for code in load_config(CONFIG).council.comparator_old_la_codes}
 DEFAULT_PERIODS = [201718, 201819, 201920, 202021, 202122, 202223, 202324]
 
+#: The SPC supporting file's count columns (as published).
+HEADCOUNT = "headcount of pupils"
+FSM = "number of pupils known to be eligible for free school meals"
+EAL = "number of pupils whose first language is known or believed to be other than English"
+YEAR_GROUP_COLUMNS = SPC_YEAR_GROUP_HEADERS
+NEED_COLUMNS = [f"{p}_Primary_need_{code}" for p in ("EHC", "SUP") for code in SEN_NEED_LABELS]
+#: The identifier columns under one name in every file (the SPC and SEN files say URN,
+#: phase-type_grouping): ``read_ees`` renames them.
+SAME_NAMES = {"URN": "urn", "phase-type_grouping": "phase_type_grouping"}
+
 #: EES source -> (category columns, count columns): what the LA rows sum.
 EES_COUNTS: dict[str, tuple[list[str], list[str]]] = {
-    "census": ([], ["headcount_of_pupils", "number_of_fsm_eligible_pupils", "number_of_pupils_with_eal"]),
-    "census_year_group": (["ncyear"], ["headcount"]),
+    "census": ([], [HEADCOUNT, FSM, EAL, *YEAR_GROUP_COLUMNS]),
     "absence": ([], ["enrolments", "sess_possible", "sess_overall", "sess_authorised",
                      "sess_unauthorised", "enrolments_pa_10_exact"]),
     "exclusions": ([], ["headcount", "perm_excl", "susp", "one_plus_susp"]),
     "exclusions_reason": (["exclusion_reason"], ["perm_excl", "susp"]),
     "exclusions_characteristic": (["characteristic_group", "characteristic"],
                                   ["headcount", "perm_excl", "susp", "one_plus_susp"]),
-    "sen": ([], ["total_pupils", "sen_support", "ehc_plan"]),
-    "sen_need": (["sen_provision", "primary_need"], ["number_of_pupils"]),
+    "sen": ([], ["Total pupils", "SEN support", "EHC plan", *NEED_COLUMNS]),
     "ks2": ([], ["t_elig", "t_rwm_met_expected"]),
     "ks4": ([], ["t_pupils"]),
 }  # fmt: skip
@@ -85,7 +94,8 @@ def contract_sources() -> dict[str, dict]:
 @cache
 def read_ees(demo: Path, source: str) -> pd.DataFrame:
     """An EES file as text (shared between tests: never modify it in place)."""
-    return pd.read_csv(demo / FILE_NAMES[source], dtype=str, keep_default_na=False)
+    frame = pd.read_csv(demo / FILE_NAMES[source], dtype=str, keep_default_na=False)
+    return frame.rename(columns=SAME_NAMES)
 
 
 def unsuppressed(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
@@ -138,7 +148,7 @@ def by_period(frame: pd.DataFrame, column: str) -> dict[int, float]:
 
 def test_contract_names_the_same_demo_files() -> None:
     sources = contract_sources()
-    assert {s: v["file"] for s, v in sources.items() if s != "locality_boundaries"} == FILE_NAMES
+    assert {s: v["file"] for s, v in sources.items() if v["file"] != "–"} == FILE_NAMES
 
 
 @pytest.mark.parametrize("source", sorted(FILE_NAMES))
@@ -160,6 +170,10 @@ def test_columns_are_exactly_the_contract_columns_in_order(demo: Path, source: s
     rest = columns[len(prefix) :]
     if spec["extras"] == ["_percent"]:  # absence: "the `_percent` columns"
         assert rest and all(c.removesuffix("_percent") in spec["required"] for c in rest)
+    elif source in ("census", "sen"):  # "`first` … `last`" of a run of columns, then others
+        run = YEAR_GROUP_COLUMNS if source == "census" else NEED_COLUMNS
+        assert spec["extras"][:2] == [run[0], run[-1]]
+        assert rest == [*run, *spec["extras"][2:]]
     else:
         assert rest == spec["extras"]
 
@@ -353,7 +367,10 @@ def test_suppression_symbols_appear_where_the_dfe_puts_them(demo: Path) -> None:
 
     assert symbols("exclusions_reason", ["perm_excl", "susp"]).get("c", 0) > 10
     assert symbols("exclusions_characteristic", ["headcount", "perm_excl", "susp"]).get("c", 0) > 10
-    assert symbols("sen_need", ["number_of_pupils"]).get("c", 0) > 10
+    # The SPC and SEN supporting files are not suppressed ("not had suppression applied").
+    for source in ("census", "sen"):
+        frame = level(read_ees(demo, source), "School", OXON)
+        assert not frame[EES_COUNTS[source][1]].isin(["c", "x", "z", "low", ":"]).any().any()
     absence = symbols(
         "absence", ["sess_unauthorised_percent", "sess_authorised", "sess_overall_percent"]
     )
@@ -423,23 +440,17 @@ def test_exclusion_characteristics_sum_to_the_school_totals_where_unsuppressed(d
 def test_year_groups_and_sen_needs_sum_to_the_school_totals(demo: Path) -> None:
     keys = ["time_period", "urn"]
     census = level(read_ees(demo, "census"), "School").set_index(keys)
-    groups = level(read_ees(demo, "census_year_group"), "School")
-    by_school = group_sum(groups, keys, "headcount")
-    assert (by_school == numbers(census["headcount_of_pupils"]).reindex(by_school.index)).all()
+    by_school = census[YEAR_GROUP_COLUMNS].apply(numbers).sum(axis=1)
+    assert (by_school == numbers(census[HEADCOUNT])).all()
     sen = level(read_ees(demo, "sen"), "School").set_index(keys)
-    pupils = numbers(census["headcount_of_pupils"]).reindex(sen.index)
-    assert (numbers(sen["total_pupils"]) == pupils).all()
-    needs = level(read_ees(demo, "sen_need"), "School")
-    need_keys = [*keys, "sen_provision"]
-    complete, summed = (
-        unsuppressed(needs, need_keys, "number_of_pupils"),
-        group_sum(needs, need_keys, "number_of_pupils"),
-    )
-    for provision, column in (("SEN support", "sen_support"), ("EHC plan", "ehc_plan")):
-        part = summed.xs(provision, level="sen_provision")
-        ok = complete.xs(provision, level="sen_provision")
-        assert ok.sum() > 100
-        assert (part[ok] == numbers(sen[column]).reindex(part.index)[ok]).all(), provision
+    pupils = numbers(census[HEADCOUNT]).reindex(sen.index)
+    assert (numbers(sen["Total pupils"]) == pupils).all()
+    for prefix, column in (("SUP", "SEN support"), ("EHC", "EHC plan")):
+        needs = [c for c in NEED_COLUMNS if c.startswith(prefix)]
+        assert len(needs) == 13
+        summed = sen[needs].apply(numbers).sum(axis=1)
+        assert (summed == numbers(sen[column])).all(), column
+        assert (numbers(sen[column]) > 0).sum() > 100
 
 
 @pytest.mark.parametrize("source", sorted(EES_COUNTS))
@@ -480,7 +491,6 @@ def test_rates_are_computed_from_the_counts(demo: Path) -> None:
         ("exclusions", "perm_excl_rate", "perm_excl", "headcount", 2),
         ("absence", "sess_overall_percent", "sess_overall", "sess_possible", 1),
         ("absence", "enrolments_pa_10_exact_percent", "enrolments_pa_10_exact", "enrolments", 1),
-        ("sen", "ehc_plan_percent", "ehc_plan", "total_pupils", 1),
         ("ks2", "pt_rwm_met_expected", "t_rwm_met_expected", "t_elig", 1),
     ]
     for source, column, numerator, denominator, decimals in checks:
@@ -570,22 +580,19 @@ def test_partnerships_differ_persistently(demo: Path) -> None:
     census = level(read_ees(demo, "census"), "School", OXON)
     census = census.assign(partnership=census["urn"].astype(int).map(partnership))
     fsm = {
-        p: rate(g, "number_of_fsm_eligible_pupils", "headcount_of_pupils")
+        p: rate(g, FSM, HEADCOUNT)
         for p, g in census[census["time_period"] == "202324"].groupby("partnership")
     }
     assert max(fsm.values()) > 2 * min(fsm.values())
     la = level(read_ees(demo, "census"), "Local authority", OXON)
-    fsm_trend = by_period(la, "number_of_fsm_eligible_pupils")
-    pupils = by_period(la, "headcount_of_pupils")
+    fsm_trend = by_period(la, FSM)
+    pupils = by_period(la, HEADCOUNT)
     fsm_percent = [100 * fsm_trend[p] / pupils[p] for p in DEFAULT_PERIODS]
     assert 10 <= fsm_percent[0] < fsm_percent[-1] <= 25
     # Oxford has the most pupils with English as an additional language.
     locality = members.drop_duplicates("URN", keep="last").set_index("URN")["Locality"]
     census = census.assign(locality=census["urn"].astype(int).map(locality))
-    eal = {
-        loc: rate(g, "number_of_pupils_with_eal", "headcount_of_pupils")
-        for loc, g in census.groupby("locality")
-    }
+    eal = {loc: rate(g, EAL, HEADCOUNT) for loc, g in census.groupby("locality")}
     assert max(eal, key=eal.get) == "Oxford" and min(eal.values()) >= 3 and eal["Oxford"] <= 35
 
 
@@ -594,15 +601,15 @@ def test_sen_rises_and_special_schools_are_nearly_all_ehc_plans(demo: Path) -> N
     mainstream = sen[
         sen["phase_type_grouping"].isin(["State-funded primary", "State-funded secondary"])
     ]
-    ehc = {p: rate(g, "ehc_plan", "total_pupils") for p, g in mainstream.groupby("time_period")}
+    ehc = {p: rate(g, "EHC plan", "Total pupils") for p, g in mainstream.groupby("time_period")}
     support = {
-        p: rate(g, "sen_support", "total_pupils") for p, g in mainstream.groupby("time_period")
+        p: rate(g, "SEN support", "Total pupils") for p, g in mainstream.groupby("time_period")
     }
     values = [ehc[str(p)] for p in DEFAULT_PERIODS]
     assert all(1.5 <= v <= 3.0 for v in values) and values == sorted(values)
     assert all(10.5 <= v <= 14.5 for v in support.values())
     special = sen[sen["phase_type_grouping"] == "State-funded special school"]
-    assert rate(special, "ehc_plan", "total_pupils") > 95
+    assert rate(special, "EHC plan", "Total pupils") > 95
 
 
 def test_attainment_years_and_phases(demo: Path) -> None:
@@ -619,10 +626,11 @@ def test_attainment_years_and_phases(demo: Path) -> None:
     assert "State-funded special school" not in ks2_phases
     ks4_phases = {phase[u] for u in level(ks4, "School", OXON)["school_urn"]}
     assert "State-funded primary" not in ks4_phases
-    year_groups = level(read_ees(demo, "census_year_group"), "School", OXON)
-    primary = year_groups[year_groups["urn"].map(phase) == "State-funded primary"]
-    assert not primary["ncyear"].isin([f"Year {n}" for n in range(7, 15)]).any()
-    sizes = numbers(census["headcount_of_pupils"]).groupby(census["phase_type_grouping"]).median()
+    primary = census[census["phase_type_grouping"] == "State-funded primary"]
+    secondary_years = [c for c in YEAR_GROUP_COLUMNS if re.search(r"Year group ([7-9]|1\d)$", c)]
+    assert len(secondary_years) == 4 * 8
+    assert (primary[secondary_years].apply(numbers) == 0).all().all()
+    sizes = numbers(census[HEADCOUNT]).groupby(census["phase_type_grouping"]).median()
     assert (
         150 <= sizes["State-funded primary"] <= 350
         and 800 <= sizes["State-funded secondary"] <= 1500
