@@ -222,6 +222,13 @@ SEN_NEED_LABELS: dict[str, str] = {
 }
 #: Column prefix -> the warehouse's sen_provision (the file's own column names).
 SEN_NEED_PROVISIONS: dict[str, str] = {"EHC": "EHC plan", "SUP": "SEN support"}
+
+
+def _with_flags(names: Iterable[str]) -> tuple[str, ...]:
+    """Count columns and their ``<name>_flag`` (the suppression symbol beside each)."""
+    return tuple(n for name in names for n in (name, f"{name}_flag"))
+
+
 SEN_NEED_COLUMNS: tuple[Column, ...] = tuple(
     _count(f"need_{prefix.lower()}_{code}", f"{prefix}_Primary_need_{code}", required=False)
     for prefix in SEN_NEED_PROVISIONS
@@ -331,7 +338,7 @@ SOURCES: tuple[Source, ...] = (
             Benchmark("eal_percent", "eal", "headcount"),
         ),
         excludes=("ncyear", "nc year", "breakdown topic"),
-        keeps=tuple(c.name for c in SPC_YEAR_GROUP_COLUMNS),
+        keeps=_with_flags(c.name for c in SPC_YEAR_GROUP_COLUMNS),
     ),
     _ees(
         "census_long",
@@ -349,7 +356,13 @@ SOURCES: tuple[Source, ...] = (
         ),
         ("breakdown_topic", "breakdown", "sex", "attendance_pattern"),
         excludes=("attainment8 average", "subject"),
-        keeps=("breakdown_topic", "breakdown", "sex", "attendance_pattern", "pupil_count"),
+        keeps=(
+            "breakdown_topic",
+            "breakdown",
+            "sex",
+            "attendance_pattern",
+            *_with_flags(["pupil_count"]),
+        ),
     ),
     _ees(
         "absence",
@@ -463,7 +476,7 @@ SOURCES: tuple[Source, ...] = (
             Benchmark("ehc_plan_count", "ehc_plan"),
         ),
         excludes=("primary need", "sen provision", "sen primary need"),
-        keeps=tuple(c.name for c in SEN_NEED_COLUMNS),
+        keeps=_with_flags(c.name for c in SEN_NEED_COLUMNS),
     ),
     _ees(
         "sen_need",
