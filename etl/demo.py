@@ -42,7 +42,7 @@ from .demo_exclusions import (
     TERMLY,
     write_exclusion_files,
 )
-from .sources import REASON_COLUMNS
+from .sources import REASON_COLUMNS, SEN_NEED_LABELS, SPC_YEAR_GROUP_PARTS, SPC_YEAR_GROUPS
 
 # --------------------------------------------------------------------------------------
 # The contract: file names and columns (docs/architecture.md, "Raw sources")
@@ -53,10 +53,8 @@ FILE_NAMES: dict[str, str] = {
     "gias_links": "links_edubasealldata20240901.csv",
     "membership": "partnership_membership.xlsx",
     "census": "spc_school_level_underlying_data.csv",
-    "census_year_group": "spc_school_year_group.csv",
     "absence": "1_absence_3term_school.csv",
-    "sen": "sen_school_level_ud.csv",
-    "sen_need": "sen_primary_need_school.csv",
+    "sen": "sen_school_level_underlying_data.csv",
     "ks2": "ks2_school.csv",
     "ks4": "ks4_school.csv",
     "topups": "high_needs_topups.csv",
@@ -86,17 +84,27 @@ EES_STANDARD: list[str] = [
     "la_name",
 ]
 
+#: The SPC file's year-group columns in its order: each attendance and sex, then each year group.
+SPC_YEAR_GROUP_HEADERS: list[str] = [
+    f"{spellings[0]} {group}"
+    for _, spellings in SPC_YEAR_GROUP_PARTS
+    for group, _ in SPC_YEAR_GROUPS
+]
+
 #: Columns after the EES standard ones: the contract's required columns, then its "(+ ...)".
 EES_COLUMNS: dict[str, list[str]] = {
+    # The SPC supporting file (its real names, the columns the demo simulates, in its order):
+    # pupils by attendance, sex and year group, then the headcount, FSM and EAL counts.
     "census": [
-        "urn",
+        "URN",
         "school_name",
-        "phase_type_grouping",
-        "headcount_of_pupils",
-        "number_of_fsm_eligible_pupils",
-        "number_of_pupils_with_eal",
+        "LAEstab",
+        "phase-type_grouping",
+        *SPC_YEAR_GROUP_HEADERS,
+        "headcount of pupils",
+        "number of pupils known to be eligible for free school meals",
+        "number of pupils whose first language is known or believed to be other than English",
     ],
-    "census_year_group": ["urn", "school_name", "ncyear", "headcount"],
     "absence": [
         "school_urn",
         "school_laestab",
@@ -114,16 +122,15 @@ EES_COLUMNS: dict[str, list[str]] = {
         "enrolments_pa_10_exact_percent",
     ],
     "sen": [
-        "urn",
+        "URN",
         "school_name",
+        "laestab",
         "phase_type_grouping",
-        "total_pupils",
-        "sen_support",
-        "ehc_plan",
-        "sen_support_percent",
-        "ehc_plan_percent",
+        "Total pupils",
+        "SEN support",
+        "EHC plan",
+        *(f"{p}_Primary_need_{code}" for p in ("EHC", "SUP") for code in SEN_NEED_LABELS),
     ],
-    "sen_need": ["urn", "school_name", "sen_provision", "primary_need", "number_of_pupils"],
     "ks2": ["school_urn", "school_name", "t_elig", "t_rwm_met_expected", "pt_rwm_met_expected"],
     "ks4": ["school_urn", "school_name", "t_pupils", "avg_att8"],
 }
@@ -458,21 +465,11 @@ SUSPENSION_RISK = np.array(
 )  # fmt: skip
 PERMANENT_RISK = SUSPENSION_RISK * np.array([1.1, 0.9, 1.2, 1.0, 0.9, 1.1, 0.95] + [1.0] * 21)
 
-PRIMARY_NEEDS: list[str] = [
-    "Autistic Spectrum Disorder",
-    "Speech, Language and Communication Needs",
-    "Social, Emotional and Mental Health",
-    "Moderate Learning Difficulty",
-    "Specific Learning Difficulty",
-    "Severe Learning Difficulty",
-    "Profound & Multiple Learning Difficulty",
-    "Physical Disability",
-    "Hearing Impairment",
-    "Visual Impairment",
-    "Multi-Sensory Impairment",
-    "Other Difficulty/Disability",
-    "SEN support but no specialist assessment of type of need",
-]
+#: The needs simulated, by their code in the SEN file's columns (labels: SEN_NEED_LABELS).
+NEED_CODES: list[str] = [
+    "asd", "slcn", "semh", "mld", "spld", "sld", "pmld", "pd", "hi", "vi", "msi", "oth", "nsa"
+]  # fmt: skip
+PRIMARY_NEEDS: list[str] = [SEN_NEED_LABELS[code] for code in NEED_CODES]
 #: Need mix by profile (rows: primary, secondary, special, ap); the last need is SEN support only.
 SUPPORT_NEED_MIX = np.array([
     [0.10, 0.30, 0.19, 0.15, 0.08, 0.003, 0.002, 0.02, 0.015, 0.008, 0.002, 0.04, 0.06],
@@ -486,9 +483,6 @@ EHC_NEED_MIX = np.array([
     [0.38, 0.07, 0.12, 0.10, 0.01, 0.20, 0.07, 0.03, 0.005, 0.005, 0.002, 0.008, 0.0],
     [0.15, 0.03, 0.72, 0.03, 0.03, 0.0, 0.0, 0.01, 0.005, 0.0, 0.0, 0.025, 0.0],
 ])  # fmt: skip
-SEN_NEED_ROWS: list[tuple[str, str]] = [("SEN support", need) for need in PRIMARY_NEEDS] + [
-    ("EHC plan", need) for need in PRIMARY_NEEDS[:-1]
-]
 
 # --------------------------------------------------------------------------------------
 # Trends: national anchor values by academic start year (2017 = 2017/18), interpolated
@@ -1599,20 +1593,39 @@ def _some(rows: np.ndarray, *positions: int) -> np.ndarray:
 
 
 def _census_files(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
+    """The SPC supporting file: a row per school with its year groups as columns."""
     census = panel["census"].to_numpy()
     rows = np.flatnonzero(census)
-    counts = {
-        "headcount_of_pupils": facts["headcount"][rows],
-        "number_of_fsm_eligible_pupils": facts["fsm"][rows],
-        "number_of_pupils_with_eal": facts["eal"][rows],
+    counts = _spc_year_group_counts(facts["year_groups"][rows])
+    counts |= {
+        "headcount of pupils": facts["headcount"][rows],
+        "number of pupils known to be eligible for free school meals": facts["fsm"][rows],
+        "number of pupils whose first language is known or believed to be other than English":
+            facts["eal"][rows],
+    }  # fmt: skip
+    fields = ["urn", "name", "laestab", "phase_type_grouping"]
+    return [_EesFile("census", fields, rows, counts, list(counts))]
+
+
+def _spc_year_group_counts(year_groups: np.ndarray) -> dict[str, np.ndarray]:
+    """The demo's year groups (YEAR_GROUPS) as the SPC file's columns: nursery pupils part
+    time (as Nursery 2), the rest full time, girls half (rounded down) and boys the rest;
+    early years and pupils not following the national curriculum 0."""
+    spc_index = {"Nursery": "Nursery 2", "Reception": "Reception"} | {
+        f"Year {n}": f"Year group {n}" for n in range(1, 15)
     }
-    pupils = _EesFile("census", ["urn", "name", "phase_type_grouping"], rows, counts, list(counts))
-    year_groups = _breakdown(
-        "census_year_group", ["urn", "name"], YEAR_GROUPS,
-        facts["year_group_rows"] & census[:, None], {"headcount": facts["year_groups"]},
-    )  # fmt: skip
-    year_groups.symbols = {}  # the year-group file is not suppressed
-    return [pupils, year_groups]
+    by_group = {spc_index[g]: year_groups[:, i] for i, g in enumerate(YEAR_GROUPS)}
+    zero = np.zeros(len(year_groups), np.int64)
+    counts = {}
+    for part, spellings in SPC_YEAR_GROUP_PARTS:
+        for group, _ in SPC_YEAR_GROUPS:
+            total = by_group.get(group, zero)
+            part_time = group == "Nursery 2"
+            girls = total // 2
+            share = girls if "girls" in part else total - girls
+            wanted = part.startswith("pt") == part_time
+            counts[f"{spellings[0]} {group}"] = share if wanted else zero
+    return counts
 
 
 def _absence_file(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
@@ -1632,18 +1645,16 @@ def _absence_file(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
 
 
 def _sen_files(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
+    """The SEN supporting file: a row per school, its needs as columns."""
     census = panel["census"].to_numpy()
     rows = np.flatnonzero(census)
-    counts = {"total_pupils": facts["headcount"][rows], "sen_support": facts["sen_support"][rows],
-              "ehc_plan": facts["ehc_plan"][rows]}  # fmt: skip
-    rates = [_Rate(f"{c}_percent", c, "total_pupils", 1) for c in ("sen_support", "ehc_plan")]
-    sen = _EesFile("sen", ["urn", "name", "phase_type_grouping"], rows, counts, [*counts, *rates])
-    needs = np.hstack([facts["support_needs"], facts["ehc_needs"][:, :-1]])
-    by_need = _breakdown(
-        "sen_need", ["urn", "name"], [f"{provision}\t{need}" for provision, need in SEN_NEED_ROWS],
-        np.repeat(census[:, None], needs.shape[1], axis=1), {"number_of_pupils": needs},
-    )  # fmt: skip
-    return [sen, by_need]
+    counts = {"Total pupils": facts["headcount"][rows], "SEN support": facts["sen_support"][rows],
+              "EHC plan": facts["ehc_plan"][rows]}  # fmt: skip
+    for prefix, needs in (("EHC", facts["ehc_needs"]), ("SUP", facts["support_needs"])):
+        for code in SEN_NEED_LABELS:
+            counts[f"{prefix}_Primary_need_{code}"] = needs[rows, NEED_CODES.index(code)]
+    fields = ["urn", "name", "laestab", "phase_type_grouping"]
+    return [_EesFile("sen", fields, rows, counts, list(counts))]
 
 
 def _attainment_files(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:

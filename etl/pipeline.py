@@ -25,6 +25,7 @@ from .breakdowns import breakdown_rows
 from .config import Boundaries, Config
 from .errors import BuildError
 from .exclusions_log import aggregate as aggregate_log
+from .layouts_spc_sen import derive_tables, resolve_tables, table_rows
 from .readers import SOURCE_ROW, ReadError, peek_source, read_raw
 from .schools import (
     build_school_year,
@@ -117,6 +118,7 @@ def _finish_source(
         return
     shape_results(results, register, source)
     reject_duplicates(results, source.key)
+    derive_tables(results, source)  # one SPC/SEN file, two tables (etl.layouts_spc_sen)
     if source.kind == "ees":
         for result in results:
             result.bench = canonical_levels(result.bench)
@@ -225,10 +227,13 @@ def build_tables(
         raise BuildError(
             _missing_source_message("membership", "partnership membership (xlsx/csv)", results)
         )
-    ees_rows = sum(
-        r.rows_loaded for r in results if r.source is not None and r.source.kind == "ees"
-    )
-    ees_files = [r for r in results if r.source is not None and r.source.kind == "ees"]
+    # files that hold schools (not the LA-only breakdowns: reasons, characteristics)
+    ees_files = [
+        r
+        for r in results
+        if r.source is not None and r.source.kind == "ees" and r.source.breakdown is None
+    ]
+    ees_rows = sum(r.rows_loaded for r in ees_files)
     if ees_files and ees_rows == 0:
         raise BuildError(
             f"no School rows for LA {council.old_la_code}/{council.new_la_code} in any DfE file: "
@@ -255,10 +260,8 @@ def build_tables(
             "warning",
         )
 
-    facts = {}
-    for table in FACT_TABLES:
-        source = next((s for s in SOURCES if s.table == table), None)
-        facts[table] = _take_rows(by_source.get(source.name, [])) if source else pd.DataFrame()
+    resolve_tables(results)  # a table fed by two sources: one row per key
+    facts = {table: table_rows(results, table) for table in FACT_TABLES}
     _add_exclusions_log(facts, by_source.get("exclusions_log", []), say)
     say("Linking school-years to partnerships as at census day")
     school_year, orphans = build_school_year(facts, schools, membership, successors)

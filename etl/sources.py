@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 #: Column types. ``id``: a URN (whole number > 0, required); ``period``: a time period;
@@ -89,6 +90,9 @@ class Source:
     #: An EES breakdown whose LA, region and England rows are kept per category in the
     #: ``benchmark_breakdowns`` table ("reason" or "characteristic"), see etl.breakdowns.
     breakdown: str | None = None
+    #: Further columns kept on School rows for the tables derived from this file
+    #: (etl.layouts_spc_sen: year groups of the SPC file, needs of the SEN file).
+    keeps: tuple[str, ...] = ()
 
     @property
     def signature(self) -> tuple[Column, ...]:
@@ -163,7 +167,80 @@ _OPTIONAL_LAESTAB = Column(
     required=False,
     school_only=True,
 )
-_PHASE_TYPE = _school_text("phase_type_grouping", "phase_type_grouping", "phase_type")
+_PHASE_TYPE = _school_text(
+    "phase_type_grouping", "phase_type_grouping", "phase_type", "phase-type_grouping"
+)
+
+#: SPC supporting file (spc_school_level_underlying_data*.csv): pupils by year group are
+#: columns, one per attendance, sex and year group ("Part time girls Year group 1" to 2023;
+#: "full-time male Year group 12" from 2024). The file's year group -> the warehouse's.
+SPC_YEAR_GROUPS: tuple[tuple[str, str], ...] = (
+    ("Early 1", "Early years"),
+    ("Early 2", "Early years"),
+    ("Nursery 1", "Nursery"),
+    ("Nursery 2", "Nursery"),
+    ("Reception", "Reception"),
+    *((f"Year group {n}", f"Year {n}") for n in range(1, 15)),
+    ("Year group Not followed", "National curriculum not followed"),
+)
+#: (ETL part name, spellings): the four columns that add up to a year group's headcount.
+SPC_YEAR_GROUP_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("pt_girls", ("Part time girls", "part-time girls", "part-time female", "part time female")),
+    ("ft_girls", ("Full time girls", "full-time girls", "full-time female", "full time female")),
+    ("pt_boys", ("Part time boys", "part-time boys", "part-time male", "part time male")),
+    ("ft_boys", ("Full time boys", "full-time boys", "full-time male", "full time male")),
+)
+
+
+def spc_year_group_column(index: int, part: str) -> str:
+    """ETL name of one part of the year group SPC_YEAR_GROUPS[index]."""
+    return f"yg{index:02d}_{part}"
+
+
+SPC_YEAR_GROUP_COLUMNS: tuple[Column, ...] = tuple(
+    _count(
+        spc_year_group_column(i, part),
+        f"{spellings[0]} {group}",
+        *(f"{spelling} {group}" for spelling in spellings[1:]),
+        required=False,
+    )
+    for i, (group, _) in enumerate(SPC_YEAR_GROUPS)
+    for part, spellings in SPC_YEAR_GROUP_PARTS
+)
+
+#: SEN supporting file (sen_school_level_underlying_data.csv): pupils by primary type of
+#: need are columns ``EHC_Primary_need_<code>`` and ``SUP_Primary_need_<code>``. Each code's
+#: label is the DfE's own (data dictionary ``sen_primary_need``, its CBDS code; ``nsa`` as
+#: the SEN data guidance describes ``secondary_need_nsa``).
+SEN_NEED_LABELS: dict[str, str] = {
+    "spld": "Specific learning difficulty",
+    "mld": "Moderate learning difficulty",
+    "sld": "Severe learning difficulty",
+    "pmld": "Profound and multiple learning difficulty",
+    "semh": "Social, emotional and mental health",
+    "slcn": "Speech, language and communication needs",
+    "hi": "Hearing impairment",
+    "vi": "Vision impairment",
+    "msi": "Multi-sensory impairment",
+    "pd": "Physical disability",
+    "asd": "Autistic spectrum disorder",
+    "oth": "Other difficulty or disability",
+    "nsa": "SEN support but no specialist assessment of type of need",
+}
+#: Column prefix -> the warehouse's sen_provision (the file's own column names).
+SEN_NEED_PROVISIONS: dict[str, str] = {"EHC": "EHC plan", "SUP": "SEN support"}
+
+
+def _with_flags(names: Iterable[str]) -> tuple[str, ...]:
+    """Count columns and their ``<name>_flag`` (the suppression symbol beside each)."""
+    return tuple(n for name in names for n in (name, f"{name}_flag"))
+
+
+SEN_NEED_COLUMNS: tuple[Column, ...] = tuple(
+    _count(f"need_{prefix.lower()}_{code}", f"{prefix}_Primary_need_{code}", required=False)
+    for prefix in SEN_NEED_PROVISIONS
+    for code in SEN_NEED_LABELS
+)
 
 EXCLUSION_BENCHMARKS = (
     Benchmark("exclusions_headcount", "headcount"),
@@ -276,14 +353,25 @@ SOURCES: tuple[Source, ...] = (
             _urn("urn"),
             _SCHOOL_NAME,
             _PHASE_TYPE,
-            _count("headcount", "headcount_of_pupils", "headcount", "total_pupils_headcount"),
+            _count("headcount", "headcount of pupils", "headcount", "total_pupils_headcount"),
+            # The SPC supporting file's names (some years cut at 64 characters: CUT_AT);
+            # "eligible for and claiming" is the older releases' name of the same count.
             _count(
                 "fsm_eligible",
+                "number of pupils known to be eligible for free school meals",
+                "number of pupils known to be eligible for and claiming free school meals",
                 "number_of_fsm_eligible_pupils",
-                "number_of_pupils_known_to_be_eligible_for_free_school_meals",
                 "fsm_eligible",
             ),
-            _count("eal", "number_of_pupils_with_eal", "number_of_pupils_eal", "eal_pupils"),
+            _count(
+                "eal",
+                "number of pupils whose first language is known or believed to be other "
+                "than English",
+                "number_of_pupils_with_eal",
+                "number_of_pupils_eal",
+                "eal_pupils",
+            ),
+            *SPC_YEAR_GROUP_COLUMNS,
         ),
         (),
         subsets=(Subset(("fsm_eligible",), "headcount"), Subset(("eal",), "headcount")),
@@ -293,18 +381,32 @@ SOURCES: tuple[Source, ...] = (
             Benchmark("fsm_percent", "fsm_eligible", "headcount"),
             Benchmark("eal_percent", "eal", "headcount"),
         ),
-        excludes=("ncyear", "nc year"),
+        excludes=("ncyear", "nc year", "breakdown topic"),
+        keeps=_with_flags(c.name for c in SPC_YEAR_GROUP_COLUMNS),
     ),
     _ees(
-        "census_year_group",
-        "pupils_year_group",
+        "census_long",
+        "pupils",
         (
-            _urn("urn"),
+            _urn("school_urn"),
             _SCHOOL_NAME,
-            Column("year_group", "ncyear", "category", ("nc_year", "year_group")),
-            _count("headcount", "headcount", "headcount_of_pupils", "number_of_pupils"),
+            _PHASE_TYPE,
+            Column("breakdown_topic", "breakdown_topic", "category"),
+            Column("breakdown", "breakdown", "category"),
+            _school_text("sex", "sex", required=False),
+            _school_text("attendance_pattern", "attendance_pattern", required=False),
+            _count("pupil_count", "pupil_count"),
+            _rate("pupil_percent"),
         ),
-        ("year_group",),
+        ("breakdown_topic", "breakdown", "sex", "attendance_pattern"),
+        excludes=("attainment8 average", "subject"),
+        keeps=(
+            "breakdown_topic",
+            "breakdown",
+            "sex",
+            "attendance_pattern",
+            *_with_flags(["pupil_count"]),
+        ),
     ),
     _ees(
         "absence",
@@ -417,6 +519,7 @@ SOURCES: tuple[Source, ...] = (
             _count("ehc_plan", "ehc_plan", "number_ehc_plan", "statement_or_ehc_plan"),
             _rate("sen_support_percent"),
             _rate("ehc_plan_percent", "statement_or_ehc_plan_percent"),
+            *SEN_NEED_COLUMNS,
         ),
         (),
         subsets=(Subset(("sen_support", "ehc_plan"), "total_pupils"),),
@@ -426,19 +529,25 @@ SOURCES: tuple[Source, ...] = (
             Benchmark("sen_support_count", "sen_support"),
             Benchmark("ehc_plan_count", "ehc_plan"),
         ),
-        excludes=("primary need", "sen provision"),
+        excludes=("primary need", "sen provision", "sen primary need"),
+        keeps=_with_flags(c.name for c in SEN_NEED_COLUMNS),
     ),
     _ees(
         "sen_need",
         "sen_need",
         (
-            _urn("urn"),
+            _urn("school_urn"),
             _SCHOOL_NAME,
-            Column("sen_provision", "sen_provision", "category", ("provision",)),
-            Column("primary_need", "primary_need", "category", ("need",)),
-            _count("pupils", "number_of_pupils", "pupils", "headcount"),
+            _PHASE_TYPE,
+            _school_text(
+                "specialist_provision_unit_type", "specialist_provision_unit_type", required=False
+            ),
+            Column("sen_provision", "sen_provision", "category"),
+            Column("primary_need", "sen_primary_need", "category"),
+            _count("pupils", "pupil_count"),
         ),
-        ("sen_provision", "primary_need"),
+        ("sen_provision", "primary_need", "specialist_provision_unit_type"),
+        keeps=("specialist_provision_unit_type",),
     ),
     _ees(
         "ks2",
@@ -560,11 +669,40 @@ class Detection:
     missing: tuple[str, ...] = ()
 
 
-def map_columns(source: Source, header: Sequence[str]) -> dict[str, str]:
-    """Raw header -> ETL name for the columns of ``source`` present (first match wins)."""
+#: Some SPC releases cut every long header at 64 characters ("number of pupils known to be
+#: eligible for and claiming free scho"): a header of exactly this length matches a column
+#: whose name starts with it, unless two headers of the file cut to the same text (the
+#: English / other than English first-language columns would): then neither matches.
+CUT_AT = 64
+
+
+@cache
+def _all_keys() -> frozenset[str]:
+    return frozenset(key for source in SOURCES for c in source.columns for key in c.headers)
+
+
+def _header_index(header: Sequence[str]) -> dict[str, str]:
+    """Matching key -> raw header (first wins), cut headers also under the full names."""
     by_key: dict[str, str] = {}
     for raw in header:
         by_key.setdefault(normalise_header(raw), raw)
+    cut = [raw for raw in header if len(str(raw).replace("\ufeff", "")) == CUT_AT]
+    if not cut:
+        return by_key
+    prefixes = [normalise_header(str(raw).replace("\ufeff", "")[:CUT_AT]) for raw in header]
+    for raw in cut:
+        short = normalise_header(raw)
+        if prefixes.count(short) > 1:
+            continue  # ambiguous: two columns cut to the same text
+        for key in _all_keys():
+            if key != short and key.startswith(short):
+                by_key.setdefault(key, raw)
+    return by_key
+
+
+def map_columns(source: Source, header: Sequence[str]) -> dict[str, str]:
+    """Raw header -> ETL name for the columns of ``source`` present (first match wins)."""
+    by_key = _header_index(header)
     mapping: dict[str, str] = {}
     for column in source.columns:
         for key in column.headers:
@@ -585,7 +723,7 @@ def detect_source(header: Sequence[object], sources: Sequence[Source] = SOURCES)
     and more than any other), ``near``/``missing`` name it and the columns it lacks.
     """
     header = [str(h) for h in header if h is not None and str(h).strip() != ""]
-    keys = {normalise_header(h) for h in header}
+    keys = set(_header_index(header))
     full = [s for s in sources if not _missing(s, keys) and not keys.intersection(s.excludes)]
     if len(full) == 1:
         return Detection(full[0], map_columns(full[0], header))

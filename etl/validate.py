@@ -197,6 +197,12 @@ class FileResult:
     #: source_row of a row that stands for several input rows (terms summed into a year)
     #: -> how many (etl.shape): the counts below are of input rows.
     folded: dict[int, int] = field(default_factory=dict)
+    #: Rows of another table this file feeds (etl.layouts_spc_sen: the SPC file's year
+    #: groups, the SEN file's needs or totals), by table.
+    derived: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: Input rows loaded only into a derived table (the totals rows of a long SEN file);
+    #: rows that are also loaded into ``rows`` (a wide file's year groups) are not counted.
+    derived_loaded: int = 0
 
     def weight_of(self, source_rows: pd.Series | np.ndarray | Sequence[int]) -> int:
         """How many input rows these rows stand for."""
@@ -212,8 +218,8 @@ class FileResult:
         if self.file_rejected:
             return 0
         if self.folded and SOURCE_ROW in self.rows:
-            return self.weight_of(self.rows[SOURCE_ROW].to_numpy())
-        return len(self.rows)
+            return self.weight_of(self.rows[SOURCE_ROW].to_numpy()) + self.derived_loaded
+        return len(self.rows) + self.derived_loaded
 
     def release_rows(self) -> pd.DataFrame:
         """Hand the loaded rows over (the caller keeps the only copy); counts stay."""
@@ -858,15 +864,19 @@ def unread_columns(source: Source) -> frozenset[str]:
 def _fact_columns(source: Source) -> set[str]:
     """Columns of an EES source's School rows worth keeping: its warehouse table's, and
     the school name and phase the school-year table falls back on."""
-    return {name for name, _ in SCHEMA.get(source.table or "", [])} | {
-        "school_name",
-        "phase_type_grouping",
-        # what etl.shape needs: terms, the LAESTAB of files without URNs, the phase filter
-        "time_identifier",
-        "laestab",
-        "school_type",
-        SOURCE_ROW,
-    }
+    return (
+        {name for name, _ in SCHEMA.get(source.table or "", [])}
+        | set(source.keeps)
+        | {
+            "school_name",
+            "phase_type_grouping",
+            # what etl.shape needs: terms, the LAESTAB of files without URNs, the phase filter
+            "time_identifier",
+            "laestab",
+            "school_type",
+            SOURCE_ROW,
+        }
+    )
 
 
 def _att8_total(frame: pd.DataFrame) -> None:

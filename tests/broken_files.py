@@ -272,13 +272,24 @@ CASES: tuple[Case, ...] = (
             csv_bytes(
                 [
                     *EES_STANDARD,
-                    "urn",
+                    "school_urn",
                     "school_name",
+                    "phase_type_grouping",
                     "sen_provision",
-                    "primary_need",
-                    "number_of_pupils",
+                    "sen_primary_need",
+                    "pupil_count",
                 ],
-                [school("201415", 100001, "Alpha", "EHC plan", "Autistic Spectrum Disorder", 6)],
+                [
+                    school(
+                        "201415",
+                        100001,
+                        "Alpha",
+                        "State-funded primary",
+                        "Education, health and care plan",
+                        "Autistic spectrum disorder",
+                        6,
+                    )
+                ],
                 "utf-16",
             )
         ),  # fmt: skip

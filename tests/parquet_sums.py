@@ -10,6 +10,12 @@ import duckdb
 import pandas as pd
 
 
+def _connection() -> duckdb.DuckDBPyConnection:
+    """A connection of its own: a fetchone() on DuckDB's shared default connection leaves
+    a result open that makes another test's duckdb.read_parquet fail ("Resource In Use")."""
+    return duckdb.connect()
+
+
 def parquet(warehouse: Path, table: str) -> str:
     """The path of a warehouse table's Parquet file, as text for read_parquet($param)."""
     return str(warehouse / f"{table}.parquet")
@@ -44,7 +50,7 @@ def area_sum(
     }
     if level is not None:
         params["area"] = area
-    num, den_value = duckdb.execute(sql, params).fetchone()
+    num, den_value = _connection().execute(sql, params).fetchone()
     return float(num or 0), None if den_value is None else float(den_value)
 
 
@@ -56,18 +62,24 @@ def area_rate(warehouse: Path, table: str, num: str, den: str, year: int, **area
 
 def latest_year(warehouse: Path) -> int:
     """The newest time_period in the warehouse's school_year table."""
-    return duckdb.execute(
-        "SELECT max(time_period) FROM read_parquet($p)",
-        {"p": parquet(warehouse, "school_year")},
-    ).fetchone()[0]
+    return (
+        _connection()
+        .execute(
+            "SELECT max(time_period) FROM read_parquet($p)",
+            {"p": parquet(warehouse, "school_year")},
+        )
+        .fetchone()[0]
+    )
 
 
 def locality_exclusion_sums(warehouse: Path) -> pd.DataFrame:
     """Permanent exclusions (numerator), headcount (denominator), schools counted and the
     rate per 100 pupils, per locality and year and for the county ('County'), over schools
     with both figures published. Indexed by (locality, time_period)."""
-    sums = duckdb.execute(
-        """
+    sums = (
+        _connection()
+        .execute(
+            """
         SELECT s.time_period, s.locality, sum(e.perm_excl) AS numerator,
             sum(e.headcount) AS denominator, count(*) AS n_schools
         FROM read_parquet($exclusions) AS e
@@ -75,11 +87,13 @@ def locality_exclusion_sums(warehouse: Path) -> pd.DataFrame:
         WHERE e.perm_excl IS NOT NULL AND e.headcount IS NOT NULL
         GROUP BY ALL
         """,
-        {
-            "exclusions": parquet(warehouse, "exclusions"),
-            "school_year": parquet(warehouse, "school_year"),
-        },
-    ).df()
+            {
+                "exclusions": parquet(warehouse, "exclusions"),
+                "school_year": parquet(warehouse, "school_year"),
+            },
+        )
+        .df()
+    )
     county = sums.groupby("time_period", as_index=False)[
         ["numerator", "denominator", "n_schools"]
     ].sum()
@@ -94,19 +108,23 @@ def benchmark_rate(
 ) -> float:
     """100 × numerator ÷ denominator of the DfE's own figure (benchmarks table) for a
     geographic level ('National', 'Regional' with its area_code, …) in a year."""
-    row = duckdb.execute(
-        """
+    row = (
+        _connection()
+        .execute(
+            """
         SELECT numerator, denominator FROM read_parquet($benchmarks)
         WHERE geographic_level = $level AND measure = $measure AND time_period = $period
             AND ($code IS NULL OR area_code = $code)
         """,
-        {
-            "benchmarks": parquet(warehouse, "benchmarks"),
-            "level": level,
-            "measure": measure,
-            "period": time_period,
-            "code": area_code,
-        },
-    ).fetchone()
+            {
+                "benchmarks": parquet(warehouse, "benchmarks"),
+                "level": level,
+                "measure": measure,
+                "period": time_period,
+                "code": area_code,
+            },
+        )
+        .fetchone()
+    )
     assert row is not None
     return 100 * row[0] / row[1]

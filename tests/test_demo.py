@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 
 from etl.config import load_config
-from etl.demo import EES_STANDARD, FILE_NAMES, MORE_FILES, generate_demo
+from etl.demo import EES_STANDARD, FILE_NAMES, MORE_FILES, SPC_YEAR_GROUP_HEADERS, generate_demo
 from etl.demo_exclusions import CHARACTERISTICS, FULL_YEAR, GEOGRAPHY, LOG, REASONS, TERMLY
+from etl.sources import SEN_NEED_LABELS
 
 CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 CONFIG = Path(__file__).resolve().parents[1] / "data" / "config.toml"
@@ -27,15 +28,23 @@ OXON = "931"
 NEIGHBOURS = {str(code) for code in load_config(CONFIG).council.comparator_old_la_codes}
 DEFAULT_PERIODS = [201718, 201819, 201920, 202021, 202122, 202223, 202324]
 
+#: The SPC supporting file's count columns (as published).
+HEADCOUNT = "headcount of pupils"
+FSM = "number of pupils known to be eligible for free school meals"
+EAL = "number of pupils whose first language is known or believed to be other than English"
+YEAR_GROUP_COLUMNS = SPC_YEAR_GROUP_HEADERS
+NEED_COLUMNS = [f"{p}_Primary_need_{code}" for p in ("EHC", "SUP") for code in SEN_NEED_LABELS]
+#: The identifier columns under one name in every file (the SPC and SEN files say URN,
+#: phase-type_grouping): ``read_ees`` renames them.
+SAME_NAMES = {"URN": "urn", "phase-type_grouping": "phase_type_grouping"}
+
 #: EES source -> (category columns, count columns): what the LA rows sum.
 EES_COUNTS: dict[str, tuple[list[str], list[str]]] = {
-    "census": ([], ["headcount_of_pupils", "number_of_fsm_eligible_pupils", "number_of_pupils_with_eal"]),
-    "census_year_group": (["ncyear"], ["headcount"]),
+    "census": ([], [HEADCOUNT, FSM, EAL, *YEAR_GROUP_COLUMNS]),
     "absence": ([], ["enrolments", "sess_possible", "sess_overall", "sess_authorised",
                      "sess_unauthorised", "enrolments_pa_10_exact"]),
     "exclusions": ([], ["headcount", "perm_excl", "susp", "one_plus_susp"]),
-    "sen": ([], ["total_pupils", "sen_support", "ehc_plan"]),
-    "sen_need": (["sen_provision", "primary_need"], ["number_of_pupils"]),
+    "sen": ([], ["Total pupils", "SEN support", "EHC plan", *NEED_COLUMNS]),
     "ks2": ([], ["t_elig", "t_rwm_met_expected"]),
     "ks4": ([], ["t_pupils"]),
 }  # fmt: skip
@@ -92,7 +101,7 @@ def read_ees(demo: Path, source: str) -> pd.DataFrame:
     the old single-file columns (``susp``, ``school_type``, ``school_urn``), terms summed
     (pupils with one or more suspensions do not add up across terms: ``z``)."""
     if source != "exclusions":
-        return read_csv_text(demo / FILE_NAMES[source])
+        return read_csv_text(demo / FILE_NAMES[source]).rename(columns=SAME_NAMES)
     full = read_csv_text(demo / FULL_YEAR)
     full = full[full["geographic_level"].eq("School") | full["school_type"].eq("Total")]
     geography = read_csv_text(demo / GEOGRAPHY).rename(columns={"education_phase": "school_type"})
@@ -170,7 +179,7 @@ def by_period(frame: pd.DataFrame, column: str) -> dict[int, float]:
 
 def test_contract_names_the_same_demo_files() -> None:
     sources = contract_sources()
-    named = {s: v["file"] for s, v in sources.items() if s != "locality_boundaries"}
+    named = {s: v["file"] for s, v in sources.items() if v["file"] != "–"}
     several = {s for s in MORE_FILES.values()}
     assert {s: f for s, f in named.items() if s not in several} == FILE_NAMES
     text = CONTRACT.read_text(encoding="utf-8")
@@ -197,6 +206,10 @@ def test_columns_are_exactly_the_contract_columns_in_order(demo: Path, source: s
     rest = columns[len(prefix) :]
     if spec["extras"] == ["_percent"]:  # absence: "the `_percent` columns"
         assert rest and all(c.removesuffix("_percent") in spec["required"] for c in rest)
+    elif source in ("census", "sen"):  # "`first` … `last`" of a run of columns, then others
+        run = YEAR_GROUP_COLUMNS if source == "census" else NEED_COLUMNS
+        assert spec["extras"][:2] == [run[0], run[-1]]
+        assert rest == [*run, *spec["extras"][2:]]
     else:
         assert rest == spec["extras"]
 
@@ -396,7 +409,10 @@ def test_suppression_symbols_appear_where_the_dfe_puts_them(demo: Path) -> None:
         frame = level(read_ees(demo, source), "School", OXON)
         return frame[columns].stack().value_counts()
 
-    assert symbols("sen_need", ["number_of_pupils"]).get("c", 0) > 10
+    # The SPC and SEN supporting files are not suppressed ("not had suppression applied").
+    for source in ("census", "sen"):
+        frame = level(read_ees(demo, source), "School", OXON)
+        assert not frame[EES_COUNTS[source][1]].isin(["c", "x", "z", "low", ":"]).any().any()
     absence = symbols(
         "absence", ["sess_unauthorised_percent", "sess_authorised", "sess_overall_percent"]
     )
@@ -472,23 +488,17 @@ def test_area_breakdowns_show_the_higher_rates_of_sen_and_fsm_pupils(demo: Path)
 def test_year_groups_and_sen_needs_sum_to_the_school_totals(demo: Path) -> None:
     keys = ["time_period", "urn"]
     census = level(read_ees(demo, "census"), "School").set_index(keys)
-    groups = level(read_ees(demo, "census_year_group"), "School")
-    by_school = group_sum(groups, keys, "headcount")
-    assert (by_school == numbers(census["headcount_of_pupils"]).reindex(by_school.index)).all()
+    by_school = census[YEAR_GROUP_COLUMNS].apply(numbers).sum(axis=1)
+    assert (by_school == numbers(census[HEADCOUNT])).all()
     sen = level(read_ees(demo, "sen"), "School").set_index(keys)
-    pupils = numbers(census["headcount_of_pupils"]).reindex(sen.index)
-    assert (numbers(sen["total_pupils"]) == pupils).all()
-    needs = level(read_ees(demo, "sen_need"), "School")
-    need_keys = [*keys, "sen_provision"]
-    complete, summed = (
-        unsuppressed(needs, need_keys, "number_of_pupils"),
-        group_sum(needs, need_keys, "number_of_pupils"),
-    )
-    for provision, column in (("SEN support", "sen_support"), ("EHC plan", "ehc_plan")):
-        part = summed.xs(provision, level="sen_provision")
-        ok = complete.xs(provision, level="sen_provision")
-        assert ok.sum() > 100
-        assert (part[ok] == numbers(sen[column]).reindex(part.index)[ok]).all(), provision
+    pupils = numbers(census[HEADCOUNT]).reindex(sen.index)
+    assert (numbers(sen["Total pupils"]) == pupils).all()
+    for prefix, column in (("SUP", "SEN support"), ("EHC", "EHC plan")):
+        needs = [c for c in NEED_COLUMNS if c.startswith(prefix)]
+        assert len(needs) == 13
+        summed = sen[needs].apply(numbers).sum(axis=1)
+        assert (summed == numbers(sen[column])).all(), column
+        assert (numbers(sen[column]) > 0).sum() > 100
 
 
 @pytest.mark.parametrize("source", sorted(EES_COUNTS))
@@ -529,7 +539,6 @@ def test_rates_are_computed_from_the_counts(demo: Path) -> None:
         ("exclusions", "perm_excl_rate", "perm_excl", "headcount", 5),
         ("absence", "sess_overall_percent", "sess_overall", "sess_possible", 1),
         ("absence", "enrolments_pa_10_exact_percent", "enrolments_pa_10_exact", "enrolments", 1),
-        ("sen", "ehc_plan_percent", "ehc_plan", "total_pupils", 1),
         ("ks2", "pt_rwm_met_expected", "t_rwm_met_expected", "t_elig", 1),
     ]
     for source, column, numerator, denominator, decimals in checks:
@@ -619,22 +628,19 @@ def test_partnerships_differ_persistently(demo: Path) -> None:
     census = level(read_ees(demo, "census"), "School", OXON)
     census = census.assign(partnership=census["urn"].astype(int).map(partnership))
     fsm = {
-        p: rate(g, "number_of_fsm_eligible_pupils", "headcount_of_pupils")
+        p: rate(g, FSM, HEADCOUNT)
         for p, g in census[census["time_period"] == "202324"].groupby("partnership")
     }
     assert max(fsm.values()) > 2 * min(fsm.values())
     la = level(read_ees(demo, "census"), "Local authority", OXON)
-    fsm_trend = by_period(la, "number_of_fsm_eligible_pupils")
-    pupils = by_period(la, "headcount_of_pupils")
+    fsm_trend = by_period(la, FSM)
+    pupils = by_period(la, HEADCOUNT)
     fsm_percent = [100 * fsm_trend[p] / pupils[p] for p in DEFAULT_PERIODS]
     assert 10 <= fsm_percent[0] < fsm_percent[-1] <= 25
     # Oxford has the most pupils with English as an additional language.
     locality = members.drop_duplicates("URN", keep="last").set_index("URN")["Locality"]
     census = census.assign(locality=census["urn"].astype(int).map(locality))
-    eal = {
-        loc: rate(g, "number_of_pupils_with_eal", "headcount_of_pupils")
-        for loc, g in census.groupby("locality")
-    }
+    eal = {loc: rate(g, EAL, HEADCOUNT) for loc, g in census.groupby("locality")}
     assert max(eal, key=eal.get) == "Oxford" and min(eal.values()) >= 3 and eal["Oxford"] <= 35
 
 
@@ -643,15 +649,15 @@ def test_sen_rises_and_special_schools_are_nearly_all_ehc_plans(demo: Path) -> N
     mainstream = sen[
         sen["phase_type_grouping"].isin(["State-funded primary", "State-funded secondary"])
     ]
-    ehc = {p: rate(g, "ehc_plan", "total_pupils") for p, g in mainstream.groupby("time_period")}
+    ehc = {p: rate(g, "EHC plan", "Total pupils") for p, g in mainstream.groupby("time_period")}
     support = {
-        p: rate(g, "sen_support", "total_pupils") for p, g in mainstream.groupby("time_period")
+        p: rate(g, "SEN support", "Total pupils") for p, g in mainstream.groupby("time_period")
     }
     values = [ehc[str(p)] for p in DEFAULT_PERIODS]
     assert all(1.5 <= v <= 3.0 for v in values) and values == sorted(values)
     assert all(10.5 <= v <= 14.5 for v in support.values())
     special = sen[sen["phase_type_grouping"] == "State-funded special school"]
-    assert rate(special, "ehc_plan", "total_pupils") > 95
+    assert rate(special, "EHC plan", "Total pupils") > 95
 
 
 def test_attainment_years_and_phases(demo: Path) -> None:
@@ -668,10 +674,11 @@ def test_attainment_years_and_phases(demo: Path) -> None:
     assert "State-funded special school" not in ks2_phases
     ks4_phases = {phase[u] for u in level(ks4, "School", OXON)["school_urn"]}
     assert "State-funded primary" not in ks4_phases
-    year_groups = level(read_ees(demo, "census_year_group"), "School", OXON)
-    primary = year_groups[year_groups["urn"].map(phase) == "State-funded primary"]
-    assert not primary["ncyear"].isin([f"Year {n}" for n in range(7, 15)]).any()
-    sizes = numbers(census["headcount_of_pupils"]).groupby(census["phase_type_grouping"]).median()
+    primary = census[census["phase_type_grouping"] == "State-funded primary"]
+    secondary_years = [c for c in YEAR_GROUP_COLUMNS if re.search(r"Year group ([7-9]|1\d)$", c)]
+    assert len(secondary_years) == 4 * 8
+    assert (primary[secondary_years].apply(numbers) == 0).all().all()
+    sizes = numbers(census[HEADCOUNT]).groupby(census["phase_type_grouping"]).median()
     assert (
         150 <= sizes["State-funded primary"] <= 350
         and 800 <= sizes["State-funded secondary"] <= 1500

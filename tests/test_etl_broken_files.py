@@ -174,7 +174,7 @@ def test_loaded_values_from_awkward_layouts(corpus_build) -> None:
     sen = table(warehouse, "sen")
     assert sen[["total_pupils", "sen_support", "ehc_plan"]].values.tolist() == [[200, 20, 4]]
     need = table(warehouse, "sen_need")
-    assert need[["primary_need", "pupils"]].values.tolist() == [["Autistic Spectrum Disorder", 6]]
+    assert need[["primary_need", "pupils"]].values.tolist() == [["Autistic spectrum disorder", 6]]
     pupils = table(warehouse, "pupils")
     symbols = pupils[pupils["urn"].eq(100099) & pupils["time_period"].eq(201617)]
     flags = ["headcount_flag", "fsm_eligible_flag", "eal_flag"]

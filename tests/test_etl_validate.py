@@ -39,10 +39,12 @@ SAMPLES: dict[str, tuple[dict[str, str], dict[str, object], dict[str, str]]] = {
         {"headcount": 200, "fsm_eligible": None, "eal": 12},
         {"fsm_eligible": "c"},
     ),
-    "census_year_group": (
-        {"urn": "100001", "school_name": "Alpha", "ncyear": "Year 1", "headcount": " X "},
-        {"year_group": "Year 1", "headcount": None},
-        {"headcount": "x"},
+    "census_long": (
+        {"school_urn": "1.00001e+05", "school_name": "Alpha", "phase_type_grouping": "State-funded primary",
+         "sex": "Total", "attendance_pattern": "Total", "breakdown_topic": "Year group",
+         "breakdown": "Year 1", "pupil_count": " X ", "pupil_percent": "x"},
+        {"breakdown": "Year 1", "pupil_count": None},
+        {"pupil_count": "x"},
     ),
     "absence": (
         {"school_urn": "100001", "school_laestab": "9312001", "school_name": "Alpha",
@@ -79,9 +81,13 @@ SAMPLES: dict[str, tuple[dict[str, str], dict[str, object], dict[str, str]]] = {
         {"ehc_plan": "c"},
     ),
     "sen_need": (
-        {"urn": "100001", "school_name": "Alpha", "sen_provision": "EHC plan",
-         "primary_need": "Autistic Spectrum Disorder", "number_of_pupils": "u"},
-        {"sen_provision": "EHC plan", "primary_need": "Autistic Spectrum Disorder", "pupils": None},
+        {"school_urn": "100001", "school_name": "Alpha",
+         "phase_type_grouping": "State-funded primary",
+         "specialist_provision_unit_type": "All pupils",
+         "sen_provision": "Education, health and care plan",
+         "sen_primary_need": "Autistic spectrum disorder", "pupil_count": "u"},
+        {"sen_provision": "Education, health and care plan",
+         "primary_need": "Autistic spectrum disorder", "pupils": None},
         {"pupils": "u"},
     ),
     "ks2": (

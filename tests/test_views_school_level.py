@@ -57,9 +57,11 @@ def test_school_rows_equal_a_plain_group_by(view: str, plain_con, demo_warehouse
         # a suppressed cell sums to NULL in the view and to 0 in pandas; counts tell them apart
         assert (merged[f"{value}_known"] == merged[f"{value}_count"]).all(), value
         present = merged[f"{value}_count"] == 1
-        # (the reasons and pupil groups are counted from the council's log: every count is
-        # known; only headcounts by sex and ethnicity are not in the census)
+        # The SEN supporting file is published unsuppressed: its needs are all given; the
+        # reasons and pupil groups are counted from the council's log: every count known.
         assert present.any(), f"{value}: known cells in the demo"
+        if table == "sen_need":
+            assert not (~present).any(), value
         pd.testing.assert_series_equal(
             merged.loc[present, value].astype("int64"),
             merged.loc[present, f"{value}_sum"].astype("int64"),
