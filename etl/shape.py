@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .layouts_ks import shape_layout
 from .readers import SOURCE_ROW
 from .sources import Source
 from .validate import FileResult
@@ -60,6 +61,7 @@ def shape_results(results: list[FileResult], register: pd.DataFrame | None, sour
     for result in results:
         if result.file_rejected:
             continue
+        shape_layout(result, register)  # KS2, KS4 and absence layouts (etl.layouts_ks)
         if source.kind == "ees":
             totals_only(result)
         if source.name == "exclusions":

@@ -197,6 +197,8 @@ class FileResult:
     #: source_row of a row that stands for several input rows (terms summed into a year)
     #: -> how many (etl.shape): the counts below are of input rows.
     folded: dict[int, int] = field(default_factory=dict)
+    #: The published layout the file was read in (etl.layouts_ks), when not its source's.
+    layout: str | None = None
 
     def weight_of(self, source_rows: pd.Series | np.ndarray | Sequence[int]) -> int:
         """How many input rows these rows stand for."""
