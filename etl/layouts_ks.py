@@ -318,8 +318,8 @@ def _ks4_ees_long(frame, by_key, config, name):
     cols |= {
         "school_urn": _col(frame, by_key, "school_urn"),
         "school_name": _col(frame, by_key, "school_name"),
-        by_key["pupil count"]: _col(frame, by_key, "pupil_count"),
-        by_key["attainment8 average"]: _col(frame, by_key, "attainment8_average"),
+        by_key[normalise_header("pupil count")]: _col(frame, by_key, "pupil_count"),
+        by_key[normalise_header("attainment8 average")]: _col(frame, by_key, "attainment8_average"),
     }
     return _finish(cols, frame, keep)
 
@@ -342,7 +342,7 @@ def _performance_tables(frame, by_key, config, name) -> dict[str, pd.Series]:
     level = level.where(level.notna(), "RECTYPE " + rectype).where(rectype != "", "")
     cols = _standard(frame, by_key, pd.Series(str(period), index=frame.index), level)
     school = level.eq("School")
-    if "lea" in by_key:
+    if normalise_header("lea") in by_key:
         lea = _col(frame, by_key, "lea")
     else:  # a trimmed copy: School rows are scoped by URN in GIAS
         lea = pd.Series(np.where(school, _school_scope_code(config), ""), frame.index)
@@ -353,9 +353,9 @@ def _performance_tables(frame, by_key, config, name) -> dict[str, pd.Series]:
     national = level.eq("National")
     cols["country_code"] = pd.Series(np.where(national, "E92000001", ""), frame.index)
     cols["country_name"] = pd.Series(np.where(national, "England", ""), frame.index)
-    cols[by_key["urn"]] = _col(frame, by_key, "urn")
-    if "schname" in by_key:
-        cols[by_key["schname"]] = _col(frame, by_key, "schname")
+    cols[by_key[normalise_header("urn")]] = _col(frame, by_key, "urn")
+    if normalise_header("schname") in by_key:
+        cols[by_key[normalise_header("schname")]] = _col(frame, by_key, "schname")
     else:
         cols["school_name"] = pd.Series("", index=frame.index)
     return cols
@@ -375,16 +375,16 @@ def _ks2_performance_tables(frame, by_key, config, name):
     derived = derived.where(symbol_p.eq(""), symbol_p).where(
         symbol_p.ne("") | symbol_n.eq(""), symbol_n
     )
-    cols[by_key["telig"]] = eligible
+    cols[by_key[normalise_header("telig")]] = eligible
     cols["t_rwm_met_expected"] = derived
-    cols[by_key["ptrwm_exp"]] = percent
+    cols[by_key[normalise_header("ptrwm_exp")]] = percent
     return _finish(cols, frame, np.ones(len(frame), bool))
 
 
 def _ks4_performance_tables(frame, by_key, config, name):
     cols = _performance_tables(frame, by_key, config, name)
-    cols[by_key["tpup"]] = _col(frame, by_key, "tpup")
-    cols[by_key["att8scr"]] = _col(frame, by_key, "att8scr")
+    cols[by_key[normalise_header("tpup")]] = _col(frame, by_key, "tpup")
+    cols[by_key[normalise_header("att8scr")]] = _col(frame, by_key, "att8scr")
     return _finish(cols, frame, np.ones(len(frame), bool))
 
 

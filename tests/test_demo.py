@@ -38,9 +38,15 @@ EES_COUNTS: dict[str, tuple[list[str], list[str]]] = {
                                   ["headcount", "perm_excl", "susp", "one_plus_susp"]),
     "sen": ([], ["total_pupils", "sen_support", "ehc_plan"]),
     "sen_need": (["sen_provision", "primary_need"], ["number_of_pupils"]),
-    "ks2": ([], ["t_elig", "t_rwm_met_expected"]),
+    "ks2": ([], ["t_elig"]),
     "ks4": ([], ["t_pupils"]),
 }  # fmt: skip
+#: Written as the performance-tables downloads (one file per year, folder named after it;
+#: RECTYPE 1 school, 4 LA, 7 England; no regional rows): read_ees gives them EES names.
+PERFORMANCE = {"ks2", "ks4"}
+PERFORMANCE_NAMES = {"URN": "school_urn", "SCHNAME": "school_name", "TELIG": "t_elig",
+                     "PTRWM_EXP": "pt_rwm_met_expected", "TPUP": "t_pupils",
+                     "ATT8SCR": "avg_att8"}  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------
@@ -52,9 +58,16 @@ EES_COUNTS: dict[str, tuple[list[str], list[str]]] = {
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
     paths = generate_demo(out)
-    assert all(p.exists() and p.parent == out for p in paths)
-    assert sorted(p.name for p in paths) == sorted(FILE_NAMES.values())
+    assert all(p.exists() and out in p.parents for p in paths)
+    assert sorted(set(p.name for p in paths)) == sorted(FILE_NAMES.values())
+    years = {f"{p // 100}-{p // 100 + 1}" for p in DEFAULT_PERIODS}
+    assert {p.parent.name for p in paths if p.name in ("england_ks2final.csv",
+            "england_ks4final.csv")} == years  # fmt: skip
     return out
+
+
+def performance_files(demo: Path, source: str) -> list[Path]:
+    return sorted(demo.glob(f"*/{FILE_NAMES[source]}"))
 
 
 def contract_sources() -> dict[str, dict]:
@@ -84,8 +97,22 @@ def contract_sources() -> dict[str, dict]:
 
 @cache
 def read_ees(demo: Path, source: str) -> pd.DataFrame:
-    """An EES file as text (shared between tests: never modify it in place)."""
-    return pd.read_csv(demo / FILE_NAMES[source], dtype=str, keep_default_na=False)
+    """An EES file as text (shared between tests: never modify it in place). The
+    performance-tables downloads (KS2, KS4) come as the EES columns their rows mean."""
+    if source not in PERFORMANCE:
+        return pd.read_csv(demo / FILE_NAMES[source], dtype=str, keep_default_na=False)
+    frames = []
+    for path in performance_files(demo, source):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        start = int(path.parent.name[:4])
+        level = frame["RECTYPE"].map({"1": "School", "4": "Local authority", "7": "National"})
+        frames.append(frame.rename(columns=PERFORMANCE_NAMES).assign(
+            time_period=str(start * 100 + (start + 1) % 100), geographic_level=level,
+            old_la_code=frame["LEA"]))  # fmt: skip
+    frame = pd.concat(frames, ignore_index=True)
+    if "pt_rwm_met_expected" in frame:
+        frame["pt_rwm_met_expected"] = frame["pt_rwm_met_expected"].str.removesuffix("%")
+    return frame
 
 
 def unsuppressed(frame: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
@@ -145,6 +172,10 @@ def test_contract_names_the_same_demo_files() -> None:
 def test_columns_are_exactly_the_contract_columns_in_order(demo: Path, source: str) -> None:
     spec = contract_sources()[source]
     path = demo / FILE_NAMES[source]
+    if source in PERFORMANCE:  # every year's download has the contract's columns
+        for path in performance_files(demo, source):
+            assert path.read_text(encoding="utf-8").split("\n", 1)[0].split(",") == spec["required"]
+        return
     if path.suffix == ".xlsx":
         sheet = "Membership" if source == "membership" else "Places"
         header = 2 if source == "membership" else 0
@@ -221,7 +252,12 @@ def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
 
 
 def la_lines(path: Path, la_code: str) -> list[bytes]:
-    """A file's lines (Local authority and School rows) of one LA, as bytes."""
+    """A file's lines (Local authority and School rows) of one LA, as bytes (for a
+    performance-tables download: every year's file, its rows with that LEA)."""
+    if path.name in ("england_ks2final.csv", "england_ks4final.csv"):
+        return [line for year in sorted(path.parent.glob(f"*/{path.name}"))
+                for line in year.read_bytes().split(b"\n")
+                if line.split(b",")[1:2] == [la_code.encode()]]  # fmt: skip
     marker = f",{la_code},E".encode()
     return [line for line in path.read_bytes().split(b"\n") if marker in line]
 
@@ -360,14 +396,14 @@ def test_suppression_symbols_appear_where_the_dfe_puts_them(demo: Path) -> None:
     assert absence.get("low", 0) >= 1 and absence.get("x", 0) >= 1
     exclusions = read_ees(demo, "exclusions")
     assert (level(exclusions, "School", OXON)["perm_excl_rate"] == "z").any()
-    assert (level(read_ees(demo, "ks4"), "School", OXON)["avg_att8"] == "x").any()
+    assert (level(read_ees(demo, "ks4"), "School", OXON)["avg_att8"] == "SUPP").any()
     old = exclusions[exclusions["one_plus_susp"] == ":"]
     assert len(old) >= 1 and set(old["time_period"]) == {str(DEFAULT_PERIODS[0])}
     # Totals are never suppressed.
     for source in EES_COUNTS:
         frame = read_ees(demo, source)
         published = frame[frame["geographic_level"] != "School"].iloc[:, len(EES_STANDARD) :]
-        assert not published.isin(["c", "x", ":"]).any().any(), source
+        assert not published.isin(["c", "x", ":", "SUPP"]).any().any(), source
 
 
 def test_low_and_z_follow_their_definitions(demo: Path) -> None:
@@ -455,7 +491,7 @@ def test_benchmark_rows_are_sums_of_school_rows(demo: Path, source: str) -> None
     by_school = schools.groupby(la_keys)[counts].sum()
     la_rows = las.set_index(la_keys)[counts].sort_index()
     assert set(by_school.index) == set(la_rows.index)
-    suppressed = frame.loc[schools.index, counts].isin(["c", "x", ":"]).any(axis=1)
+    suppressed = frame.loc[schools.index, counts].isin(["c", "x", ":", "SUPP"]).any(axis=1)
     exact = ~suppressed.groupby([schools[k] for k in la_keys]).any()
     summed = by_school.reindex(la_rows.index)
     complete = exact.reindex(la_rows.index).to_numpy()
@@ -465,6 +501,8 @@ def test_benchmark_rows_are_sums_of_school_rows(demo: Path, source: str) -> None
     assert (summed[~complete].fillna(0) <= la_rows[~complete]).all().all()
     national = level(values, "National").set_index(keys)[counts].sort_index()
     assert (las.groupby(keys)[counts].sum().reindex(national.index) == national).all().all()
+    if source in PERFORMANCE:  # the performance tables have no regional rows
+        return
     regional = level(values, "Regional").set_index([*keys, "region_code"])[counts].sort_index()
     by_region = las.groupby([*keys, "region_code"])[counts].sum().reindex(regional.index)
     assert (by_region == regional).all().all()
@@ -481,7 +519,6 @@ def test_rates_are_computed_from_the_counts(demo: Path) -> None:
         ("absence", "sess_overall_percent", "sess_overall", "sess_possible", 1),
         ("absence", "enrolments_pa_10_exact_percent", "enrolments_pa_10_exact", "enrolments", 1),
         ("sen", "ehc_plan_percent", "ehc_plan", "total_pupils", 1),
-        ("ks2", "pt_rwm_met_expected", "t_rwm_met_expected", "t_elig", 1),
     ]
     for source, column, numerator, denominator, decimals in checks:
         frame = read_ees(demo, source)
@@ -490,6 +527,14 @@ def test_rates_are_computed_from_the_counts(demo: Path) -> None:
         known = given.notna()
         assert known.mean() > 0.95
         assert np.allclose(given[known], expected[known]), column
+    # KS2 as the performance tables publish it: a percentage of TELIG (one decimal), from
+    # which the ETL derives the count; the count gives the percentage back.
+    ks2 = read_ees(demo, "ks2")
+    percent, eligible = numbers(ks2["pt_rwm_met_expected"]), numbers(ks2["t_elig"])
+    assert percent.notna().mean() > 0.95 and percent.between(0, 100).all()
+    derived = np.floor(percent * eligible / 100 + 0.5)
+    school = (ks2["geographic_level"] == "School").to_numpy()
+    assert np.allclose((100 * derived / eligible).round(1)[school], percent[school])
     ks4 = read_ees(demo, "ks4")
     schools = level(ks4, "School", OXON)
     la = level(ks4, "Local authority", OXON).set_index("time_period")
