@@ -282,7 +282,9 @@ def _ees_long(
 def _totals(frame: pd.DataFrame, by_key: dict[str, str]) -> np.ndarray:
     topic = _lower(frame, by_key, "breakdown_topic")
     breakdown = _lower(frame, by_key, "breakdown")
-    return (topic.isin(TOTAL_BREAKDOWNS) & breakdown.isin(TOTAL_BREAKDOWNS)).to_numpy(dtype=bool)
+    return (topic.isin(TOTAL_BREAKDOWNS) & breakdown.isin(TOTAL_BREAKDOWNS)).to_numpy(
+        dtype=bool, copy=True
+    )
 
 
 def _finish(cols: dict[str, pd.Series], frame: pd.DataFrame, keep: np.ndarray) -> tuple:
