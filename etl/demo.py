@@ -55,8 +55,10 @@ FILE_NAMES: dict[str, str] = {
     "census": "spc_school_level_underlying_data.csv",
     "absence": "1_absence_3term_school.csv",
     "sen": "sen_school_level_underlying_data.csv",
-    "ks2": "ks2_school.csv",
-    "ks4": "ks4_school.csv",
+    # Performance-tables downloads, one per year in a folder named after it
+    # (2017-2018/england_ks2final.csv): they have no year column (etl.layouts_ks).
+    "ks2": "england_ks2final.csv",
+    "ks4": "england_ks4final.csv",
     "topups": "high_needs_topups.csv",
     "places": "high_needs_places.xlsx",
 }
@@ -105,20 +107,22 @@ EES_COLUMNS: dict[str, list[str]] = {
         "number of pupils known to be eligible for free school meals",
         "number of pupils whose first language is known or believed to be other than English",
     ],
+    # The 2023/24 release's school-level file, its columns in its order (the ones the
+    # app reads: trust, estab, academy and reason columns are left out).
     "absence": [
-        "school_urn",
-        "school_laestab",
+        "education_phase",
         "school_name",
-        "school_type",
+        "school_laestab",
+        "school_urn",
         "enrolments",
         "sess_possible",
         "sess_overall",
         "sess_authorised",
         "sess_unauthorised",
-        "enrolments_pa_10_exact",
         "sess_overall_percent",
         "sess_authorised_percent",
         "sess_unauthorised_percent",
+        "enrolments_pa_10_exact",
         "enrolments_pa_10_exact_percent",
     ],
     "sen": [
@@ -131,8 +135,13 @@ EES_COLUMNS: dict[str, list[str]] = {
         "EHC plan",
         *(f"{p}_Primary_need_{code}" for p in ("EHC", "SUP") for code in SEN_NEED_LABELS),
     ],
-    "ks2": ["school_urn", "school_name", "t_elig", "t_rwm_met_expected", "pt_rwm_met_expected"],
-    "ks4": ["school_urn", "school_name", "t_pupils", "avg_att8"],
+}
+
+#: Performance-tables columns (a subset of england_ks2final.csv / england_ks4final.csv,
+#: as england_ks4provisional.csv in shared/real is a subset): record type, LA, URN, name.
+PERFORMANCE_COLUMNS: dict[str, list[str]] = {
+    "ks2": ["RECTYPE", "LEA", "URN", "SCHNAME", "TELIG", "PTRWM_EXP"],
+    "ks4": ["RECTYPE", "LEA", "URN", "SCHNAME", "TPUP", "ATT8SCR"],
 }
 
 GIAS_COLUMNS: list[str] = [
@@ -1535,7 +1544,7 @@ def _write_ees_files(
     seed: int,
 ) -> list[Path]:
     texts = _register_texts(register)
-    builders = [_census_files, _absence_file, _sen_files, _attainment_files]
+    builders = [_census_files, _absence_file, _sen_files]
     paths = []
     for build in builders:
         for spec in build(panel, facts):
@@ -1547,6 +1556,8 @@ def _write_ees_files(
         out_dir, panel, facts, register, las, REGIONS, KINDS, CHARACTERISTICS,
         CHARACTERISTIC_GROUPS, EXCLUSION_REASONS, reason_keys, seed,
     )  # fmt: skip
+    for spec in _attainment_files(panel, facts):
+        paths += _write_performance_tables(out_dir, spec, panel, register, las)
     return paths
 
 
@@ -1638,10 +1649,11 @@ def _absence_file(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
     unavailable[_some(np.flatnonzero(oxon), 5, 400)] = True
     symbols = {c: _symbol_where(unavailable, NOT_AVAILABLE) for c in columns[3:5]}
     rates = [_Rate(f"{c}_percent", c, "sess_possible", 1) for c in columns[2:5]]
-    rates.append(_Rate("enrolments_pa_10_exact_percent", columns[5], "enrolments", 1))
+    persistent = _Rate("enrolments_pa_10_exact_percent", columns[5], "enrolments", 1)
     counts = {c: facts[c][rows] for c in columns}
-    return [_EesFile("absence", ["urn", "laestab", "name", "school_type"], rows, counts,
-                     [*columns, *rates], symbols)]  # fmt: skip
+    # The 2023/24 release's order: session counts, their rates, then persistent absence.
+    return [_EesFile("absence", ["school_type", "name", "laestab", "urn"], rows, counts,
+                     [*columns[:5], *rates, columns[5], persistent], symbols)]  # fmt: skip
 
 
 def _sen_files(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
@@ -1664,7 +1676,7 @@ def _attainment_files(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
         "t_rwm_met_expected": facts["t_rwm_met_expected"][rows],
     }
     ks2 = _EesFile("ks2", ["urn", "name"], rows, counts,
-                   [*counts, _Rate("pt_rwm_met_expected", "t_rwm_met_expected", "t_elig", 1)])  # fmt: skip
+                   ["t_elig", _Rate("PTRWM_EXP", "t_rwm_met_expected", "t_elig", 1)])  # fmt: skip
     rows = np.flatnonzero(facts["in_ks4"])
     # Attainment 8 is published as a mean: carry total points so benchmark rows can be summed.
     t_pupils = facts["t_pupils"][rows]
@@ -1672,9 +1684,72 @@ def _attainment_files(panel: pd.DataFrame, facts: dict) -> list[_EesFile]:
     withheld = facts["draw_att8_withheld"][rows] < 0.01
     withheld[_some(np.flatnonzero(panel["la"].to_numpy()[rows] == 0), 3)] = True
     ks4 = _EesFile("ks4", ["urn", "name"], rows, counts,
-                   ["t_pupils", _Rate("avg_att8", "att8_total", "t_pupils", 1, scale=1.0)],
+                   ["t_pupils", _Rate("ATT8SCR", "att8_total", "t_pupils", 1, scale=1.0)],
                    {"att8_total": _symbol_where(withheld, NOT_AVAILABLE)})  # fmt: skip
     return [ks2, ks4]
+
+
+#: Performance-tables symbols for the demo's symbol codes (SUPP suppressed, NA not
+#: applicable, NE no entries); rates end in ``%``.
+_PERFORMANCE_SYMBOLS = {CONFIDENTIAL: "SUPP", NOT_AVAILABLE: "SUPP", NOT_APPLICABLE: "NA",
+                        LOW: "0%", OLD_NOT_AVAILABLE: "NE"}  # fmt: skip
+
+
+def _performance_text(
+    measure: str | _Rate, values: dict[str, np.ndarray], symbols: dict[str, np.ndarray]
+) -> list[str]:
+    if isinstance(measure, _Rate):
+        numerator, denominator = values[measure.numerator], values[measure.denominator]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.round(measure.scale * numerator / denominator, measure.decimals)
+        symbol = symbols.get(measure.numerator, np.zeros(len(rate), np.int8))
+        symbol = np.where((symbol == NO_SYMBOL) & (denominator == 0), NOT_APPLICABLE, symbol)
+        suffix = "%" if measure.scale == 100.0 else ""
+        text = [f"{v:.{measure.decimals}f}{suffix}" for v in rate]
+    else:
+        symbol = symbols.get(measure, np.zeros(len(values[measure]), np.int8))
+        text = [str(int(v)) for v in values[measure]]
+    return [_PERFORMANCE_SYMBOLS.get(int(s), t) if s != NO_SYMBOL else t
+            for s, t in zip(symbol, text, strict=True)]  # fmt: skip
+
+
+def _write_performance_tables(
+    out_dir: Path, spec: _EesFile, panel: pd.DataFrame, register: pd.DataFrame, las: pd.DataFrame
+) -> list[Path]:
+    """One "Compare school and college performance" download per year in a folder named
+    after it: school rows (RECTYPE 1), then each LA's (4), then England's (7), the LA and
+    England rows summed from the schools."""
+    reg = panel["reg"].to_numpy()[spec.panel_row]
+    year = panel["year"].to_numpy()[spec.panel_row]
+    la = panel["la"].to_numpy()[spec.panel_row]
+    codes = las["code"].to_numpy()
+    paths = []
+    for y in np.unique(year):
+        mine = np.flatnonzero(year == y)
+        order = mine[np.lexsort((register["urn"].to_numpy()[reg[mine]], codes[la[mine]]))]
+        rows = pd.DataFrame({"la": la[order], **{c: v[order] for c, v in spec.counts.items()}})
+        by_la = rows.groupby("la", sort=False)[list(spec.counts)].sum()
+        by_la = by_la.loc[sorted(by_la.index, key=lambda i: codes[i])]
+        england = rows[list(spec.counts)].sum().to_frame().T
+        values = {c: np.r_[rows[c], by_la[c], england[c]] for c in spec.counts}
+        n_school, n_la = len(rows), len(by_la)
+        symbols = {c: np.r_[s[order], np.zeros(n_la + 1, np.int8)] for c, s in spec.symbols.items()}
+        frame = pd.DataFrame({
+            "RECTYPE": ["1"] * n_school + ["4"] * n_la + ["7"],
+            "LEA": [str(codes[i]) for i in la[order]] + [str(codes[i]) for i in by_la.index] + [""],
+            "URN": [*register["urn"].to_numpy()[reg[order]].astype(str), *[""] * (n_la + 1)],
+            "SCHNAME": [*register["name"].to_numpy()[reg[order]], *[""] * (n_la + 1)],
+        })  # fmt: skip
+        for column, measure in zip(
+            PERFORMANCE_COLUMNS[spec.source][4:], spec.measures, strict=True
+        ):
+            frame[column] = _performance_text(measure, values, symbols)
+        folder = out_dir / f"{y}-{y + 1}"
+        folder.mkdir(exist_ok=True)
+        path = folder / FILE_NAMES[spec.source]
+        frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 def _dictionary_text(indices: np.ndarray, labels: list[str] | np.ndarray) -> pa.Array:

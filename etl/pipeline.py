@@ -25,6 +25,7 @@ from .breakdowns import breakdown_rows
 from .config import Boundaries, Config
 from .errors import BuildError
 from .exclusions_log import aggregate as aggregate_log
+from .layouts_ks import adapt_layout, peek_layout
 from .layouts_spc_sen import derive_tables, resolve_tables, table_rows
 from .readers import SOURCE_ROW, ReadError, peek_source, read_raw
 from .schools import (
@@ -61,7 +62,11 @@ WORKERS = int(os.environ.get(THREADS_ENV) or 0) or max(1, min(4, os.cpu_count() 
 
 def _file_order(files: list[Path], name: Callable[[Path], str]) -> list[tuple[Path, str | None]]:
     """Files ordered so GIAS, links and membership come first; each source's files together."""
-    peeked = [(path, peek_source(path)) for path in files if not geo.is_boundary_file(path)]
+    peeked = [
+        (path, peek_source(path) or peek_layout(path))
+        for path in files
+        if not geo.is_boundary_file(path)
+    ]
     rank = {s.name: _SOURCE_ORDER.get(s.name, 10 + i) for i, s in enumerate(SOURCES)}
     return sorted(peeked, key=lambda item: (rank.get(item[1] or "", 99), name(item[0])))
 
@@ -74,7 +79,10 @@ def _read_and_validate(path: Path, name: str, order: int, config: Config) -> Fil
         return rejected_file(
             name, order, fmt, None, 0, "file_unreadable", f"file rejected: {error}"
         )
-    return validate_file(raw, order, config, file=name)
+    raw, layout = adapt_layout(raw, config, name)
+    result = validate_file(raw, order, config, file=name)
+    result.layout = layout
+    return result
 
 
 def _timed_read_and_validate(

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .exclusions_log import normalise as normalise_log
+from .layouts_ks import shape_layout
 from .readers import SOURCE_ROW
 from .sources import Source
 from .validate import FileResult
@@ -61,6 +62,7 @@ def shape_results(results: list[FileResult], register: pd.DataFrame | None, sour
     for result in results:
         if result.file_rejected:
             continue
+        shape_layout(result, register)  # KS2, KS4 and absence layouts (etl.layouts_ks)
         if source.name == "exclusions_log":
             normalise_log(result)
             continue

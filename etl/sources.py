@@ -557,7 +557,16 @@ SOURCES: tuple[Source, ...] = (
             _SCHOOL_NAME,
             _count("pupils_eligible", "t_elig", "telig", "t_elig_rwm"),
             _count("rwm_expected", "t_rwm_met_expected", "t_rwm_exp", "trwm_exp"),
-            _rate("pt_rwm_met_expected", "pt_rwm_exp", "ptrwm_exp"),
+            # The published percentage, kept: the EES institution-level file (2022/23 on)
+            # gives only this, no pupil numbers (etl.layouts_ks).
+            Column(
+                "rwm_expected_percent",
+                "pt_rwm_met_expected",
+                "amount",
+                ("pt_rwm_exp", "ptrwm_exp", "expected_standard_pupil_percent"),
+                required=False,
+                maximum=100.0,
+            ),
         ),
         (),
         subsets=(Subset(("rwm_expected",), "pupils_eligible"),),
@@ -569,9 +578,14 @@ SOURCES: tuple[Source, ...] = (
         (
             _urn("school_urn"),
             _SCHOOL_NAME,
-            _count("pupils", "t_pupils", "tpup", "t_pupils_ks4"),
+            _count("pupils", "t_pupils", "tpup", "t_pupils_ks4", "pupil_count"),
             # A published mean: the warehouse keeps total points (mean x pupils) so areas sum.
-            Column("avg_att8", "avg_att8", "amount", ("att8scr", "avg_attainment_8")),
+            Column(
+                "avg_att8",
+                "avg_att8",
+                "amount",
+                ("att8scr", "avg_attainment_8", "attainment8_average"),
+            ),
         ),
         (),
         benchmarks=(Benchmark("ks4_attainment8", "att8_total", "pupils"),),

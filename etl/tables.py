@@ -128,7 +128,14 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("primary_need", "VARCHAR"),
         *_counts("pupils"),
     ],
-    "ks2": [*_KEYS, *_SOURCE, *_counts("pupils_eligible", "rwm_expected")],
+    # rwm_expected_percent: the published percentage (the EES institution-level file
+    # gives only that; etl.layouts_ks).
+    "ks2": [
+        *_KEYS,
+        *_SOURCE,
+        *_counts("pupils_eligible", "rwm_expected"),
+        *_measured(("rwm_expected_percent", "DOUBLE")),
+    ],
     "ks4": [*_KEYS, *_SOURCE, *_measured(("pupils", "BIGINT"), ("att8_total", "DOUBLE"))],
     "topups": [
         *_KEYS,

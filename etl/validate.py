@@ -203,6 +203,8 @@ class FileResult:
     #: Input rows loaded only into a derived table (the totals rows of a long SEN file);
     #: rows that are also loaded into ``rows`` (a wide file's year groups) are not counted.
     derived_loaded: int = 0
+    #: The published layout the file was read in (etl.layouts_ks), when not its source's.
+    layout: str | None = None
 
     def weight_of(self, source_rows: pd.Series | np.ndarray | Sequence[int]) -> int:
         """How many input rows these rows stand for."""

@@ -45,9 +45,15 @@ EES_COUNTS: dict[str, tuple[list[str], list[str]]] = {
                      "sess_unauthorised", "enrolments_pa_10_exact"]),
     "exclusions": ([], ["headcount", "perm_excl", "susp", "one_plus_susp"]),
     "sen": ([], ["Total pupils", "SEN support", "EHC plan", *NEED_COLUMNS]),
-    "ks2": ([], ["t_elig", "t_rwm_met_expected"]),
+    "ks2": ([], ["t_elig"]),
     "ks4": ([], ["t_pupils"]),
 }  # fmt: skip
+#: Written as the performance-tables downloads (one file per year, folder named after it;
+#: RECTYPE 1 school, 4 LA, 7 England; no regional rows): read_ees gives them EES names.
+PERFORMANCE = {"ks2", "ks4"}
+PERFORMANCE_NAMES = {"URN": "school_urn", "SCHNAME": "school_name", "TELIG": "t_elig",
+                     "PTRWM_EXP": "pt_rwm_met_expected", "TPUP": "t_pupils",
+                     "ATT8SCR": "avg_att8"}  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------
@@ -59,9 +65,16 @@ EES_COUNTS: dict[str, tuple[list[str], list[str]]] = {
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
     paths = generate_demo(out)
-    assert all(p.exists() and p.parent == out for p in paths)
-    assert sorted(p.name for p in paths) == sorted([*FILE_NAMES.values(), *MORE_FILES])
+    assert all(p.exists() and out in p.parents for p in paths)
+    assert sorted(set(p.name for p in paths)) == sorted({*FILE_NAMES.values(), *MORE_FILES})
+    years = {f"{p // 100}-{p // 100 + 1}" for p in DEFAULT_PERIODS}
+    assert {p.parent.name for p in paths if p.name in ("england_ks2final.csv",
+            "england_ks4final.csv")} == years  # fmt: skip
     return out
+
+
+def performance_files(demo: Path, source: str) -> list[Path]:
+    return sorted(demo.glob(f"*/{FILE_NAMES[source]}"))
 
 
 def contract_sources() -> dict[str, dict]:
@@ -95,11 +108,30 @@ def read_csv_text(path: Path) -> pd.DataFrame:
 
 @cache
 def read_ees(demo: Path, source: str) -> pd.DataFrame:
-    """An EES file as text (shared between tests: never modify it in place). Exclusions are
-    written as the DfE publishes them (full years to 2020/21, then by term, and the areas'
-    figures in their own file): here they are put back together as one full-year table in
-    the old single-file columns (``susp``, ``school_type``, ``school_urn``), terms summed
-    (pupils with one or more suspensions do not add up across terms: ``z``)."""
+    """An EES file as text (shared between tests: never modify it in place). The
+    performance-tables downloads (KS2, KS4) come as the EES columns their rows mean."""
+    if source not in PERFORMANCE:
+        return _read_ees_file(demo, source)
+    frames = []
+    for path in performance_files(demo, source):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        start = int(path.parent.name[:4])
+        level = frame["RECTYPE"].map({"1": "School", "4": "Local authority", "7": "National"})
+        frames.append(frame.rename(columns=PERFORMANCE_NAMES).assign(
+            time_period=str(start * 100 + (start + 1) % 100), geographic_level=level,
+            old_la_code=frame["LEA"]))  # fmt: skip
+    frame = pd.concat(frames, ignore_index=True)
+    if "pt_rwm_met_expected" in frame:
+        frame["pt_rwm_met_expected"] = frame["pt_rwm_met_expected"].str.removesuffix("%")
+    return frame
+
+
+def _read_ees_file(demo: Path, source: str) -> pd.DataFrame:
+    """Exclusions are written as the DfE publishes them (full years to 2020/21, then by
+    term, and the areas' figures in their own file): here they are put back together as
+    one full-year table in the old single-file columns (``susp``, ``school_type``,
+    ``school_urn``), terms summed (pupils with one or more suspensions do not add up
+    across terms: ``z``)."""
     if source != "exclusions":
         return read_csv_text(demo / FILE_NAMES[source]).rename(columns=SAME_NAMES)
     full = read_csv_text(demo / FULL_YEAR)
@@ -191,6 +223,10 @@ def test_contract_names_the_same_demo_files() -> None:
 def test_columns_are_exactly_the_contract_columns_in_order(demo: Path, source: str) -> None:
     spec = contract_sources()[source]
     path = demo / FILE_NAMES[source]
+    if source in PERFORMANCE:  # every year's download has the contract's columns
+        for path in performance_files(demo, source):
+            assert path.read_text(encoding="utf-8").split("\n", 1)[0].split(",") == spec["required"]
+        return
     if path.suffix == ".xlsx":
         sheet = "Membership" if source == "membership" else "Places"
         header = 2 if source == "membership" else 0
@@ -271,7 +307,12 @@ def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
 
 
 def la_lines(path: Path, la_code: str) -> list[bytes]:
-    """A file's lines (Local authority and School rows) of one LA, as bytes."""
+    """A file's lines (Local authority and School rows) of one LA, as bytes (for a
+    performance-tables download: every year's file, its rows with that LEA)."""
+    if path.name in ("england_ks2final.csv", "england_ks4final.csv"):
+        return [line for year in sorted(path.parent.glob(f"*/{path.name}"))
+                for line in year.read_bytes().split(b"\n")
+                if line.split(b",")[1:2] == [la_code.encode()]]  # fmt: skip
     # (the characteristics layout has new_la_code before old_la_code)
     markers = (
         f",{la_code},E".encode(),
@@ -419,7 +460,7 @@ def test_suppression_symbols_appear_where_the_dfe_puts_them(demo: Path) -> None:
     assert absence.get("low", 0) >= 1 and absence.get("x", 0) >= 1
     exclusions = read_ees(demo, "exclusions")
     assert (level(exclusions, "School", OXON)["perm_excl_rate"] == "z").any()
-    assert (level(read_ees(demo, "ks4"), "School", OXON)["avg_att8"] == "x").any()
+    assert (level(read_ees(demo, "ks4"), "School", OXON)["avg_att8"] == "SUPP").any()
     # reasons: the DfE withholds area counts under 5 ('x') and rounds the rest to 5s
     reasons = read_csv_text(demo / REASONS).iloc[:, 11:]
     cells = reasons.stack()
@@ -429,7 +470,7 @@ def test_suppression_symbols_appear_where_the_dfe_puts_them(demo: Path) -> None:
     for source in EES_COUNTS:
         frame = read_ees(demo, source)
         published = frame[frame["geographic_level"] != "School"].iloc[:, len(EES_STANDARD) :]
-        assert not published.isin(["c", "x", ":"]).any().any(), source
+        assert not published.isin(["c", "x", ":", "SUPP"]).any().any(), source
 
 
 def test_low_and_z_follow_their_definitions(demo: Path) -> None:
@@ -514,7 +555,7 @@ def test_benchmark_rows_are_sums_of_school_rows(demo: Path, source: str) -> None
     by_school = schools.groupby(la_keys)[counts].sum()
     la_rows = las.set_index(la_keys)[counts].sort_index()
     assert set(by_school.index) == set(la_rows.index)
-    suppressed = frame.loc[schools.index, counts].isin(["c", "x", ":", "z"]).any(axis=1)
+    suppressed = frame.loc[schools.index, counts].isin(["c", "x", ":", "z", "SUPP"]).any(axis=1)
     exact = ~suppressed.groupby([schools[k] for k in la_keys]).any()
     summed = by_school.reindex(la_rows.index)
     complete = exact.reindex(la_rows.index).to_numpy()
@@ -524,6 +565,8 @@ def test_benchmark_rows_are_sums_of_school_rows(demo: Path, source: str) -> None
     assert (summed[~complete].fillna(0) <= la_rows[~complete]).all().all()
     national = level(values, "National").set_index(keys)[counts].sort_index()
     assert (las.groupby(keys)[counts].sum().reindex(national.index) == national).all().all()
+    if source in PERFORMANCE:  # the performance tables have no regional rows
+        return
     regional = level(values, "Regional").set_index([*keys, "region_code"])[counts].sort_index()
     by_region = las.groupby([*keys, "region_code"])[counts].sum().reindex(regional.index)
     assert (by_region == regional).all().all()
@@ -539,7 +582,6 @@ def test_rates_are_computed_from_the_counts(demo: Path) -> None:
         ("exclusions", "perm_excl_rate", "perm_excl", "headcount", 5),
         ("absence", "sess_overall_percent", "sess_overall", "sess_possible", 1),
         ("absence", "enrolments_pa_10_exact_percent", "enrolments_pa_10_exact", "enrolments", 1),
-        ("ks2", "pt_rwm_met_expected", "t_rwm_met_expected", "t_elig", 1),
     ]
     for source, column, numerator, denominator, decimals in checks:
         frame = read_ees(demo, source)
@@ -548,6 +590,14 @@ def test_rates_are_computed_from_the_counts(demo: Path) -> None:
         known = given.notna()
         assert known.mean() > 0.95
         assert np.allclose(given[known], expected[known]), column
+    # KS2 as the performance tables publish it: a percentage of TELIG (one decimal), from
+    # which the ETL derives the count; the count gives the percentage back.
+    ks2 = read_ees(demo, "ks2")
+    percent, eligible = numbers(ks2["pt_rwm_met_expected"]), numbers(ks2["t_elig"])
+    assert percent.notna().mean() > 0.95 and percent.between(0, 100).all()
+    derived = np.floor(percent * eligible / 100 + 0.5)
+    school = (ks2["geographic_level"] == "School").to_numpy()
+    assert np.allclose((100 * derived / eligible).round(1)[school], percent[school])
     ks4 = read_ees(demo, "ks4")
     schools = level(ks4, "School", OXON)
     la = level(ks4, "Local authority", OXON).set_index("time_period")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -39,7 +40,11 @@ def test_demo_build_reconciles_every_file(demo_build) -> None:
     data, result, messages = demo_build
     assert result.mode == "demo"
     report = json.loads((warehouse_path(data) / "build_report.json").read_text(encoding="utf-8"))
-    assert len(report["files"]) == 16  # the SPC and SEN files feed two tables each
+    # 14 files, and the KS2 (5 years: none in 2019/20, 2020/21) and KS4 (7 years)
+    # performance-tables downloads, one per year.
+    assert len(report["files"]) == 26
+    by_source = Counter(entry["source"] for entry in report["files"])
+    assert by_source["ks2"] == 5 and by_source["ks4"] == 7
     for entry in report["files"]:
         assert entry["source"] is not None, entry
         parts = entry["rows_loaded"] + entry["rows_benchmark"] + entry["rows_out_of_scope"]

@@ -24,7 +24,7 @@ FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthChe
 FILES = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 COUNT = SOURCES_BY_NAME["census"].column("headcount")
 AMOUNT = SOURCES_BY_NAME["topups"].column("amount_gbp")
-PERCENT = SOURCES_BY_NAME["ks2"].column("pt_rwm_met_expected")
+PERCENT = SOURCES_BY_NAME["ks2"].column("rwm_expected_percent")
 PERIOD = SOURCES_BY_NAME["ks2"].column("time_period")
 
 spaces = st.text(alphabet=" \t", max_size=3)

@@ -441,8 +441,8 @@ SOURCE_FILES = {
     "exclusions_characteristic": "exc_characteristics_school.csv",
     "sen": "sen_school_level_ud.csv",
     "sen_need": "sen_primary_need_school.csv",
-    "ks2": "ks2_school.csv",
-    "ks4": "ks4_school.csv",
+    "ks2": "2023-2024/england_ks2final.csv",
+    "ks4": "2023-2024/england_ks4final.csv",
     "topups": "high_needs_topups.csv",
     "places": "high_needs_places.xlsx",
 }
