@@ -72,6 +72,7 @@ from .readers import SOURCE_ROW, Prefilter, RawFile, RowFilter, normalise_time_p
 from .sources import MEASURE_TYPES, Column, Detection, Source, map_columns
 from .symbols import SYMBOLS
 from .tables import SCHEMA
+from .unread_layouts import unread_layout
 
 __all__ = ["SYMBOLS"]  # re-exported: tests read the symbols from here
 
@@ -303,7 +304,11 @@ def rejected_file(
 
 
 def _text(table: pa.Table, raw: str) -> pa.ChunkedArray:
-    return pc.utf8_trim_whitespace(table.column(raw))
+    column = table.column(raw)
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        # a layout adapter's all-blank column comes as nulls: read it as blank text
+        column = pc.fill_null(column.cast(pa.string()), "")
+    return pc.utf8_trim_whitespace(column)
 
 
 def la_in_scope(old_la_codes: pa.ChunkedArray, config: Config) -> pa.ChunkedArray:
@@ -724,7 +729,10 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
     if source is None:
         detection = raw.detection
         near = detection.near.name if detection.near else None
-        reason = f"file rejected: {detection.error}"
+        known = unread_layout(raw.header)
+        reason = f"file rejected: {known.message if known else detection.error}"
+        if known:
+            near = None
         return rejected_file(
             file,
             order,
