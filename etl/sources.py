@@ -8,6 +8,7 @@ space), each column's type, the warehouse table it loads into and that table's g
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -726,6 +727,23 @@ def map_columns(source: Source, header: Sequence[str]) -> dict[str, str]:
     return mapping
 
 
+def _renamed_hint(source: Source, missing: Sequence[str], header: Sequence[str]) -> str:
+    """For each missing column, the file's nearest unused heading: the alias to add."""
+    used = set(map_columns(source, header))
+    spare = [h for h in header if h not in used]
+    hints = []
+    for raw in missing:
+        close = difflib.get_close_matches(
+            normalise_header(raw), [normalise_header(h) for h in spare], n=1, cutoff=0.75
+        )
+        if close:
+            heading = next(h for h in spare if normalise_header(h) == close[0])
+            hints.append(f"if its '{heading}' is '{raw}' renamed, add '{heading}' to the aliases")
+    if not hints:
+        return ""
+    return f" ({'; '.join(hints)} of the '{source.name}' source in etl/sources.py)"
+
+
 def _missing(source: Source, keys: set[str]) -> list[str]:
     return [c.raw for c in source.signature if not keys.intersection(c.headers)]
 
@@ -761,7 +779,8 @@ def detect_source(header: Sequence[object], sources: Sequence[Source] = SOURCES)
         return Detection(
             None,
             error=f"looks like the {best.name} file but is missing required columns: "
-            + ", ".join(missing),
+            + ", ".join(missing)
+            + _renamed_hint(best, missing, header),
             near=best,
             missing=tuple(missing),
         )

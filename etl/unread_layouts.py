@@ -60,13 +60,6 @@ UNREAD_LAYOUTS: tuple[UnreadLayout, ...] = (
         "characteristics' supporting file (spc_school_level_underlying_data*.csv)",
     ),
     UnreadLayout(
-        "performance_absence",
-        ("LA", "ESTAB", "URN", "PERCTOT", "PPERSABS10"),
-        "this is the school performance tables' absence download (england_abs.csv): it gives "
-        "percentages only (no sessions or pupils), so areas cannot be added up from it; "
-        "download the school-level file of 'Pupil absence in schools in England' instead",
-    ),
-    UnreadLayout(
         "performance_destinations",
         ("RECTYPE", "LEA", "URN", "COHORT", "OVERALL_DEST"),
         "this is the school performance tables' key stage 4 destinations download: "

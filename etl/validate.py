@@ -206,6 +206,8 @@ class FileResult:
     derived_loaded: int = 0
     #: The published layout the file was read in (etl.layouts_ks), when not its source's.
     layout: str | None = None
+    #: The file's columns its source does not read (reported, never a problem).
+    unused_columns: list[str] = field(default_factory=list)
 
     def weight_of(self, source_rows: pd.Series | np.ndarray | Sequence[int]) -> int:
         """How many input rows these rows stand for."""
@@ -264,6 +266,7 @@ class FileResult:
             "rows_out_of_scope": self.rows_out_of_scope,
             "rows_rejected": self.rows_rejected,
             "warnings": self.warnings,
+            **({"columns_not_used": self.unused_columns} if self.unused_columns else {}),
         }
 
 
@@ -746,6 +749,7 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
         )
     mapping = map_columns(source, raw.header)  # raw header -> ETL name
     names = {etl: raw_name for raw_name, etl in mapping.items()}
+    unused = [h for h in raw.header if h not in mapping and h != SOURCE_ROW and str(h).strip()]
     table = raw.table
     issues = Issues(file)
     for line, text in raw.bad_rows:
@@ -836,6 +840,7 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
         rows_out_of_scope=out_of_scope,
         unnumbered_rejects=sum(line is None for line, _ in raw.bad_rows),
         raw_names=names,
+        unused_columns=unused,
     )
 
 

@@ -28,7 +28,7 @@ NOT_READ = {
     "ees-sen2-la/sen2_mi_sendap.csv": "EHC plans (SEN2)",
     "ees-absence-2017/absence_in_prus.csv": "pupil referral units",
     "perf-spine-2017-18/2017-2018_england_spine.xlsx": "GIAS",
-    "perf-tables-kspdeveloper/england_abs.csv": "percentages only",
+    "perf-tables-kspdeveloper/england_abs.csv": "no sessions",
     "perf-tables-kspdeveloper/england_census.csv": "census download",
     "perf-tables-kspdeveloper/england_ks4-pupdest.csv": "destinations",
     "perf-tables-kspdeveloper/la_and_region_codes_meta.csv": "lookup",
@@ -113,7 +113,7 @@ PARTIAL = {
     "spc_la_fsm_2024_25.csv": "",
     "ks4_la_geography_school_types_2024_25.csv": "",
     "sendap_absence_2term_pru.csv": "",
-    "perf_abs.csv": "percentages only",
+    "perf_abs.csv": "no sessions",
     "perf_census.csv": "census download",
     "absence_in_prus_la_2016_17.csv": "pupil referral units",
     # performance tables: cut by a third party, or outside a year folder (tests/
