@@ -75,9 +75,11 @@ EXCLUSION_COLUMNS = {
 VALUE_COLUMNS = ["headcount", *COUNTS, *RATES]
 # Why breakdowns need not add up to the headline totals (shown under each breakdown).
 BREAKDOWN_NOTE = (
-    "The breakdowns need not add up to the totals above: the DfE withholds small numbers "
-    "(shown as 'c' in its files) in each school's breakdowns, and since 2021/22 one "
-    "suspension or exclusion can be recorded with up to three reasons."
+    "Reasons and groups of pupils come from the council's exclusions log (one row for each "
+    "suspension or permanent exclusion a school notified): the DfE publishes them for the "
+    "LA, region and England only. Each event counts once, under its main reason. Pupils in "
+    "each group come from the school census, which gives them by FSM eligibility, SEN "
+    "provision and year group but not by sex or ethnicity, so those rates are not available."
 )
 # Characteristic groups as words in a sentence ("Suspension rate by ...").
 GROUP_WORDS = {

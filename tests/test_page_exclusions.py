@@ -336,7 +336,7 @@ def test_tiny_reason_rates_never_read_as_zero(app_warehouse, facts):
     table = next(df for df in at.dataframe if "reason" in df.value.columns)
     assert json.loads(table.proto.columns)["perm_excl_rate"]["type_config"]["format"] == "%.3f"
     captions = " ".join(c.value for c in at.caption)
-    assert "withholds small numbers" in captions and "up to three reasons" in captions
+    assert "council's exclusions log" in captions and "not by sex or ethnicity" in captions
 
 
 def test_many_areas_chart_the_two_ends_and_table_every_one(app_warehouse, facts, monkeypatch):

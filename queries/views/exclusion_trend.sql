@@ -7,6 +7,8 @@
 -- rates are 100 * sum(numerator) / sum(headcount) over schools where both are
 -- published (per 100 pupils). headcount is the exclusions publication's roll.
 -- n_schools / n_schools_missing: the most schools used / withheld for any column.
+-- A measure with no rows that year (pupils suspended at least once, in a year summed
+-- from terms) is NULL and not suppressed: there is no figure.
 SELECT
     level,
     area,
@@ -16,19 +18,19 @@ SELECT
     time_period,
     year,
     CAST(max(value) FILTER (WHERE measure = 'exclusions_headcount') AS BIGINT) AS headcount,
-    bool_or(suppressed) FILTER (WHERE measure = 'exclusions_headcount') AS headcount_suppressed,
+    coalesce(bool_or(suppressed) FILTER (WHERE measure = 'exclusions_headcount'), false) AS headcount_suppressed,
     CAST(max(value) FILTER (WHERE measure = 'perm_excl') AS BIGINT) AS perm_excl,
-    bool_or(suppressed) FILTER (WHERE measure = 'perm_excl') AS perm_excl_suppressed,
+    coalesce(bool_or(suppressed) FILTER (WHERE measure = 'perm_excl'), false) AS perm_excl_suppressed,
     CAST(max(value) FILTER (WHERE measure = 'susp') AS BIGINT) AS susp,
-    bool_or(suppressed) FILTER (WHERE measure = 'susp') AS susp_suppressed,
+    coalesce(bool_or(suppressed) FILTER (WHERE measure = 'susp'), false) AS susp_suppressed,
     CAST(max(value) FILTER (WHERE measure = 'one_plus_susp') AS BIGINT) AS one_plus_susp,
-    bool_or(suppressed) FILTER (WHERE measure = 'one_plus_susp') AS one_plus_susp_suppressed,
+    coalesce(bool_or(suppressed) FILTER (WHERE measure = 'one_plus_susp'), false) AS one_plus_susp_suppressed,
     max(value) FILTER (WHERE measure = 'perm_excl_rate') AS perm_excl_rate,
-    bool_or(suppressed) FILTER (WHERE measure = 'perm_excl_rate') AS perm_excl_rate_suppressed,
+    coalesce(bool_or(suppressed) FILTER (WHERE measure = 'perm_excl_rate'), false) AS perm_excl_rate_suppressed,
     max(value) FILTER (WHERE measure = 'susp_rate') AS susp_rate,
-    bool_or(suppressed) FILTER (WHERE measure = 'susp_rate') AS susp_rate_suppressed,
+    coalesce(bool_or(suppressed) FILTER (WHERE measure = 'susp_rate'), false) AS susp_rate_suppressed,
     max(value) FILTER (WHERE measure = 'one_plus_susp_rate') AS one_plus_susp_rate,
-    bool_or(suppressed) FILTER (WHERE measure = 'one_plus_susp_rate')
+    coalesce(bool_or(suppressed) FILTER (WHERE measure = 'one_plus_susp_rate'), false)
         AS one_plus_susp_rate_suppressed,
     max(n_schools) AS n_schools,
     max(n_schools_missing) AS n_schools_missing

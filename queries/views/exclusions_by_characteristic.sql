@@ -9,7 +9,7 @@ SELECT
     characteristic_group,
     characteristic,
     CAST(suppress_count(headcount) AS BIGINT) AS headcount,
-    count_is_suppressed(headcount) OR all_withheld(headcount_known, n_rows) AS headcount_suppressed,
+    count_is_suppressed(headcount) OR all_withheld(headcount_known, headcount_rows) AS headcount_suppressed,
     CAST(suppress_count(perm_excl) AS BIGINT) AS perm_excl,
     count_is_suppressed(perm_excl) OR all_withheld(perm_excl_known, n_rows) AS perm_excl_suppressed,
     CAST(suppress_count(susp) AS BIGINT) AS susp,
@@ -19,12 +19,12 @@ SELECT
         OR all_withheld(one_plus_susp_known, n_rows) AS one_plus_susp_suppressed,
     suppress_rate(perm_excl_num, perm_excl_den, 100) AS perm_excl_rate,
     rate_is_suppressed(perm_excl_num, perm_excl_den)
-        OR all_withheld(perm_excl_pairs, n_rows) AS perm_excl_rate_suppressed,
+        OR all_withheld(perm_excl_pairs, headcount_rows) AS perm_excl_rate_suppressed,
     suppress_rate(susp_num, susp_den, 100) AS susp_rate,
-    rate_is_suppressed(susp_num, susp_den) OR all_withheld(susp_pairs, n_rows) AS susp_rate_suppressed,
+    rate_is_suppressed(susp_num, susp_den) OR all_withheld(susp_pairs, headcount_rows) AS susp_rate_suppressed,
     suppress_rate(one_plus_susp_num, one_plus_susp_den, 100) AS one_plus_susp_rate,
     rate_is_suppressed(one_plus_susp_num, one_plus_susp_den)
-        OR all_withheld(one_plus_susp_pairs, n_rows) AS one_plus_susp_rate_suppressed,
+        OR all_withheld(one_plus_susp_pairs, headcount_rows) AS one_plus_susp_rate_suppressed,
     n_rows - n_schools_missing AS n_schools,
     n_schools_missing
 FROM (

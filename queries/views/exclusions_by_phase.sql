@@ -28,7 +28,7 @@ SELECT
     count_is_suppressed(susp) OR all_withheld(susp_known, n_rows) AS susp_suppressed,
     CAST(suppress_count(one_plus_susp) AS BIGINT) AS one_plus_susp,
     count_is_suppressed(one_plus_susp)
-        OR all_withheld(one_plus_susp_known, n_rows) AS one_plus_susp_suppressed,
+        OR all_withheld(one_plus_susp_known, one_plus_susp_rows) AS one_plus_susp_suppressed,
     suppress_rate(perm_excl_num, perm_excl_den, 100) AS perm_excl_rate,
     rate_is_suppressed(perm_excl_num, perm_excl_den)
         OR all_withheld(perm_excl_pairs, n_rows) AS perm_excl_rate_suppressed,
@@ -36,7 +36,7 @@ SELECT
     rate_is_suppressed(susp_num, susp_den) OR all_withheld(susp_pairs, n_rows) AS susp_rate_suppressed,
     suppress_rate(one_plus_susp_num, one_plus_susp_den, 100) AS one_plus_susp_rate,
     rate_is_suppressed(one_plus_susp_num, one_plus_susp_den)
-        OR all_withheld(one_plus_susp_pairs, n_rows) AS one_plus_susp_rate_suppressed,
+        OR all_withheld(one_plus_susp_pairs, one_plus_susp_rows) AS one_plus_susp_rate_suppressed,
     n_rows - n_schools_missing AS n_schools,
     n_schools_missing
 FROM int_exclusion_phase_area_year

@@ -29,9 +29,12 @@ SELECT
     count(*) FILTER (WHERE c.one_plus_susp IS NOT NULL AND c.headcount IS NOT NULL)
         AS one_plus_susp_pairs,
     count(*) AS n_rows,
+    -- rows whose group headcount exists: the council's log has none by sex or ethnicity
+    -- (flag 'x', not available), which is no figure at all rather than a withheld one
+    count(*) FILTER (WHERE c.headcount_flag IS DISTINCT FROM 'x') AS headcount_rows,
     count(*) FILTER (
-        WHERE c.headcount IS NULL OR c.perm_excl IS NULL
-            OR c.susp IS NULL OR c.one_plus_susp IS NULL
+        WHERE (c.headcount IS NULL AND c.headcount_flag IS DISTINCT FROM 'x')
+            OR c.perm_excl IS NULL OR c.susp IS NULL OR c.one_plus_susp IS NULL
     ) AS n_schools_missing
 FROM exclusions_characteristic AS c
 JOIN int_school_area AS a ON a.time_period = c.time_period AND a.urn = c.urn

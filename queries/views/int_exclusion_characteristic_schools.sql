@@ -32,8 +32,10 @@ SELECT
     CAST(c.one_plus_susp IS NOT NULL AND c.headcount IS NOT NULL AS BIGINT)
         AS one_plus_susp_pairs,
     CAST(1 AS BIGINT) AS n_rows,
+    CAST(c.headcount_flag IS DISTINCT FROM 'x' AS BIGINT) AS headcount_rows,
     CAST(
-        c.headcount IS NULL OR c.perm_excl IS NULL OR c.susp IS NULL OR c.one_plus_susp IS NULL
+        (c.headcount IS NULL AND c.headcount_flag IS DISTINCT FROM 'x')
+        OR c.perm_excl IS NULL OR c.susp IS NULL OR c.one_plus_susp IS NULL
         AS BIGINT
     ) AS n_schools_missing
 FROM exclusions_characteristic AS c

@@ -29,9 +29,11 @@ SELECT
     count(*) FILTER (WHERE e.one_plus_susp IS NOT NULL AND e.headcount IS NOT NULL)
         AS one_plus_susp_pairs,
     count(*) AS n_rows,
+    -- rows that could hold pupils suspended at least once: a year summed from terms cannot
+    count(*) FILTER (WHERE e.terms IS NULL) AS one_plus_susp_rows,
     count(*) FILTER (
         WHERE e.headcount IS NULL OR e.perm_excl IS NULL
-            OR e.susp IS NULL OR e.one_plus_susp IS NULL
+            OR e.susp IS NULL OR (e.one_plus_susp IS NULL AND e.terms IS NULL)
     ) AS n_schools_missing
 FROM exclusions AS e
 JOIN int_school_area AS a ON a.time_period = e.time_period AND a.urn = e.urn

@@ -68,6 +68,9 @@ SELECT time_period, urn, 'one_plus_susp_rate',
     one_plus_susp, headcount, one_plus_susp_flag, headcount_flag,
     one_plus_susp IS NOT NULL AND headcount IS NOT NULL
 FROM exclusions
+-- a year summed from the termly file has no pupils suspended at least once (a pupil
+-- suspended in two terms is in both): not a withheld figure, no figure at all
+WHERE terms IS NULL
 UNION ALL
 SELECT time_period, urn, 'perm_excl',
     perm_excl, NULL, perm_excl_flag, NULL, perm_excl IS NOT NULL
@@ -80,6 +83,7 @@ UNION ALL
 SELECT time_period, urn, 'one_plus_susp',
     one_plus_susp, NULL, one_plus_susp_flag, NULL, one_plus_susp IS NOT NULL
 FROM exclusions
+WHERE terms IS NULL
 -- special educational needs
 UNION ALL
 SELECT time_period, urn, 'sen_support_percent',
