@@ -114,10 +114,13 @@ def _sha256_file(path: Path) -> str:
 
 
 def etl_code_version() -> str:
-    """ETL_VERSION plus a hash of the ETL's own code (not the demo generator)."""
+    """ETL_VERSION plus a hash of the ETL's own code (not the demo generator) and of the
+    SQL views a build materialises (a changed view must not be served stale)."""
     digest = hashlib.sha256(ETL_VERSION.encode())
-    for path in sorted(_ETL_DIR.glob("*.py")):
-        if path.name != "demo.py":
+    views = _ETL_DIR.parent / "queries" / "views"
+    code = [p for p in sorted(_ETL_DIR.glob("*.py")) if not p.name.startswith("demo")]
+    for path in [*code, *sorted(views.glob("*.sql")), _ETL_DIR.parent / "queries" / "measures.csv"]:
+        if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -597,22 +597,29 @@ def show_groups() -> None:
             characteristic_group=group,
             time_period=time_period,
         )
+        # no pupils by this group in the census: counts only, no rates to chart
+        counts_only = (
+            not by_group.empty
+            and by_group["headcount"].isna().all()
+            and not by_group["headcount_suppressed"].any()
+        )
         if by_group.empty:
             st.info(f"No {group_words} breakdown for {area_label} in {year}.")
         else:
             overall = None if now is None or now[f"{rate}_suppressed"] else now[rate]
-            draw_bars(
-                by_group,
-                "characteristic",
-                rate,
-                f"{rate_label} by {group_words}, {area_label}, {year}",
-                references={"All pupils": overall},
-                category_title=group,
-                alt=(
-                    f"Bar chart of the {rate_label.lower()} for each {group_words} group, "
-                    "with a dashed line for all pupils."
-                ),
-            )
+            if not counts_only:
+                draw_bars(
+                    by_group,
+                    "characteristic",
+                    rate,
+                    f"{rate_label} by {group_words}, {area_label}, {year}",
+                    references={"All pupils": overall},
+                    category_title=group,
+                    alt=(
+                        f"Bar chart of the {rate_label.lower()} for each {group_words} group, "
+                        "with a dashed line for all pupils."
+                    ),
+                )
             st.caption(
                 f"**Each rate is per 100 pupils in that group**: for example, suspensions of "
                 f"pupils with an EHC plan for every 100 pupils with an EHC plan on roll. The "
@@ -620,19 +627,25 @@ def show_groups() -> None:
                 f"all pupils in {area_label}. " + BREAKDOWN_NOTE
             )
             table = by_group.rename(columns={"headcount": "pupils_in_group"})
-            show_table(
-                table,
-                {
-                    "characteristic": st.column_config.TextColumn(group),
-                    "pupils_in_group": st.column_config.NumberColumn(
-                        "Pupils in group (the denominator)", format="%,d"
-                    ),
-                },
-                f"Exclusions by {group_words} in {area_label}, {year}",
-            )
+            first = {
+                "characteristic": st.column_config.TextColumn(group),
+                "pupils_in_group": st.column_config.NumberColumn(
+                    "Pupils in group (the denominator)", format="%,d"
+                ),
+            }
+            shown = VALUE_COLUMNS
+            if counts_only:  # ("Suppressed" would be untrue: there is no figure to hide)
+                shown = [c for c in VALUE_COLUMNS if c != "headcount" and c not in RATES]
+                table = table.drop(columns=["pupils_in_group", *RATES], errors="ignore")
+                first.pop("pupils_in_group")
+                st.info(
+                    f"No rates by {group_words}: the school census gives no pupil numbers by "
+                    f"{group_words}, so the table shows the counts only."
+                )
+            show_table(table, first, f"Exclusions by {group_words} in {area_label}, {year}")
             download_csv(
-                with_suppressed(by_group, VALUE_COLUMNS)[
-                    ["year", "characteristic_group", "characteristic", *VALUE_COLUMNS]
+                with_suppressed(by_group, shown)[
+                    ["year", "characteristic_group", "characteristic", *shown]
                 ],
                 f"exclusions-by-{slug(group)}-{slug(area_label)}-{time_period}",
             )

@@ -378,3 +378,30 @@ def test_many_areas_chart_the_two_ends_and_table_every_one(app_warehouse, facts,
     assert len(units) == 6
     assert not any("per 100" in u or "%" in u for u in units[0::2])
     assert all("per 100" in u or "%" in u for u in units[1::2])
+
+
+def test_a_group_without_census_pupils_shows_counts_not_suppressed_rates(app_warehouse):
+    """The council's log gives pupils by ethnicity but the census gives no pupils by
+    ethnicity: the tab shows the counts and says why there are no rates; no figure that
+    does not exist reads "Suppressed"."""
+    at = open_page(
+        PAGE,
+        {"level": "Locality", "locality": "Banbury", "section": "Groups of pupils",
+         "group": "Ethnicity major"},
+    )  # fmt: skip
+    assert_no_exception(at)
+    assert not chart_specs(at)
+    assert any("No rates by ethnicity" in i.value for i in at.info)
+    table = next(df for df in at.dataframe if "characteristic" in df.value.columns)
+    assert "pupils_in_group" not in table.value.columns
+    assert not any(c in table.value.columns for c in ("susp_rate", "perm_excl_rate"))
+    assert table.value["susp"].notna().all()  # the log's counts are all known
+    # a group the census has (FSM) keeps its rates and chart
+    at = open_page(
+        PAGE,
+        {"level": "Locality", "locality": "Banbury", "section": "Groups of pupils",
+         "group": "FSM eligibility"},
+    )  # fmt: skip
+    assert chart_specs(at)
+    table = next(df for df in at.dataframe if "characteristic" in df.value.columns)
+    assert table.value["pupils_in_group"].notna().all()
