@@ -286,28 +286,8 @@ def build_tables(
             rows, "urn", group["urn"].astype(str).tolist(), "no_partnership", reasons, "warning"
         )
 
-    benchmark_parts = [
-        benchmark_rows(
-            SOURCES_BY_NAME[name],
-            pd.concat([r.bench for r in group if len(r.bench)], ignore_index=True),
-        )
-        for name, group in by_source.items()
-        if SOURCES_BY_NAME[name].benchmarks and any(len(r.bench) for r in group)
-    ]
-    benchmarks = (
-        pd.concat(benchmark_parts, ignore_index=True) if benchmark_parts else pd.DataFrame()
-    )
-    breakdown_parts = [
-        breakdown_rows(
-            SOURCES_BY_NAME[name],
-            pd.concat([r.bench for r in group if len(r.bench)], ignore_index=True),
-        )
-        for name, group in by_source.items()
-        if SOURCES_BY_NAME[name].breakdown and any(len(r.bench) for r in group)
-    ]
-    breakdowns = (
-        pd.concat(breakdown_parts, ignore_index=True) if breakdown_parts else pd.DataFrame()
-    )
+    benchmarks = _area_rows(by_source, benchmark_rows, lambda s: bool(s.benchmarks))
+    breakdowns = _area_rows(by_source, breakdown_rows, lambda s: s.breakdown is not None)
 
     say("Locality boundaries")
     boundaries, boundary_reports = _boundaries(
@@ -366,6 +346,24 @@ def build_tables(
         "tables": counts,
         **({"metadata": inputs.labels} if inputs.labels else {}),  # EES meta.csv labels
     }
+
+
+def _area_rows(
+    by_source: dict[str, list[FileResult]],
+    rows: Callable[[Any, pd.DataFrame], pd.DataFrame],
+    wanted: Callable[[Any], bool],
+) -> pd.DataFrame:
+    """One table from the benchmark rows of every ``wanted`` source (its measures, or its
+    breakdowns), each source's files' rows together."""
+    parts = [
+        rows(
+            SOURCES_BY_NAME[name],
+            pd.concat([r.bench for r in group if len(r.bench)], ignore_index=True),
+        )
+        for name, group in by_source.items()
+        if wanted(SOURCES_BY_NAME[name]) and any(len(r.bench) for r in group)
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def _add_exclusions_log(

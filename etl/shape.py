@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .benchmarks import BENCHMARK_KEY
 from .exclusions_log import normalise as normalise_log
 from .layouts_ks import shape_layout
 from .readers import SOURCE_ROW
@@ -46,15 +47,6 @@ TERM_NOT_ADDITIVE = ("one_plus_susp",)
 #: The filter column whose ``Total`` rows are an area's figure.
 PHASE_FILTER = "school_type"
 TOTAL = "total"
-#: The benchmark row key (etl.benchmarks.BENCHMARK_KEY), without importing it (cycle).
-_AREA_KEY = (
-    "time_period",
-    "geographic_level",
-    "country_code",
-    "region_code",
-    "old_la_code",
-    "new_la_code",
-)
 
 
 def shape_results(results: list[FileResult], register: pd.DataFrame | None, source: Source) -> None:
@@ -73,7 +65,7 @@ def shape_results(results: list[FileResult], register: pd.DataFrame | None, sour
         if source.name == "exclusions":
             identify_by_laestab(result, register)
             sum_terms(result, "rows", ("time_period", "urn"))
-            sum_terms(result, "bench", _AREA_KEY)
+            sum_terms(result, "bench", BENCHMARK_KEY)
 
 
 def no_school_rows(result: FileResult) -> None:
