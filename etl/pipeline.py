@@ -270,7 +270,7 @@ def build_tables(
 
     resolve_tables(results)  # a table fed by two sources: one row per key
     facts = {table: table_rows(results, table) for table in FACT_TABLES}
-    _add_exclusions_log(facts, by_source.get("exclusions_log", []), say)
+    _add_exclusions_log(facts, by_source.get("exclusions_log", []), schools, say)
     say("Linking school-years to partnerships as at census day")
     school_year, orphans = build_school_year(facts, schools, membership, successors)
     if config.council.scope != "council":
@@ -367,16 +367,25 @@ def _area_rows(
 
 
 def _add_exclusions_log(
-    facts: dict[str, pd.DataFrame], results: list[FileResult], say: Progress
+    facts: dict[str, pd.DataFrame],
+    results: list[FileResult],
+    schools: pd.DataFrame,
+    say: Progress,
 ) -> None:
     """The council's exclusions log, counted per school, year and reason / pupil group,
-    added to the reason and characteristic tables (etl.exclusions_log)."""
+    added to the reason and characteristic tables (etl.exclusions_log). Only the schools
+    of the LAs the log covers get rows: another LA's schools have no log, not zeros."""
     log = _concat_rows(results)
     if log.empty:
         return
     say("Counting the council's exclusions log by reason and pupil group")
+    la_of = schools.set_index("urn")["la_code"]
+    covered = set(log["urn"].map(la_of).dropna())
+    exclusions = facts["exclusions"]
+    if not exclusions.empty:
+        exclusions = exclusions[exclusions["urn"].map(la_of).isin(covered).to_numpy(dtype=bool)]
     reasons, characteristics = aggregate_log(
-        log, facts["exclusions"], facts["pupils"], facts["sen"], facts["pupils_year_group"]
+        log, exclusions, facts["pupils"], facts["sen"], facts["pupils_year_group"]
     )
     facts["exclusions_reason"] = pd.concat(
         [f for f in (facts["exclusions_reason"], reasons) if len(f)], ignore_index=True

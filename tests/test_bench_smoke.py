@@ -82,6 +82,16 @@ def test_england_scope_loads_every_las_schools(england_build: tuple[Path, Path])
         {"la": other_la},
     ).fetchone()[0]
     assert warned == 0
+    # the council's exclusions log covers its own schools: another LA's have no reason or
+    # pupil-group rows (not rows of zeros)
+    for table in ("exclusions_reason", "exclusions_characteristic"):
+        by_la = dict(
+            con.execute(
+                f"SELECT CAST(s.laestab // 10000 AS INTEGER), count(*) FROM {table} t"  # noqa: S608
+                " JOIN schools s USING (urn) GROUP BY ALL"
+            ).fetchall()
+        )
+        assert set(by_la) == {COUNCIL_LA}, (table, by_la)
 
 
 @pytest.mark.parametrize("in_memory_rows", [0, queries.PERSISTED_IN_MEMORY_ROWS])
