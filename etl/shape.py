@@ -205,6 +205,11 @@ def sum_terms(result: FileResult, attr: str, key: tuple[str, ...]) -> None:
         setattr(result, attr, full.reset_index(drop=True))
         return
     terms = terms.sort_values([*key, SOURCE_ROW], kind="stable")
+    for name in TERM_SUMS:  # a flag is a symbol or nothing ("nan" text is nothing)
+        flag = f"{name}_flag"
+        if flag in terms:
+            text = terms[flag].astype("str")
+            terms[flag] = terms[flag].where(terms[flag].notna() & ~text.isin(["nan", "", "None"]))
     groups = terms.groupby(list(key), sort=False, dropna=False)
     first = groups.head(1).set_index(list(key))
     summed = first.copy()
@@ -214,7 +219,8 @@ def sum_terms(result: FileResult, attr: str, key: tuple[str, ...]) -> None:
         known = groups[name].count()
         total = groups[name].sum(min_count=1)
         size = groups[name].size()
-        flags = groups[f"{name}_flag"].agg(_first_flag) if f"{name}_flag" in terms else None
+        # the first term's symbol (first() skips the terms that have none)
+        flags = groups[f"{name}_flag"].first() if f"{name}_flag" in terms else None
         complete = known.eq(size)
         summed[name] = total.where(complete).reindex(summed.index)
         if flags is not None:
@@ -253,12 +259,6 @@ def sum_terms(result: FileResult, attr: str, key: tuple[str, ...]) -> None:
         ignore_index=True,
     )
     setattr(result, attr, out)
-
-
-def _first_flag(flags: pd.Series) -> object:
-    given = flags.dropna()
-    given = given[given.astype("str").ne("nan") & given.astype("str").ne("")]
-    return given.iloc[0] if len(given) else None
 
 
 def _warn_short_years(result: FileResult, summed: pd.DataFrame, attr: str) -> None:
