@@ -125,8 +125,39 @@ def rate_decimals(values: pd.Series) -> int:
     return 3 if ((numbers > 0) & (numbers < 0.01)).any() else 2
 
 
+NOT_PUBLISHED_LABEL = "Not published"
+
+
+def _not_published_as_text(frame: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """A column with a figure that does not exist (NULL and not suppressed: pupils
+    suspended at least once in a year summed from terms) is written out as text, so that
+    cell reads 'Not published' while a hidden one still reads 'Suppressed'."""
+    out = frame
+    for column in [*COUNTS, *RATES, "headcount"]:
+        flag = f"{column}_suppressed"
+        if column not in frame or flag not in frame:
+            continue
+        missing = frame[column].isna() & ~frame[flag].fillna(False).astype(bool)
+        if not missing.any():
+            continue
+        decimals = 0 if column in (*COUNTS, "headcount") else rate_decimals(frame[column])
+        out = out.copy() if out is frame else out
+        out[column] = [
+            NOT_PUBLISHED_LABEL
+            if gone
+            else SUPPRESSED_LABEL
+            if pd.isna(value)
+            else f"{value:,.{decimals}f}"
+            for value, gone in zip(frame[column], missing, strict=True)
+        ]
+        base = config.get(column, {})
+        config[column] = st.column_config.TextColumn(base.get("label"), help=base.get("help"))
+    return out
+
+
 def show_table(frame: pd.DataFrame, first: dict, alt_text: str, key: str | None = None, **kw):
-    """A table with labelled columns; a suppressed cell (NULL) reads 'Suppressed'."""
+    """A table with labelled columns; a suppressed cell (NULL) reads 'Suppressed', a
+    figure that was never published 'Not published'."""
     columns = [*first, *[c for c in EXCLUSION_COLUMNS if c in frame.columns]]
     config = dict(EXCLUSION_COLUMNS)
     for rate_column in RATES:
@@ -135,6 +166,7 @@ def show_table(frame: pd.DataFrame, first: dict, alt_text: str, key: str | None 
                 **EXCLUSION_COLUMNS[rate_column],
                 "type_config": {**EXCLUSION_COLUMNS[rate_column]["type_config"], "format": "%.3f"},
             }
+    frame = _not_published_as_text(frame, config)
     return st.dataframe(
         frame[columns],
         column_config={**first, **config},

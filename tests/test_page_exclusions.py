@@ -405,3 +405,22 @@ def test_a_group_without_census_pupils_shows_counts_not_suppressed_rates(app_war
     assert chart_specs(at)
     table = next(df for df in at.dataframe if "characteristic" in df.value.columns)
     assert table.value["pupils_in_group"].notna().all()
+
+
+def test_a_figure_never_published_reads_not_published_not_suppressed(app_warehouse, facts):
+    """Pupils suspended at least once are not published by year after 2020/21 (the school
+    file is termly): the trend table says so; a hidden small number still reads
+    'Suppressed'."""
+    at = open_page(PAGE, {"level": "County"})
+    assert_no_exception(at)
+    table = next(df for df in at.dataframe if "year" in df.value.columns).value
+    termly = set(facts.loc[facts["terms"].notna(), "time_period"])
+    assert termly  # the demo's termly years
+    by_year = table.set_index("year")
+    for period in termly:
+        label = f"{period // 100}/{period % 100:02d}"
+        assert by_year.loc[label, "one_plus_susp"] == "Not published"
+        assert by_year.loc[label, "one_plus_susp_rate"] == "Not published"
+        assert by_year.loc[label, "susp"] not in ("Not published", "Suppressed")
+    full_year = table[~table["year"].isin([f"{p // 100}/{p % 100:02d}" for p in termly])]
+    assert not full_year["one_plus_susp"].astype(str).eq("Not published").any()
