@@ -608,6 +608,47 @@ def show_reasons() -> None:
             ],
             f"exclusions-by-reason-{slug(area_label)}-{time_period}",
         )
+    if level == "County":
+        show_reason_benchmarks()
+
+
+def show_reason_benchmarks() -> None:
+    """The DfE's reasons for the county (its LA row), its region and England: the share of
+    each area's suspensions (or permanent exclusions) given each reason."""
+    benchmarks = query("reason_benchmarks", time_period=time_period)
+    if benchmarks.empty:
+        return
+    permanent = rate == "perm_excl_rate"
+    kind = "permanent exclusions" if permanent else "suspensions"
+    share = "share_of_perm" if permanent else "share_of_susp"
+    st.markdown(f"**Compared with the region and England: share of {kind} by reason**")
+    table = benchmarks.pivot_table(
+        index="reason", columns="area_name", values=share, aggfunc="first", dropna=False
+    )
+    order = benchmarks.drop_duplicates("area_name").sort_values(
+        "level", key=lambda s: s.map({"LA": 0, "Regional": 1, "National": 2})
+    )["area_name"]
+    table = table.reindex(columns=list(order)).sort_values(list(order)[0], ascending=False)
+    st.dataframe(
+        table.reset_index(),
+        column_config={
+            "reason": st.column_config.TextColumn("Reason", width="large"),
+            **{name: st.column_config.NumberColumn(f"{name} %", format="%.1f") for name in order},
+        },
+        hide_index=True,
+        placeholder=SUPPRESSED_LABEL,
+        alt=f"Share of {kind} by reason in {council}, its region and England, {year}",
+    )
+    st.caption(
+        f"The DfE's own figures for {council} (its Local authority row), the region and "
+        f"England, from the exclusions by reason file: each reason's share of the area's "
+        f"{kind} that year. The DfE rounds these area counts to the nearest 5 and withholds "
+        "the smallest ('Suppressed' here)."
+    )
+    download_csv(
+        benchmarks[["year", "level", "area_name", "reason", "perm_excl", "susp", share]],
+        f"exclusions-by-reason-benchmarks-{time_period}",
+    )
 
 
 def show_groups() -> None:

@@ -782,6 +782,17 @@ def exclusions_by_reason(
     )
 
 
+def reason_benchmarks(con: duckdb.DuckDBPyConnection, time_period: int | str) -> pd.DataFrame:
+    """The DfE's exclusions by reason for the council's LA, its region and England in one
+    year (published for areas only).
+
+    Columns: time_period, year, level ('LA', 'Regional', 'National'), area_name, reason,
+    perm_excl, susp, their ``*_suppressed`` flags, share_of_perm, share_of_susp (% of the
+    area's published reasons).
+    """
+    return run(con, "reason_benchmarks", time_period=period(time_period))
+
+
 def exclusions_by_characteristic(
     con: duckdb.DuckDBPyConnection,
     level: str,

@@ -189,8 +189,10 @@ def test_county_view_matches_the_parquet(app_warehouse, facts):
         assert_no_exception(tab)
         downloads = tab.get("download_button")
         # one per chart (a chart and the table of its numbers share one), and on the
-        # first tab one more for the yearly table
-        assert len(downloads) == len(titles[label]) + (label == "Over the years")
+        # first tab one more for the yearly table, on the county's reasons one more for
+        # the DfE's reasons of the region and England
+        extra = (label == "Over the years") + (label == "Reasons")
+        assert len(downloads) == len(titles[label]) + extra
         assert len({d.proto.id for d in downloads}) == len(downloads)
 
 
@@ -424,3 +426,26 @@ def test_a_figure_never_published_reads_not_published_not_suppressed(app_warehou
         assert by_year.loc[label, "susp"] not in ("Not published", "Suppressed")
     full_year = table[~table["year"].isin([f"{p // 100}/{p % 100:02d}" for p in termly])]
     assert not full_year["one_plus_susp"].astype(str).eq("Not published").any()
+
+
+def test_county_reasons_compare_with_the_region_and_england(app_warehouse, demo_warehouse):
+    """The DfE publishes reasons for areas only: the county's Reasons tab sets its LA row's
+    share of suspensions by reason beside the region's and England's (independent sums of
+    benchmark_breakdowns)."""
+    latest = int(pd.read_parquet(demo_warehouse / "exclusions.parquet")["time_period"].max())
+    at = open_page(PAGE, {"level": "County", "section": "Reasons", "year": str(latest)})
+    assert_no_exception(at)
+    table = next(df for df in at.dataframe if "Oxfordshire" in df.value.columns).value
+    assert {"South East", "England"} <= set(table.columns)
+    raw = pd.read_parquet(demo_warehouse / "benchmark_breakdowns.parquet")
+    raw = raw[raw["breakdown"].eq("reason") & raw["time_period"].eq(latest)]
+    for area in ("Oxfordshire", "England"):
+        rows = raw[raw["area_name"].eq(area)].set_index("characteristic")["susp"]
+        expected = 100 * rows / rows.sum()
+        got = table.set_index("reason")[area]
+        known = got.notna()
+        assert known.sum() >= 10
+        assert (got[known] - expected.reindex(got.index)[known]).abs().max() < 1e-9
+    # not shown below the county (the DfE has no reasons for localities)
+    at = open_page(PAGE, {"level": "Locality", "locality": "Banbury", "section": "Reasons"})
+    assert not any("Oxfordshire" in df.value.columns for df in at.dataframe)

@@ -153,3 +153,19 @@ def test_breakdown_rows_in_two_stored_parts(con, stem):
     assert set(schools) == {"School"} and schools["School"] > 0
     assert set(areas) == {"Partnership", "Locality", "County"}
     assert dict(con.execute(count.format(f"{stem}_area_year")).fetchall()) == schools | areas
+
+
+def test_reason_benchmarks_are_the_dfe_area_rows_suppressed(tmp_path):
+    from views_warehouse import Y2, pick, tiny_connection
+
+    import queries
+
+    con = tiny_connection(tmp_path)
+    rows = queries.reason_benchmarks(con, Y2)
+    assert set(rows["level"]) == {"LA", "National"}  # the council's LA and England
+    la = pick(rows, level="LA", reason="Bullying")
+    # the DfE withheld the LA's permanent exclusions ('x'): suppressed, no share
+    assert pd.isna(la["perm_excl"]) and la["perm_excl_suppressed"]
+    assert la["susp"] == 40 and la["share_of_susp"] == 100.0
+    england = pick(rows, level="National", reason="Bullying")
+    assert england["perm_excl"] == 25 and england["share_of_perm"] == 100.0
