@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Literal
 
 #: Column types. ``id``: a URN (whole number > 0, required); ``period``: a time period;
@@ -51,8 +51,10 @@ class Column:
     #: published with a warning, never rejected.
     fractional: bool = False
 
-    @property
+    @cached_property
     def headers(self) -> tuple[str, ...]:
+        # cached: header detection asks every column of every source for each candidate
+        # header row (a council build spent 8 s normalising the same names again)
         return (normalise_header(self.raw), *(normalise_header(a) for a in self.aliases))
 
 
@@ -744,6 +746,14 @@ def _renamed_hint(source: Source, missing: Sequence[str], header: Sequence[str])
     return f" ({'; '.join(hints)} of the '{source.name}' source in etl/sources.py)"
 
 
+@cache
+def _known_headers() -> frozenset[str]:
+    """Every header any source knows, beyond the EES standard columns."""
+    return frozenset(
+        key for s in SOURCES for c in s.columns if c not in EES_STANDARD for key in c.headers
+    )
+
+
 def _missing(source: Source, keys: set[str]) -> list[str]:
     return [c.raw for c in source.signature if not keys.intersection(c.headers)]
 
@@ -756,6 +766,9 @@ def detect_source(header: Sequence[object], sources: Sequence[Source] = SOURCES)
     """
     header = [str(h) for h in header if h is not None and str(h).strip() != ""]
     keys = set(_header_index(header))
+    if sources is SOURCES and not keys & _known_headers():
+        # a row of data (header search reads up to 30 rows of every file): nothing to score
+        return Detection(None, error="its header matches no known source")
     full = [s for s in sources if not _missing(s, keys) and not keys.intersection(s.excludes)]
     if len(full) == 1:
         return Detection(full[0], map_columns(full[0], header))
