@@ -51,23 +51,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .benchmarks import BENCHMARK_KEY
 from .config import Config
 from .readers import SOURCE_ROW, RawFile, _csv_head
+from .sources import EES_STANDARD as SOURCE_EES_STANDARD
 from .sources import SOURCES_BY_NAME, Detection, detect_source, normalise_header
 from .validate import FileResult
 
-EES_STANDARD = (
-    "time_period",
-    "time_identifier",
-    "geographic_level",
-    "country_code",
-    "country_name",
-    "region_code",
-    "region_name",
-    "old_la_code",
-    "new_la_code",
-    "la_name",
-)
+#: The EES standard columns a rewritten file starts with (etl.sources.EES_STANDARD).
+EES_STANDARD = tuple(column.raw for column in SOURCE_EES_STANDARD)
 #: Performance-tables record types (as england_ks4provisional.csv shows them).
 RECTYPE_LEVELS = {"1": "School", "2": "School", "4": "Local authority", "7": "National"}
 KS2_SUBJECT = "reading, writing and maths"
@@ -445,17 +437,10 @@ def _scope_by_urn(result: FileResult, register: pd.DataFrame | None) -> None:
     result.rows = rows[mine].reset_index(drop=True)
 
 
-#: Benchmark counts summed over school types (sessions add up; enrolments too).
-_ADDITIVE = (
-    "enrolments",
-    "sess_possible",
-    "sess_overall",
-    "sess_authorised",
-    "sess_unauthorised",
-    "enrolments_pa_10",
-)
-_AREA = ("time_period", "geographic_level", "country_code", "region_code", "old_la_code",
-         "new_la_code")  # fmt: skip
+#: Benchmark counts summed over school types (sessions add up; enrolments too): the
+#: absence source's counts.
+_ADDITIVE = tuple(c.name for c in SOURCES_BY_NAME["absence"].columns if c.type == "count")
+_AREA = BENCHMARK_KEY
 
 
 def _sum_school_types(result: FileResult) -> None:
