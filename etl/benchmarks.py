@@ -20,16 +20,9 @@ BENCHMARK_KEY = (
     "old_la_code",
     "new_la_code",
 )
-COLUMNS = [
-    "time_period",
-    "geographic_level",
-    "area_code",
-    "old_la_code",
-    "area_name",
-    "measure",
-    "numerator",
-    "denominator",
-]
+#: The columns that say which area and year a benchmark row is (area_columns).
+AREA_COLUMNS = ["time_period", "geographic_level", "area_code", "old_la_code", "area_name"]
+COLUMNS = [*AREA_COLUMNS, "measure", "numerator", "denominator"]
 
 
 def canonical_levels(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,16 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .benchmarks import area_columns
+from .benchmarks import AREA_COLUMNS, area_columns
 from .sources import REASON_COLUMNS, Source
 
 COUNTS = ("headcount", "perm_excl", "susp", "one_plus_susp")
 COLUMNS = [
-    "time_period",
-    "geographic_level",
-    "area_code",
-    "old_la_code",
-    "area_name",
+    *AREA_COLUMNS,
     "breakdown",
     "characteristic_group",
     "characteristic",

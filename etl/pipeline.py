@@ -148,6 +148,7 @@ def _finish_files(
 ) -> None:
     """Each source's validated files, in file order: links scoped to the LA's schools,
     duplicates and unknown URNs checked across the source's files, one line per file."""
+    register: pd.DataFrame | None = None  # the GIAS rows, once GIAS is finished
     for _, group in itertools.groupby(ordered, key=lambda item: item[2]):
         group_results = [pending.pop(order).result() for order, _path, _peeked in group]
         downloads.keep_newest([result for result, _ in group_results])  # older copies
@@ -159,29 +160,14 @@ def _finish_files(
             if result.source is not None:
                 by_name.setdefault(result.source.name, []).append(result)
         for name, same in by_name.items():
-            register = _concat_rows(by_source.get("gias", [])) if name != "gias" else None
-            _finish_source(same, known_urns, la_label, register)
+            _finish_source(same, known_urns, la_label, register if name != "gias" else None)
             by_source.setdefault(name, []).extend(same)
             if name == "gias":
                 known_urns.update(int(u) for r in same for u in r.rows["urn"].dropna())
+                register = _concat_rows(by_source["gias"])
         for result, seconds in group_results:
             results.append(result)
             say(_file_line(result, seconds))
-
-
-def _take_rows(results: list[FileResult]) -> pd.DataFrame:
-    """A fact source's loaded rows as one frame, each file's own frame released as it is
-    taken (nationally a breakdown source is millions of rows: never hold two copies)."""
-    frames = []
-    for result in results:
-        if result.file_rejected or not len(result.rows):
-            continue
-        rows = result.release_rows()
-        rows["source_file"] = result.file
-        frames.append(rows)
-    if len(frames) == 1:
-        return frames[0]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _concat_rows(results: list[FileResult]) -> pd.DataFrame:
