@@ -570,3 +570,29 @@ def _limit_cols_in(limits: pd.DataFrame) -> list[tuple[str, str, str]]:
             out.append((col[6:].replace("_", ".") + "%", col, f"upper_{col[6:]}"))
     # Inner level first, outer last, whatever the column order.
     return sorted(out, key=lambda item: float(item[0].rstrip("%")))
+
+
+def differs_beyond_chance(
+    unit: str, value: float | None, denominator: float | None, target: float | None
+) -> bool | None:
+    """Whether a figure differs from a target beyond chance: outside the 95% funnel limits
+    around the target for its denominator. The one test behind every "significant" in the
+    packs and every red or green tile.
+
+    Tested only where the count model holds: proportions of pupils (exact binomial) and
+    events per 100 pupils (exact Poisson). Shares of sessions (absence) are over-dispersed
+    and means are not counts, so those get no verdict (None).
+    """
+    if value is None or target is None or denominator is None or not denominator > 0:
+        return None
+    if any(isinstance(x, float) and math.isnan(x) for x in (value, target, denominator)):
+        return None
+    unit_lower = unit.lower()
+    if "per 100" in unit_lower:
+        limits = rate_limits(target, [denominator])
+    elif unit_lower == "% of pupils" and 0 <= target <= 100:
+        limits = proportion_limits(target, [denominator])
+    else:
+        return None
+    lower, upper = float(limits["lower_95"].iloc[0]), float(limits["upper_95"].iloc[0])
+    return not (lower <= value <= upper)

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tomllib
+
 from .config import CONFIG_ENV, Config, ConfigError, default_data_dir, load_config
 from .errors import BuildError
 
@@ -244,7 +246,8 @@ def build_warehouse(
             from .pipeline import build_tables  # heavy imports only when building
 
             report = build_tables(build_dir, root, files, settings, say)
-            _persist_views(build_dir, settings, say)
+            view_config = _persist_views(build_dir, settings, say)
+            report["reconciliation"] = _reconcile(build_dir, view_config, say)
             report.update(build_id=build_id, mode=mode, input_fingerprint=fingerprint)
             report = _ordered_report(report)
             (build_dir / REPORT_NAME).write_text(
@@ -260,7 +263,7 @@ def build_warehouse(
     return BuildResult("built", build_id, build_dir, warehouse, mode, seconds, report)
 
 
-def _persist_views(build_dir: Path, settings: Config, say: Progress) -> None:
+def _persist_views(build_dir: Path, settings: Config, say: Progress) -> dict[str, Any]:
     """The query layer's materialised views, computed once here and stored in the build,
     so the app opens a national warehouse in a moment (docs/performance.md)."""
     import queries  # the query layer: imported here so the ETL has no import-time link
@@ -281,11 +284,44 @@ def _persist_views(build_dir: Path, settings: Config, say: Progress) -> None:
         "min_count": settings.suppression.min_count,
         "min_denominator": settings.suppression.min_denominator,
     }
+    # the rest of the file's settings (e.g. [withheld]) as written: the app reads the same
+    whole = tomllib.loads(settings.raw.decode("utf-8")) if settings.raw else {}
     tick = time.perf_counter()
-    names = queries.persist_materialized_views(
-        build_dir, {"council": council, "suppression": suppression}
+    config = {**whole, "council": council, "suppression": suppression}
+    (build_dir / queries.BUILD_SETTINGS).write_text(
+        json.dumps(config, indent=2, default=str) + "\n", encoding="utf-8"
     )
+    names = queries.persist_materialized_views(build_dir, config)
     say(f"Materialised {len(names)} views for the app ({time.perf_counter() - tick:.1f}s)")
+    return config
+
+
+def _reconcile(build_dir: Path, config: dict[str, Any], say: Progress) -> dict[str, Any]:
+    """The county's schools against the DfE's LA figures (queries/views/reconciliation.sql),
+    for build_report.json: every measure and year, and a warning when a residual does not
+    fit the range of the cells the DfE withheld (schools missing from GIAS or the
+    membership, or figures that count different things)."""
+    import queries
+
+    con = queries.connect(build_dir, config)
+    try:
+        rows = queries.reconciliation(con)
+    finally:
+        con.close()
+    rows = rows.drop(columns=["source"])
+    misfits = rows[rows["residual_fits"].ne("fits")]
+    if not misfits.empty:
+        names = ", ".join(sorted(set(misfits["measure"])))
+        unexplained = int(misfits["other_missing"].eq(0).sum())
+        say(
+            f"Warning: for {len(misfits)} measure-years the DfE's LA figure is not its schools'"
+            f" published figures plus what their withheld cells can hold ({names});"
+            f" {len(misfits) - unexplained} of them have school figures that were not"
+            " available, the others may mean schools missing from GIAS or the membership"
+            " (Data page, reconciliation)"
+        )
+    records = json.loads(rows.to_json(orient="records"))
+    return {"rows": records, "not_fitting": int(len(misfits)), "checked": int(len(rows))}
 
 
 def ensure_warehouse(progress: Progress | None = None, *, data_dir: Path | None = None) -> Path:
@@ -339,6 +375,7 @@ def _ordered_report(report: dict[str, Any]) -> dict[str, Any]:
         "input_fingerprint",
         "files",
         "tables",
+        "reconciliation",
     ]
     return {key: report[key] for key in order if key in report} | {
         k: v for k, v in report.items() if k not in order

@@ -71,7 +71,22 @@ def config_path() -> Path:
 
 @st.cache_resource(show_spinner="Opening the data warehouse…")
 def _connection(resolved_warehouse: str, build: str, config: str) -> duckdb.DuckDBPyConnection:
-    return queries.connect(Path(resolved_warehouse), config=Path(config))
+    warehouse = Path(resolved_warehouse)
+    # a build records the settings it was made with (the packs and the command line use
+    # them); the app uses them too, with the settings file's thresholds where those are
+    # stricter (a file tightened since the build never shows more than it allows)
+    settings = (
+        queries.load_config(None, warehouse)
+        if (warehouse / queries.BUILD_SETTINGS).is_file()
+        else queries.load_config(Path(config))
+    )
+    current = queries.load_config(Path(config)).get("suppression", {})
+    recorded = settings.get("suppression", {})
+    settings["suppression"] = {
+        key: max(int(recorded.get(key, default)), int(current.get(key, default)))
+        for key, default in (("min_count", 3), ("min_denominator", 10))
+    }
+    return queries.connect(warehouse, config=settings)
 
 
 def connection() -> duckdb.DuckDBPyConnection:

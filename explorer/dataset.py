@@ -18,10 +18,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from analysis import differs_beyond_chance
 from explorer import charts, layout, maps
 from explorer.data import query
 from explorer.downloads import download_csv
-from explorer.formatting import SUPPRESSED_LABEL, decimals_for, format_value, year_label
+from explorer.formatting import (
+    ESTIMATE_MARK,
+    SUPPRESSED_LABEL,
+    decimals_for,
+    estimate_note,
+    format_value,
+    year_label,
+)
 from explorer.layout import definition_box, measure_help
 
 NOT_AVAILABLE = "Not available"
@@ -242,11 +250,15 @@ def metric_label(label: str, unit: str) -> str:
 #: What the tiles' delta colours mean (the county page uses the same rule).
 DELTA_COLOURS_NOTE = (
     "The small figure under each tile is the difference from {reference}, with an arrow for "
-    "its direction. **Green** means better and **red** worse, only for measures where higher "
-    "is clearly better (attainment) or worse (absence, exclusions). **Grey** means the measure "
-    "describes the area rather than judging it (pupil numbers, needs, funding), or there is "
-    "no real difference. The sentence under each tile says the same in words."
-)
+    "its direction. **Green** means better and **red** worse, only where higher is clearly "
+    "better (attainment) or worse (exclusions) **and** the difference is beyond chance: "
+    "outside the 95% limits of a funnel plot (the same test the data packs use). **Grey** "
+    "means the difference could be chance, the measure describes the area rather than "
+    "judging it (pupil numbers, needs, funding), or no such test applies (absence, "
+    "Attainment 8). A figure marked {mark} is an estimate (some schools' figures were "
+    "withheld by the DfE): its help gives the range. The sentence under each tile says the "
+    "difference in words."
+).replace("{mark}", ESTIMATE_MARK)
 
 
 def _delta_colour(higher_is: str) -> str:
@@ -314,17 +326,30 @@ def _metric(row: pd.Series, area: Area, catalogue_row: pd.Series) -> None:
         if row["kind"] in ("rate", "mean") and not ref_hidden and not _is_missing(ref_value):
             difference = float(row["value"]) - float(ref_value)
             delta = difference_text(difference, unit, reference.name)
-            if round(difference, decimals_for(unit)) == 0:
-                colour = "off"  # "+0.0" is no news: grey, as the county page shows no change
+            denominator = row.get("denominator")
+            beyond_chance = differs_beyond_chance(
+                unit,
+                float(row["value"]),
+                None if _is_missing(denominator) else float(denominator),
+                float(ref_value),
+            )
+            if not beyond_chance:
+                colour = "off"  # colour only a difference beyond chance (the packs' test)
             caption = difference_sentence(difference, unit, reference.name, shown(ref_value, unit))
         elif reference.share_column and not _is_missing(row.get(reference.share_column)):
             caption = f"{float(row[reference.share_column]):.1f}% of the {reference.name} total"
+    shown_value = metric_value(row["value"], unit, row["suppressed"])
+    help_text = measure_help(catalogue_row)
+    if bool(row.get("estimated", False)) and not bool(row["suppressed"]):
+        shown_value = f"{ESTIMATE_MARK} {shown_value}"
+        note = estimate_note(row["value_low"], row["value_high"], unit, row.get("n_withheld"))
+        help_text = f"{note[0].upper()}{note[1:]}.\n\n{help_text}"
     st.metric(
         metric_label(row["label"], unit),
-        metric_value(row["value"], unit, row["suppressed"]),
+        shown_value,
         delta=delta,
         delta_color=colour,
-        help=measure_help(catalogue_row),
+        help=help_text,
         border=True,
     )
     if caption:

@@ -53,3 +53,33 @@ def label_with_unit(label: str, unit: str) -> str:
     if not unit or unit.lower() in label.lower():
         return label
     return f"{label} {unit_in_brackets(unit)}"
+
+
+#: Marks a figure estimated from withheld cells (tiles, tables): "≈ 23".
+ESTIMATE_MARK = "≈"
+
+
+def bare_number(value: float, unit: str) -> str:
+    """A number to the measure's decimals, without its unit: '0.18', '1,204', '£3,500'."""
+    if unit.lower().startswith("£"):
+        return f"£{value:,.0f}"
+    return f"{value:,.{decimals_for(unit)}f}"
+
+
+def range_text(low: float | None, high: float | None, unit: str) -> str:
+    """The range a figure with withheld cells lies in: 'between 21 and 25', 'at least 21'."""
+    if low is None or (isinstance(low, float) and math.isnan(low)):
+        return ""
+    if high is None or (isinstance(high, float) and math.isnan(high)):
+        return f"at least {bare_number(low, unit)}"
+    if bare_number(low, unit) == bare_number(high, unit):
+        return f"{bare_number(low, unit)}"
+    return f"between {bare_number(low, unit)} and {bare_number(high, unit)}"
+
+
+def estimate_note(low: float | None, high: float | None, unit: str, withheld: object) -> str:
+    """Beside an estimated figure: 'estimated: 3 schools' figures withheld by the DfE
+    (a count of 1 or 2 each); between 21 and 25'."""
+    count = 0 if withheld is None or withheld != withheld else int(withheld)  # NaN-safe
+    schools = f"{count} school{'' if count == 1 else 's'}'" if count else "some schools'"
+    return f"estimated: {schools} figures withheld by the DfE; {range_text(low, high, unit)}"

@@ -17,8 +17,9 @@ import duckdb
 import pandas as pd
 
 import queries
-from analysis import comparison_sentence, proportion_limits, rate_limits, trend_test
+from analysis import comparison_sentence, differs_beyond_chance, trend_test
 from analysis.sentences import format_measure, suppressed_sentence, trend_sentence
+from explorer.breakdowns import with_totals
 
 SUPPRESSED = "Suppressed"
 #: A cell where the column means nothing for the row (a difference between counts).
@@ -232,23 +233,8 @@ def _year_label(time_period: int) -> str:
 def _significant(
     unit: str, value: float | None, denominator: float | None, target: float | None
 ) -> bool | None:
-    """Whether the area differs from the comparator beyond chance (95% funnel limits).
-
-    Tested only where the count model holds: proportions of pupils (exact binomial)
-    and events per 100 pupils (exact Poisson). Shares of sessions (absence) are
-    over-dispersed and means are not counts, so those get no verdict (None).
-    """
-    if value is None or target is None or denominator is None or denominator <= 0:
-        return None
-    unit_lower = unit.lower()
-    if "per 100" in unit_lower:
-        limits = rate_limits(target, [denominator])
-    elif unit_lower == "% of pupils" and 0 <= target <= 100:
-        limits = proportion_limits(target, [denominator])
-    else:
-        return None
-    lower, upper = float(limits["lower_95"].iloc[0]), float(limits["upper_95"].iloc[0])
-    return not (lower <= value <= upper)
+    """Whether the area differs from the comparator beyond chance (analysis's one test)."""
+    return differs_beyond_chance(unit, value, denominator, target)
 
 
 def _trend_kind(unit: str) -> str:
@@ -268,6 +254,16 @@ def _describe_change(label: str, area: str, points: Sequence[TrendPoint], unit: 
         f"{label} in {area}: {format_measure(first.value, unit)} in {first.year} and "
         f"{format_measure(last.value, unit)} in {last.year}."
     )
+
+
+def _range_words(low: Any, high: Any, unit: str) -> str:
+    """'between 0.15 and 0.21 per 100 pupils', or 'at or above 12 exclusions'."""
+    low_number, high_number = _number(low), _number(high)
+    if low_number is None:
+        return "within a range that cannot be given"
+    if high_number is None:
+        return f"at or above {format_measure(low_number, unit)}"
+    return f"between {format_measure(low_number, unit)} and {format_measure(high_number, unit)}"
 
 
 def _figure(
@@ -356,6 +352,16 @@ def _figure(
         trend_text = trend_sentence(label, area, result, higher_is)  # type: ignore[arg-type]
     else:
         trend_text = _describe_change(label, area, points, unit)
+
+    if not suppressed and bool(at(own, "estimated", time_period) or False):
+        # a figure with school cells the DfE withheld: an estimate, with its range
+        low, high = at(own, "value_low", time_period), at(own, "value_high", time_period)
+        withheld = int(at(own, "n_withheld", time_period) or 0)
+        sentence += (
+            f" This is an estimate: {withheld} school figure{'' if withheld == 1 else 's'}"
+            f" behind it {'was' if withheld == 1 else 'were'} withheld by the DfE (small"
+            f" numbers, never zero), so it lies {_range_words(low, high, unit)}."
+        )
 
     return Figure(
         measure=str(measure["measure"]),
@@ -500,6 +506,13 @@ def _schools_table(con: duckdb.DuckDBPyConnection, pack: dict) -> Table | None:
 def _reasons_table(con: duckdb.DuckDBPyConnection, pack: dict) -> Table:
     frame = queries.exclusions_by_reason(
         con, pack["level"], pack["area"], time_period=pack["time_period"]
+    )
+    # the parts add up: the suppressed reasons together, then all exclusions (the area's
+    # own figures, as the exclusions section gives them)
+    trend = queries.exclusion_trend(con, pack["level"], pack["area"])
+    own = trend[trend["time_period"] == pack["time_period"]]
+    frame = with_totals(
+        frame, "reason", own.iloc[0] if not own.empty else None, ["perm_excl", "susp"]
     )
     rows = tuple(
         (
@@ -728,9 +741,14 @@ def build_pack(
         f"Small numbers are suppressed to protect pupils' privacy: a count of 1 to "
         f"{min_count - 1}, or a rate based on fewer than {min_denominator} pupils, is shown as "
         f'"{SUPPRESSED}", never as zero. Money is suppressed when it pays for fewer than '
-        f"{min_count} pupils or places.",
+        f"{min_count} pupils or places. Where a hidden figure could be worked out by "
+        "subtracting the others from a total, another figure is hidden with it.",
         "Rates are 100 × the sum of the numerators ÷ the sum of the denominators over the "
-        "schools in the area whose figures were published: never an average of school rates.",
+        "schools in the area: never an average of school rates. Where the DfE publishes its "
+        "own figure for the local authority, that is the county's figure. A school figure "
+        "the DfE withheld is a small number, never zero: an area's figure with such figures "
+        "in it is an estimate (the LA's total less its schools' published figures, shared "
+        "over the withheld ones), and says so with the range it lies in.",
         f"Partnerships and localities are as at the January census of each year. "
         f"'{comparator_title}' means all of the council's schools in this warehouse"
         + (" and England is the DfE's published national figure." if level != "County" else "."),

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from analysis import differs_beyond_chance
 from explorer import layout
 from explorer.charts import display_height, show_chart
 from explorer.data import query
@@ -181,6 +182,17 @@ def change_since(row: Row | None, series: str) -> tuple[str | None, str, Row | N
             delta, arrow = "No change", "off"
         else:
             delta = change_text(change, unit)
+            # coloured only when beyond chance: this year against last year's figure, the
+            # packs' test (outside the 95% funnel limits); otherwise the arrow is grey
+            denominator = row.get("denominator")
+            beyond = differs_beyond_chance(
+                unit,
+                float(row["value"]),
+                None if pd.isna(denominator) else float(denominator),
+                float(before["value"]),
+            )
+            if not beyond:
+                arrow = "grey"
     return delta, arrow, before
 
 
@@ -197,7 +209,7 @@ def tile(container, title: str, row: Row | None, series: str, link_to: str | Non
         delta_color=DELTA_COLOUR.get(str(measure["higher_is"]), "off")
         if arrow == "auto"
         else "off",
-        delta_arrow=arrow,
+        delta_arrow="auto" if arrow == "grey" else arrow,
         delta_description=f"since {previous_year}" if delta else None,
         help=note,
         border=True,
@@ -219,11 +231,18 @@ with reference_columns[2]:
     st.caption(
         "Tiles show each area's figure and the change since the year before. "
         + (
-            "A rise is shown in red because higher is worse for this measure."
+            "A rise beyond chance is shown in red because higher is worse for this measure."
             if measure["higher_is"] == "worse"
-            else "A rise is shown in green because higher is better for this measure."
+            else "A rise beyond chance is shown in green because higher is better for this measure."
             if measure["higher_is"] == "better"
             else "Changes are shown in grey: higher is neither better nor worse."
+        )
+        + (
+            " Beyond chance means outside the 95% limits around last year's figure, the test "
+            "the data packs use; a change that could be chance, or one no such test applies "
+            "to (absence, Attainment 8), is grey."
+            if measure["higher_is"] in ("worse", "better")
+            else ""
         )
     )
     st.caption(suppression_note())

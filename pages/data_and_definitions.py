@@ -9,7 +9,7 @@ import streamlit as st
 import queries
 from explorer.data import build_report, connection, query
 from explorer.downloads import download_csv, download_csv_on_click
-from explorer.formatting import SUPPRESSED_LABEL
+from explorer.formatting import ESTIMATE_MARK, SUPPRESSED_LABEL
 from explorer.layout import page_header
 from explorer.url_state import url_selectbox
 
@@ -153,15 +153,51 @@ st.markdown(
     "pupils took part;\n"
     f"- an **amount of money** is suppressed when it pays for fewer than {min_count} "
     "pupils or places, so one child's funding cannot be worked out;\n"
-    f"- figures the DfE withheld at source (shown as `c` in their files) stay withheld: an "
-    "area whose schools all had a figure withheld shows it as suppressed, and schools with "
-    "a withheld figure are left out of both the count and the total it is divided by."
+    "- a suppressed number cannot be worked out from the others: where one hidden figure "
+    "could be recovered by subtracting the shown ones from a total (a partnership's "
+    "schools from the partnership, a locality's partnerships from the locality, the "
+    "reasons from all exclusions), the next smallest figure in that total is hidden too "
+    "(**complementary suppression**)."
 )
+st.subheader("Figures the DfE withheld, and the county's own figure")
+st.markdown(
+    "- Where a DfE file carries its own figure for the local authority, that is the "
+    "county's figure everywhere in the app (tiles, charts, packs, funnels). The sum of the "
+    "county's schools is shown beside it where it differs.\n"
+    "- A school figure the DfE withheld (shown as `x` or `c` in its files) is a small "
+    "number that is not zero, never 0. A locality's or partnership's figure is then a "
+    "**range**: the sum of its schools' published figures plus the range each withheld "
+    "figure stands for. Where one number is needed it is an **estimate**, marked "
+    f"**{ESTIMATE_MARK}**: the LA's residual (the DfE's LA figure minus its schools' "
+    "published figures) is shared equally over the withheld figures, each kept within its "
+    "range; with no LA figure, each counts as the middle of its range. The pupils at those "
+    "schools stay in the rates.\n"
+    "- A school's own withheld figure is shown as suppressed."
+)
+ranges = query("withheld_ranges")
+if not ranges.empty:
+    st.dataframe(
+        ranges,
+        hide_index=True,
+        column_config={
+            "fact_table": st.column_config.TextColumn("Data"),
+            "symbols": st.column_config.TextColumn("Symbols"),
+            "low": st.column_config.NumberColumn("Stands for at least", format="%g"),
+            "high": st.column_config.NumberColumn("and at most", format="%g"),
+        },
+        placeholder="no upper bound",
+        alt="What a withheld figure stands for in each kind of data",
+    )
+    st.caption(
+        "From `data/config.toml`, section `[withheld]`. The exclusions range (1 or 2) is the "
+        "DfE's rule for school counts, checked on its 2016/17 release: for every LA and "
+        "year from 2010/11, the LA's total minus its schools' published counts lies "
+        "between 1 and 2 for each withheld figure. Other data: at least 1, no upper bound."
+    )
 st.caption(
     f"These thresholds (a smallest count of {min_count} and a smallest base of "
     f"{min_denominator}) come from the council's settings file, `data/config.toml`, "
-    "section `[suppression]`. Changing them there changes every page and download. "
-    "Secondary suppression (working out a hidden number from the totals) is not attempted."
+    "section `[suppression]`. Changing them there changes every page and download."
 )
 
 # ---------------------------------------------------------------- the last build
@@ -247,6 +283,63 @@ else:
                 alt="Rows in each warehouse table after the last build",
             )
             download_csv(tables, "build-report-tables")
+
+# ---------------------------------------------------------------- reconciliation
+st.header("The county's schools against the DfE's figures for the LA")
+reconciliation = query("reconciliation")
+if reconciliation.empty:
+    st.info("No file in the last build carried the DfE's own figures for the LA.")
+else:
+    misfits = reconciliation[reconciliation["residual_fits"].ne("fits")]
+    st.markdown(
+        "For every measure and year where a DfE file gives its own figure for the LA: that "
+        "figure, the sum of the county's schools' published figures, how many school "
+        "figures the DfE withheld, and whether the difference fits what those withheld "
+        "figures can hold. A difference that does not fit means schools are missing (from "
+        "the register or the partnership list), some schools' figures were not available, "
+        "or the two count different things."
+    )
+    if misfits.empty:
+        st.success(
+            f"All {len(reconciliation)} measure-years reconcile with the DfE's LA figures.",
+            icon=":material/check_circle:",
+        )
+    else:
+        st.warning(
+            f"{len(misfits)} of {len(reconciliation)} measure-years do not reconcile: "
+            + ", ".join(sorted(set(misfits["label"])))
+            + ".",
+            icon=":material/warning:",
+        )
+    shown_columns = ["label", "year", "la_figure", "schools_published", "n_schools"]
+    shown_columns += ["withheld_cells", "withheld_low", "withheld_high", "other_missing"]
+    shown_columns += ["residual", "residual_fits"]
+    st.dataframe(
+        reconciliation[shown_columns],
+        hide_index=True,
+        column_config={
+            "label": st.column_config.TextColumn("Measure"),
+            "year": st.column_config.TextColumn("Year"),
+            "la_figure": st.column_config.NumberColumn("DfE figure for the LA", format="%,.0f"),
+            "schools_published": st.column_config.NumberColumn(
+                "Schools' published figures", format="%,.0f"
+            ),
+            "n_schools": st.column_config.NumberColumn("Schools", format="%,d"),
+            "withheld_cells": st.column_config.NumberColumn("Withheld", format="%,d"),
+            "withheld_low": st.column_config.NumberColumn("They hold at least", format="%g"),
+            "withheld_high": st.column_config.NumberColumn("and at most", format="%g"),
+            "other_missing": st.column_config.NumberColumn(
+                "Not available", format="%,d", help="School figures not published at all"
+            ),
+            "residual": st.column_config.NumberColumn("Difference", format="%,.1f"),
+            "residual_fits": st.column_config.TextColumn(
+                "Fits?", help="fits, or the difference is above or below what they can hold"
+            ),
+        },
+        placeholder="no limit",
+        alt="The DfE's LA figures against the sums of the county's schools",
+    )
+    download_csv(reconciliation, "reconciliation")
 
 # ---------------------------------------------------------------- rejects and warnings
 st.header("Rejected rows and warnings")

@@ -17,10 +17,17 @@ import pandas as pd
 import streamlit as st
 
 from explorer import layout
+from explorer.breakdowns import REMAINDER_LABEL, with_totals
 from explorer.charts import HIGHLIGHT, display_height, ranked_bar, trend_chart
 from explorer.data import query
 from explorer.downloads import download_csv
-from explorer.formatting import SUPPRESSED_LABEL, format_value, year_label
+from explorer.formatting import (
+    ESTIMATE_MARK,
+    SUPPRESSED_LABEL,
+    estimate_note,
+    format_value,
+    year_label,
+)
 from explorer.layout import (
     SECTION_PARAM,
     definition_box,
@@ -79,7 +86,11 @@ BREAKDOWN_NOTE = (
     "suspension or permanent exclusion a school notified): the DfE publishes them for the "
     "LA, region and England only. Each event counts once, under its main reason. Pupils in "
     "each group come from the school census, which gives them by FSM eligibility, SEN "
-    "provision and year group but not by sex or ethnicity, so those rates are not available."
+    "provision and year group but not by sex or ethnicity, so those rates are not available. "
+    "The table's last rows make the parts add up: **All** is the area's own figure, and "
+    f"**{REMAINDER_LABEL}** is that figure less the parts shown (the suppressed ones "
+    "together: a suppressed figure is never 0, and others are hidden with it so that none "
+    "can be worked out by subtraction)."
 )
 # Characteristic groups as words in a sentence ("Suspension rate by ...").
 GROUP_WORDS = {
@@ -105,6 +116,17 @@ def with_suppressed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
             hidden = out[flag].fillna(False).astype(bool)
             out[column] = out[column].astype(object).where(~hidden, SUPPRESSED_LABEL)
     return out.drop(columns=[c for c in out.columns if c.endswith("_suppressed")])
+
+
+def estimate_columns(frame: pd.DataFrame) -> list[str]:
+    """For a download: each figure's estimate flag and range where it has them (a figure
+    with school cells the DfE withheld), so no estimate leaves as a bare number."""
+    return [
+        f"{column}_{part}"
+        for column in [*COUNTS, *RATES]
+        for part in ("estimated", "low", "high")
+        if f"{column}_{part}" in frame.columns
+    ]
 
 
 def as_bars(frame: pd.DataFrame, category: str, value: str) -> pd.DataFrame:
@@ -138,17 +160,25 @@ def _not_published_as_text(frame: pd.DataFrame, config: dict) -> pd.DataFrame:
         if column not in frame or flag not in frame:
             continue
         missing = frame[column].isna() & ~frame[flag].fillna(False).astype(bool)
-        if not missing.any():
+        estimated = (
+            frame[f"{column}_estimated"].fillna(False).astype(bool)
+            if f"{column}_estimated" in frame
+            else pd.Series(False, index=frame.index)
+        )
+        if not missing.any() and not estimated.any():
             continue
         decimals = 0 if column in (*COUNTS, "headcount") else rate_decimals(frame[column])
         out = out.copy() if out is frame else out
+        # an estimate (school figures withheld by the DfE) reads '≈ 37', never a bare sum
         out[column] = [
             NOT_PUBLISHED_LABEL
             if gone
             else SUPPRESSED_LABEL
             if pd.isna(value)
+            else f"{ESTIMATE_MARK} {value:,.{decimals}f}"
+            if guess
             else f"{value:,.{decimals}f}"
-            for value, gone in zip(frame[column], missing, strict=True)
+            for value, gone, guess in zip(frame[column], missing, estimated, strict=True)
         ]
         base = config.get(column, {})
         config[column] = st.column_config.TextColumn(base.get("label"), help=base.get("help"))
@@ -259,12 +289,23 @@ def figure(row: pd.Series | None, column: str, unit: str) -> str:
 
 
 def tile_value(row: pd.Series, column: str) -> str:
-    """A headline number without its unit (the tile's label carries it), or 'Suppressed'."""
+    """A headline number without its unit (the tile's label carries it), or 'Suppressed';
+    '≈ 23' when estimated from withheld cells."""
     if bool(row[f"{column}_suppressed"]):
         return SUPPRESSED_LABEL
     if pd.isna(row[column]):
         return "No data"
-    return f"{row[column]:,.0f}" if column in COUNTS else f"{row[column]:,.2f}"
+    text = f"{row[column]:,.0f}" if column in COUNTS else f"{row[column]:,.2f}"
+    return f"{ESTIMATE_MARK} {text}" if bool(row.get(f"{column}_estimated", False)) else text
+
+
+def tile_help(row: pd.Series, column: str, unit: str, definition: str) -> str:
+    """A tile's help: the definition, and for an estimate the range it lies in."""
+    if not bool(row.get(f"{column}_estimated", False)):
+        return definition
+    withheld = row.get("susp_withheld" if column.startswith("susp") else "perm_excl_withheld")
+    note = estimate_note(row[f"{column}_low"], row[f"{column}_high"], unit, withheld)
+    return f"{note[0].upper()}{note[1:]}.\n\n{definition}"
 
 
 def go_to(level: str, **areas: str | int) -> None:
@@ -444,16 +485,34 @@ else:
             holder.metric(
                 f"{measures.loc[measure_id, 'label']} ({unit})",
                 tile_value(now, measure_id),
-                help=measure_help(measures.loc[measure_id]),
+                help=tile_help(now, measure_id, unit, measure_help(measures.loc[measure_id])),
             )
     note = (
         f"Out of {figure(now, 'headcount', 'pupils')} on roll in {int(now['n_schools'])} "
         f"school{'' if now['n_schools'] == 1 else 's'}."
     )
-    if now["n_schools_missing"]:
+    if bool(now["dfe_la_figure"]):
+        note += f" These are the DfE's own figures for {council} as a local authority."
+        published, total = now["perm_excl_schools"], now["perm_excl"]
+        if not pd.isna(published) and not pd.isna(total) and round(published) != total:
+            withheld = int(now["perm_excl_withheld"] or 0)
+            note += (
+                f" Its schools' published permanent exclusions add up to {published:,.0f};"
+                f" the DfE's total for the LA is {total:,.0f}: the other"
+                f" {total - published:,.0f} are in {withheld} school"
+                f"{'' if withheld == 1 else 's'} whose figures were withheld"
+                " (or in schools not in this warehouse)."
+            )
+    elif bool(now["perm_excl_estimated"]) or bool(now["susp_estimated"]):
         note += (
-            f" {int(now['n_schools_missing'])} schools had some figures withheld by the DfE; "
-            "they are left out of both the counts and the pupils behind the rates."
+            " Some schools' figures were withheld by the DfE (small numbers, never zero):"
+            f" figures marked {ESTIMATE_MARK} are estimates, each within the range in its"
+            " help; the pupils at those schools stay in the rates."
+        )
+    elif now["n_schools_missing"]:
+        note += (
+            f" {int(now['n_schools_missing'])} schools had some figures the DfE did not"
+            " publish; they are left out of both the counts and the pupils behind the rates."
         )
     if level != "County":
         note += (
@@ -564,6 +623,7 @@ def show_trend() -> None:
     download_csv(
         with_suppressed(trend, VALUE_COLUMNS)[
             ["area_name", "year", *VALUE_COLUMNS, "n_schools", "n_schools_missing"]
+            + estimate_columns(trend)
         ],
         f"exclusions-by-year-{slug(area_label)}",
     )
@@ -597,13 +657,16 @@ def show_reasons() -> None:
                 else ""
             )
         )
+        # the parts add up: the suppressed reasons together, then all exclusions
+        reasons = with_totals(reasons, "reason", now, ["perm_excl", "susp"])
         show_table(
             reasons,
             {"reason": st.column_config.TextColumn("Reason", width="large")},
             f"Exclusions by reason in {area_label}, {year}",
+            height="content",  # every reason and the rows that add them up, no scrolling
         )
         download_csv(
-            with_suppressed(reasons, VALUE_COLUMNS)[
+            with_suppressed(reasons.assign(year=year), VALUE_COLUMNS)[
                 ["year", "reason", "perm_excl", "perm_excl_rate", "susp", "susp_rate"]
             ],
             f"exclusions-by-reason-{slug(area_label)}-{time_period}",
@@ -699,6 +762,10 @@ def show_groups() -> None:
                 f"'Pupils in group' column is that denominator. The dashed line is the rate for "
                 f"all pupils in {area_label}. " + BREAKDOWN_NOTE
             )
+            # the parts add up: the suppressed groups together, then all pupils
+            by_group = with_totals(
+                by_group, "characteristic", now, list(COUNTS), others=(*RATES, "headcount")
+            )
             table = by_group.rename(columns={"headcount": "pupils_in_group"})
             first = {
                 "characteristic": st.column_config.TextColumn(group),
@@ -715,9 +782,14 @@ def show_groups() -> None:
                     f"No rates by {group_words}: the school census gives no pupil numbers by "
                     f"{group_words}, so the table shows the counts only."
                 )
-            show_table(table, first, f"Exclusions by {group_words} in {area_label}, {year}")
+            show_table(
+                table,
+                first,
+                f"Exclusions by {group_words} in {area_label}, {year}",
+                height="content",
+            )
             download_csv(
-                with_suppressed(by_group, shown)[
+                with_suppressed(by_group.assign(year=year, characteristic_group=group), shown)[
                     ["year", "characteristic_group", "characteristic", *shown]
                 ],
                 f"exclusions-by-{slug(group)}-{slug(area_label)}-{time_period}",
@@ -833,6 +905,7 @@ def show_child_areas() -> None:
         download_csv(
             with_suppressed(children, VALUE_COLUMNS)[
                 ["rank", "level", "area", "area_name", "parent_area", "year", *VALUE_COLUMNS]
+                + estimate_columns(children)
             ],
             f"exclusions-{slug(child_plural[child_level])}-of-{slug(area_label)}-{time_period}",
         )

@@ -34,7 +34,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from etl import symbols
 from etl.tables import SCHEMA
+from queries import complementary
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -76,6 +78,7 @@ DOWNLOADABLE: tuple[str, ...] = (
     "measures",
     "rejects",
     "exclusions_by_phase",
+    "reconciliation",
 )
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -91,8 +94,19 @@ class QueryLayerError(RuntimeError):
 # --------------------------------------------------------------------------- connect
 
 
-def load_config(config: Path | str | Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The council settings: a parsed mapping, a path to a TOML file, or data/config.toml."""
+#: The settings a build was made with (written by the ETL into the build folder): what
+#: connect() uses when it is given none, so a pack or a query run on a build suppresses
+#: with that build's thresholds, not whatever data/config.toml says now.
+BUILD_SETTINGS = "settings.json"
+
+
+def load_config(
+    config: Path | str | Mapping[str, Any] | None = None, warehouse: Path | None = None
+) -> dict[str, Any]:
+    """The council settings: a parsed mapping, a path to a TOML file, else the settings
+    the warehouse build recorded, else data/config.toml."""
+    if config is None and warehouse is not None and (warehouse / BUILD_SETTINGS).is_file():
+        return json.loads((warehouse / BUILD_SETTINGS).read_text(encoding="utf-8"))
     if config is None:
         config = DEFAULT_CONFIG
     if isinstance(config, Mapping):
@@ -113,10 +127,33 @@ def _settings_row(config: Mapping[str, Any]) -> dict[str, Any]:
         "region_code": str(council["region_code"]) if "region_code" in council else None,
         "region_name": str(council["region_name"]) if "region_name" in council else None,
         "comparator_old_la_codes": [int(c) for c in council.get("comparator_old_la_codes", [])],
+        "withheld": _withheld_ranges(config.get("withheld", {})),
     }
     if row["min_count"] < 1 or row["min_denominator"] < 1:
         raise QueryLayerError("[suppression] min_count and min_denominator must be at least 1")
     return row
+
+
+#: A withheld cell of a table not in [withheld]: one whose symbol means withheld in that
+#: table's publications (etl.symbols: GSS, and e.g. the 2016/17 exclusions release's 'x'),
+#: a small number that is at least 1 with no upper bound.
+def default_withheld_symbols(table: str) -> tuple[str, ...]:
+    return tuple(s for s in symbols.SYMBOLS if symbols.meaning(s, table) == symbols.WITHHELD)
+
+
+def _withheld_ranges(section: Mapping[str, Any]) -> list[list[Any]]:
+    """[withheld.<table>] as rows [table, symbol, low, high] (high None: no upper bound)."""
+    rows: list[list[Any]] = []
+    for table, spec in sorted(section.items()):
+        if table not in WAREHOUSE_SCHEMA:
+            raise QueryLayerError(f"[withheld.{table}]: {table} is not a warehouse table")
+        low = float(spec.get("low", 1))
+        high = float(spec["high"]) if spec.get("high") is not None else None
+        if low <= 0 or (high is not None and high < low):
+            raise QueryLayerError(f"[withheld.{table}]: need 0 < low <= high")
+        for symbol in spec.get("symbols", default_withheld_symbols(table)):
+            rows.append([table, str(symbol).strip().lower(), low, high])
+    return rows
 
 
 def _sql_string(value: str) -> str:
@@ -170,6 +207,22 @@ def _create_settings(con: duckdb.DuckDBPyConnection, config: Mapping[str, Any]) 
     config.toml and are validated (ints via int(), strings quoted), never user input.
     """
     row = _settings_row(config)
+    withheld = row.pop("withheld")
+    con.execute(
+        "CREATE TABLE withheld_ranges (fact_table VARCHAR, symbol VARCHAR, low DOUBLE,"
+        " high DOUBLE, configured BOOLEAN)"
+    )
+    configured = {r[0] for r in withheld}
+    defaults = [
+        [table, symbol, 1.0, None]
+        for table in sorted(WAREHOUSE_SCHEMA)
+        if table not in configured
+        for symbol in default_withheld_symbols(table)
+    ]
+    con.executemany(
+        "INSERT INTO withheld_ranges VALUES (?, ?, ?, ?, ?)",
+        [[*r, True] for r in withheld] + [[*r, False] for r in defaults],
+    )
     con.execute(
         "CREATE TABLE settings (min_count INTEGER, min_denominator INTEGER, council_name VARCHAR,"
         " old_la_code INTEGER, new_la_code VARCHAR, region_code VARCHAR, region_name VARCHAR,"
@@ -319,11 +372,7 @@ def persist_materialized_views(
     folder = warehouse / PERSISTED_DIR
     folder.mkdir(exist_ok=True)
     (folder / "fingerprint.txt").unlink(missing_ok=True)
-    bodies = {
-        path.stem: path.read_text(encoding="utf-8")
-        for path in sorted(VIEWS_DIR.glob("*.sql"))
-        if not path.stem.startswith("_")
-    }
+    bodies = _view_bodies(VIEWS_DIR)
     names = [name for name in view_build_order(bodies) if _is_materialized(bodies[name])]
     con = connect(warehouse, settings, materialize=False)
     try:
@@ -344,7 +393,9 @@ def persist_materialized_views(
                 )
                 (folder / f"{name}.small.parquet").replace(folder / f"{name}.parquet")
             # later materialised views built on this one read the stored copy, not
-            # recompute it (names are in build order)
+            # recompute it (names are in build order); the Python-computed table is one
+            if name == complementary.TABLE:
+                continue
             con.execute(
                 f'CREATE OR REPLACE VIEW "{name}" AS '  # noqa: S608
                 f"SELECT * FROM read_parquet({target})"
@@ -353,6 +404,39 @@ def persist_materialized_views(
         con.close()
     (folder / "fingerprint.txt").write_text(fingerprint + "\n", encoding="utf-8")
     return names
+
+
+def _view_bodies(views_dir: Path) -> dict[str, str]:
+    """Every view's SQL by name; plus, when a view reads it, the table complementary
+    suppression computes in Python (its "body" names the views it reads, for the order)."""
+    bodies = {
+        path.stem: path.read_text(encoding="utf-8").strip().rstrip(";")
+        for path in sorted(views_dir.glob("*.sql"))
+        if not path.stem.startswith("_")
+    }
+    if any(complementary.TABLE in _WORD.findall(_strip_sql(b)) for b in bodies.values()):
+        bodies[complementary.TABLE] = "-- materialized: table\nSELECT * FROM " + ", ".join(
+            complementary.READS
+        )
+    return bodies
+
+
+def _create_complementary(con: duckdb.DuckDBPyConnection, stored: Path | None) -> None:
+    """The complementary suppression table: read from the build, else computed here."""
+    if stored is not None and stored.is_file():
+        # like the other persisted views: small ones in memory, large ones from the file
+        kind = "VIEW" if pq.read_metadata(stored).num_rows > PERSISTED_IN_MEMORY_ROWS else "TABLE"
+        source = f"read_parquet({_sql_string(str(stored))})"
+        con.execute(f'CREATE {kind} "{complementary.TABLE}" AS SELECT * FROM {source}')  # noqa: S608
+        return
+    hidden = complementary.compute(con)
+    con.register("complementary_result", hidden)
+    try:
+        con.execute(
+            f'CREATE TABLE "{complementary.TABLE}" AS SELECT * FROM complementary_result'  # noqa: S608
+        )
+    finally:
+        con.unregister("complementary_result")
 
 
 def _create_views(
@@ -366,16 +450,16 @@ def _create_views(
             con.execute(script.read_text(encoding="utf-8"))
         except duckdb.Error as error:
             raise QueryLayerError(f"Macro script {script.name} failed: {error}") from error
-    bodies = {
-        path.stem: path.read_text(encoding="utf-8").strip().rstrip(";")
-        for path in sorted(views_dir.glob("*.sql"))
-        if not path.stem.startswith("_")
-    }
+    bodies = _view_bodies(views_dir)
     for name in bodies:
         if not _IDENTIFIER.fullmatch(name):
             raise QueryLayerError(f"View file name {name!r} is not a lower-case SQL identifier")
     order = view_build_order(bodies)
     for name in order:
+        if name == complementary.TABLE:
+            stored = persisted / f"{name}.parquet" if persisted is not None else None
+            _create_complementary(con, stored)
+            continue
         kind = "TABLE" if materialize and _is_materialized(bodies[name]) else "VIEW"
         body = bodies[name]
         stored = persisted / f"{name}.parquet" if persisted is not None else None
@@ -428,7 +512,7 @@ def connect(
         con.execute("SET parquet_metadata_cache = true")
         con.execute("SET cache_local_files = true")
         _register_tables(con, warehouse)
-        settings = load_config(config)
+        settings = load_config(config, warehouse)
         _create_settings(con, settings)
         _create_measures(con, MEASURES_CSV)
         persisted = None
@@ -950,6 +1034,18 @@ def rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Rows the ETL rejected or warned about: source_file, source_row, column_name, value,
     rule, reason, severity (rejects first)."""
     return run(con, "rejects")
+
+
+def reconciliation(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per measure and year with the DfE's LA figure: that figure, the county's published
+    school sum, the withheld cells and their range, and whether the residual fits
+    (residual_fits: 'fits', 'above', 'below')."""
+    return run(con, "reconciliation")
+
+
+def withheld_ranges(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """What a withheld cell stands for: fact_table, symbols, low, high (NULL: no bound)."""
+    return run(con, "withheld_ranges")
 
 
 def data_measure_years(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -24,7 +24,7 @@ SELECT
     denominator,
     n_schools,
     n_schools_missing,
-    coverage_percent
+    coverage_percent, estimated, value_low, value_high, n_withheld, dfe_la_figure
 FROM area_measure_year
 WHERE measure = $measure
     AND level = $level
@@ -50,7 +50,7 @@ SELECT
     denominator,
     n_schools,
     n_schools_missing,
-    coverage_percent
+    coverage_percent, estimated, value_low, value_high, n_withheld, dfe_la_figure
 FROM int_area_measure_year_areas
 WHERE measure = $measure
     AND $references

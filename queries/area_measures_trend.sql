@@ -14,7 +14,12 @@ SELECT
     value,
     suppressed,
     numerator,
-    denominator
+    denominator,
+    estimated,
+    value_low,
+    value_high,
+    n_withheld,
+    dfe_la_figure
 FROM int_area_measure_year_areas
 WHERE level IN ('Locality', 'Partnership', 'County', 'National')
     AND ((level = $level AND area = $area) OR (level IN ('County', 'National') AND level <> $level))

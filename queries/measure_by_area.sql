@@ -8,7 +8,7 @@
 SELECT
     false AS is_reference,
     level, area, area_name, parent_area, locality, time_period, year, measure,
-    value, suppressed, numerator, denominator, n_schools, n_schools_missing, coverage_percent
+    value, suppressed, numerator, denominator, n_schools, n_schools_missing, coverage_percent, estimated, value_low, value_high, n_withheld, dfe_la_figure
 FROM area_measure_year
 WHERE level = $level
     AND measure = $measure
@@ -19,7 +19,7 @@ SELECT
     true AS is_reference,
     a.level, a.area, a.area_name, a.parent_area, a.locality, a.time_period, a.year, a.measure,
     a.value, a.suppressed, a.numerator, a.denominator, a.n_schools, a.n_schools_missing,
-    a.coverage_percent
+    a.coverage_percent, a.estimated, a.value_low, a.value_high, a.n_withheld, a.dfe_la_figure
 FROM int_reference_area_measure_year AS a
 WHERE a.measure = $measure
     AND a.time_period = $time_period

@@ -100,7 +100,32 @@ def locality_exclusion_sums(warehouse: Path) -> pd.DataFrame:
     county["locality"] = "County"
     out = pd.concat([sums.dropna(subset=["locality"]), county], ignore_index=True)
     out["rate"] = 100 * out["numerator"] / out["denominator"]
+    # hidden: below the threshold of 3 (data/config.toml), or hidden with one that is so it
+    # cannot be worked out by subtraction (the cells complementary suppression picked; that
+    # they are needed and enough is tested in test_complementary_suppression.py)
+    secondary = complementary_cells(warehouse, "Locality", "Permanent exclusions")
+    keys = list(zip(out["locality"], out["time_period"], strict=True))
+    out["hidden"] = out["numerator"].between(1, 2) | pd.Series(
+        [key in secondary for key in keys], index=out.index
+    )
     return out.set_index(["locality", "time_period"]).sort_index()
+
+
+def complementary_cells(warehouse: Path, level: str, family: str) -> set[tuple[str, int]]:
+    """(area, time_period) of the cells at ``level`` that complementary suppression hides
+    for ``family`` (a numerator label: 'Permanent exclusions')."""
+    import queries
+
+    con = queries.connect(warehouse)
+    try:
+        rows = con.execute(
+            "SELECT area, time_period FROM int_complementary_cells WHERE tbl = 'area'"
+            " AND level = ? AND family = ?",
+            [level, family],
+        ).fetchall()
+    finally:
+        con.close()
+    return {(area, int(period)) for area, period in rows}
 
 
 def benchmark_rate(

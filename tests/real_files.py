@@ -45,4 +45,9 @@ comparator_old_la_codes = []
 [suppression]
 min_count = 3
 min_denominator = 10
+
+[withheld.exclusions]
+symbols = ["x", "c"]
+low = 1
+high = 2
 """

@@ -28,6 +28,7 @@ REPORT_KEYS = [
     "input_fingerprint",
     "files",
     "tables",
+    "reconciliation",
 ]
 FILE_KEYS = ["file", "source", "encoding", "format", "rows_read", "rows_loaded", "rows_benchmark",
              "rows_out_of_scope", "rows_rejected", "warnings"]  # fmt: skip

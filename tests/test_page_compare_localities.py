@@ -32,12 +32,14 @@ def locality_names(sums: pd.DataFrame) -> list[str]:
 
 def small_count_localities(sums: pd.DataFrame) -> tuple[int, set[str]]:
     """The first year in which some locality had 1 or 2 permanent exclusions (below the
-    suppression threshold of 3, data/config.toml), and those localities."""
+    suppression threshold of 3, data/config.toml), and the localities hidden that year
+    (those, and those hidden with them by complementary suppression)."""
     rows = sums.reset_index()
     small = rows[(rows["locality"] != "County") & rows["numerator"].between(1, 2)]
     assert not small.empty, "the demo data should have a suppressed locality figure"
     year = int(small["time_period"].min())
-    return year, set(small.loc[small["time_period"] == year, "locality"])
+    hidden = rows[(rows["locality"] != "County") & rows["hidden"]]
+    return year, set(hidden.loc[hidden["time_period"] == year, "locality"])
 
 
 # --------------------------------------------------------------------------- the query
@@ -52,7 +54,7 @@ def test_compare_locality_trends_has_every_locality_year_with_county_and_england
     assert len(own) == len(sums.drop(index="County", level="locality"))
     for (name, period), row in own.iterrows():
         expected = sums.loc[(name, period)]
-        if 0 < expected["numerator"] < 3:  # below the threshold: hidden, never zero
+        if expected["hidden"]:  # below the threshold (or hidden with one): never zero
             assert row["suppressed"] and pd.isna(row["value"]) and pd.isna(row["numerator"])
             continue
         assert not row["suppressed"]
@@ -74,8 +76,8 @@ def test_compare_locality_trends_marks_the_suppressed_years(demo_con, sums) -> N
     trends = queries.compare_locality_trends(demo_con, MEASURE)
     hidden = trends[trends["suppressed"]]
     rows = sums.reset_index()
-    small = rows[(rows["locality"] != "County") & rows["numerator"].between(1, 2)]
-    assert not small.empty
+    small = rows[(rows["locality"] != "County") & rows["hidden"]]
+    assert rows["numerator"].between(1, 2).any()
     assert set(zip(hidden["series"], hidden["time_period"], strict=True)) == set(
         zip(small["locality"], small["time_period"], strict=True)
     )
@@ -212,7 +214,7 @@ def test_small_multiples_show_every_locality_trend_with_the_county_in_each_panel
         name = row.panel.removesuffix(" (selected)")
         expected = sums.loc[(name, queries.period(row.year))]
         if row.suppressed:
-            assert pd.isna(row.value) and 0 < expected["numerator"] < 3
+            assert pd.isna(row.value) and expected["hidden"]
         else:
             assert row.value == pytest.approx(expected["rate"])
     county = rows[rows["series"] == "County"]
@@ -364,7 +366,7 @@ def test_national_scale_draws_one_heatmap_instead_of_small_multiples(national_pa
     for name, row in zip(names, own.itertuples(), strict=True):
         sum_row = expected.loc[(name, queries.period(row.year))]
         if row.suppressed:
-            assert pd.isna(row.value) and 0 < sum_row["numerator"] < 3
+            assert pd.isna(row.value) and sum_row["hidden"]
         else:
             assert row.value == pytest.approx(sum_row["rate"])
     # rows: the county, then localities ranked by the latest year's rate, highest first

@@ -364,3 +364,30 @@ def test_locality_partnerships_query_hand_computed(demo_con, demo_warehouse, cho
     small = result.loc[chosen["small"]]
     assert pd.isna(small["perm_excl_rate"])
     assert "perm_excl_rate" in list(small["suppressed_measures"])
+
+
+def test_tiles_colour_only_a_difference_beyond_chance(tabs, chosen, demo_con):
+    """A rate tile is red or green only when the locality lies outside the 95% funnel
+    limits around the county (the packs' test); a difference that could be chance is grey."""
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from analysis import differs_beyond_chance
+
+    rows = queries.locality_vs_county(demo_con, chosen["locality"], chosen["year"])
+    rows = rows.set_index("label")
+    checked = greys = 0
+    for heading, at in tabs.items():
+        for tile in at.metric:
+            label = next((name for name in rows.index if tile.label.startswith(name)), None)
+            if label is None or not tile.delta:
+                continue
+            row = rows.loc[label]
+            verdict = differs_beyond_chance(
+                row["unit"], row["value"], row["denominator"], row["county_value"]
+            )
+            coloured = tile.proto.color != Metric.MetricColor.GRAY
+            assert coloured == (bool(verdict) and row["higher_is"] != "neutral"), (heading, label)
+            checked += 1
+            greys += not coloured and row["higher_is"] != "neutral"
+    assert checked >= 5
+    assert greys >= 1  # some judged measure's difference is within chance: grey, not red

@@ -75,7 +75,18 @@ def test_funnel_units_suppressed_rows_hide_their_numbers(demo_con, demo_warehous
     hand = hand[hand["time_period"] == year]
     got = queries.funnel_units(demo_con, "Partnership", "perm_excl_rate", year)
     areas = got[~got["is_county"]]
-    assert int(areas["suppressed"].sum()) == int(hand["suppressed"].sum()) > 0
+    primary = set(hand.loc[hand["suppressed"], "area"])
+    shown_hidden = set(areas.loc[areas["suppressed"], "area"])
+    assert primary and primary <= shown_hidden
+    # the others are hidden by complementary suppression, and only they
+    secondary = set(
+        demo_con.execute(
+            "SELECT area FROM int_complementary_cells WHERE tbl = 'area' AND level ="
+            " 'Partnership' AND time_period = ? AND family = 'Permanent exclusions'",
+            [int(year)],
+        ).df()["area"]
+    )
+    assert shown_hidden - primary == secondary - primary
     hidden = areas[areas["suppressed"]]
     assert hidden[["numerator", "denominator", "value"]].isna().all().all()
 

@@ -175,3 +175,79 @@ def test_withheld_cells_are_null_with_their_symbol(complete_build, published):
     assert withheld > 0
     assert int(stored["perm_excl_flag"].eq("x").sum()) == withheld
     assert stored.loc[stored["perm_excl_flag"].eq("x"), "perm_excl"].isna().all()
+
+
+# --------------------------------------------------------------------------- honest totals
+
+
+def _county(build, measure: str) -> pd.Series:
+    import queries
+
+    con = queries.connect(build.warehouse)
+    try:
+        rows = con.execute(
+            "SELECT time_period, value, dfe_la_figure, schools_numerator FROM area_measure_year"
+            " WHERE level = 'County' AND measure = ?",
+            [measure],
+        ).df()
+    finally:
+        con.close()
+    assert rows["dfe_la_figure"].all(), measure
+    return rows.set_index("time_period")
+
+
+@pytest.mark.parametrize(
+    ("measure", "column"),
+    [("perm_excl", "perm_excl"), ("susp", "fixed_excl"), ("exclusions_headcount", "headcount")],
+)
+def test_the_app_county_figure_is_the_dfes_la_row_every_year(
+    spine_build, published, measure, column
+):
+    """Even where schools are missing from the register (the spine build rejects the
+    closed schools' rows), the county's figure is the DfE's for the LA, every year."""
+    county = _county(spine_build, measure)
+    la = _la_rows(published)
+    assert sorted(county.index) == sorted(la.index) and len(la) == 11
+    for period, row in la.iterrows():
+        assert county.loc[period, "value"] == pytest.approx(float(row[column])), period
+
+
+def test_permanent_exclusions_published_by_schools_fall_short_of_the_la(complete_build, published):
+    # the schools' published cells leave out every 'x': their sum is below the LA's figure
+    county = _county(complete_build, "perm_excl")
+    la = _la_rows(published)
+    short = [
+        p
+        for p in la.index
+        if county.loc[p, "schools_numerator"] < float(la.loc[p, "perm_excl"]) - 0.5
+    ]
+    assert len(short) >= 5, short
+
+
+def test_reconciliation_fits_from_2010_11_with_a_complete_register(complete_build):
+    report = complete_build.report["reconciliation"]
+    rows = pd.DataFrame(report["rows"])
+    excl = rows[rows["measure"].isin(["perm_excl", "susp"])]
+    assert len(excl) == 22
+    modern = excl[excl["time_period"] >= 201011]
+    assert modern["residual_fits"].eq("fits").all(), modern
+    # every residual is between 1 and 2 per withheld cell
+    assert (modern["residual"] >= modern["withheld_cells"] - 1e-6).all()
+    assert (modern["residual"] <= 2 * modern["withheld_cells"] + 1e-6).all()
+    headcount = rows[rows["measure"].eq("exclusions_headcount")]
+    assert headcount["residual"].abs().max() < 0.5
+
+
+def test_reconciliation_flags_schools_missing_from_the_register(spine_build, complete_build):
+    """The spine build lacks the schools that closed before 2017/18: their pupils are in the
+    DfE's LA figure but in no school of the warehouse, so the residual is above what the
+    withheld cells can hold, and the build says so."""
+    spine = pd.DataFrame(spine_build.report["reconciliation"]["rows"])
+    headcount = spine[spine["measure"].eq("exclusions_headcount")].set_index("time_period")
+    assert headcount.loc[200607, "residual_fits"] == "above"
+    assert headcount.loc[200607, "residual"] > 1000
+    assert spine_build.report["reconciliation"]["not_fitting"] > 0
+    complete = pd.DataFrame(complete_build.report["reconciliation"]["rows"])
+    assert (
+        complete[complete["measure"].eq("exclusions_headcount")]["residual_fits"].eq("fits").all()
+    )

@@ -65,16 +65,29 @@ def test_locality_permanent_exclusions(amy):
 
 
 def test_county_includes_school_in_no_partnership(amy):
-    # County 2023/24 suspensions: 12 + 40 + 60 + 1 + 5 = 118 (100003 withheld), which is
+    # County 2023/24 suspensions published: 12 + 40 + 60 + 1 + 5 = 118 (100003 withheld),
     # Banbury 52 + King's Sutton 61 = 113 plus Zeta Free School's 5 (in no partnership).
+    # No DfE LA row for the count: the figure is 118 plus 100003's 1 or 2, estimated 119.5.
     row = value(amy, "County", "Oxfordshire", Y2, "susp")
-    assert row["value"] == 118
+    assert row["schools_numerator"] == 118 and row["n_withheld"] == 1
+    assert (row["value_low"], row["value"], row["value_high"]) == (119, 119.5, 120)
+    assert row["estimated"] and not row["dfe_la_figure"]
     # County pupils 2023/24: 310 + 460 + 205 + 610 + 10 + 105 = 1700
     assert value(amy, "County", "Oxfordshire", Y2, "pupils")["value"] == 1700
-    # County perm_excl_rate: (1+2+0+3+0+0) / (300+450+200+600+8+100) * 100 = 6 / 1658 * 100
+
+
+def test_county_is_the_dfes_la_figure_where_published(amy):
+    # the DfE's LA row for perm_excl_rate is 110 / 100000: the county's figure, although its
+    # schools' cells add up to (1+2+0+3+0+0) / (300+450+200+600+8+100) = 6 / 1658
     rate = value(amy, "County", "Oxfordshire", Y2, "perm_excl_rate")
-    assert rate["value"] == pytest.approx(0.36188178528347409)
-    assert rate["n_schools"] == 6
+    assert rate["dfe_la_figure"] and not rate["estimated"]
+    assert rate["value"] == pytest.approx(0.11)
+    assert (rate["numerator"], rate["denominator"]) == (110, 100_000)
+    assert rate["schools_numerator"] == 6 and rate["n_schools"] == 6
+    # a year without an LA row keeps the schools' sum: 2022/23 (0+1+0+2+0+0) / 1634
+    old = value(amy, "County", "Oxfordshire", Y1, "perm_excl_rate")
+    assert not old["dfe_la_figure"]
+    assert old["value"] == pytest.approx(3 / (290 + 440 + 210 + 590 + 9 + 95) * 100)
 
 
 def test_attainment8_is_total_points_over_pupils_not_mean_of_means(amy):
@@ -100,10 +113,15 @@ def test_absence_and_ks2(amy):
     assert value(amy, "Locality", BANBURY, Y2, "persistent_absence_rate")["value"] == pytest.approx(
         14.0
     )
-    # KS2 RWM Banbury 2023/24: (30 + 18) / (45 + 30) * 100 = 64.0
-    assert value(amy, "Locality", BANBURY, Y2, "ks2_rwm_expected_percent")[
-        "value"
-    ] == pytest.approx(64.0)
+    # KS2 RWM Banbury 2023/24 would be (30 + 18) / (45 + 30) * 100 = 64.0, but King's
+    # Sutton's is hidden (its one school: 1 of 2), and county 49 minus Banbury 48 would give
+    # it back: complementary suppression hides Banbury too (and, in turn, Banbury South)
+    ks2 = value(amy, "Locality", BANBURY, Y2, "ks2_rwm_expected_percent")
+    assert ks2["suppressed"] and is_hidden(ks2)
+    assert value(amy, "Partnership", BS, Y2, "ks2_rwm_expected_percent")["suppressed"]
+    assert value(amy, "Partnership", BN, Y2, "ks2_rwm_expected_percent")["value"] == pytest.approx(
+        30 / 45 * 100
+    )
     # County KS2 includes the tiny school's 1 of 2: (30 + 18 + 1) / (45 + 30 + 2) * 100 = 63.636...
     assert value(amy, "County", "Oxfordshire", Y2, "ks2_rwm_expected_percent")[
         "value"
@@ -158,12 +176,17 @@ def test_partnership_counts_below_threshold_are_hidden(amy):
     assert value(amy, "Partnership", BN, Y2, "susp_rate")["value"] == pytest.approx(4.0)
 
 
-def test_withheld_source_cell_left_out_of_both_sums(amy):
-    # 100003's 2023/24 suspensions are 'c'. Banbury susp_rate = (12 + 40) / (300 + 450) * 100
-    # = 52 / 750 * 100 = 6.9333 (not 52 / 950, which would count 100003's 200 pupils)
+def test_withheld_source_cell_is_a_range_never_left_out(amy):
+    # 100003's 2023/24 suspensions are 'c' (1 or 2); its 200 pupils stay in the denominator.
+    # Banbury susp_rate: (12 + 40 + [1, 2]) / (300 + 450 + 200) * 100 = 53/950 .. 54/950.
+    # The LA's residual (8500 - 118 published) is far above 2: the cell counts as 2.
     row = value(amy, "Locality", BANBURY, Y2, "susp_rate")
-    assert row["value"] == pytest.approx(6.933333333333334)
-    assert row["numerator"] == 52 and row["denominator"] == 750
+    assert row["estimated"] and row["n_withheld"] == 1
+    assert row["value_low"] == pytest.approx(53 / 950 * 100)
+    assert row["value_high"] == pytest.approx(54 / 950 * 100)
+    assert row["value"] == pytest.approx(54 / 950 * 100)
+    assert row["numerator"] == 54 and row["denominator"] == 950
+    assert row["schools_numerator"] == 52
     assert row["n_schools"] == 2 and row["n_schools_missing"] == 1
     assert row["coverage_percent"] == pytest.approx(200 / 3)
     # the school itself: withheld at source, reported as suppressed with no number
@@ -235,15 +258,19 @@ def test_thresholds_come_from_config(tmp_path):
 def test_measure_by_area_partnerships_in_a_locality(con):
     frame = queries.measure_by_area(con, "Partnership", "susp_rate", "2023/24", parent=BANBURY)
     areas = frame[~frame["is_reference"]]
-    assert list(areas["area"]) == [BS, BN]  # ranked: 8.889 then 4.0
-    assert pick(areas, area=BS)["value"] == pytest.approx(40 / 450 * 100)
+    # ranked: Banbury South (40 + 100003's 1 or 2, counted 2) / (450 + 200) = 6.46, then 4.0
+    assert list(areas["area"]) == [BS, BN]
+    assert pick(areas, area=BS)["value"] == pytest.approx(42 / 650 * 100)
+    assert pick(areas, area=BS)["estimated"]
     refs = frame[frame["is_reference"]]
     assert set(refs["level"]) == {"County", "National", "Regional", "LA"}
     # the council's own region and LA only (not London, not Buckinghamshire)
     assert pick(refs, level="Regional")["area"] == "South East"
     assert pick(refs, level="Regional")["value"] == pytest.approx(8.0)  # 120000 / 1.5m * 100
     assert pick(refs, level="LA")["value"] == pytest.approx(8.5)  # 8500 / 100000 * 100
-    assert pick(refs, level="County")["value"] == pytest.approx(118 / 1458 * 100)
+    # the county's figure is the DfE's for the LA (not its schools' 118 / 1658)
+    assert pick(refs, level="County")["value"] == pytest.approx(8.5)
+    assert pick(refs, level="County")["dfe_la_figure"]
 
 
 def test_measure_by_area_quote_in_name_and_injection(con):
@@ -257,8 +284,10 @@ def test_measure_by_area_quote_in_name_and_injection(con):
 def test_measure_by_area_schools_in_partnership_ranks_suppressed_last(con):
     frame = queries.measure_by_area(con, "School", "susp_rate", Y2, parent=KS)
     areas = frame[~frame["is_reference"]]
-    assert list(areas["area"]) == ["100004", "100005"]  # 60/600*100 = 10.0, then hidden
-    assert areas["suppressed"].tolist() == [False, True]
+    # 100005's 1 suspension is hidden; 100004's 60 / 600 would give it back from the
+    # partnership's 61, so it is hidden too (complementary suppression): both last, by name
+    assert list(areas["area"]) == ["100004", "100005"]
+    assert areas["suppressed"].tolist() == [True, True]
 
 
 @pytest.mark.parametrize(
@@ -294,7 +323,8 @@ def test_area_measure_trend_with_references(con):
     own = frame[~frame["is_reference"]]
     # Banbury 2022/23: (10 + 30 + 3) / (290 + 440 + 210) * 100 = 43 / 940 * 100 = 4.5745
     assert own["time_period"].tolist() == [Y1, Y2]
-    assert own["value"].tolist() == pytest.approx([43 / 940 * 100, 52 / 750 * 100])
+    # 2023/24: (52 + 100003's 1 or 2, counted 2) / 950
+    assert own["value"].tolist() == pytest.approx([43 / 940 * 100, 54 / 950 * 100])
     assert set(frame.loc[frame["is_reference"], "series"]) == {"County", "England"}
     england = frame[frame["series"] == "England"]
     assert england["value"].tolist() == pytest.approx([9.0, 10.0])  # 810000/9m, 900000/9m
@@ -319,15 +349,15 @@ def test_locality_vs_county(con):
     frame = queries.locality_vs_county(con, BANBURY, Y2)
     assert frame["measure"].iloc[0] == "pupils"  # catalogue order
     perm = pick(frame, measure="perm_excl_rate")
-    # Banbury 3/950*100 = 0.31579 vs county 6/1658*100 = 0.36188: difference -0.04609
+    # Banbury 3/950*100 = 0.31579 vs the county's (the DfE's LA figure) 110/100000 = 0.11
     assert perm["value"] == pytest.approx(3 / 950 * 100)
-    assert perm["county_value"] == pytest.approx(6 / 1658 * 100)
-    assert perm["difference"] == pytest.approx(3 / 950 * 100 - 6 / 1658 * 100)
+    assert perm["county_value"] == pytest.approx(0.11)
+    assert perm["difference"] == pytest.approx(3 / 950 * 100 - 0.11)
     assert perm["national_value"] == pytest.approx(0.1)
     assert perm["regional_value"] == pytest.approx(0.08)  # 1200 / 1.5m * 100
     assert perm["la_value"] == pytest.approx(0.11)  # 110 / 100000 * 100
-    assert perm["compared_with_county"] == "better"  # lower exclusions are better
-    # King's Sutton suspensions 61/608*100 = 10.03 vs county 8.09: worse
+    assert perm["compared_with_county"] == "worse"  # lower exclusions are better
+    # King's Sutton suspensions 61/608*100 = 10.03 vs county 8.5 (the DfE's LA): worse
     kings = pick(queries.locality_vs_county(con, KINGS, Y2), measure="susp_rate")
     assert kings["compared_with_county"] == "worse"
     # FSM is neutral context: no verdict

@@ -50,6 +50,8 @@ CONFIG: dict[str, Any] = {
         "comparator_old_la_codes": [825],
     },
     "suppression": {"min_count": 3, "min_denominator": 10},
+    # as data/config.toml: a withheld exclusions cell ('c', 'x') stands for 1 or 2
+    "withheld": {"exclusions": {"symbols": ["x", "c"], "low": 1, "high": 2}},
 }
 
 _ARROW = {

@@ -26,7 +26,10 @@
 --           also reported as suppressed, so pages say "suppressed", not "no data".
 -- A hidden value is NULL with suppressed = TRUE. Views must also NULL the
 -- numerator and denominator they show beside a hidden value (use *_is_suppressed).
--- Secondary (differencing) suppression is NOT attempted.
+-- Complementary (differencing) suppression: queries/complementary.py hides, besides
+-- these, the cells that would let a hidden one be worked out by subtraction (its table,
+-- int_complementary_cells, is applied by int_disclosed_area_measure_year,
+-- exclusions_by_reason and exclusions_by_characteristic).
 
 CREATE OR REPLACE MACRO count_is_suppressed(n) AS
     coalesce(n > 0 AND n < min_count(), false);

@@ -1,27 +1,35 @@
--- Public: permanent exclusions and suspensions by reason, per area and year,
--- suppressed. Rates are per 100 pupils on roll in the schools reporting the
--- reason (so they sum, across reasons, to about the overall rate).
-SELECT
-    level,
-    area,
-    time_period,
-    period_label(time_period) AS year,
-    reason,
-    CAST(suppress_count(perm_excl) AS BIGINT) AS perm_excl,
-    count_is_suppressed(perm_excl) OR all_withheld(perm_excl_known, n_rows) AS perm_excl_suppressed,
-    CAST(suppress_count(susp) AS BIGINT) AS susp,
-    count_is_suppressed(susp) OR all_withheld(susp_known, n_rows) AS susp_suppressed,
-    suppress_rate(perm_excl_num, perm_excl_den, 100) AS perm_excl_rate,
-    rate_is_suppressed(perm_excl_num, perm_excl_den)
-        OR all_withheld(perm_excl_pairs, n_rows) AS perm_excl_rate_suppressed,
-    suppress_rate(susp_num, susp_den, 100) AS susp_rate,
-    rate_is_suppressed(susp_num, susp_den) OR all_withheld(susp_pairs, n_rows) AS susp_rate_suppressed,
-    n_rows - n_schools_missing AS n_schools,
-    n_schools_missing
-FROM (
-    -- the two stored parts: areas in memory, School rows from Parquet (a filter on
-    -- level leaves one part; a locality is not read from a 122,880-row group)
-    SELECT * FROM int_exclusion_reason_areas
-    UNION ALL
-    SELECT * FROM int_exclusion_reason_schools
+-- Public: permanent exclusions and suspensions by reason, per area and year, suppressed
+-- (primary and complementary). Rates are per 100 pupils on roll in the schools reporting
+-- the reason (so they sum, across reasons, to about the overall rate).
+WITH hide AS (
+    SELECT
+        level,
+        area,
+        time_period,
+        part AS reason,
+        bool_or(family = 'Permanent exclusions') AS perm,
+        bool_or(family = 'Suspensions') AS susp
+    FROM int_complementary_cells
+    WHERE tbl = 'reason'
+    GROUP BY level, area, time_period, part
+),
+
+final AS (
+    SELECT
+        p.* EXCLUDE (perm_excl_hidden, susp_hidden) REPLACE (
+            CASE WHEN h.perm THEN NULL ELSE p.perm_excl END AS perm_excl,
+            p.perm_excl_suppressed OR coalesce(h.perm, false) AS perm_excl_suppressed,
+            CASE WHEN h.perm THEN NULL ELSE p.perm_excl_rate END AS perm_excl_rate,
+            p.perm_excl_rate_suppressed OR coalesce(h.perm, false) AS perm_excl_rate_suppressed,
+            CASE WHEN h.susp THEN NULL ELSE p.susp END AS susp,
+            p.susp_suppressed OR coalesce(h.susp, false) AS susp_suppressed,
+            CASE WHEN h.susp THEN NULL ELSE p.susp_rate END AS susp_rate,
+            p.susp_rate_suppressed OR coalesce(h.susp, false) AS susp_rate_suppressed
+        )
+    FROM int_primary_exclusions_by_reason AS p
+    LEFT JOIN hide AS h
+        ON h.level = p.level AND h.area = p.area AND h.time_period = p.time_period
+        AND h.reason = p.reason
 )
+
+SELECT * FROM final

@@ -3,6 +3,8 @@
 -- urn is set for School rows only (area is the URN as text: names are not
 -- unique); queries filter on it too so the filter reaches the Parquet scans.
 -- Schools need no GROUP BY (one row each), so a filter on one school stays cheap.
+-- numerator: the published sum; n_withheld / withheld_low / withheld_high: the cells the
+-- publisher withheld and the range they stand for (see int_area_aggregate_measure_year).
 SELECT
     'School' AS level,
     CAST(urn AS VARCHAR) AS area,
@@ -15,9 +17,12 @@ SELECT
     time_period,
     measure,
     CASE WHEN is_known THEN numerator END AS numerator,
-    CASE WHEN is_known THEN denominator END AS denominator,
+    CASE WHEN is_known OR is_withheld THEN denominator END AS denominator,
     CAST(is_known AS BIGINT) AS n_schools,
-    CAST(NOT is_known AS BIGINT) AS n_schools_missing
+    CAST(NOT is_known AS BIGINT) AS n_schools_missing,
+    CAST(is_withheld AS BIGINT) AS n_withheld,
+    withheld_low,
+    withheld_high
 FROM int_school_measure_year
 UNION ALL
 SELECT
@@ -34,7 +39,10 @@ SELECT
     numerator,
     denominator,
     n_schools,
-    n_schools_missing
+    n_schools_missing,
+    n_withheld,
+    withheld_low,
+    withheld_high
 FROM int_area_aggregate_measure_year
 UNION ALL
 -- Published benchmarks: level 'LA' for the DfE's 'Local authority' rows.
@@ -52,6 +60,9 @@ SELECT
     numerator,
     denominator,
     CAST(NULL AS BIGINT) AS n_schools,
-    CAST(NULL AS BIGINT) AS n_schools_missing
+    CAST(NULL AS BIGINT) AS n_schools_missing,
+    CAST(NULL AS BIGINT) AS n_withheld,
+    CAST(NULL AS DOUBLE) AS withheld_low,
+    CAST(NULL AS DOUBLE) AS withheld_high
 FROM benchmarks
 WHERE geographic_level IN ('National', 'Regional', 'Local authority')

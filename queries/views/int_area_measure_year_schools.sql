@@ -4,6 +4,6 @@
 -- measure_by_area.sql's ranking (value highest first, hidden last, then name and URN):
 -- its sort of 23,000 schools then meets rows already in order (33 -> 25 ms measured).
 SELECT *
-FROM int_checked_area_measure_year
+FROM int_disclosed_area_measure_year
 WHERE level = 'School'
 ORDER BY measure, time_period, value DESC NULLS LAST, area_name, area
