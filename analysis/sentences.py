@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+import pandas as pd
+
 from analysis.trend import TrendResult, format_change, year_label
 
 HigherIs = Literal["better", "worse", "neutral"]
@@ -215,4 +217,26 @@ def trend_sentence(
     return (
         f"{_capitalise(measure_label)} in {area} {'rose' if rising else 'fell'} by about "
         f"{format_change(trend.annual_change, trend.kind)} {unit} a year {period}, {verdict}."
+    )
+
+
+def membership_sentence(changes: pd.DataFrame, area: str) -> str:
+    """'St John's Catholic School joined in 2020/21 (1,301 pupils); Hill View left in
+    2022/23.' or '' when the area kept the same schools."""
+    if changes.empty:
+        return ""
+    parts = []
+    for row in changes.itertuples():
+        pupils = (
+            " (pupils: suppressed)"
+            if bool(row.pupils_suppressed)
+            else f" ({int(row.pupils):,} pupils)"
+            if not pd.isna(row.pupils)
+            else ""
+        )
+        parts.append(f"{row.school_name} {row.change} in {row.year}{pupils}")
+    return (
+        f"{area}'s schools changed over these years: " + "; ".join(parts) + ". Its figures "
+        "for each year are for the schools it had that year, so a change in a trend may come "
+        "from schools joining or leaving."
     )

@@ -18,7 +18,12 @@ import pandas as pd
 
 import queries
 from analysis import comparison_sentence, differs_beyond_chance, trend_test
-from analysis.sentences import format_measure, suppressed_sentence, trend_sentence
+from analysis.sentences import (
+    format_measure,
+    membership_sentence,
+    suppressed_sentence,
+    trend_sentence,
+)
 from explorer.breakdowns import with_totals
 
 SUPPRESSED = "Suppressed"
@@ -274,6 +279,7 @@ def _figure(
     measure: pd.Series,
     comparator_level: str,
     comparator_name: str,
+    membership_changed: bool = False,
 ) -> Figure:
     own = series.get(("area", measure["measure"]), {})
     comparator = series.get((comparator_level, measure["measure"]), {})
@@ -350,6 +356,13 @@ def _figure(
             overdispersion="session" in unit.lower(),
         )
         trend_text = trend_sentence(label, area, result, higher_is)  # type: ignore[arg-type]
+        significant = result.tested and result.direction in ("rising", "falling")
+        if membership_changed and significant and result.n_years >= 2:
+            # never a "significant trend" that may come from new or departed members
+            trend_text += (
+                f" {area}'s schools changed over these years (see the notes), so part of"
+                " this trend may come from schools joining or leaving."
+            )
     else:
         trend_text = _describe_change(label, area, points, unit)
 
@@ -712,10 +725,28 @@ def build_pack(
     for row in trends.to_dict("records"):
         key = (row["level"] if row["is_reference"] else "area", row["measure"])
         series.setdefault(key, {})[int(row["time_period"])] = row
+    # schools that joined or left over the pack's years: a trend is not like for like
+    changes = (
+        queries.membership_changes(con, level, area)
+        if level in ("Partnership", "Locality")
+        else pd.DataFrame()
+    )
+    if not changes.empty:
+        changes = changes[changes["time_period"] <= tp]
+    membership_note = membership_sentence(changes, area)
     sections = []
     for spec in SECTIONS:
         figures = tuple(
-            _figure(series, level, area, tp, by_id.loc[m], comparator_level, comparator_name)
+            _figure(
+                series,
+                level,
+                area,
+                tp,
+                by_id.loc[m],
+                comparator_level,
+                comparator_name,
+                membership_changed=bool(membership_note),
+            )
             for m in spec.measures
             if m in by_id.index
         )
@@ -750,7 +781,8 @@ def build_pack(
         "in it is an estimate (the LA's total less its schools' published figures, shared "
         "over the withheld ones), and says so with the range it lies in.",
         f"Partnerships and localities are as at the January census of each year. "
-        f"'{comparator_title}' means all of the council's schools in this warehouse"
+        f"'{comparator_title}' is the DfE's own figure for the council as a local authority "
+        "where it publishes one, else the sum of the council's schools in this warehouse"
         + (" and England is the DfE's published national figure." if level != "County" else "."),
         "A difference is called statistically significant when the area lies outside the 95% "
         "limits of a funnel plot around the comparator (exact binomial for percentages of "
@@ -758,7 +790,7 @@ def build_pack(
         "test (percentages) or the Poisson score test (rates per 100), with an allowance for "
         "over-dispersion for absence.",
         f"Data build: {build.get('build_id', 'unknown')}.",
-    )
+    ) + ((membership_note,) if membership_note else ())
     return Pack(
         level=level,
         area=area,

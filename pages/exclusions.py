@@ -814,12 +814,19 @@ def show_phases() -> None:
         )
         st.caption(
             "Each rate is per 100 pupils on roll in the area's schools of that phase "
-            "(primary, secondary, special schools, alternative provision …)."
+            "(primary, secondary, special schools, alternative provision …). The last rows "
+            f"make the phases add up: **{REMAINDER_LABEL}** is the area's figure less the "
+            "phases shown (suppressed figures, and schools whose figures the DfE withheld), "
+            "**All** the area's own figure."
         )
+        # the phases add up to the area: the suppressed ones (and any school whose figure
+        # the DfE withheld) together, then all pupils
+        phases = with_totals(phases, "phase", now, list(COUNTS), others=(*RATES, "headcount"))
         show_table(
             phases,
             {"phase": st.column_config.TextColumn("School phase")},
             f"Exclusions by school phase in {area_label}, {year}",
+            height="content",
         )
         download_csv(
             with_suppressed(phases, VALUE_COLUMNS)[["year", "phase", *VALUE_COLUMNS]],

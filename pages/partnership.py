@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.sentences import membership_sentence
 from explorer import charts, dataset
 from explorer.data import query
 from explorer.downloads import download_csv
@@ -133,6 +134,10 @@ else:
     )
 
 # --------------------------------------------------------------------------- the data set
+changes = query("membership_changes", level="Partnership", area=partnership)
+changes = changes[changes["time_period"] <= year]
+if not changes.empty:
+    st.info(membership_sentence(changes, partnership), icon=":material/swap_horiz:")
 dataset.render_dataset(comparison, area)
 
 # --------------------------------------------------------------------------- funding share

@@ -1043,6 +1043,14 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "reconciliation")
 
 
+def membership_changes(con: duckdb.DuckDBPyConnection, level: str, area: str) -> pd.DataFrame:
+    """The schools that joined or left a Partnership or Locality each year: time_period,
+    year, urn, school_name, change ('joined' / 'left'), pupils (suppressed)."""
+    if level not in ("Partnership", "Locality"):
+        raise ValueError(f"level must be Partnership or Locality, not {level!r}")
+    return run(con, "membership_changes", level=level, area=area)
+
+
 def withheld_ranges(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """What a withheld cell stands for: fact_table, symbols, low, high (NULL: no bound)."""
     return run(con, "withheld_ranges")

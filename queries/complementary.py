@@ -24,6 +24,7 @@ ETL stores it with the other materialised views.
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 #: The table of cells hidden by this rule, and the views it is computed from (for the
@@ -33,6 +34,8 @@ READS: tuple[str, ...] = (
     "int_checked_area_measure_year",
     "int_primary_exclusions_by_reason",
     "int_primary_exclusions_by_characteristic",
+    "int_primary_exclusions_by_phase",
+    "int_primary_sen_need_profile",
 )
 
 #: Every cell of every suppressed table as (tbl, level, area, time_period, family, part,
@@ -71,12 +74,30 @@ groups AS (
         (perm_excl, perm_excl_hidden) AS 'Permanent exclusions',
         (susp, susp_hidden) AS 'Suspensions',
         (one_plus_susp, one_plus_susp_hidden) AS 'Pupils with one or more suspensions'))
+),
+phases AS (
+    SELECT 'phase' AS tbl, level, area, time_period, family, phase AS part, value, hidden
+    FROM int_primary_exclusions_by_phase
+    UNPIVOT INCLUDE NULLS ((value, hidden) FOR family IN (
+        (headcount, headcount_hidden) AS 'Pupils on roll (exclusions headcount)',
+        (perm_excl, perm_excl_hidden) AS 'Permanent exclusions',
+        (susp, susp_hidden) AS 'Suspensions',
+        (one_plus_susp, one_plus_susp_hidden) AS 'Pupils with one or more suspensions'))
+),
+needs AS (
+    SELECT 'need' AS tbl, level, area, time_period, 'SEN pupils by need' AS family,
+        sen_provision || ': ' || primary_need AS part, pupils AS value, pupils_hidden AS hidden
+    FROM int_primary_sen_need_profile
 )
 SELECT tbl, level, area, time_period, family, part, value, hidden FROM areas
 UNION ALL
 SELECT tbl, level, area, time_period, family, part, value, hidden FROM reasons
 UNION ALL
 SELECT tbl, level, area, time_period, family, part, value, hidden FROM groups
+UNION ALL
+SELECT tbl, level, area, time_period, family, part, value, hidden FROM phases
+UNION ALL
+SELECT tbl, level, area, time_period, family, part, value, hidden FROM needs
 ORDER BY tbl, level, area, time_period, family, part  -- ties are broken the same every run
 """
 
@@ -116,21 +137,34 @@ nesting AS (
     FROM cells AS c
     WHERE c.level IN ('Partnership', 'Locality', 'County')
 ),
-breakdown AS (
-    -- the parts of an area's breakdown (reasons; the groups of one characteristic)
-    SELECT c.tbl || '|' || c.family || '|' || c.level || '|' || c.area || '|' || c.time_period
-            || '|' || CASE WHEN c.tbl = 'group' THEN split_part(c.part, ': ', 1) ELSE '' END
-            AS equation,
-        c.tbl, c.level, c.area, c.time_period, c.family, c.part, false AS is_total
+parted AS (
+    -- each breakdown cell with the sum it is a part of: all reasons (or phases) of the
+    -- area, the groups of one characteristic, the needs of one SEN provision; and the
+    -- area-table family that sum equals (pupils by need add up to the EHC plan or SEN
+    -- support count)
+    SELECT
+        c.*,
+        CASE WHEN c.tbl IN ('group', 'need') THEN split_part(c.part, ': ', 1) ELSE '' END
+            AS margin,
+        CASE
+            WHEN c.tbl <> 'need' THEN c.family
+            WHEN split_part(c.part, ': ', 1) = 'EHC plan' THEN 'Pupils with an EHC plan'
+            WHEN split_part(c.part, ': ', 1) = 'SEN support' THEN 'Pupils receiving SEN support'
+            ELSE 'SEN pupils: ' || split_part(c.part, ': ', 1)  -- no such cell: fixed
+        END AS total_family
     FROM cells AS c
-    WHERE c.tbl IN ('reason', 'group')
+    WHERE c.tbl IN ('reason', 'group', 'phase', 'need')
+),
+breakdown AS (
+    SELECT c.tbl || '|' || c.family || '|' || c.level || '|' || c.area || '|' || c.time_period
+            || '|' || c.margin AS equation,
+        c.tbl, c.level, c.area, c.time_period, c.family, c.part, false AS is_total
+    FROM parted AS c
     UNION ALL
     SELECT DISTINCT b.tbl || '|' || b.family || '|' || b.level || '|' || b.area || '|'
-            || b.time_period || '|' || CASE WHEN b.tbl = 'group'
-                THEN split_part(b.part, ': ', 1) ELSE '' END,
-        'area', b.level, b.area, b.time_period, b.family, '', true
-    FROM cells AS b
-    WHERE b.tbl IN ('reason', 'group')
+            || b.time_period || '|' || b.margin,
+        'area', b.level, b.area, b.time_period, b.total_family, '', true
+    FROM parted AS b
 )
 SELECT * FROM nesting
 UNION ALL
@@ -160,12 +194,17 @@ def hidden_cells(cells: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
         singles = counts.index[counts.to_numpy() == 1]
         if len(singles) == 0:
             break
-        open_ = keyed[keyed["eq"].isin(singles) & ~pd.Series(member_hidden) & ~keyed["fixed"]]
+        # a member with no value shown (withheld by its publisher: not a term of the sum)
+        # is no help: hiding it changes nothing
+        has_value = ~np.isnan(value[keyed["cell"].clip(lower=0).to_numpy()])
+        open_ = keyed[
+            keyed["eq"].isin(singles) & ~pd.Series(member_hidden) & ~keyed["fixed"] & has_value
+        ]
         if open_.empty:
             break  # only fixed members left: the total is hidden in its own table
         values = value[open_["cell"].to_numpy()]
         ranked = open_.assign(
-            _zero=(values == 0) | pd.isna(values), _value=pd.Series(values, index=open_.index)
+            _zero=values == 0, _value=pd.Series(values, index=open_.index)
         ).sort_values(["eq", "is_total", "_zero", "_value", "cell"])
         choice = ranked.drop_duplicates("eq")["cell"].to_numpy()
         hidden[choice] = True

@@ -140,6 +140,8 @@ def test_a_family_hides_together(con):
             ["characteristic_group", "characteristic"],
             ["perm_excl", "susp", "one_plus_susp"],
         ),
+        ("exclusions_by_phase", ["phase"], ["perm_excl", "susp", "one_plus_susp"]),
+        ("sen_need_profile", ["sen_provision", "primary_need"], ["pupils"]),
     ],
 )
 def test_no_breakdown_figure_can_be_recovered(con, view, part, columns):
@@ -151,17 +153,20 @@ def test_no_breakdown_figure_can_be_recovered(con, view, part, columns):
     frame = frame.merge(tree, on=["level", "area", "time_period"], how="left")
     totals = con.execute(
         "SELECT level, area, time_period, measure, value, suppressed FROM area_measure_year"
-        " WHERE measure IN ('perm_excl', 'susp', 'one_plus_susp')"
+        " WHERE measure IN ('perm_excl', 'susp', 'one_plus_susp', 'ehc_plan_count',"
+        " 'sen_support_count')"
     ).df()
+    provision_total = {"EHC plan": "ehc_plan_count", "SEN support": "sen_support_count"}
     for column in columns:
         cells = frame.assign(unknown=frame[f"{column}_suppressed"] & frame["n_schools"].gt(0))
         # nested: each part's partnership minus its schools, and so on up
         assert len(_singletons(cells, [*part, "time_period"])) == 0, (view, column)
         # adding up: the area's own figure minus the shown parts
-        group = part[:1] if view == "exclusions_by_characteristic" else []
+        group = part[:1] if len(part) == 2 else []
         unknown = cells.groupby(["level", "area", "time_period", *group])["unknown"].sum()
-        mine = totals[totals["measure"].eq(column)].set_index(["level", "area", "time_period"])
         for key, n_unknown in unknown.items():
+            measure = provision_total.get(key[3]) if view == "sen_need_profile" else column
+            mine = totals[totals["measure"].eq(measure)].set_index(["level", "area", "time_period"])
             index = key[:3]
             if n_unknown == 1 and index in mine.index:
                 assert bool(mine.loc[index, "suppressed"]), (view, column, key)
@@ -204,7 +209,7 @@ def test_the_rule_on_a_hand_made_equation():
 def test_the_hidden_cells_table_is_built_by_the_rule(tiny):
     hidden = tiny.execute(f"SELECT * FROM {complementary.TABLE}").df()  # noqa: S608
     assert not hidden.empty
-    assert set(hidden["tbl"]) <= {"area", "reason", "group"}
+    assert set(hidden["tbl"]) <= {"area", "reason", "group", "phase", "need"}
     assert hidden.duplicated().sum() == 0
     # every hidden cell is hidden in its public view
     area = hidden[hidden["tbl"].eq("area")].iloc[0]

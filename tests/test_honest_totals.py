@@ -136,3 +136,45 @@ def test_the_reconciliation_sees_the_withheld_cells(withheld):
     assert perm["withheld_cells"].sum() == WITHHELD_PER_COUNT
     assert perm["residual_fits"].eq("fits").all()
     assert (perm["residual"] >= perm["withheld_cells"]).all()
+
+
+# --------------------------------------------------------------------------- membership
+
+
+def test_membership_changes_name_the_schools_that_moved(tmp_path):
+    """In the tiny warehouse 100002 moves from Banbury North (2022/23) to Banbury South
+    (2023/24): North says it left, South that it joined, with its pupils."""
+    from views_warehouse import BN, BS, Y1, Y2, tiny_connection
+
+    from analysis.sentences import membership_sentence
+
+    con = tiny_connection(tmp_path)
+    pupils = (
+        con.execute("SELECT time_period, headcount FROM pupils WHERE urn = 100002")
+        .df()
+        .set_index("time_period")["headcount"]
+    )
+    north = queries.membership_changes(con, "Partnership", BN)
+    south = queries.membership_changes(con, "Partnership", BS)
+    assert north[["urn", "change", "time_period"]].values.tolist() == [[100002, "left", Y2]]
+    assert int(north["pupils"].iloc[0]) == int(pupils.loc[Y1])  # its last year in North
+    assert south[["urn", "change", "time_period"]].values.tolist() == [[100002, "joined", Y2]]
+    assert int(south["pupils"].iloc[0]) == int(pupils.loc[Y2])
+    sentence = membership_sentence(south, BS)
+    assert "joined in 2023/24" in sentence and f"({int(pupils.loc[Y2]):,} pupils)" in sentence
+    # the locality kept its schools: nothing to say
+    assert queries.membership_changes(con, "Locality", "Banbury").empty
+    with pytest.raises(ValueError):
+        queries.membership_changes(con, "School", "100002")
+    con.close()
+
+
+def test_a_pack_says_when_schools_joined_or_left(tmp_path):
+    from views_warehouse import BS, Y2, tiny_connection
+
+    import packs
+
+    con = tiny_connection(tmp_path)
+    pack = packs.build_pack(con, "Partnership", BS, Y2)
+    assert any("joined in 2023/24" in note for note in pack.notes)
+    con.close()

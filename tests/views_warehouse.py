@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 import queries
 
@@ -506,3 +507,38 @@ def view(con, name: str) -> pd.DataFrame:
 def is_hidden(row: pd.Series, column: str = "value") -> bool:
     """True when ``column`` of ``row`` is NULL."""
     return bool(pd.isna(row[column]))
+
+
+def secondary(
+    con, tbl: str, level: str, area: str, time_period: int, family: str, part: str = ""
+) -> bool:
+    """Whether complementary suppression hides this cell (a numerator family, e.g.
+    'Suspensions', of an area; tbl 'area', 'reason', 'group', 'phase' or 'need'; part: the
+    reason, 'group: characteristic', phase or 'provision: need')."""
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM int_complementary_cells WHERE tbl = ? AND level = ?"
+            " AND area = ? AND time_period = ? AND family = ? AND part = ?",
+            [tbl, level, area, time_period, family, part],
+        ).fetchall()[0][0]
+    )
+
+
+def shown_unless_secondary(
+    con,
+    row: pd.Series,
+    column: str,
+    expected: float,
+    family: str,
+    tbl: str = "area",
+    part: str = "",
+) -> None:
+    """``row[column]`` is the hand-computed ``expected``, unless complementary suppression
+    hides the cell: then it is hidden (NULL and flagged), never another number."""
+    level, area, period = row["level"], str(row["area"]), int(row["time_period"])
+    if secondary(con, tbl, level, area, period, family, part):
+        assert pd.isna(row[column]), (level, area, column)
+        flag = f"{column}_suppressed" if f"{column}_suppressed" in row else "suppressed"
+        assert bool(row[flag]), (level, area, column)
+    else:
+        assert row[column] == pytest.approx(expected), (level, area, column)

@@ -1,42 +1,50 @@
--- Public: permanent exclusions and suspensions by school phase (primary,
--- secondary, special, alternative provision …) per area and year, suppressed.
--- Rates are per 100 pupils on roll in the area's schools of that phase.
+-- Public: permanent exclusions and suspensions by school phase (primary, secondary,
+-- special, alternative provision …) per area and year, suppressed (primary and
+-- complementary). Rates are per 100 pupils on roll in the area's schools of that phase.
 -- phase_order puts phases in the order pupils meet them, for tables and charts.
-SELECT
-    level,
-    area,
-    time_period,
-    period_label(time_period) AS year,
-    phase,
-    CASE phase
-        WHEN 'Nursery' THEN 1
-        WHEN 'Primary' THEN 2
-        WHEN 'Middle deemed primary' THEN 3
-        WHEN 'Middle deemed secondary' THEN 4
-        WHEN 'Secondary' THEN 5
-        WHEN 'All-through' THEN 6
-        WHEN '16 plus' THEN 7
-        WHEN 'Special' THEN 8
-        WHEN 'Alternative provision' THEN 9
-        ELSE 10
-    END AS phase_order,
-    CAST(suppress_count(headcount) AS BIGINT) AS headcount,
-    count_is_suppressed(headcount) OR all_withheld(headcount_known, n_rows) AS headcount_suppressed,
-    CAST(suppress_count(perm_excl) AS BIGINT) AS perm_excl,
-    count_is_suppressed(perm_excl) OR all_withheld(perm_excl_known, n_rows) AS perm_excl_suppressed,
-    CAST(suppress_count(susp) AS BIGINT) AS susp,
-    count_is_suppressed(susp) OR all_withheld(susp_known, n_rows) AS susp_suppressed,
-    CAST(suppress_count(one_plus_susp) AS BIGINT) AS one_plus_susp,
-    count_is_suppressed(one_plus_susp)
-        OR all_withheld(one_plus_susp_known, one_plus_susp_rows) AS one_plus_susp_suppressed,
-    suppress_rate(perm_excl_num, perm_excl_den, 100) AS perm_excl_rate,
-    rate_is_suppressed(perm_excl_num, perm_excl_den)
-        OR all_withheld(perm_excl_pairs, n_rows) AS perm_excl_rate_suppressed,
-    suppress_rate(susp_num, susp_den, 100) AS susp_rate,
-    rate_is_suppressed(susp_num, susp_den) OR all_withheld(susp_pairs, n_rows) AS susp_rate_suppressed,
-    suppress_rate(one_plus_susp_num, one_plus_susp_den, 100) AS one_plus_susp_rate,
-    rate_is_suppressed(one_plus_susp_num, one_plus_susp_den)
-        OR all_withheld(one_plus_susp_pairs, one_plus_susp_rows) AS one_plus_susp_rate_suppressed,
-    n_rows - n_schools_missing AS n_schools,
-    n_schools_missing
-FROM int_exclusion_phase_area_year
+WITH hide AS (
+    SELECT
+        level,
+        area,
+        time_period,
+        part AS phase,
+        bool_or(family = 'Pupils on roll (exclusions headcount)') AS headcount,
+        bool_or(family = 'Permanent exclusions') AS perm,
+        bool_or(family = 'Suspensions') AS susp,
+        bool_or(family = 'Pupils with one or more suspensions') AS one_plus
+    FROM int_complementary_cells
+    WHERE tbl = 'phase'
+    GROUP BY level, area, time_period, part
+),
+
+final AS (
+    SELECT
+        p.* EXCLUDE (headcount_hidden, perm_excl_hidden, susp_hidden, one_plus_susp_hidden)
+        REPLACE (
+            CASE WHEN h.headcount THEN NULL ELSE p.headcount END AS headcount,
+            p.headcount_suppressed OR coalesce(h.headcount, false) AS headcount_suppressed,
+            CASE WHEN h.perm THEN NULL ELSE p.perm_excl END AS perm_excl,
+            p.perm_excl_suppressed OR coalesce(h.perm, false) AS perm_excl_suppressed,
+            CASE WHEN h.susp THEN NULL ELSE p.susp END AS susp,
+            p.susp_suppressed OR coalesce(h.susp, false) AS susp_suppressed,
+            CASE WHEN h.one_plus THEN NULL ELSE p.one_plus_susp END AS one_plus_susp,
+            p.one_plus_susp_suppressed OR coalesce(h.one_plus, false) AS one_plus_susp_suppressed,
+            -- a rate hides with its count, and with its pupils (its denominator)
+            CASE WHEN h.perm OR h.headcount THEN NULL ELSE p.perm_excl_rate END AS perm_excl_rate,
+            p.perm_excl_rate_suppressed OR coalesce(h.perm OR h.headcount, false)
+                AS perm_excl_rate_suppressed,
+            CASE WHEN h.susp OR h.headcount THEN NULL ELSE p.susp_rate END AS susp_rate,
+            p.susp_rate_suppressed OR coalesce(h.susp OR h.headcount, false)
+                AS susp_rate_suppressed,
+            CASE WHEN h.one_plus OR h.headcount THEN NULL ELSE p.one_plus_susp_rate END
+                AS one_plus_susp_rate,
+            p.one_plus_susp_rate_suppressed OR coalesce(h.one_plus OR h.headcount, false)
+                AS one_plus_susp_rate_suppressed
+        )
+    FROM int_primary_exclusions_by_phase AS p
+    LEFT JOIN hide AS h
+        ON h.level = p.level AND h.area = p.area AND h.time_period = p.time_period
+        AND h.phase = p.phase
+)
+
+SELECT * FROM final

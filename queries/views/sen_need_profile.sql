@@ -1,25 +1,25 @@
 -- Public: pupils with special educational needs by provision ('SEN support' /
--- 'EHC plan') and primary type of need, per area and year, suppressed.
--- percent_of_provision: of the area's pupils with that provision (summed over
--- published cells), the share whose primary need is this one.
-SELECT
-    level,
-    area,
-    time_period,
-    period_label(time_period) AS year,
-    sen_provision,
-    primary_need,
-    CAST(suppress_count(pupils) AS BIGINT) AS pupils,
-    count_is_suppressed(pupils) OR all_withheld(pupils_known, n_rows) AS pupils_suppressed,
-    suppress_rate(pupils, provision_pupils, 100) AS percent_of_provision,
-    rate_is_suppressed(pupils, provision_pupils)
-        OR all_withheld(pupils_known, n_rows) AS percent_suppressed,
-    pupils_known AS n_schools,
-    n_rows - pupils_known AS n_schools_missing
-FROM (
-    -- the two stored parts: areas in memory, School rows from Parquet (a filter on
-    -- level leaves one part; a locality is not read from a 122,880-row group)
-    SELECT * FROM int_sen_need_areas
-    UNION ALL
-    SELECT * FROM int_sen_need_schools
+-- 'EHC plan') and primary type of need, per area and year, suppressed (primary and
+-- complementary). percent_of_provision: of the area's pupils with that provision (summed
+-- over published cells), the share whose primary need is this one.
+WITH hide AS (
+    SELECT DISTINCT level, area, time_period, part
+    FROM int_complementary_cells
+    WHERE tbl = 'need'
+),
+
+final AS (
+    SELECT
+        p.* EXCLUDE (pupils_hidden) REPLACE (
+            CASE WHEN h.part IS NULL THEN p.pupils END AS pupils,
+            p.pupils_suppressed OR h.part IS NOT NULL AS pupils_suppressed,
+            CASE WHEN h.part IS NULL THEN p.percent_of_provision END AS percent_of_provision,
+            p.percent_suppressed OR h.part IS NOT NULL AS percent_suppressed
+        )
+    FROM int_primary_sen_need_profile AS p
+    LEFT JOIN hide AS h
+        ON h.level = p.level AND h.area = p.area AND h.time_period = p.time_period
+        AND h.part = p.sen_provision || ': ' || p.primary_need
 )
+
+SELECT * FROM final
