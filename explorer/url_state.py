@@ -15,6 +15,30 @@ import streamlit as st
 T = TypeVar("T")
 
 
+#: Session keys remembering what each parameter's widget last wrote to the address.
+WRITTEN_PREFIX = "url-written-"
+
+
+def _start_value(param: str, options: Sequence[T], default: T | None, key: str) -> None:
+    """Set the widget's value before it is drawn. The address wins when it names a valid
+    option that differs from what a widget last wrote to it: the address changed under
+    the app (an in-app link, Back or Forward, a pasted link), so it says what to show. A
+    widget's state from another page is never kept against the address."""
+    raw = st.query_params.get(param)
+    if raw is not None and raw != st.session_state.get(WRITTEN_PREFIX + param):
+        for option in options:
+            if str(option) == raw:
+                st.session_state[key] = option
+                return
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = _from_url(param, options, default)
+
+
+def _write(param: str, value: object) -> None:
+    st.query_params[param] = str(value)
+    st.session_state[WRITTEN_PREFIX + param] = str(value)
+
+
 def _from_url(param: str, options: Sequence[T], default: T | None) -> T | None:
     raw = st.query_params.get(param)
     if raw is not None:
@@ -41,10 +65,9 @@ def url_selectbox(
         container.info(f"No {label.lower()} to choose from in this warehouse.")
         return None
     key = f"url-{param}"
-    if key not in st.session_state or st.session_state[key] not in options:
-        st.session_state[key] = _from_url(param, options, default)
+    _start_value(param, options, default, key)
     value = container.selectbox(label, options, key=key, format_func=format_func, help=help)
-    st.query_params[param] = str(value)
+    _write(param, value)
     return value
 
 
@@ -61,10 +84,9 @@ def url_radio(
     """A radio group whose value is kept in the URL query parameter ``param``."""
     options = list(options)
     key = f"url-{param}"
-    if key not in st.session_state or st.session_state[key] not in options:
-        st.session_state[key] = _from_url(param, options, default)
+    _start_value(param, options, default, key)
     value = container.radio(
         label, options, key=key, format_func=format_func, help=help, horizontal=horizontal
     )
-    st.query_params[param] = str(value)
+    _write(param, value)
     return value

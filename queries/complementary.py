@@ -24,7 +24,6 @@ ETL stores it with the other materialised views.
 from __future__ import annotations
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 #: The table of cells hidden by this rule, and the views it is computed from (for the
@@ -121,7 +120,7 @@ WITH tree AS (
     FROM int_checked_area_measure_year
     WHERE level IN ('School', 'Partnership', 'Locality')
 ),
-cells AS (SELECT * FROM complementary_input),
+cells AS (SELECT * FROM cx_cells),
 nesting AS (
     -- a child area: a part of its parent's equation, per table, family and breakdown part
     SELECT c.tbl || '|' || c.family || '|' || c.part || '|' || c.time_period || '|' || t.parent
@@ -174,51 +173,98 @@ SELECT * FROM breakdown
 _KEY = ["tbl", "level", "area", "time_period", "family", "part"]
 
 
-def hidden_cells(cells: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
-    """The cells to hide besides the primary ones: rows of ``cells`` (columns _KEY, value,
-    hidden) whose key the rule picks. ``members``: one row per equation member (columns
-    equation, *_KEY, is_total). Members that are not cells are totals held elsewhere:
-    shown, and never picked (fixed)."""
-    cells = cells.reset_index(drop=True)
-    cell_id = pd.Series(range(len(cells)))
-    keyed = members.merge(cells[_KEY].assign(cell=cell_id), on=_KEY, how="left")
-    fixed = keyed["cell"].isna()
-    keyed = keyed.assign(cell=keyed["cell"].fillna(-1).astype("int64"), fixed=fixed)
-    keyed["eq"] = keyed["equation"].astype("category").cat.codes
-    hidden = cells["hidden"].fillna(False).to_numpy(dtype=bool).copy()
-    value = cells["value"].to_numpy(dtype=float)
-    picked = pd.Series(False, index=cells.index)
+def _run_rule(con: duckdb.DuckDBPyConnection) -> None:
+    """The rule, in DuckDB (millions of cells nationally: no copy into Python). Reads
+    ``cx_cells`` (cell, value, hidden) and ``cx_members`` (eq, cell — NULL for a total held
+    elsewhere, which is shown and never picked — is_total); leaves ``cx_picked`` (cell).
+    Only an equation holding a cell hidden in the last pass can have become one with a
+    single hidden member, so each pass looks at those alone."""
+    con.execute("CREATE OR REPLACE TEMP TABLE cx_hidden AS SELECT cell FROM cx_cells WHERE hidden")
+    con.execute("CREATE OR REPLACE TEMP TABLE cx_new AS SELECT cell FROM cx_hidden")
+    con.execute("CREATE OR REPLACE TEMP TABLE cx_picked (cell BIGINT)")
     while True:
-        member_hidden = ~keyed["fixed"].to_numpy() & hidden[keyed["cell"].clip(lower=0)]
-        counts = pd.Series(member_hidden).groupby(keyed["eq"].to_numpy()).sum()
-        singles = counts.index[counts.to_numpy() == 1]
-        if len(singles) == 0:
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE cx_choice AS
+            WITH touched AS (
+                SELECT DISTINCT m.eq FROM cx_members AS m JOIN cx_new AS n ON n.cell = m.cell
+            ),
+            members AS (
+                SELECT m.eq, m.cell, m.is_total, h.cell IS NOT NULL AS is_hidden
+                FROM cx_members AS m
+                JOIN touched AS t ON t.eq = m.eq
+                LEFT JOIN cx_hidden AS h ON h.cell = m.cell
+            ),
+            singles AS (
+                SELECT eq FROM members GROUP BY eq
+                HAVING count(*) FILTER (WHERE is_hidden) = 1
+            ),
+            candidates AS (
+                -- a member with no value shown (withheld by its publisher: not a term of
+                -- the sum) is no help: hiding it changes nothing
+                SELECT m.eq, m.cell, m.is_total, c.value
+                FROM members AS m
+                JOIN singles AS s ON s.eq = m.eq
+                JOIN cx_cells AS c ON c.cell = m.cell
+                WHERE NOT m.is_hidden AND c.value IS NOT NULL AND NOT isnan(c.value)
+            )
+            SELECT DISTINCT first(cell ORDER BY is_total, value = 0, value, cell) AS cell
+            FROM candidates
+            GROUP BY eq
+            """
+        )
+        if con.execute("SELECT count(*) FROM cx_choice").fetchall()[0][0] == 0:
             break
-        # a member with no value shown (withheld by its publisher: not a term of the sum)
-        # is no help: hiding it changes nothing
-        has_value = ~np.isnan(value[keyed["cell"].clip(lower=0).to_numpy()])
-        open_ = keyed[
-            keyed["eq"].isin(singles) & ~pd.Series(member_hidden) & ~keyed["fixed"] & has_value
-        ]
-        if open_.empty:
-            break  # only fixed members left: the total is hidden in its own table
-        values = value[open_["cell"].to_numpy()]
-        ranked = open_.assign(
-            _zero=values == 0, _value=pd.Series(values, index=open_.index)
-        ).sort_values(["eq", "is_total", "_zero", "_value", "cell"])
-        choice = ranked.drop_duplicates("eq")["cell"].to_numpy()
-        hidden[choice] = True
-        picked.iloc[choice] = True
-    return cells.loc[picked.to_numpy(), _KEY].reset_index(drop=True)
+        con.execute("INSERT INTO cx_hidden SELECT cell FROM cx_choice")
+        con.execute("INSERT INTO cx_picked SELECT cell FROM cx_choice")
+        con.execute("CREATE OR REPLACE TEMP TABLE cx_new AS SELECT cell FROM cx_choice")
+
+
+def hidden_cells(cells: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """The rule on hand-made frames (tests): ``cells`` (columns _KEY, value, hidden) and
+    ``members`` (equation, *_KEY, is_total; a member that is not a cell is a total held
+    elsewhere: shown, never picked). Returns the keys of the cells it hides."""
+    con = duckdb.connect()
+    try:
+        con.register("given_cells", cells)
+        con.register("given_members", members)
+        con.execute(
+            "CREATE TEMP TABLE cx_cells AS SELECT row_number() OVER () AS cell, *,"
+            " coalesce(hidden, false) AS hidden FROM given_cells"
+        )
+        con.execute(
+            "CREATE TEMP TABLE cx_members AS SELECT hash(m.equation) AS eq, c.cell, m.is_total"
+            " FROM given_members AS m LEFT JOIN cx_cells AS c"
+            " USING (tbl, level, area, time_period, family, part)"
+        )
+        _run_rule(con)
+        return con.execute(
+            "SELECT tbl, level, area, time_period, family, part FROM cx_cells"
+            " WHERE cell IN (SELECT cell FROM cx_picked) ORDER BY cell"
+        ).df()
+    finally:
+        con.close()
 
 
 def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The table ``TABLE``: the key of every cell complementary suppression hides."""
-    cells = con.execute(CELLS_SQL).df()
-    con.register("complementary_input", cells)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cx_cells AS SELECT row_number() OVER"  # noqa: S608
+        f" (ORDER BY tbl, level, area, time_period, family, part) AS cell, * FROM ({CELLS_SQL})"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cx_members AS SELECT hash(e.equation) AS eq, c.cell,"  # noqa: S608
+        f" e.is_total FROM ({EQUATIONS_SQL}) AS e LEFT JOIN cx_cells AS c"
+        " USING (tbl, level, area, time_period, family, part)"
+    )
     try:
-        members = con.execute(EQUATIONS_SQL).df()
+        _run_rule(con)
+        result = con.execute(
+            "SELECT tbl, level, area, CAST(time_period AS INTEGER) AS time_period, family, part"
+            " FROM cx_cells WHERE cell IN (SELECT cell FROM cx_picked)"
+            " ORDER BY tbl, level, area, time_period, family, part"
+        ).df()
     finally:
-        con.unregister("complementary_input")
-    result = hidden_cells(cells, members)
-    return result.astype({"time_period": "int32"})
+        for table in ("cx_cells", "cx_members", "cx_hidden", "cx_new", "cx_picked", "cx_choice"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    return result
