@@ -377,6 +377,19 @@ def trend_frame(area: Area, measure: str, kind: str) -> pd.DataFrame:
         frames.append(
             query("area_measure_trend", level=level, area=name, measure=measure, references=False)
         )
+    if area.level == "Partnership":
+        # the partnership's schools changed: its line with today's schools in every year too
+        like = query("like_for_like_trend", partnership=area.name, measure=measure)
+        if not like.empty and like["like_for_like"].any():
+            frames.append(
+                like.assign(
+                    series=f"{area.name} (today's schools)",
+                    is_reference=False,
+                    level="Partnership (today's schools)",
+                    area=area.name,
+                    area_name=area.name,
+                ).drop(columns=["like_for_like"])
+            )
     frame = pd.concat([f for f in frames if not f.empty], ignore_index=True)
     if frame.empty:
         return frame
@@ -457,6 +470,12 @@ def render_trend(area: Area, section: Section, cat: pd.DataFrame) -> None:
         )
     if info["kind"] in ("rate", "mean"):
         st.caption("Dashed lines: the county (all the council's schools) and England.")
+    if (frame["level"] == "Partnership (today's schools)").any():
+        st.caption(
+            f"**{area.name} (today's schools)**: the partnership's schools of the latest year "
+            "in every year (like for like), beside its figures as they were each year: the "
+            "two differ in the years its schools were not today's."
+        )
     download = frame[["series", "level", "year", "measure", "value", "suppressed"]].copy()
     download["value"] = [
         download_value(v, s) for v, s in zip(download["value"], download["suppressed"], strict=True)

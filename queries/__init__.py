@@ -1051,6 +1051,15 @@ def membership_changes(con: duckdb.DuckDBPyConnection, level: str, area: str) ->
     return run(con, "membership_changes", level=level, area=area)
 
 
+def like_for_like_trend(
+    con: duckdb.DuckDBPyConnection, partnership: str, measure: str
+) -> pd.DataFrame:
+    """One partnership's figures for ``measure`` with today's schools in every year (like
+    for like), suppressed: time_period, year, value, suppressed, numerator, denominator,
+    estimated, n_schools."""
+    return run(con, "like_for_like_trend", partnership=partnership, measure=measure)
+
+
 def withheld_ranges(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """What a withheld cell stands for: fact_table, symbols, low, high (NULL: no bound)."""
     return run(con, "withheld_ranges")

@@ -35,6 +35,7 @@ READS: tuple[str, ...] = (
     "int_primary_exclusions_by_characteristic",
     "int_primary_exclusions_by_phase",
     "int_primary_sen_need_profile",
+    "int_like_for_like_measure_year",
 )
 
 #: Every cell of every suppressed table as (tbl, level, area, time_period, family, part,
@@ -87,6 +88,18 @@ needs AS (
     SELECT 'need' AS tbl, level, area, time_period, 'SEN pupils by need' AS family,
         sen_provision || ': ' || primary_need AS part, pupils AS value, pupils_hidden AS hidden
     FROM int_primary_sen_need_profile
+),
+like_for_like AS (
+    SELECT 'lfl' AS tbl, c.level, c.area, c.time_period, f.family, '' AS part,
+        max(c.numerator) AS value,
+        coalesce(
+            bool_and(measure_is_suppressed(c.kind, c.numerator, c.denominator))
+                FILTER (WHERE c.n_schools > 0),
+            false
+        ) AS hidden
+    FROM int_like_for_like_measure_year AS c
+    JOIN families AS f ON f.measure = c.measure
+    GROUP BY ALL
 )
 SELECT tbl, level, area, time_period, family, part, value, hidden FROM areas
 UNION ALL
@@ -97,6 +110,8 @@ UNION ALL
 SELECT tbl, level, area, time_period, family, part, value, hidden FROM phases
 UNION ALL
 SELECT tbl, level, area, time_period, family, part, value, hidden FROM needs
+UNION ALL
+SELECT tbl, level, area, time_period, family, part, value, hidden FROM like_for_like
 ORDER BY tbl, level, area, time_period, family, part  -- ties are broken the same every run
 """
 
@@ -128,13 +143,14 @@ nesting AS (
         c.tbl, c.level, c.area, c.time_period, c.family, c.part, false AS is_total
     FROM cells AS c
     JOIN tree AS t ON t.level = c.level AND t.area = c.area AND t.time_period = c.time_period
+    WHERE c.tbl <> 'lfl'
     UNION ALL
     -- the parent itself: the total
     SELECT c.tbl || '|' || c.family || '|' || c.part || '|' || c.time_period || '|'
             || c.level || '|' || CASE WHEN c.level = 'County' THEN '' ELSE c.area END,
         c.tbl, c.level, c.area, c.time_period, c.family, c.part, true
     FROM cells AS c
-    WHERE c.level IN ('Partnership', 'Locality', 'County')
+    WHERE c.level IN ('Partnership', 'Locality', 'County') AND c.tbl <> 'lfl'
 ),
 parted AS (
     -- each breakdown cell with the sum it is a part of: all reasons (or phases) of the
@@ -164,10 +180,50 @@ breakdown AS (
             || b.time_period || '|' || b.margin,
         'area', b.level, b.area, b.time_period, b.total_family, '', true
     FROM parted AS b
+),
+today AS (
+    SELECT y.partnership, y.urn
+    FROM school_year AS y
+    WHERE y.time_period = (SELECT max(time_period) FROM school_year)
+        AND y.partnership IS NOT NULL
+),
+differing AS (
+    -- the schools by which a partnership's like-for-like year differs from the year as it
+    -- was: today's schools that were elsewhere then, and that year's schools gone since
+    SELECT t.partnership, y.time_period, y.urn
+    FROM today AS t
+    JOIN school_year AS y ON y.urn = t.urn
+    WHERE y.partnership IS DISTINCT FROM t.partnership
+    UNION
+    SELECT y.partnership, y.time_period, y.urn
+    FROM school_year AS y
+    LEFT JOIN today AS t ON t.urn = y.urn AND t.partnership = y.partnership
+    WHERE y.partnership IS NOT NULL AND t.urn IS NULL
+),
+like_for_like AS (
+    -- today's schools in a year = the partnership's schools that year, plus and minus
+    -- those schools: an equation (its signs do not matter to the rule)
+    SELECT 'lfl|' || c.family || '|' || c.area || '|' || c.time_period AS equation,
+        'lfl' AS tbl, c.level, c.area, c.time_period, c.family, '' AS part, true AS is_total
+    FROM cells AS c
+    WHERE c.tbl = 'lfl'
+    UNION ALL
+    SELECT 'lfl|' || c.family || '|' || c.area || '|' || c.time_period,
+        'area', 'Partnership', c.area, c.time_period, c.family, '', false
+    FROM cells AS c
+    WHERE c.tbl = 'lfl'
+    UNION ALL
+    SELECT 'lfl|' || c.family || '|' || c.area || '|' || c.time_period,
+        'area', 'School', CAST(d.urn AS VARCHAR), c.time_period, c.family, '', false
+    FROM cells AS c
+    JOIN differing AS d ON d.partnership = c.area AND d.time_period = c.time_period
+    WHERE c.tbl = 'lfl'
 )
 SELECT * FROM nesting
 UNION ALL
 SELECT * FROM breakdown
+UNION ALL
+SELECT * FROM like_for_like
 """
 
 _KEY = ["tbl", "level", "area", "time_period", "family", "part"]

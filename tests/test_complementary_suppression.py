@@ -209,7 +209,7 @@ def test_the_rule_on_a_hand_made_equation():
 def test_the_hidden_cells_table_is_built_by_the_rule(tiny):
     hidden = tiny.execute(f"SELECT * FROM {complementary.TABLE}").df()  # noqa: S608
     assert not hidden.empty
-    assert set(hidden["tbl"]) <= {"area", "reason", "group", "phase", "need"}
+    assert set(hidden["tbl"]) <= {"area", "reason", "group", "phase", "need", "lfl"}
     assert hidden.duplicated().sum() == 0
     # every hidden cell is hidden in its public view
     area = hidden[hidden["tbl"].eq("area")].iloc[0]
@@ -221,3 +221,35 @@ def test_the_hidden_cells_table_is_built_by_the_rule(tiny):
     ).df()
     assert rows["suppressed"].all() and rows["numerator"].isna().all()
     assert queries.list_views(tiny, internal=True)
+
+
+def test_like_for_like_figures_give_nothing_back(con):
+    """A partnership's figure with today's schools, its own figure that year and the
+    schools by which they differ form an equation: it never has exactly one unknown."""
+    years = con.execute("SELECT time_period, urn, partnership FROM school_year").df()
+    latest = years["time_period"].max()
+    today = years[years["time_period"].eq(latest) & years["partnership"].notna()]
+    today = dict(zip(today["urn"], today["partnership"], strict=True))
+    like = con.execute(
+        "SELECT l.area, l.time_period, m.numerator_label AS family, l.suppressed, l.n_schools"
+        " FROM like_for_like_measure_year AS l JOIN measures AS m USING (measure)"
+    ).df()
+    cells = _area_cells(con, "area_measure_year")
+    unknown = {
+        (r.level, r.area, r.time_period, r.family) for r in cells[cells["unknown"]].itertuples()
+    }
+    checked = 0
+    for (area, period, family), rows in like.groupby(["area", "time_period", "family"]):
+        lfl_unknown = bool((rows["suppressed"] & rows["n_schools"].gt(0)).all())
+        year = years[years["time_period"].eq(period)]
+        moved = {
+            str(u)
+            for u, p in zip(year["urn"], year["partnership"], strict=True)
+            if (p == area) != (today.get(u) == area)
+        }
+        n = lfl_unknown + (("Partnership", area, period, family) in unknown)
+        n += sum(("School", u, period, family) in unknown for u in moved)
+        assert n != 1, (area, period, family)
+        checked += 1
+    if con is not None and len(like):
+        assert checked > 0

@@ -324,3 +324,39 @@ def test_a_link_to_another_partnership_wins_over_the_earlier_choice(app_warehous
     at.selectbox(key="url-locality").set_value("Thame").run()
     assert at.selectbox(key="url-locality").value == "Thame"
     assert at.query_params["partnership"] != banbury[-1]
+
+
+def test_a_changed_partnership_shows_its_trend_with_todays_schools(app_warehouse, demo_con):
+    """A partnership whose schools changed draws a second line, its schools of the latest
+    year in every year (like for like), with the same numbers as the query layer's, and
+    names the schools that joined or left above the data set."""
+    changes = demo_con.execute(
+        "SELECT area, min(time_period) AS first FROM membership_changes"
+        " WHERE level = 'Partnership' GROUP BY area ORDER BY area"
+    ).df()
+    assert not changes.empty
+    name = changes["area"].iloc[0]
+    at = open_page("partnership.py", {"partnership": name})
+    assert_no_exception(at)
+    assert any("schools changed over these years" in i.value for i in at.info)
+    found = 0
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        if not title_of(spec).endswith(f": {name}"):
+            continue
+        rows = [r for data in inline_datasets(spec) for r in data]
+        for dataset in element.proto.datasets:
+            rows += pa.ipc.open_stream(dataset.data.data).read_all().to_pylist()
+        today = [r for r in rows if r.get("series") == f"{name} (today's schools)"]
+        assert today, "no like-for-like line"
+        label = title_of(spec).split(":")[0]
+        measure = demo_con.execute(
+            "SELECT measure FROM measures WHERE label = ?", [label]
+        ).fetchall()[0][0]
+        expected = queries.like_for_like_trend(demo_con, name, measure).set_index("year")
+        for row in today:
+            value = expected.loc[row["year"], "value"]
+            assert (pd.isna(value) and row["value"] is None) or row["value"] == pytest.approx(value)
+        found += 1
+    assert found >= 1
+    assert any("today's schools" in c.value for c in at.caption)

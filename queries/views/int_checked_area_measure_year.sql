@@ -124,7 +124,10 @@ final AS (
             WHEN kind = 'rate' THEN multiplier * figure_high / figure_denominator
             ELSE multiplier * figure_high END AS value_high,
         CASE WHEN suppressed OR level IN ('National', 'Regional', 'LA') THEN NULL
-            ELSE numerator END AS schools_numerator
+            ELSE numerator END AS schools_numerator,
+        -- what each withheld cell counts as this measure and year (internal: the
+        -- like-for-like series reuse it; int_disclosed_area_measure_year drops it)
+        withheld_each
     FROM checked
 )
 

@@ -10,7 +10,7 @@ WITH hide AS (
 
 final AS (
     SELECT
-        c.* REPLACE (
+        c.* EXCLUDE (withheld_each) REPLACE (
             CASE WHEN h.measure IS NULL THEN c.numerator END AS numerator,
             CASE WHEN h.measure IS NULL THEN c.denominator END AS denominator,
             CASE WHEN h.measure IS NULL THEN c.value END AS value,
