@@ -36,6 +36,7 @@ READS: tuple[str, ...] = (
     "int_primary_exclusions_by_phase",
     "int_primary_sen_need_profile",
     "int_like_for_like_measure_year",
+    "int_partnership_movers",
 )
 
 #: Every cell of every suppressed table as (tbl, level, area, time_period, family, part,
@@ -181,42 +182,25 @@ breakdown AS (
         'area', b.level, b.area, b.time_period, b.total_family, '', true
     FROM parted AS b
 ),
-today AS (
-    SELECT y.partnership, y.urn
-    FROM school_year AS y
-    WHERE y.time_period = (SELECT max(time_period) FROM school_year)
-        AND y.partnership IS NOT NULL
-),
-differing AS (
-    -- the schools by which a partnership's like-for-like year differs from the year as it
-    -- was: today's schools that were elsewhere then, and that year's schools gone since
-    SELECT t.partnership, y.time_period, y.urn
-    FROM today AS t
-    JOIN school_year AS y ON y.urn = t.urn
-    WHERE y.partnership IS DISTINCT FROM t.partnership
-    UNION
-    SELECT y.partnership, y.time_period, y.urn
-    FROM school_year AS y
-    LEFT JOIN today AS t ON t.urn = y.urn AND t.partnership = y.partnership
-    WHERE y.partnership IS NOT NULL AND t.urn IS NULL
-),
 like_for_like AS (
     -- today's schools in a year = the partnership's schools that year, plus and minus
-    -- those schools: an equation (its signs do not matter to the rule)
+    -- the movers (int_partnership_movers): an equation (its signs do not matter here).
+    -- The like-for-like figure is the one to hide first (is_total orders the choice: the
+    -- partnership's own figure and its schools' are what every page shows)
     SELECT 'lfl|' || c.family || '|' || c.area || '|' || c.time_period AS equation,
-        'lfl' AS tbl, c.level, c.area, c.time_period, c.family, '' AS part, true AS is_total
+        'lfl' AS tbl, c.level, c.area, c.time_period, c.family, '' AS part, false AS is_total
     FROM cells AS c
     WHERE c.tbl = 'lfl'
     UNION ALL
     SELECT 'lfl|' || c.family || '|' || c.area || '|' || c.time_period,
-        'area', 'Partnership', c.area, c.time_period, c.family, '', false
+        'area', 'Partnership', c.area, c.time_period, c.family, '', true
     FROM cells AS c
     WHERE c.tbl = 'lfl'
     UNION ALL
     SELECT 'lfl|' || c.family || '|' || c.area || '|' || c.time_period,
-        'area', 'School', CAST(d.urn AS VARCHAR), c.time_period, c.family, '', false
+        'area', 'School', CAST(d.urn AS VARCHAR), c.time_period, c.family, '', true
     FROM cells AS c
-    JOIN differing AS d ON d.partnership = c.area AND d.time_period = c.time_period
+    JOIN int_partnership_movers AS d ON d.partnership = c.area AND d.time_period = c.time_period
     WHERE c.tbl = 'lfl'
 )
 SELECT * FROM nesting

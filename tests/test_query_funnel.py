@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import tomllib
+from parquet_sums import complementary_cells
 
 import queries
 
@@ -33,6 +34,13 @@ def hand_rates(
     num, den = out[numerator], out[denominator]
     # An area whose every school had its cell withheld sums to 0 / 0: suppressed below.
     out["suppressed"] = ((num > 0) & (num < MIN_COUNT)) | (den < MIN_DENOMINATOR)
+    # and hidden with a small one so neither can be worked out by subtraction (the cells
+    # complementary suppression picked: tests/test_complementary_suppression.py)
+    family = {"susp": "Suspensions", "perm_excl": "Permanent exclusions"}.get(numerator)
+    if family is not None:
+        secondary = complementary_cells(warehouse, by.capitalize(), family)
+        keys = zip(out[by], out["time_period"], strict=True)
+        out["suppressed"] |= pd.Series([key in secondary for key in keys], index=out.index)
     out["value"] = (100.0 * num / den).where(~out["suppressed"])
     return out.rename(columns={by: "area", numerator: "numerator", denominator: "denominator"})
 

@@ -17,15 +17,7 @@ today AS (
 changed AS (
     -- the years in which a partnership's schools differ from today's: only those need a
     -- like-for-like figure (in the others it is the partnership's own, already published)
-    SELECT t.partnership, y.time_period
-    FROM today AS t
-    JOIN school_year AS y ON y.urn = t.urn
-    WHERE y.partnership IS DISTINCT FROM t.partnership
-    UNION
-    SELECT y.partnership, y.time_period
-    FROM school_year AS y
-    LEFT JOIN today AS t ON t.urn = y.urn AND t.partnership = y.partnership
-    WHERE y.partnership IS NOT NULL AND t.urn IS NULL
+    SELECT DISTINCT partnership, time_period FROM int_partnership_movers
 ),
 
 sums AS (
