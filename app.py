@@ -15,7 +15,8 @@ from explorer import data  # noqa: E402
 
 st.set_page_config(
     page_title="Locality Explorer",
-    page_icon=":material/school:",
+    # a local file: a Material icon here is fetched from a font server on every page
+    page_icon=str(ROOT / "explorer" / "assets" / "icon.png"),
     layout="wide",
     initial_sidebar_state="expanded",
 )

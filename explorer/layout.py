@@ -36,7 +36,9 @@ def suppression_note() -> str:
         hidden = f"a count from 1 to {min_count - 1}, or {rate}"
     return (
         f"Small numbers are suppressed to protect pupils' privacy: {hidden}, is shown as "
-        "**Suppressed**, never as zero."
+        "**Suppressed**, never as zero, and another figure is hidden with it where it could "
+        "be worked out by subtraction. A figure marked ≈ is an estimate: some schools' "
+        "figures were withheld by the DfE (see Data and definitions)."
     )
 
 
