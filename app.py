@@ -90,6 +90,9 @@ navigation = st.navigation(
         ],
     }
 )
+# each page's own title in the browser tab and history (screen readers announce it), e.g.
+# "Locality – Locality Explorer"
+st.set_page_config(page_title=f"{navigation.title} – Locality Explorer")
 with st.sidebar:
     st.caption(
         "Locality Explorer shows school data by locality and school partnership. "

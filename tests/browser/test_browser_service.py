@@ -37,3 +37,23 @@ def test_no_request_leaves_the_app(app: AppPage, path: str) -> None:
     app.open(path)
     app.page.wait_for_timeout(500)  # late font and icon requests
     assert outside == [], outside
+
+
+#: The sidebar titles of the pages (app.py), by URL path.
+TITLES = {
+    "county_overview": "County overview",
+    "locality": "Locality",
+    "partnership": "Partnership profile",
+    "compare_localities": "Compare localities",
+    "exclusions": "Exclusions explorer",
+    "statistical_comparisons": "Statistical comparisons",
+    "data_pack": "Data packs",
+    "data_and_definitions": "Data and definitions",
+}
+
+
+def test_every_page_has_its_own_title(app: AppPage) -> None:
+    assert set(TITLES) == set(PAGE_PATHS)
+    for path, title in TITLES.items():
+        app.open(path)
+        assert app.page.title() == f"{title} – Locality Explorer", path
