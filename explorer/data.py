@@ -75,12 +75,13 @@ def _connection(resolved_warehouse: str, build: str, config: str) -> duckdb.Duck
     # a build records the settings it was made with (the packs and the command line use
     # them); the app uses them too, with the settings file's thresholds where those are
     # stricter (a file tightened since the build never shows more than it allows)
+    file_settings = queries.load_config(Path(config))  # read once
     settings = (
         queries.load_config(None, warehouse)
         if (warehouse / queries.BUILD_SETTINGS).is_file()
-        else queries.load_config(Path(config))
+        else dict(file_settings)
     )
-    current = queries.load_config(Path(config)).get("suppression", {})
+    current = file_settings.get("suppression", {})
     recorded = settings.get("suppression", {})
     settings["suppression"] = {
         key: max(int(recorded.get(key, default)), int(current.get(key, default)))

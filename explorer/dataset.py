@@ -25,6 +25,7 @@ from explorer.downloads import download_csv
 from explorer.formatting import (
     ESTIMATE_MARK,
     SUPPRESSED_LABEL,
+    bare_number,
     decimals_for,
     estimate_note,
     format_value,
@@ -181,9 +182,7 @@ def table_value(value: object, unit: str, suppressed: object = False) -> str:
         return SUPPRESSED_LABEL
     if _is_missing(value):
         return NOT_AVAILABLE
-    if unit.startswith("£"):
-        return f"£{float(value):,.0f}"
-    return f"{float(value):,.{decimals_for(unit)}f}"
+    return bare_number(float(value), unit)
 
 
 def download_value(value: object, suppressed: object = False) -> object:

@@ -235,13 +235,6 @@ def _year_label(time_period: int) -> str:
     return queries.period_label(int(time_period))
 
 
-def _significant(
-    unit: str, value: float | None, denominator: float | None, target: float | None
-) -> bool | None:
-    """Whether the area differs from the comparator beyond chance (analysis's one test)."""
-    return differs_beyond_chance(unit, value, denominator, target)
-
-
 def _trend_kind(unit: str) -> str:
     return "rate" if "per 100" in unit.lower() else "proportion"
 
@@ -315,7 +308,7 @@ def _figure(
         if value is not None and comparator_value is not None:
             difference = value - comparator_value
         significant = (
-            _significant(
+            differs_beyond_chance(
                 unit, value, _number(at(own, "denominator", time_period)), comparator_value
             )
             if kind == "rate"
