@@ -9,6 +9,7 @@ import streamlit as st
 
 from explorer import data
 from explorer.formatting import unit_in_brackets, year_label
+from explorer.url_state import url_tabs
 
 #: National-scale display limits (kept here, not in the page, so tests can lower them).
 #: Up to this many localities get a tile each on the County overview; beyond it (every
@@ -133,7 +134,7 @@ def lazy_tabs(sections: Mapping[str, Callable[[], None]], key: str = SECTION_PAR
     only the open one drawn: its queries run and its elements reach the browser, which
     lays out every element on the page before it draws the first chart (drawing all the
     sections delayed it by 0.5-1.7 s nationally; docs/performance.md)."""
-    tabs = st.tabs(list(sections), key=key, bind="query-params")
+    tabs = url_tabs(list(sections), key)
     for tab, draw in zip(tabs, sections.values(), strict=True):
         if tab.open:
             with tab:

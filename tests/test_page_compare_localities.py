@@ -269,7 +269,8 @@ def test_suppressed_localities_show_suppressed_in_chart_and_table(app_warehouse,
 
 
 def test_selections_round_trip_through_the_url(page) -> None:
-    assert [box.value for box in page.selectbox] == [MEASURE, YEAR, "Banbury"]
+    page_boxes = [box for box in page.selectbox if box.key.startswith("url-")]
+    assert [box.value for box in page_boxes] == [MEASURE, YEAR, "Banbury"]
     page.selectbox[2].set_value("Witney").run()
     page.selectbox[0].set_value("fsm_percent").run()
     assert_no_exception(page)

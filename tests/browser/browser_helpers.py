@@ -37,6 +37,7 @@ PAGE_PATHS = [
     "locality",
     "partnership",
     "compare_localities",
+    "compare_partnerships",
     "exclusions",
     "statistical_comparisons",
     "data_pack",
@@ -171,7 +172,7 @@ class AppPage:
     # --- navigation and waits -------------------------------------------------------------
     def open(self, path: str, params: dict[str, str | int] | None = None) -> AppPage:
         """Load /<path>?<params> and wait until the page has finished drawing."""
-        query = f"?{urlencode(params)}" if params else ""
+        query = f"?{urlencode(params, doseq=True)}" if params else ""
         url_path = "" if path == DEFAULT_PAGE else path
         self.page.goto(f"{self.base_url}/{url_path}{query}")
         self.page.wait_for_selector('[data-testid="stAppViewContainer"]')
