@@ -32,6 +32,7 @@ from explorer.formatting import (
     year_label,
 )
 from explorer.layout import definition_box, measure_help
+from explorer.url_state import url_radio
 
 NOT_AVAILABLE = "Not available"
 
@@ -420,13 +421,13 @@ def render_trend(area: Area, section: Section, cat: pd.DataFrame) -> None:
     options = [m for m in section.measures if m in cat.index]
     if len(options) > 1:
         rates = [m for m in options if cat.loc[m, "kind"] in ("rate", "mean")]
-        measure = st.radio(
+        # in the address (?trend_<section>=<measure>), so a shared link shows the same line
+        measure = url_radio(
             "Show over time",
             options,
-            index=options.index(rates[0]) if rates else 0,
+            f"trend_{section.key}",
+            default=rates[0] if rates else options[0],
             format_func=lambda m: cat.loc[m, "label"],
-            horizontal=True,
-            key=f"{area.file_stem}-trend-{section.key}",
         )
     else:
         measure = options[0]
@@ -491,12 +492,12 @@ def render_trend(area: Area, section: Section, cat: pd.DataFrame) -> None:
 
 def render_need_profile(area: Area, county: str) -> None:
     """Primary needs of pupils with SEN in the area beside the county, for one provision."""
-    provision = st.radio(
+    provision = url_radio(
         "Primary need of pupils with",
         ["EHC plan", "SEN support"],
+        "need_of",
+        default="EHC plan",
         format_func=lambda p: "an EHC plan" if p == "EHC plan" else "SEN support",
-        horizontal=True,
-        key=f"{area.file_stem}-need-provision",
     )
     own = query("sen_need_profile", level=area.level, area=area.name, time_period=area.year)
     ref = query("sen_need_profile", level="County", area=county, time_period=area.year)

@@ -46,7 +46,7 @@ from explorer.layout import (
     page_header,
     suppression_note,
 )
-from explorer.url_state import url_radio, url_selectbox
+from explorer.url_state import url_radio, url_selectbox, url_toggle
 
 LEVELS = ["Locality", "Partnership", "School"]
 ALL_LOCALITIES = "All localities"
@@ -205,10 +205,10 @@ def show_funnel() -> None:
         adjust = True
         funnel = cached_funnel(areas, float(county["value"]), kind, True)
         if overdispersion_is_clear(funnel.overdispersion):
-            adjust = st.toggle(
+            adjust = url_toggle(
                 "Allow for the usual variation between areas (recommended)",
-                value=True,
-                key="funnel-adjust",
+                "usual_variation",
+                default=True,
                 help="These areas differ more than chance alone explains, so the limits are "
                 "widened by that extra variation. Turn off to see limits built on chance alone.",
             )

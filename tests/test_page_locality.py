@@ -391,3 +391,28 @@ def test_tiles_colour_only_a_difference_beyond_chance(tabs, chosen, demo_con):
             greys += not coloured and row["higher_is"] != "neutral"
     assert checked >= 5
     assert greys >= 1  # some judged measure's difference is within chance: grey, not red
+
+
+def test_show_over_time_is_kept_in_the_address(demo_warehouse, chosen):
+    """The trend's measure comes from the link (?trend_absence=...) and a change writes it
+    back, so a shared link draws the same line; the default is not written."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(demo_warehouse))
+        params = {"locality": chosen["locality"], "year": str(chosen["year"])}
+        at = open_page("locality.py", {**params, SECTION_PARAM: "Absence"})
+        assert at.radio(key="url-trend_absence").value == "overall_absence_rate"
+        assert "trend_absence" not in at.query_params
+        at = open_page(
+            "locality.py",
+            {**params, SECTION_PARAM: "Absence", "trend_absence": "persistent_absence_rate"},
+        )
+        assert_no_exception(at)
+        assert at.radio(key="url-trend_absence").value == "persistent_absence_rate"
+        assert any(title_of(spec).startswith("Persistent absence") for spec in chart_specs(at)), [
+            title_of(spec) for spec in chart_specs(at)
+        ]
+        at.radio(key="url-trend_absence").set_value("overall_absence_rate").run()
+        assert at.query_params["trend_absence"] in (
+            ["overall_absence_rate"],
+            "overall_absence_rate",
+        )
