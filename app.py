@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # so `streamlit run` from any folder finds our packages
     sys.path.insert(0, str(ROOT))
 
-from explorer import data  # noqa: E402
+from explorer import data, search  # noqa: E402
 
 st.set_page_config(
     page_title="Locality Explorer",
@@ -62,6 +62,12 @@ navigation = st.navigation(
                 url_path="compare_localities",
             ),
             st.Page(
+                PAGES / "compare_partnerships.py",
+                title="Compare partnerships",
+                icon=":material/compare_arrows:",
+                url_path="compare_partnerships",
+            ),
+            st.Page(
                 PAGES / "exclusions.py",
                 title="Exclusions explorer",
                 icon=":material/query_stats:",
@@ -94,6 +100,7 @@ navigation = st.navigation(
 # "Locality – Locality Explorer"
 st.set_page_config(page_title=f"{navigation.title} – Locality Explorer")
 with st.sidebar:
+    search.search_box()
     st.caption(
         "Locality Explorer shows school data by locality and school partnership. "
         "Every selection is kept in the page address, so you can copy the link to share a view."

@@ -358,7 +358,10 @@ level = url_radio(
     default="County",
     format_func=lambda lv: {"County": f"The county ({council})"}.get(lv, f"A {lv.lower()}"),
 )
-pick_year, pick_locality, pick_partnership, pick_school = st.columns(4)
+if level == "School":  # every school in the county, found by typing; its areas follow
+    pick_year, pick_school = st.columns([1, 3])
+else:
+    pick_year, pick_locality, pick_partnership = st.columns([1, 1.5, 1.5])
 time_period = url_selectbox(
     "Academic year",
     county_trend["time_period"].sort_values(ascending=False).tolist(),
@@ -369,24 +372,37 @@ time_period = url_selectbox(
 year = year_label(time_period)
 
 locality = partnership = school = None
-home_locality = home_partnership = None
+home_locality = None
 area, area_label = council, council
-if level != "County":
-    # A link that names only a school or a partnership still opens in the right locality.
-    in_year = query("list_schools", time_period=time_period)
+if level == "School":
+    schools = query("list_schools", time_period=time_period)
+    by_urn = schools.set_index("urn")
+    school = url_selectbox(
+        f"School (open in {year}): type a name or URN",
+        schools["urn"].tolist(),
+        "school",
+        format_func=lambda urn: (
+            f"{by_urn.at[urn, 'school_name']} ({urn}), "
+            f"{by_urn.at[urn, 'partnership'] or 'no partnership'}"
+        ),
+        container=pick_school,
+    )
+    if school is not None:
+        locality, partnership = by_urn.at[school, "locality"], by_urn.at[school, "partnership"]
+        area, area_label = str(school), str(by_urn.at[school, "school_name"])
+        # the school's areas are in the address too, so the links up the tree name them
+        for param, value in (("locality", locality), ("partnership", partnership)):
+            if value is not None and st.query_params.get(param) != value:
+                st.query_params[param] = value
+    else:
+        area, area_label = None, None
+elif level != "County":
+    # A link that names only a partnership still opens in the right locality.
     all_partnerships = query("list_partnerships")
-    url_school, url_partnership = st.query_params.get("school"), st.query_params.get("partnership")
-    if level == "School" and url_school:
-        match = in_year[in_year["urn"].astype(str) == url_school]
-        if not match.empty:
-            home_partnership, home_locality = (
-                match.iloc[0]["partnership"],
-                match.iloc[0]["locality"],
-            )
-    if home_locality is None and url_partnership:
-        match = all_partnerships[all_partnerships["partnership"] == url_partnership]
-        if not match.empty:
-            home_locality = match.iloc[0]["locality"]
+    url_partnership = st.query_params.get("partnership")
+    match = all_partnerships[all_partnerships["partnership"] == url_partnership]
+    if not match.empty:
+        home_locality = match.iloc[0]["locality"]
     locality = url_selectbox(
         "Locality",
         query("list_localities")["locality"].tolist(),
@@ -395,26 +411,14 @@ if level != "County":
         container=pick_locality,
     )
     area, area_label = locality, locality
-if level in ("Partnership", "School") and locality is not None:
-    partnership = url_selectbox(
-        "Partnership",
-        query("list_partnerships", locality=locality)["partnership"].tolist(),
-        "partnership",
-        default=home_partnership,
-        container=pick_partnership,
-    )
-    area, area_label = partnership, partnership
-if level == "School" and partnership is not None:
-    schools = query("list_schools", partnership=partnership, time_period=time_period)
-    names = dict(zip(schools["urn"], schools["school_name"], strict=True))
-    school = url_selectbox(
-        f"School (open in {year})",
-        schools["urn"].tolist(),
-        "school",
-        format_func=lambda urn: f"{names[urn]} ({urn})",
-        container=pick_school,
-    )
-    area, area_label = (str(school), names[school]) if school is not None else (None, None)
+    if level == "Partnership" and locality is not None:
+        partnership = url_selectbox(
+            "Partnership",
+            query("list_partnerships", locality=locality)["partnership"].tolist(),
+            "partnership",
+            container=pick_partnership,
+        )
+        area, area_label = partnership, partnership
 if area is None:
     st.info(f"There is nothing to show at this level for {year}: choose another area or year.")
     st.button(

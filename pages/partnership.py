@@ -107,6 +107,23 @@ st.markdown(
     "[Share of funding](#funding-share) · [Explore further](#further)"
 )
 st.caption(suppression_note())
+found = query("search_index")
+found = found[
+    (found["kind"] == "School") & (found["urn"].astype("string") == st.query_params.get("school"))
+]
+if not found.empty and found.iloc[0]["partnership"] == partnership:
+    school = found.iloc[0]
+    st.success(
+        f"**{school['name']}** (URN {school['urn']}) is one of this partnership's schools: "
+        "its own figures are in the table of schools below.",
+        icon=":material/school:",
+    )
+    st.page_link(
+        "pages/exclusions.py",
+        label=f"Exclusions at {school['name']}, year by year",
+        icon=":material/query_stats:",
+        query_params={"level": "School", "school": str(school["urn"]), "year": str(year)},
+    )
 
 # --------------------------------------------------------------------------- schools
 st.header(f"Schools in {partnership}", anchor="schools")

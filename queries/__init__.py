@@ -688,6 +688,12 @@ def list_localities(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "list_localities")
 
 
+def search_index(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """What the search box finds: kind (Locality, Partnership, School), name, urn,
+    partnership, locality, postcode_district; the schools of the latest year."""
+    return run(con, "search_index")
+
+
 def list_partnerships(con: duckdb.DuckDBPyConnection, locality: str | None = None) -> pd.DataFrame:
     """Partnerships A-Z, optionally in one locality.
 

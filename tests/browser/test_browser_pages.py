@@ -12,6 +12,7 @@ SIDEBAR_LINKS = {
     "Locality": "locality",
     "Partnership profile": "partnership",
     "Compare localities": "compare_localities",
+    "Compare partnerships": "compare_partnerships",
     "Exclusions explorer": "exclusions",
     "Statistical comparisons": "statistical_comparisons",
     "Data packs": "data_pack",
@@ -24,6 +25,7 @@ MIN_CHARTS = {
     "locality": 2,
     "partnership": 3,
     "compare_localities": 1,
+    "compare_partnerships": 0,  # until two partnerships are chosen
     "exclusions": 2,
     "statistical_comparisons": 1,
     "data_pack": 0,

@@ -45,6 +45,7 @@ TITLES = {
     "locality": "Locality",
     "partnership": "Partnership profile",
     "compare_localities": "Compare localities",
+    "compare_partnerships": "Compare partnerships",
     "exclusions": "Exclusions explorer",
     "statistical_comparisons": "Statistical comparisons",
     "data_pack": "Data packs",

@@ -1,0 +1,83 @@
+"""One search box for the whole app: type part of a school's, partnership's or locality's
+name, a school's URN or a postcode district (OX15) and open its page in one step.
+
+A selectbox filters its options as the reader types, so every option's label carries the
+words they may type. Choosing one opens the page: a locality on the Locality page, a
+partnership on its profile, a school on its partnership's profile with the school named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from explorer.data import query
+
+SEARCH_KEY = "find-anything"
+#: Set by the search box's callback, read once by `go_to_choice` (a callback cannot
+#: switch page itself).
+TARGET_KEY = "find-anything-target"
+PLACEHOLDER = "Name, URN or postcode (e.g. OX15)"
+
+
+@dataclass(frozen=True)
+class Destination:
+    page: str
+    query_params: dict[str, str]
+
+
+def option_label(row: pd.Series) -> str:
+    """What the reader sees and types against, e.g.
+    'Hornton Primary School – school, URN 123280, OX15, Banbury North Partnership'."""
+    if row["kind"] == "Locality":
+        return f"{row['name']} – locality"
+    if row["kind"] == "Partnership":
+        return f"{row['name']} – partnership in {row['locality']}"
+    where = ", ".join(
+        str(part)
+        for part in (f"URN {row['urn']}", row["postcode_district"], row["partnership"])
+        if part is not None and not pd.isna(part)
+    )
+    return f"{row['name']} – school, {where}"
+
+
+def destination(row: pd.Series) -> Destination:
+    """The page that shows a found area (a school is shown within its partnership)."""
+    if row["kind"] == "Locality":
+        return Destination("pages/locality.py", {"locality": str(row["name"])})
+    if row["kind"] == "Partnership" or (row["kind"] == "School" and pd.notna(row["partnership"])):
+        params = {"partnership": str(row["partnership"]), "locality": str(row["locality"])}
+        if row["kind"] == "School":
+            params["school"] = str(int(row["urn"]))
+        return Destination("pages/partnership.py", params)
+    # a school in no partnership: its figures are on the Exclusions explorer's school level
+    return Destination("pages/exclusions.py", {"level": "School", "school": str(int(row["urn"]))})
+
+
+def _remember_choice(labels: dict[str, Destination]) -> None:
+    chosen = st.session_state.get(SEARCH_KEY)
+    if chosen in labels:
+        st.session_state[TARGET_KEY] = labels[chosen]
+    st.session_state[SEARCH_KEY] = None  # the box is empty again when the page opens
+
+
+def search_box() -> None:
+    """The search box (call inside the sidebar), then open what was chosen."""
+    index = query("search_index")
+    labels = {option_label(row): destination(row) for _, row in index.iterrows()}
+    st.selectbox(
+        "Find a school, partnership or locality",
+        list(labels),
+        index=None,
+        key=SEARCH_KEY,
+        placeholder=PLACEHOLDER,
+        help="Start typing: the list narrows to the names that match. A school's URN or "
+        "postcode district (the first half of its postcode) finds it too.",
+        on_change=_remember_choice,
+        args=(labels,),
+    )
+    target = st.session_state.pop(TARGET_KEY, None)
+    if target is not None:
+        st.switch_page(target.page, query_params=target.query_params)
