@@ -19,7 +19,7 @@ SEARCH_KEY = "find-anything"
 #: Set by the search box's callback, read once by `go_to_choice` (a callback cannot
 #: switch page itself).
 TARGET_KEY = "find-anything-target"
-PLACEHOLDER = "Name, URN or postcode (e.g. OX15)"
+PLACEHOLDER = "Name, URN or postcode"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from explorer.layout import (
     page_header,
     suppression_note,
 )
+from explorer.pickers import measure_picker, year_picker
 from explorer.url_state import url_selectbox
 
 DEFAULT_MEASURE = "perm_excl_rate"
@@ -65,25 +66,9 @@ page_header(
 measures = query("list_measures")
 years = query("list_years")
 localities_list = query("list_localities")["locality"].tolist()
-labels = dict(zip(measures["measure"], measures["label"], strict=True))
-subjects = dict(zip(measures["measure"], measures["subject"], strict=True))
 pick_measure, pick_year, pick_locality = st.columns([3, 1, 2])
-measure_id = url_selectbox(
-    "Measure",
-    measures["measure"].tolist(),
-    param="measure",
-    default=DEFAULT_MEASURE,
-    format_func=lambda m: f"{subjects[m]}: {labels[m]}",
-    container=pick_measure,
-)
-time_period = url_selectbox(
-    "Academic year",
-    years["time_period"].tolist(),
-    param="year",
-    format_func=year_label,
-    help="Funding measures use the financial year that mostly overlaps the academic year.",
-    container=pick_year,
-)
+measure_id = measure_picker(measures, DEFAULT_MEASURE, container=pick_measure)
+time_period = year_picker(years, container=pick_year)
 highlight = url_selectbox(
     "Highlight a locality",
     [NO_HIGHLIGHT, *localities_list],

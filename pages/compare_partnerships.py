@@ -15,7 +15,8 @@ from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import format_value, label_with_unit, year_label
 from explorer.layout import area_figure_columns, definition_box, page_header, suppression_note
-from explorer.url_state import url_multiselect, url_selectbox
+from explorer.pickers import measure_picker, year_picker
+from explorer.url_state import url_multiselect
 
 DEFAULT_MEASURE = "perm_excl_rate"
 #: How the reference rows are named beside the partnerships.
@@ -33,8 +34,6 @@ measures = query("list_measures")
 years = query("list_years")
 partnerships = query("list_partnerships", locality=None)
 home = dict(zip(partnerships["partnership"], partnerships["locality"], strict=True))
-labels = dict(zip(measures["measure"], measures["label"], strict=True))
-subjects = dict(zip(measures["measure"], measures["subject"], strict=True))
 
 chosen = url_multiselect(
     "Partnerships to compare",
@@ -45,22 +44,8 @@ chosen = url_multiselect(
     placeholder="Choose two or more partnerships",
 )
 pick_measure, pick_year = st.columns([3, 1])
-measure_id = url_selectbox(
-    "Measure",
-    measures["measure"].tolist(),
-    "measure",
-    default=DEFAULT_MEASURE,
-    format_func=lambda m: f"{subjects[m]}: {labels[m]}",
-    container=pick_measure,
-)
-time_period = url_selectbox(
-    "Academic year",
-    years["time_period"].tolist(),
-    "year",
-    format_func=year_label,
-    help="Funding measures use the financial year that mostly overlaps the academic year.",
-    container=pick_year,
-)
+measure_id = measure_picker(measures, DEFAULT_MEASURE, container=pick_measure)
+time_period = year_picker(years, container=pick_year)
 if len(chosen) < 2 or measure_id is None or time_period is None:
     st.info(
         "Choose two or more partnerships above to compare them. Your own partnership's "
@@ -110,7 +95,7 @@ chart = ranked_bar(
     unit=unit,
     title=f"{label} in {year}: the chosen partnerships, their localities, the county and England",
     category_title="Partnership or area",
-)
+).configure_axisY(labelLimit=320)  # partnership names are long: never cut them
 figures = {
     name: format_value(None if pd.isna(v) else float(v), unit, suppressed=bool(s))
     for name, v, s in zip(table["shown_as"], table["value"], table["suppressed"], strict=True)

@@ -32,7 +32,7 @@ from explorer.layout import (
     suppression_note,
 )
 from explorer.maps import locality_choropleth
-from explorer.url_state import url_selectbox
+from explorer.pickers import measure_picker, year_picker
 
 # One area's figures: a DataFrame row, or the same as a dict (faster to loop over).
 Row = pd.Series | dict
@@ -83,26 +83,9 @@ page_header(
 # ---------------------------------------------------------------- choices (kept in the URL)
 measures = query("list_measures")
 years = query("list_years")
-measure_ids = measures["measure"].tolist()
-labels = dict(zip(measures["measure"], measures["label"], strict=True))
-subjects = dict(zip(measures["measure"], measures["subject"], strict=True))
 pick_measure, pick_year = st.columns([3, 1])
-measure_id = url_selectbox(
-    "Measure",
-    measure_ids,
-    param="measure",
-    default=DEFAULT_MEASURE,
-    format_func=lambda m: f"{subjects[m]}: {labels[m]}",
-    container=pick_measure,
-)
-time_period = url_selectbox(
-    "Academic year",
-    years["time_period"].tolist(),
-    param="year",
-    format_func=year_label,
-    help="Funding measures use the financial year that mostly overlaps the academic year.",
-    container=pick_year,
-)
+measure_id = measure_picker(measures, DEFAULT_MEASURE, container=pick_measure)
+time_period = year_picker(years, container=pick_year)
 if measure_id is None or time_period is None:
     st.stop()
 

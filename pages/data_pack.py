@@ -15,6 +15,7 @@ from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import year_label
 from explorer.layout import page_header, suppression_note
+from explorer.pickers import year_picker
 from explorer.url_state import url_radio, url_selectbox
 from packs.html import display
 
@@ -61,14 +62,7 @@ if level == "Partnership":
 else:
     areas = query("list_localities")["locality"].tolist()
     area = url_selectbox("Locality", areas, "locality", container=picker_area)
-year = url_selectbox(
-    "Academic year",
-    years["time_period"].tolist(),
-    "year",
-    format_func=year_label,
-    help="Funding figures are for the financial year (April to March) that mostly overlaps it.",
-    container=picker_year,
-)
+year = year_picker(years, container=picker_year)
 if level is None or area is None or year is None:
     st.stop()
 

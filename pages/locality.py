@@ -15,6 +15,7 @@ from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import year_label
 from explorer.layout import page_header, suppression_note
+from explorer.pickers import year_picker
 from explorer.url_state import url_selectbox
 
 page_header(
@@ -31,14 +32,7 @@ picker_locality, picker_year = st.columns(2)
 locality = url_selectbox(
     "Locality", localities["locality"].tolist(), "locality", container=picker_locality
 )
-year = url_selectbox(
-    "Academic year",
-    years["time_period"].tolist(),
-    "year",
-    format_func=year_label,
-    help="Funding figures are for the financial year (April to March) that mostly overlaps it.",
-    container=picker_year,
-)
+year = year_picker(years, container=picker_year)
 if locality is None or year is None:
     st.stop()
 

@@ -15,6 +15,7 @@ from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import year_label
 from explorer.layout import page_header, suppression_note
+from explorer.pickers import year_picker
 from explorer.url_state import url_selectbox
 
 ALL_LOCALITIES = ""  # the locality picker's "no filter" option ('locality=' in the URL)
@@ -62,14 +63,7 @@ partnership = url_selectbox(
     ),
     container=picker_partnership,
 )
-year = url_selectbox(
-    "Academic year",
-    years["time_period"].tolist(),
-    "year",
-    format_func=year_label,
-    help="Funding figures are for the financial year (April to March) that mostly overlaps it.",
-    container=picker_year,
-)
+year = year_picker(years, container=picker_year)
 st.session_state[LAST_SHOWN] = partnership
 if partnership is None or year is None:
     st.stop()
