@@ -11,14 +11,16 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # so `streamlit run` from any folder finds our packages
     sys.path.insert(0, str(ROOT))
 
-from explorer import data, search  # noqa: E402
+from explorer import data, layout, search  # noqa: E402
+from explorer import navigation as pages  # noqa: E402
 
 st.set_page_config(
     page_title="Locality Explorer",
     # a local file: a Material icon here is fetched from a font server on every page
     page_icon=str(ROOT / "explorer" / "assets" / "icon.png"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    # open beside the page on a desktop; closed on a phone, where it would cover the page
+    initial_sidebar_state="auto",
 )
 
 try:
@@ -30,75 +32,11 @@ except Exception as error:  # noqa: BLE001 - shown to the user in plain words, n
     )
     st.stop()
 
-PAGES = ROOT / "pages"
-navigation = st.navigation(
-    {
-        "Explore": [
-            st.Page(
-                PAGES / "county_overview.py",
-                title="County overview",
-                icon=":material/map:",
-                url_path="county_overview",
-                default=True,
-            ),
-            st.Page(
-                PAGES / "locality.py",
-                title="Locality",
-                icon=":material/location_on:",
-                url_path="locality",
-            ),
-            st.Page(
-                PAGES / "partnership.py",
-                title="Partnership profile",
-                icon=":material/groups:",
-                url_path="partnership",
-            ),
-        ],
-        "Analyse": [
-            st.Page(
-                PAGES / "compare_localities.py",
-                title="Compare localities",
-                icon=":material/bar_chart:",
-                url_path="compare_localities",
-            ),
-            st.Page(
-                PAGES / "compare_partnerships.py",
-                title="Compare partnerships",
-                icon=":material/compare_arrows:",
-                url_path="compare_partnerships",
-            ),
-            st.Page(
-                PAGES / "exclusions.py",
-                title="Exclusions explorer",
-                icon=":material/query_stats:",
-                url_path="exclusions",
-            ),
-            st.Page(
-                PAGES / "statistical_comparisons.py",
-                title="Statistical comparisons",
-                icon=":material/scatter_plot:",
-                url_path="statistical_comparisons",
-            ),
-            st.Page(
-                PAGES / "data_pack.py",
-                title="Data packs",
-                icon=":material/description:",
-                url_path="data_pack",
-            ),
-        ],
-        "About": [
-            st.Page(
-                PAGES / "data_and_definitions.py",
-                title="Data and definitions",
-                icon=":material/menu_book:",
-                url_path="data_and_definitions",
-            ),
-        ],
-    }
-)
+navigation = pages.navigation()
 # each page's own title in the browser tab and history (screen readers announce it), e.g.
 # "Locality – Locality Explorer"
 st.set_page_config(page_title=f"{navigation.title} – Locality Explorer")
+layout.apply_styles()
 with st.sidebar:
     search.search_box()
     st.caption(

@@ -4,12 +4,13 @@ app's), and time to a rendered chart in a real browser, both against a bare page
 from __future__ import annotations
 
 import json
-import re
 import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from explorer.navigation import DEFAULT_PAGE, PAGES
 
 from .common import PROJECT_DIR, PYTHON, run_child
 
@@ -25,26 +26,17 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-_PAGE = re.compile(r'PAGES\s*/\s*"(?P<file>[\w.]+)".*?url_path="(?P<url>[\w-]+)"', re.S)
-_TITLE = re.compile(r'title="(?P<title>[^"]+)"')
-_DEFAULT = re.compile(r'url_path="(?P<url>[\w-]+)",\s*default=True')
 
 
 def app_pages() -> list[tuple[str, str, str]]:
     """(url_path, page file, title) of every page app.py registers, in menu order."""
-    text = APP.read_text(encoding="utf-8")
-    pages = []
-    for match in _PAGE.finditer(text):
-        title = _TITLE.search(match.group(0))
-        pages.append((match["url"], match["file"], title["title"] if title else match["file"]))
-    return pages
+    return [(page.url_path, page.file.name, page.title) for page in PAGES]
 
 
 def browser_url(base: str, url_path: str) -> str:
     """Where a user opens the page: the default page at the site root (the app's own links
     and its menu point there; its /<url_path> address first redirects there, ~0.2 s more)."""
-    default = _DEFAULT.search(APP.read_text(encoding="utf-8"))
-    return f"{base}/" if default and default["url"] == url_path else f"{base}/{url_path}"
+    return f"{base}/" if url_path == DEFAULT_PAGE else f"{base}/{url_path}"
 
 
 def is_placeholder(page_file: str) -> bool:

@@ -69,6 +69,13 @@ def config_path() -> Path:
     return default_config_path()
 
 
+def accessibility_contact() -> str:
+    """Where users report an accessibility problem ([accessibility] contact in the council
+    settings); empty until the council sets one."""
+    settings = queries.load_config(config_path())
+    return str(settings.get("accessibility", {}).get("contact", "")).strip()
+
+
 @st.cache_resource(show_spinner="Opening the data warehouse…")
 def _connection(resolved_warehouse: str, build: str, config: str) -> duckdb.DuckDBPyConnection:
     warehouse = Path(resolved_warehouse)

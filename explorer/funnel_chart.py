@@ -32,7 +32,7 @@ from analysis.funnel import (
 )
 from analysis.sentences import comparison_sentence, format_measure, trend_sentence
 from analysis.trend import TrendResult, format_change, format_p, trend_test
-from explorer.charts import OKABE_ITO
+from explorer.charts import OKABE_ITO, title_lines
 
 INNER_LABEL, OUTER_LABEL = (label for label, _, _ in limit_columns(DEFAULT_Z_LEVELS))
 # Column names of the limits, e.g. lower_95 / upper_99_8.
@@ -283,12 +283,22 @@ def funnel_chart(
             color=alt.Color(
                 "band:N",
                 scale=alt.Scale(domain=BANDS[::-1], range=_BAND_COLOURS[::-1]),
-                legend=alt.Legend(title="Compared with the county", orient="right", labelLimit=320),
+                legend=alt.Legend(
+                    title="Compared with the county",
+                    orient="top",
+                    direction="vertical",
+                    labelLimit=320,
+                ),
             ),
             shape=alt.Shape(
                 "band:N",
                 scale=alt.Scale(domain=BANDS[::-1], range=_BAND_SHAPES[::-1]),
-                legend=alt.Legend(title="Compared with the county", orient="right", labelLimit=320),
+                legend=alt.Legend(
+                    title="Compared with the county",
+                    orient="top",
+                    direction="vertical",
+                    labelLimit=320,
+                ),
             ),
             tooltip=[
                 alt.Tooltip("area_name:N", title=unit_label),
@@ -310,7 +320,7 @@ def funnel_chart(
         )
     )
     return alt.layer(lines, target_rule, target_text, dots, names).properties(
-        title=title, width="container", height=420
+        title=title_lines(title), width="container", height=420
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +21,19 @@ MAX_LOCALITY_TILES = 30
 #: Above this many schools the map shows the localities only: thousands of dots (24,000
 #: nationally) take seconds to send and draw and hide the shading.
 MAX_SCHOOL_DOTS = 2000
+
+
+STYLES = Path(__file__).resolve().parent / "assets" / "app.css"
+
+
+@cache
+def _styles() -> str:
+    return STYLES.read_text(encoding="utf-8")
+
+
+def apply_styles() -> None:
+    """The app's focus, phone and print styles (explorer/assets/app.css), on every page."""
+    st.html(f"<style>{_styles()}</style>")
 
 
 def suppression_note() -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 import shapely.geometry
 
-from explorer.charts import HALO, OKABE_ITO, VegaLiteSpec
+from explorer.charts import HALO, OKABE_ITO, VegaLiteSpec, title_lines
 
 # Vega draws outside-in rings the wrong way round unless exterior rings are clockwise;
 # the ETL stores them clockwise, and _map_geometry keeps them so.
@@ -120,8 +120,10 @@ def _choropleth_frame(
                 "properties.value:Q",
                 title=legend_title or unit,
                 scale=alt.Scale(scheme="viridis", reverse=True),
+                # above, not beside: on a phone a key beside the map left the map a third
+                # of the screen's width (the phase key goes underneath)
                 legend=alt.Legend(
-                    orient="right", direction="vertical", gradientLength=220, titleLimit=400
+                    orient="top", direction="horizontal", gradientLength=220, titleLimit=400
                 ),
             ),
             tooltip=[
@@ -149,10 +151,10 @@ def _choropleth_frame(
         alt.layer(*layers)
         .project(type="mercator")
         .properties(
-            title=title,
+            title=title_lines(title),
             height=height,
             width="container",
-            usermeta={"display_height": height + 60},
+            usermeta={"display_height": height + 150},  # keys above and underneath
         )
         .configure_legend(labelLimit=320, titleLimit=400)
     )
@@ -234,10 +236,11 @@ def partnership_map(
         alt.layer(outline, dots)
         .project(type="mercator")
         .properties(
-            title=title,
+            title=title_lines(title),
             height=height,
             width="container",
-            usermeta={"display_height": height + 120},  # the phase legend sits underneath
+            # the partnership legend sits above, the phase legend underneath
+            usermeta={"display_height": height + 220},
         )
         # Partnership names are long: never cut them off in the legend.
         .configure_legend(labelLimit=400, titleLimit=400)
@@ -263,7 +266,6 @@ def _school_dots(
     encoding: dict = {
         "longitude": "lon:Q",
         "latitude": "lat:Q",
-        "shape": alt.Shape("phase:N", title="Phase"),
         "tooltip": [
             alt.Tooltip("school_name:N", title="School"),
             alt.Tooltip("urn:N", title="URN"),
@@ -272,18 +274,21 @@ def _school_dots(
             alt.Tooltip("locality:N", title="Locality"),
         ],
     }
+    # the phase key underneath the map, not beside it (beside, it narrowed the map to half
+    # a phone's width)
+    encoding["shape"] = alt.Shape(
+        "phase:N", title="Phase", legend=alt.Legend(orient="bottom", columns=3)
+    )
     if colour_by:
         assert points is not None, "coloured dots need their points"
         data = points.dropna(subset=["lat", "lon"]).copy()
-        # Two long legends stacked on the right overflow the chart: phases go underneath.
-        encoding["shape"] = alt.Shape(
-            "phase:N", title="Phase", legend=alt.Legend(orient="bottom", columns=4)
-        )
         domain = sorted(data[colour_by].dropna().unique().tolist())
         encoding["color"] = alt.Color(
             f"{colour_by}:N",
             title=colour_by.title(),
             scale=alt.Scale(domain=domain, range=OKABE_ITO),
+            # above the map, not beside it: beside, it left the map a third of a phone's width
+            legend=alt.Legend(orient="top", direction="vertical"),
         )
         if highlight:
             data["opacity"] = (data[colour_by] == highlight).map({True: 1.0, False: 0.35})

@@ -182,7 +182,9 @@ else:
         f"EHC plans, {year_label(year)}",
         category_title="Partnership",
         value_format=",.1f",
-    ).properties(height=max(200, 70 * len(shares)))
+        # Streamlit fits the whole chart, title and key included, into its height: room for
+        # the bars (70 px a partnership) plus the title's lines and the key's three rows
+    ).properties(height=max(200, 70 * len(shares)) + 140)
     chart = chart.configure_axisY(labelLimit=320)  # partnership names are long; never cut them
     st.altair_chart(
         chart,

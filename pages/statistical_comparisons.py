@@ -257,8 +257,8 @@ def show_funnel() -> None:
                 ),
                 width="stretch",
                 # Streamlit squeezes a chart to its own default height: give the 420 px plot
-                # room for its title, axis and the legend below it.
-                height=600,
+                # room for its title, axis, the key above it and the key below it.
+                height=720,
                 alt=funnel_alt_text(funnel, label, unit, year, noun)
                 + (
                     f" {funnel.n_suppressed} {noun} with suppressed figures are not plotted."

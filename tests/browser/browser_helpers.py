@@ -19,6 +19,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from playwright.sync_api import Browser, Page, Playwright
 
+# Every page of the app, and the one served at the site root: app.py's own list.
+from explorer.navigation import DEFAULT_PAGE, PAGE_PATHS  # noqa: F401 (for the tests)
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 # Offline, sandbox-free Chromium: nothing phones home, nothing needs a GPU.
@@ -32,19 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1400, "height": 3000}  # tall: Streamlit's main area scrolls inside itself
-PAGE_PATHS = [
-    "county_overview",
-    "locality",
-    "partnership",
-    "compare_localities",
-    "compare_partnerships",
-    "exclusions",
-    "statistical_comparisons",
-    "data_pack",
-    "data_and_definitions",
-]
-# st.navigation serves the default page at the site root (a typed "/county_overview" also works).
-DEFAULT_PAGE = "county_overview"
 TIMEOUT_MS = 45_000
 
 # Counts every change of Streamlit's script state (a MutationObserver sees each one, however

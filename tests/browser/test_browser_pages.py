@@ -5,19 +5,11 @@ from __future__ import annotations
 import pytest
 from browser_helpers import PAGE_PATHS, AppPage
 
+from explorer.navigation import TITLES
+
 pytestmark = pytest.mark.browser
 
-SIDEBAR_LINKS = {
-    "County overview": "county_overview",
-    "Locality": "locality",
-    "Partnership profile": "partnership",
-    "Compare localities": "compare_localities",
-    "Compare partnerships": "compare_partnerships",
-    "Exclusions explorer": "exclusions",
-    "Statistical comparisons": "statistical_comparisons",
-    "Data packs": "data_pack",
-    "Data and definitions": "data_and_definitions",
-}
+SIDEBAR_LINKS = {title: path for path, title in TITLES.items()}
 
 # Charts (Vega: maps included) each page draws at least, on its default view.
 MIN_CHARTS = {
@@ -30,6 +22,7 @@ MIN_CHARTS = {
     "statistical_comparisons": 1,
     "data_pack": 0,
     "data_and_definitions": 0,
+    "accessibility": 0,
 }
 
 

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from browser_helpers import PAGE_PATHS, AppPage
 
+from explorer.navigation import TITLES
+
 
 def test_no_deploy_button_or_developer_menu(app: AppPage) -> None:
     app.open("locality")
@@ -37,20 +39,6 @@ def test_no_request_leaves_the_app(app: AppPage, path: str) -> None:
     app.open(path)
     app.page.wait_for_timeout(500)  # late font and icon requests
     assert outside == [], outside
-
-
-#: The sidebar titles of the pages (app.py), by URL path.
-TITLES = {
-    "county_overview": "County overview",
-    "locality": "Locality",
-    "partnership": "Partnership profile",
-    "compare_localities": "Compare localities",
-    "compare_partnerships": "Compare partnerships",
-    "exclusions": "Exclusions explorer",
-    "statistical_comparisons": "Statistical comparisons",
-    "data_pack": "Data packs",
-    "data_and_definitions": "Data and definitions",
-}
 
 
 def test_every_page_has_its_own_title(app: AppPage) -> None:
