@@ -17,20 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Page
+
+# One launcher for the tests, the screenshots and the data packs' PDFs (re-exported here).
+from explorer.chromium import CHROMIUM, CHROMIUM_ARGS, launch_chromium  # noqa: F401
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-# Offline, sandbox-free Chromium: nothing phones home, nothing needs a GPU.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1400, "height": 3000}  # tall: Streamlit's main area scrolls inside itself
 PAGE_PATHS = [
     "county_overview",
@@ -152,10 +144,6 @@ class AppServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
-
-
-def launch_chromium(playwright: Playwright) -> Browser:
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
 class AppPage:
