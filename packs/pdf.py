@@ -16,7 +16,7 @@ from packs.html import render_html
 from packs.model import Pack
 
 #: Printed page margins (the footer sits in the bottom one).
-MARGINS = {"top": "12mm", "right": "11mm", "bottom": "14mm", "left": "11mm"}
+MARGINS = {"top": "10mm", "right": "10mm", "bottom": "13mm", "left": "10mm"}
 
 
 class PdfUnavailable(RuntimeError):
@@ -32,7 +32,7 @@ def _footer(pack: Pack) -> str:
     # Chromium fills the pageNumber / totalPages spans; the template needs its own font size.
     return (
         '<div style="font-size:7pt;font-family:Arial,sans-serif;color:#444;width:100%;'
-        'padding:0 11mm;display:flex;justify-content:space-between">'
+        'padding:0 10mm;display:flex;justify-content:space-between">'
         f"<span>{escape(pack.title)}</span>"
         '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span>'
         "</div>"

@@ -125,6 +125,8 @@ for section in pack.sections:
     st.subheader(section.title)
     st.markdown(section.intro)
     st.markdown("\n".join(f"- {sentence}" for sentence in section.sentences))
+    if section.caveat:
+        st.markdown(section.caveat)
     for table in section.tables:
         st.markdown(f"**{table.title}**")
         st.caption(table.caption)
