@@ -27,6 +27,9 @@ _REFERENCE_STYLES = {
     "England": ("#555555", "9 3 2 3", 1.3),
 }
 
+#: Tables longer than this may break across printed pages, row by row.
+LONG_TABLE_ROWS = 14
+
 _CSS = """
 :root { font-family: Arial, Helvetica, sans-serif; color: #1b1b1b; }
 body { margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.4; }
@@ -40,7 +43,7 @@ p { margin: .3rem 0; }
 .demo { border: 2px solid #9C0006; background: #FFF0F0; padding: .4rem .7rem; font-weight: bold; }
 table { border-collapse: collapse; width: 100%; margin: .3rem 0 .8rem; font-size: .85rem; }
 caption { text-align: left; font-size: .8rem; color: #444; padding-bottom: .2rem; }
-th, td { border: 1px solid #bbb; padding: .15rem .35rem; vertical-align: top; }
+th, td { border: 1px solid #bbb; padding: .1rem .3rem; vertical-align: top; }
 thead th { background: #DDEBF7; text-align: left; }
 tbody th { text-align: left; font-weight: 600; }
 td.unit { white-space: nowrap; }
@@ -52,21 +55,22 @@ ul.sentences li { margin-bottom: .15rem; }
 .charts { display: flex; flex-wrap: wrap; gap: .3rem .6rem; margin: .2rem 0 .5rem; }
 figure.chart { margin: 0; width: 166px; }
 figure.chart figcaption { font-size: .8rem; font-weight: bold; }
-.key { font-size: .78rem; margin: .2rem 0; }
+.key { font-size: .72rem; font-weight: normal; margin-left: .8rem; }
 .key svg { vertical-align: middle; }
 .block { break-inside: avoid; page-break-inside: avoid; }
 nav ol { columns: 2; }
 dl.definitions { columns: 2; column-gap: 1.2rem; margin: .3rem 0; }
+@media print { dl.definitions { columns: 3; column-gap: .9rem; } }
 .definition { break-inside: avoid; page-break-inside: avoid; margin-bottom: .35rem; }
 dl.definitions dt { font-weight: bold; }
 dl.definitions dd { margin: 0; }
 @page { size: A4; margin: 10mm 10mm 13mm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 8.2pt; line-height: 1.28; }
+  body { margin: 0; max-width: none; font-size: 8pt; line-height: 1.2; }
   ul.sentences { columns: 2; column-gap: 1.4rem; }
   ul.sentences li { break-inside: avoid; page-break-inside: avoid; }
   h1 { font-size: 17pt; } h2 { font-size: 12.5pt; margin-top: 0; } h3 { font-size: 10pt; }
-  table { font-size: 7.8pt; margin-bottom: .5rem; }
+  table { font-size: 7.5pt; margin-bottom: .4rem; }
   caption { font-size: 7.5pt; }
   .summary { break-after: page; page-break-after: always; }
   section.pack-section { break-before: page; page-break-before: always; }
@@ -74,6 +78,11 @@ dl.definitions dd { margin: 0; }
   nav, .no-print { display: none; }
   a { color: inherit; text-decoration: none; }
   table, figure, .block { break-inside: avoid; page-break-inside: avoid; }
+  table.long { break-inside: auto; page-break-inside: auto; }
+  /* reference matter, read when needed: a size smaller than the findings */
+  #definitions-section, #notes { font-size: 7.3pt; }
+  tr, .long h3, .long caption { break-inside: avoid; page-break-inside: avoid; }
+  .long h3 { break-after: avoid; }
   thead { display: table-header-group; }
 }
 """
@@ -174,7 +183,7 @@ def trend_chart(figure: Figure, names: Sequence[str], area: str = "the area") ->
         return ""
     shown = [v for _, _, values in lines for v in values if v is not None]
     bottom, top = _axis_bounds(shown, figure.unit)
-    width, height, left, right, top_pad, bottom_pad = 166, 88, 50, 8, 7, 16
+    width, height, left, right, top_pad, bottom_pad = 166, 78, 50, 8, 7, 16
 
     def x(i: int) -> float:
         return left + i * (width - left - right) / (len(points) - 1)
@@ -251,7 +260,7 @@ def chart_key(area: str, names: Sequence[str]) -> str:
             f'<line x1="0" y1="4" x2="28" y2="4" stroke="{colour}" stroke-width="{stroke}"'
             f"{dashes}/></svg> {escape(name)}"
         )
-    return f'<p class="key">Lines: {" &nbsp; ".join(items)}</p>'
+    return f'<span class="key">Lines: {" &nbsp; ".join(items)}</span>'
 
 
 def table_html(table: Table, heading: bool = True, columns: int | None = None) -> str:
@@ -277,26 +286,37 @@ def table_html(table: Table, heading: bool = True, columns: int | None = None) -
                 out.append(f"<td>{escape(display(cell, unit))}</td>")
         body.append(f"<tr>{''.join(out)}</tr>")
     title = f'<h3 id="{escape(table.key)}">{escape(table.title)}</h3>' if heading else ""
+    # a long table may run on to the next page (its header repeats); a short one never splits
+    long = len(table.rows) > LONG_TABLE_ROWS
+    wrapper, table_class = ("long", ' class="long"') if long else ("block", "")
     return (
-        f'<div class="block">{title}'
-        f"<table><caption>{escape(table.caption)}</caption>"
+        f'<div class="{wrapper}">{title}'
+        f"<table{table_class}><caption>{escape(table.caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
 def definitions_html(table: Table) -> str:
-    """The definitions as a two-column list: 'Name (unit): what it means. Source: …'."""
+    """The definitions as a two-column list ('Name (unit): what it means'), then each source
+    once with the measures it gives (most sources give several)."""
     header = [c.header for c in table.columns]
-    items = []
+    items, sources = [], {}
     for row in table.rows:
         cell = dict(zip(header, row, strict=True))
         items.append(
             f'<div class="definition"><dt>{escape(str(cell["Measure"]))} '
             f'<span class="test">({escape(str(cell["Unit"]))})</span></dt>'
-            f"<dd>{escape(str(cell['What it means']))} "
-            f'<span class="test">Source: {escape(str(cell["Source"]))}.</span></dd></div>'
+            f"<dd>{escape(str(cell['What it means']))}</dd></div>"
         )
-    return f'<p>{escape(table.caption)}</p><dl class="definitions">{"".join(items)}</dl>'
+        sources.setdefault(str(cell["Source"]), []).append(str(cell["Measure"]))
+    listed = "".join(
+        f"<li>{escape(source)}: {escape(', '.join(measures))}.</li>"
+        for source, measures in sources.items()
+    )
+    return (
+        f'<p>{escape(table.caption)}</p><dl class="definitions">{"".join(items)}</dl>'
+        f'<div class="block"><h3>Sources</h3><ul class="sources test">{listed}</ul></div>'
+    )
 
 
 def _compared_with(pack: Pack) -> str:
@@ -361,7 +381,8 @@ def _section(pack: Pack, section, first: bool) -> list[str]:
         f"<p>{escape(section.intro)}</p>",
         "<h3>In plain English</h3></div>",
         '<ul class="sentences">',
-        *(f"<li>{escape(s)}</li>" for s in section.sentences),
+        # one item per measure: its comparisons and trend read as a short paragraph
+        *(f"<li>{escape(' '.join(f.sentences))}</li>" for f in section.figures if f.sentences),
         "</ul>",
     ]
     if section.caveat:
@@ -373,8 +394,10 @@ def _section(pack: Pack, section, first: bool) -> list[str]:
     charts = [c for c in charts if c]
     if charts:
         parts.append('<div class="block">')
-        parts.append(f"<h3>{escape(section.title)} over the years</h3>")
-        parts.append(chart_key(pack.area, names))
+        # the key shares the heading's line
+        parts.append(
+            f"<h3>{escape(section.title)} over the years {chart_key(pack.area, names)}</h3>"
+        )
         parts.append(f'<div class="charts">{"".join(charts)}</div></div>')
     parts.append(table_html(trend))
     parts += [table_html(t) for t in extra]
@@ -404,9 +427,8 @@ def render_html(pack: Pack, target: Path | str | None = None) -> str:
     parts.append('<section class="pack-section flow" id="definitions-section">')
     parts.append("<h2>Definitions</h2>")
     parts.append(definitions_html(pack.definitions))
+    # (the demo notice is on the first page, and in the page footer of every page)
     parts.append('</section><section class="pack-section flow" id="notes"><h2>Notes</h2>')
-    if pack.demo:
-        parts.append(f'<p class="demo">{escape(DEMO_NOTICE)}</p>')
     parts += [f"<p>{escape(note)}</p>" for note in pack.notes]
     parts.append("</section></main></body></html>")
     document = "\n".join(parts)

@@ -601,7 +601,8 @@ def _summary_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) 
     columns = [Column("Measure"), Column("Unit"), Column(f"{area} {pack['year']}", "row")]
     columns += [Column(f"{r.name} {pack['year']}", "row") for r in references]
     columns += [
-        Column(f"Difference from {phrase}", "row"),
+        # in the measure's unit: percentage points for percentages
+        Column(f"Difference from {phrase} (in the measure's unit)", "row"),
         Column(f"Share of {phrase} total (%)", "%"),
     ]
     rows = []
@@ -617,9 +618,7 @@ def _summary_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) 
     return Table(
         f"{section.key}_summary",
         f"{section.title}: {area} in {pack['year']}",
-        f"{area} beside {_in_words([r.phrase for r in references])}. Differences are from "
-        f"{phrase}, in the measure's unit (percentage points for percentages); counts and "
-        "money show the area's share of the total instead.",
+        f"{area} beside {_in_words([r.phrase for r in references])}.",
         tuple(columns),
         tuple(rows),
         tuple(f.unit for f in figures),
@@ -705,10 +704,18 @@ def _reasons_table(con: duckdb.DuckDBPyConnection, pack: dict) -> Table:
         )
         for _, r in frame.iterrows()
     )
+    # a reason no school gave is named once, not a row of zeros (a hidden count is not zero)
+    none_given = [r[0] for r in rows if r[1] == 0 and r[2] == 0]
+    rows = tuple(r for r in rows if r[0] not in none_given)
+    caption = (
+        f"The reason schools in {pack['area']} gave for each permanent exclusion and suspension."
+    )
+    if none_given:
+        caption += " No exclusion or suspension for: " + ", ".join(none_given).lower() + "."
     return Table(
         "exclusion_reasons",
         f"Exclusions and suspensions by reason, {pack['year']}",
-        f"The reason schools in {pack['area']} gave for each permanent exclusion and suspension.",
+        caption,
         (
             Column("Reason"),
             Column("Permanent exclusions", "exclusions"),

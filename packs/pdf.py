@@ -33,7 +33,7 @@ def _footer(pack: Pack) -> str:
     return (
         '<div style="font-size:7pt;font-family:Arial,sans-serif;color:#444;width:100%;'
         'padding:0 10mm;display:flex;justify-content:space-between">'
-        f"<span>{escape(pack.title)}</span>"
+        f"<span>{escape(pack.title)}{' · demo data, not real' if pack.demo else ''}</span>"
         '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span>'
         "</div>"
     )
