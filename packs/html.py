@@ -12,6 +12,7 @@ displayed, and each line has its own dash pattern so colour is never the only cu
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -296,6 +297,12 @@ def table_html(table: Table, heading: bool = True, columns: int | None = None) -
     )
 
 
+def plain_source(source: str) -> str:
+    """A source without its file's internal name: 'Council finance: high needs places by
+    school and provision type (high_needs_places)' loses '(high_needs_places)'."""
+    return re.sub(r"\s*\([a-z0-9]+(?:_[a-z0-9]+)+\)", "", source)
+
+
 def definitions_html(table: Table) -> str:
     """The definitions as a two-column list ('Name (unit): what it means'), then each source
     once with the measures it gives (most sources give several)."""
@@ -308,7 +315,7 @@ def definitions_html(table: Table) -> str:
             f'<span class="test">({escape(str(cell["Unit"]))})</span></dt>'
             f"<dd>{escape(str(cell['What it means']))}</dd></div>"
         )
-        sources.setdefault(str(cell["Source"]), []).append(str(cell["Measure"]))
+        sources.setdefault(plain_source(str(cell["Source"])), []).append(str(cell["Measure"]))
     listed = "".join(
         f"<li>{escape(source)}: {escape(', '.join(measures))}.</li>"
         for source, measures in sources.items()
