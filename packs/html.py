@@ -53,8 +53,8 @@ td.suppressed, td.nodata { text-align: right; font-style: italic; }
 ul.sentences { padding-left: 1.1rem; margin: .3rem 0 .5rem; }
 ul.sentences li { margin-bottom: .15rem; }
 .test { color: #444; font-size: .85em; }
-.charts { display: flex; flex-wrap: wrap; gap: .3rem .6rem; margin: .2rem 0 .5rem; }
-figure.chart { margin: 0; width: 166px; }
+.charts { display: flex; flex-wrap: wrap; gap: .3rem .5rem; margin: .2rem 0 .5rem; }
+figure.chart { margin: 0; width: 160px; }
 figure.chart figcaption { font-size: .8rem; font-weight: bold; }
 .key { font-size: .72rem; font-weight: normal; margin-left: .8rem; }
 .key svg { vertical-align: middle; }
@@ -184,7 +184,7 @@ def trend_chart(figure: Figure, names: Sequence[str], area: str = "the area") ->
         return ""
     shown = [v for _, _, values in lines for v in values if v is not None]
     bottom, top = _axis_bounds(shown, figure.unit)
-    width, height, left, right, top_pad, bottom_pad = 166, 78, 50, 8, 7, 16
+    width, height, left, right, top_pad, bottom_pad = 160, 78, 60, 8, 7, 16
 
     def x(i: int) -> float:
         return left + i * (width - left - right) / (len(points) - 1)
@@ -299,8 +299,9 @@ def table_html(table: Table, heading: bool = True, columns: int | None = None) -
 
 def plain_source(source: str) -> str:
     """A source without its file's internal name: 'Council finance: high needs places by
-    school and provision type (high_needs_places)' loses '(high_needs_places)'."""
-    return re.sub(r"\s*\([a-z0-9]+(?:_[a-z0-9]+)+\)", "", source)
+    school and provision type (high_needs_places)' loses '(high_needs_places)', and a
+    list of column names goes too."""
+    return re.sub(r"\s*\((?:[a-z0-9]+(?:_[a-z0-9]+)+(?:,\s*)?)+\)", "", source)
 
 
 def definitions_html(table: Table) -> str:
