@@ -572,6 +572,17 @@ def _limit_cols_in(limits: pd.DataFrame) -> list[tuple[str, str, str]]:
     return sorted(out, key=lambda item: float(item[0].rstrip("%")))
 
 
+def funnel_test_name(unit: str) -> str | None:
+    """The test :func:`differs_beyond_chance` applies for a unit, in words for a reader
+    ('exact Poisson funnel, 95% limits'); None where it gives no verdict."""
+    unit_lower = unit.lower()
+    if "per 100" in unit_lower:
+        return "exact Poisson funnel, 95% limits"
+    if unit_lower == "% of pupils":
+        return "exact binomial funnel, 95% limits"
+    return None
+
+
 def differs_beyond_chance(
     unit: str, value: float | None, denominator: float | None, target: float | None
 ) -> bool | None:

@@ -1,8 +1,9 @@
-"""Data packs: one area's report for one year, as Excel and as printable HTML.
+"""Data packs: one area's report for one year, as Excel, printable HTML and PDF.
 
 ``build_pack(con, level, area, year)`` gathers the numbers (through the query layer,
-so already suppressed), sentences and tables; ``write_excel`` and ``render_html``
-turn a pack into a file. ``python -m packs`` builds packs for every area at a level.
+so already suppressed), sentences and tables; ``write_excel``, ``render_html`` and
+``write_pdf`` (headless Chromium) turn a pack into a file. ``python -m packs`` builds
+packs for every area at a level.
 """
 
 from packs.excel import write_excel
@@ -19,9 +20,11 @@ from packs.model import (
     build_pack,
     latest_year,
 )
+from packs.pdf import PdfUnavailable, pdf_available, write_pdf
 
 __all__ = [
     "PACK_LEVELS",
+    "PdfUnavailable",
     "SECTIONS",
     "SUPPRESSED",
     "Figure",
@@ -31,6 +34,8 @@ __all__ = [
     "available_areas",
     "build_pack",
     "latest_year",
+    "pdf_available",
     "render_html",
     "write_excel",
+    "write_pdf",
 ]

@@ -1,9 +1,10 @@
 """Generate data packs from the command line.
 
     python -m packs --level Partnership --all --year 202324 --out data/packs/
-    python -m packs --level Locality --area Banbury --format html
+    python -m packs --level Locality --area Banbury --format html pdf
 
-Writes <area>-data-pack-<year>.xlsx and .html for each area, with a progress bar
+Writes <area>-data-pack-<year>.xlsx and .html for each area (and .pdf when asked: it
+needs Chromium at /usr/bin/chromium), with a progress bar
 on the terminal. Problems (no warehouse, unknown area or year) are reported in one
 plain line and exit status 2, never a traceback.
 """
@@ -21,15 +22,18 @@ import queries
 from packs.excel import write_excel
 from packs.html import render_html
 from packs.model import PACK_LEVELS, available_areas, build_pack
+from packs.pdf import PdfUnavailable, write_pdf
 
-FORMATS = ("excel", "html")
+FORMATS = ("excel", "html", "pdf")
+#: written when --format is not given (a PDF needs Chromium and takes a few seconds)
+DEFAULT_FORMATS = ("excel", "html")
 DEFAULT_OUT = queries.PROJECT_DIR / "data" / "packs"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m packs",
-        description="Generate Excel and printable HTML data packs for localities, "
+        description="Generate Excel, printable HTML and PDF data packs for localities, "
         "partnerships or the county.",
     )
     parser.add_argument("--level", required=True, choices=PACK_LEVELS, help="area level")
@@ -48,8 +52,8 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         nargs="+",
         choices=FORMATS,
-        default=list(FORMATS),
-        help="file formats to write (default: both)",
+        default=list(DEFAULT_FORMATS),
+        help="file formats to write (default: excel html; pdf needs Chromium)",
     )
     parser.add_argument(
         "--warehouse", type=Path, default=None, help="warehouse folder (default data/warehouse)"
@@ -68,13 +72,14 @@ def generate(
     areas: Sequence[str] | None,
     year: str | int | None,
     out: Path,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
     warehouse: Path | None = None,
     report: Callable[[int, int, str], None] | None = None,
 ) -> list[Path]:
     """Write packs for ``areas`` (None: every area at ``level`` in the year); return the files.
 
-    Raises ValueError / queries.QueryLayerError / OSError with a plain message on problems.
+    Raises ValueError / queries.QueryLayerError / OSError / PdfUnavailable with a plain
+    message on problems.
     """
     con = queries.connect(warehouse)
     try:
@@ -99,6 +104,9 @@ def generate(
             if "html" in formats:
                 written.append(out / f"{pack.file_stem}.html")
                 render_html(pack, written[-1])
+            if "pdf" in formats:
+                written.append(out / f"{pack.file_stem}.pdf")
+                write_pdf(pack, written[-1])
         if report:
             report(len(areas), len(areas), "done")
         return written
@@ -126,7 +134,7 @@ def main(argv: Sequence[str] | None = None, stream: TextIO | None = None) -> int
         written = generate(
             args.level, args.area, args.year, args.out, args.format, args.warehouse, report
         )
-    except (ValueError, queries.QueryLayerError, OSError) as error:
+    except (ValueError, queries.QueryLayerError, OSError, PdfUnavailable) as error:
         if interactive:
             stream.write("\n")
         stream.write(f"python -m packs: error: {error}\n")

@@ -143,7 +143,7 @@ def write_excel(pack: Pack, target: Path | str | None = None) -> bytes:
         row = 3
         sheet.write_string(row, 0, "In plain English", w.heading)
         row += 1
-        for sentence in section.sentences:
+        for sentence in section.sentences + ([section.caveat] if section.caveat else []):
             sheet.write_string(row, 0, _text(sentence))
             row += 1
         row += 1

@@ -1,63 +1,112 @@
-"""A data pack as one printable, self-contained HTML page.
+"""A data pack as one printable, self-contained HTML page (and, through packs.pdf, a PDF).
 
-No external assets and no JavaScript: styles are inline in <style>, trend lines are
-inline SVG. Every section starts on a new printed page. Accessible: one h1, h2 per
-section, h3 per table, tables with captions and ``scope`` on header cells, the SVG
-sparklines carry a text alternative, and the comparator line is dashed as well
-as coloured so colour is never the only cue.
+No external assets and no JavaScript: styles are inline in <style>, charts are inline
+SVG. The first printed page is a summary of what stands out; each section then has its
+sentences, this year's figures beside the comparators, a chart per rate and a table of
+the years. Print rules keep a heading with what follows it and never cut a table or a
+chart. Accessible: one h1, h2 per section, h3 per table, tables with captions and
+``scope`` on header cells, every chart carries a text alternative with the values as
+displayed, and each line has its own dash pattern so colour is never the only cue.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from packs.model import DEMO_NOTICE, SUPPRESSED, Figure, Pack, Table
+from packs.model import DEMO_NOTICE, SUPPRESSED, Estimate, Figure, Pack, Table
 
-# Okabe-Ito blue (area) and orange (comparator): distinguishable with colour-vision deficiency.
-_AREA_COLOUR, _COMPARATOR_COLOUR = "#0072B2", "#B36200"
+# Okabe-Ito colours (distinguishable with colour-vision deficiency), one dash pattern each:
+# the area, then the comparators in the pack's order (locality, county, England).
+_AREA_STYLE = ("#0072B2", "", 2.4)
+_REFERENCE_STYLES = {
+    "locality": ("#009E73", "1.5 2.5", 1.8),
+    "county": ("#B36200", "6 3", 1.6),
+    "England": ("#555555", "9 3 2 3", 1.3),
+}
+
+#: Tables longer than this may break across printed pages, row by row.
+LONG_TABLE_ROWS = 14
 
 _CSS = """
 :root { font-family: Arial, Helvetica, sans-serif; color: #1b1b1b; }
-body { margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.45; }
-h1 { font-size: 1.9rem; margin-bottom: .2rem; }
-h2 { font-size: 1.45rem; border-bottom: 3px solid #0072B2; padding-bottom: .2rem; }
-h3 { font-size: 1.1rem; margin-top: 1.4rem; }
-.meta { color: #444; }
-.demo { border: 2px solid #9C0006; background: #FFF0F0; padding: .5rem .8rem; font-weight: bold; }
-table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .9rem; }
-caption { text-align: left; font-size: .85rem; color: #444; padding-bottom: .3rem; }
-th, td { border: 1px solid #bbb; padding: .25rem .45rem; vertical-align: top; }
+body { margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.4; }
+h1 { font-size: 1.8rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.35rem; border-bottom: 3px solid #0072B2; padding-bottom: .15rem;
+     margin: 1.4rem 0 .5rem; }
+h3 { font-size: 1.05rem; margin: .9rem 0 .3rem; }
+h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+p { margin: .3rem 0; }
+.meta { color: #333; }
+.demo { border: 2px solid #9C0006; background: #FFF0F0; padding: .4rem .7rem; font-weight: bold; }
+table { border-collapse: collapse; width: 100%; margin: .3rem 0 .8rem; font-size: .85rem; }
+caption { text-align: left; font-size: .8rem; color: #444; padding-bottom: .2rem; }
+th, td { border: 1px solid #bbb; padding: .1rem .3rem; vertical-align: top; }
 thead th { background: #DDEBF7; text-align: left; }
 tbody th { text-align: left; font-weight: 600; }
+td.unit { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.suppressed { text-align: right; font-style: italic; }
-ul.sentences li { margin-bottom: .3rem; }
-.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: .6rem; }
-.figure { border: 1px solid #ccc; border-radius: 4px; padding: .5rem .7rem; break-inside: avoid; }
-.figure .value { font-size: 1.35rem; font-weight: bold; }
-.figure .definition { font-size: .8rem; color: #444; }
-.key { font-size: .8rem; }
-.key .area { color: #0072B2; } .key .comparator { color: #B36200; }
+td.suppressed, td.nodata { text-align: right; font-style: italic; }
+ul.sentences { padding-left: 1.1rem; margin: .3rem 0 .5rem; }
+ul.sentences li { margin-bottom: .15rem; }
+.test { color: #444; font-size: .85em; }
+.charts { display: flex; flex-wrap: wrap; gap: .3rem .5rem; margin: .2rem 0 .5rem; }
+figure.chart { margin: 0; width: 160px; }
+figure.chart figcaption { font-size: .8rem; font-weight: bold; }
+.key { font-size: .72rem; font-weight: normal; margin-left: .8rem; }
+.key svg { vertical-align: middle; }
+.block { break-inside: avoid; page-break-inside: avoid; }
 nav ol { columns: 2; }
+dl.definitions { columns: 2; column-gap: 1.2rem; margin: .3rem 0; }
+@media print { dl.definitions { columns: 3; column-gap: .9rem; } }
+.definition { break-inside: avoid; page-break-inside: avoid; margin-bottom: .35rem; }
+dl.definitions dt { font-weight: bold; }
+dl.definitions dd { margin: 0; }
+@page { size: A4; margin: 10mm 10mm 13mm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 10pt; }
+  body { margin: 0; max-width: none; font-size: 8pt; line-height: 1.2; }
+  ul.sentences { columns: 2; column-gap: 1.4rem; }
+  ul.sentences li { break-inside: avoid; page-break-inside: avoid; }
+  h1 { font-size: 17pt; } h2 { font-size: 12.5pt; margin-top: 0; } h3 { font-size: 10pt; }
+  table { font-size: 7.5pt; margin-bottom: .4rem; }
+  caption { font-size: 7.5pt; }
+  .summary { break-after: page; page-break-after: always; }
   section.pack-section { break-before: page; page-break-before: always; }
+  section.flow { break-before: auto; page-break-before: auto; margin-top: 1.2rem; }
   nav, .no-print { display: none; }
   a { color: inherit; text-decoration: none; }
-  table, .figure { break-inside: avoid; page-break-inside: avoid; }
+  table, figure, .block { break-inside: avoid; page-break-inside: avoid; }
+  table.long { break-inside: auto; page-break-inside: auto; }
+  /* reference matter, read when needed: a size smaller than the findings */
+  #definitions-section, #notes { font-size: 7.3pt; }
+  tr, .long h3, .long caption { break-inside: avoid; page-break-inside: avoid; }
+  .long h3 { break-after: avoid; }
   thead { display: table-header-group; }
 }
 """
 
 
 def display(value: float | int | str | None, unit: str | None) -> str:
-    """A table cell as shown: numbers to the app's decimals, 'Suppressed', or 'No data'."""
+    """A table cell as shown: numbers to the app's decimals, 'Suppressed', 'No data', and an
+    estimate as '≈ 0.18 (0.15 to 0.21)' so a withheld cell never reads as exact or zero."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "No data"
     if isinstance(value, str):
         return value
+    if isinstance(value, Estimate):
+        shown = f"≈ {_number(float(value), unit)}"
+        if value.low is not None and value.high is not None:
+            shown += f" ({_number(value.low, unit)} to {_number(value.high, unit)})"
+        elif value.low is not None:
+            shown += f" (at least {_number(value.low, unit)})"
+        return shown
+    return _number(value, unit)
+
+
+def _number(value: float | int, unit: str | None) -> str:
     unit_lower = (unit or "").lower()
     if unit_lower.startswith("£"):
         return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
@@ -68,127 +117,300 @@ def display(value: float | int | str | None, unit: str | None) -> str:
     return f"{value:,.0f}"
 
 
+def axis_value(value: float, unit: str) -> str:
+    """An axis label with its unit: '7.5%', '0.20 per 100', '46 points'."""
+    unit_lower = unit.lower()
+    if "%" in unit_lower:
+        return f"{_number(value, unit)}%"
+    if "per 100" in unit_lower:
+        return f"{_number(value, unit)} per 100"
+    if "point" in unit_lower:
+        return f"{_number(value, unit)} points"
+    return _number(value, unit)
+
+
 def figure_value(figure: Figure) -> str:
     """The headline value with its unit, e.g. '7.4 % of sessions', '£1,234', 'Suppressed'."""
     if figure.suppressed:
         return SUPPRESSED
     if figure.value is None:
         return "No data"
-    number = display(figure.value, figure.unit)
+    number = display(figure.cell if figure.cell is not None else figure.value, figure.unit)
     return number if figure.unit.startswith("£") else f"{number} {figure.unit}"
 
 
-def sparkline(
-    figure: Figure, comparator: str, width: int = 240, height: int = 60, area: str = "the area"
-) -> str:
-    """Inline SVG: the area's values (solid) and the comparator's (dashed) over the years.
+def _style(name: str) -> tuple[str, str, float]:
+    if name == "England":
+        return _REFERENCE_STYLES["England"]
+    if name.endswith(" locality"):
+        return _REFERENCE_STYLES["locality"]
+    return _REFERENCE_STYLES["county"]
 
-    Suppressed or missing years leave a gap. Returns '' with fewer than two values. Counts
-    and money get no comparator line: a county total on the same scale flattens the area's.
+
+def _axis_bounds(values: Sequence[float], unit: str) -> tuple[float, float]:
+    """Round numbers just outside the values, at the unit's displayed precision or coarser,
+    so the printed min and max labels are exactly where the axis starts and ends."""
+    low, high = min(values), max(values)
+    precision = 0.01 if "per 100" in unit.lower() else 0.1
+    span = max(high - low, precision)
+    step = max(precision, 10 ** math.floor(math.log10(span)) / 2)
+    bottom = math.floor(low / step + 1e-9) * step
+    top = math.ceil(high / step - 1e-9) * step
+    if top <= bottom:
+        top = bottom + step
+    return bottom, top
+
+
+def trend_chart(figure: Figure, names: Sequence[str], area: str = "the area") -> str:
+    """Inline SVG: the area's line (solid) and each comparator's (its own dash) over the years,
+    with the y-axis's lowest and highest values and the first and last years labelled.
+
+    ``names`` are the comparators in the order of the trend points' ``references``.
+    Suppressed or missing years leave a gap. Returns '' with fewer than two values. Only
+    rates and means are drawn: a part's count beside the whole's says nothing.
     """
     points = figure.trend
-    with_comparator = figure.kind in ("rate", "mean")
-    values = [p.value for p in points if p.value is not None]
-    if with_comparator:
-        values += [p.comparator_value for p in points if p.comparator_value is not None]
-    if len(points) < 2 or len([p for p in points if p.value is not None]) < 2:
+    if figure.kind not in ("rate", "mean") or len(points) < 2:
         return ""
-    low, high = min(values), max(values)
-    if high == low:
-        low, high = low - 1, high + 1
-    pad = 6
+    own = [p.value if not p.suppressed else None for p in points]
+    lines = [("area", area, own)]
+    for index, name in enumerate(names):
+        values = []
+        for p in points:
+            cell = p.references[index] if index < len(p.references) else None
+            values.append(float(cell) if isinstance(cell, int | float) else None)
+        lines.append(("reference", name, values))
+    if len([v for v in own if v is not None]) < 2:
+        return ""
+    shown = [v for _, _, values in lines for v in values if v is not None]
+    bottom, top = _axis_bounds(shown, figure.unit)
+    width, height, left, right, top_pad, bottom_pad = 160, 78, 60, 8, 7, 16
 
-    def xy(i: int, v: float) -> str:
-        x = pad + i * (width - 2 * pad) / (len(points) - 1)
-        y = height - pad - (v - low) * (height - 2 * pad) / (high - low)
-        return f"{x:.1f},{y:.1f}"
+    def x(i: int) -> float:
+        return left + i * (width - left - right) / (len(points) - 1)
 
-    def paths(attr: str) -> list[str]:
-        runs, run = [], []
-        for i, p in enumerate(points):
-            v = getattr(p, attr)
+    def y(v: float) -> float:
+        return top_pad + (top - v) * (height - top_pad - bottom_pad) / (top - bottom)
+
+    shapes = [
+        # axes, and the two labelled values of each
+        f'<line x1="{left}" y1="{top_pad}" x2="{left}" y2="{height - bottom_pad}" stroke="#888"/>',
+        f'<line x1="{left}" y1="{height - bottom_pad}" x2="{width - right}" '
+        f'y2="{height - bottom_pad}" stroke="#888"/>',
+        f'<text x="{left - 3}" y="{top_pad + 3}" text-anchor="end">'
+        f"{escape(axis_value(top, figure.unit))}</text>",
+        f'<text x="{left - 3}" y="{height - bottom_pad + 3}" text-anchor="end">'
+        f"{escape(axis_value(bottom, figure.unit))}</text>",
+        f'<text x="{left}" y="{height - 4}" text-anchor="start">{escape(points[0].year)}</text>',
+        f'<text x="{width - right}" y="{height - 4}" text-anchor="end">'
+        f"{escape(points[-1].year)}</text>",
+    ]
+    # comparators first, so the area's line is drawn on top
+    for kind, name, values in reversed(lines):
+        colour, dash, stroke = _AREA_STYLE if kind == "area" else _style(name)
+        runs: list[list[str]] = [[]]
+        for i, v in enumerate(values):
             if v is None:
-                if run:
-                    runs.append(run)
-                run = []
+                runs.append([])
             else:
-                run.append(xy(i, v))
-        if run:
-            runs.append(run)
-        return [" ".join(r) for r in runs if len(r) >= 1]
+                runs[-1].append(f"{x(i):.1f},{y(v):.1f}")
+        for run in (r for r in runs if r):
+            dashes = f' stroke-dasharray="{dash}"' if dash else ""
+            shapes.append(
+                f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
+                f'stroke-width="{stroke}"{dashes}/>'
+            )
+            if len(run) == 1:  # a lone year between gaps: a dot
+                cx, cy = run[0].split(",")
+                shapes.append(f'<circle cx="{cx}" cy="{cy}" r="2.2" fill="{colour}"/>')
 
-    def described(p) -> str:
-        value = SUPPRESSED if p.suppressed else display(p.value, figure.unit)
-        if with_comparator and p.comparator_value is not None:
-            value += f" ({comparator} {display(p.comparator_value, figure.unit)})"
-        return f"{p.year} {value}"
+    def described(i: int) -> str:
+        p = points[i]
+        parts = [f"{area} {display(p.cell if p.cell is not None else p.value, figure.unit)}"]
+        if p.suppressed:
+            parts[0] = f"{area} {SUPPRESSED}"
+        for index, name in enumerate(names):
+            cell = p.references[index] if index < len(p.references) else None
+            parts.append(f"{name} {display(cell, figure.unit)}")
+        return f"{p.year}: " + ", ".join(parts)
 
     text = (
-        f"{figure.label} in {area} by year ({figure.unit}): "
-        + "; ".join(described(p) for p in points)
+        f"{figure.label} by year ({figure.unit}), axis from "
+        f"{axis_value(bottom, figure.unit)} to {axis_value(top, figure.unit)}. "
+        + "; ".join(described(i) for i in range(len(points)))
         + "."
     )
-    shapes = []
-    for line in paths("comparator_value") if with_comparator else []:
-        shapes.append(
-            f'<polyline points="{line}" fill="none" stroke="{_COMPARATOR_COLOUR}" '
-            'stroke-width="1.5" stroke-dasharray="4 3"/>'
-        )
-    for line in paths("value"):
-        shapes.append(
-            f'<polyline points="{line}" fill="none" stroke="{_AREA_COLOUR}" stroke-width="2.5"/>'
-        )
-        if " " not in line:  # a lone year between gaps: draw it as a dot
-            x, y = line.split(",")
-            shapes.append(f'<circle cx="{x}" cy="{y}" r="2.5" fill="{_AREA_COLOUR}"/>')
     return (
+        f'<figure class="chart"><figcaption>{escape(figure.label)} '
+        f'<span class="test">({escape(figure.unit)})</span></figcaption>'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(text)}">'
-        f"<title>{escape(text)}</title>{''.join(shapes)}</svg>"
-        f'<div class="key"><span class="area">━ this area</span> · '
-        + (f'<span class="comparator">╌ {escape(comparator)}</span> · ' if with_comparator else "")
-        + f"{escape(points[0].year)} to {escape(points[-1].year)}</div>"
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(text)}" '
+        'font-family="Arial, sans-serif" font-size="8" fill="#333">'
+        f"<title>{escape(text)}</title>{''.join(shapes)}</svg></figure>"
     )
 
 
-def table_html(table: Table) -> str:
-    head = "".join(f'<th scope="col">{escape(c.header)}</th>' for c in table.columns)
+def chart_key(area: str, names: Sequence[str]) -> str:
+    """The lines' key: a sample of each line beside its name."""
+    items = []
+    for kind, name in [("area", area), *(("reference", n) for n in names)]:
+        colour, dash, stroke = _AREA_STYLE if kind == "area" else _style(name)
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        items.append(
+            '<svg width="28" height="8" aria-hidden="true">'
+            f'<line x1="0" y1="4" x2="28" y2="4" stroke="{colour}" stroke-width="{stroke}"'
+            f"{dashes}/></svg> {escape(name)}"
+        )
+    return f'<span class="key">Lines: {" &nbsp; ".join(items)}</span>'
+
+
+def table_html(table: Table, heading: bool = True, columns: int | None = None) -> str:
+    """The table with its heading and caption; only its first ``columns`` when given."""
+    kept = table.columns[:columns]
+    head = "".join(f'<th scope="col">{escape(c.header)}</th>' for c in kept)
     body = []
     for r, cells in enumerate(table.rows):
         out = []
-        for col, cell in enumerate(cells):
+        for col, cell in enumerate(cells[: len(kept)]):
             unit = table.cell_unit(r, col)
             if col == 0:
                 out.append(f'<th scope="row">{escape(display(cell, unit))}</th>')
             elif cell == SUPPRESSED:
                 out.append(f'<td class="suppressed">{SUPPRESSED}</td>')
+            elif cell is None or (isinstance(cell, float) and math.isnan(cell)):
+                out.append('<td class="nodata">No data</td>')
             elif isinstance(cell, int | float):
                 out.append(f'<td class="num">{escape(display(cell, unit))}</td>')
+            elif kept[col].header == "Unit":
+                out.append(f'<td class="unit">{escape(display(cell, unit))}</td>')
             else:
                 out.append(f"<td>{escape(display(cell, unit))}</td>")
         body.append(f"<tr>{''.join(out)}</tr>")
+    title = f'<h3 id="{escape(table.key)}">{escape(table.title)}</h3>' if heading else ""
+    # a long table may run on to the next page (its header repeats); a short one never splits
+    long = len(table.rows) > LONG_TABLE_ROWS
+    wrapper, table_class = ("long", ' class="long"') if long else ("block", "")
     return (
-        f'<h3 id="{escape(table.key)}">{escape(table.title)}</h3>'
-        f"<table><caption>{escape(table.caption)}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f'<div class="{wrapper}">{title}'
+        f"<table{table_class}><caption>{escape(table.caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
-def _figure_card(figure: Figure, pack: Pack) -> str:
-    comparator = (
-        ""
-        if figure.comparator_value is None
-        else f"{escape(pack.comparator_name)}: {escape(display(figure.comparator_value, figure.unit))}"
+def plain_source(source: str) -> str:
+    """A source without its file's internal name: 'Council finance: high needs places by
+    school and provision type (high_needs_places)' loses '(high_needs_places)', and a
+    list of column names goes too."""
+    return re.sub(r"\s*\((?:[a-z0-9]+(?:_[a-z0-9]+)+(?:,\s*)?)+\)", "", source)
+
+
+def definitions_html(table: Table) -> str:
+    """The definitions as a two-column list ('Name (unit): what it means'), then each source
+    once with the measures it gives (most sources give several)."""
+    header = [c.header for c in table.columns]
+    items, sources = [], {}
+    for row in table.rows:
+        cell = dict(zip(header, row, strict=True))
+        items.append(
+            f'<div class="definition"><dt>{escape(str(cell["Measure"]))} '
+            f'<span class="test">({escape(str(cell["Unit"]))})</span></dt>'
+            f"<dd>{escape(str(cell['What it means']))}</dd></div>"
+        )
+        sources.setdefault(plain_source(str(cell["Source"])), []).append(str(cell["Measure"]))
+    listed = "".join(
+        f"<li>{escape(source)}: {escape(', '.join(measures))}.</li>"
+        for source, measures in sources.items()
     )
     return (
-        '<div class="figure">'
-        f'<h4 style="margin:0">{escape(figure.label)}</h4>'
-        f'<div class="value">{escape(figure_value(figure))}</div>'
-        f"<div>{comparator}</div>"
-        f"{sparkline(figure, pack.comparator_name, area=pack.area)}"
-        f'<p class="definition">{escape(figure.definition)}</p>'
-        "</div>"
+        f'<p>{escape(table.caption)}</p><dl class="definitions">{"".join(items)}</dl>'
+        f'<div class="block"><h3>Sources</h3><ul class="sources test">{listed}</ul></div>'
     )
+
+
+def _compared_with(pack: Pack) -> str:
+    names = list(pack.comparator_names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _summary(pack: Pack) -> list[str]:
+    where = f"{pack.level} data pack for {pack.area}"
+    if pack.locality:
+        where += f", a partnership of {pack.locality} locality"
+    parts = [
+        '<section class="summary" id="summary" aria-labelledby="summary-h">',
+        f"<h1>{escape(pack.title)}</h1>",
+        f'<p class="meta"><strong>{escape(where)}</strong>. School year {escape(pack.year)}, '
+        f"compared with {escape(_compared_with(pack))}. Generated {escape(pack.generated_at)} "
+        f"from data build {escape(pack.build_id)}.</p>",
+    ]
+    if pack.demo:
+        parts.append(f'<p class="demo" role="note">{escape(DEMO_NOTICE)}</p>')
+    parts.append('<h2 id="summary-h">Summary: what stands out</h2>')
+    found = pack.highlights
+    if found:
+        parts.append(
+            f"<p>{len(found)} finding{'' if len(found) == 1 else 's'} where a test says the "
+            "difference or the trend is more than chance alone would produce (every other "
+            "figure is in the sections that follow):</p>"
+        )
+        parts.append('<ul class="sentences">')
+        parts += [
+            f'<li>{escape(h.sentence)} <span class="test">Test: {escape(h.test)}.</span></li>'
+            for h in found
+        ]
+        parts.append("</ul>")
+    else:
+        parts.append(
+            "<p>No difference from the comparators and no trend is beyond what chance alone "
+            "could produce; the sections that follow give every figure.</p>"
+        )
+    if any(f.trend_caveat for s in pack.sections for f in s.figures):
+        parts.append(
+            f"<p>{escape(pack.area)}'s schools changed over these years (see the notes), so "
+            "part of any trend may come from schools joining or leaving.</p>"
+        )
+    parts.append(
+        '<p class="test">Differences are tested only for percentages of pupils and rates per '
+        "100 pupils (funnel limits); absence, attainment 8, counts and money are described "
+        "without a test. Contents: "
+        + escape(", ".join(s.title for s in pack.sections))
+        + ", definitions and notes.</p></section>"
+    )
+    return parts
+
+
+def _section(pack: Pack, section, first: bool) -> list[str]:
+    names = list(pack.comparator_names)
+    classes = "pack-section" if first else "pack-section flow"
+    parts = [
+        f'<section class="{classes}" id="{section.key}" aria-labelledby="{section.key}-h">',
+        '<div class="block">',
+        f'<h2 id="{section.key}-h">{escape(section.title)}</h2>',
+        f"<p>{escape(section.intro)}</p>",
+        "<h3>In plain English</h3></div>",
+        '<ul class="sentences">',
+        # one item per measure: its comparisons and trend read as a short paragraph
+        *(f"<li>{escape(' '.join(f.sentences))}</li>" for f in section.figures if f.sentences),
+        "</ul>",
+    ]
+    if section.caveat:
+        parts.append(f"<p>{escape(section.caveat)}</p>")
+    summary, trend, *extra = section.tables
+    # the differences and shares are in the sentences (and the Excel workbook)
+    parts.append(table_html(summary, columns=3 + len(pack.comparator_names)))
+    charts = [trend_chart(f, names, pack.area) for f in section.figures]
+    charts = [c for c in charts if c]
+    if charts:
+        parts.append('<div class="block">')
+        # the key shares the heading's line
+        parts.append(
+            f"<h3>{escape(section.title)} over the years {chart_key(pack.area, names)}</h3>"
+        )
+        parts.append(f'<div class="charts">{"".join(charts)}</div></div>')
+    parts.append(table_html(trend))
+    parts += [table_html(t) for t in extra]
+    parts.append("</section>")
+    return parts
 
 
 def render_html(pack: Pack, target: Path | str | None = None) -> str:
@@ -199,41 +421,22 @@ def render_html(pack: Pack, target: Path | str | None = None) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(pack.title)}</title>",
         f'<meta name="generator" content="Locality Explorer data pack; build {escape(pack.build_id)}">',
-        f"<style>{_CSS}</style></head><body>",
-        "<header>",
-        f"<h1>{escape(pack.title)}</h1>",
-        f'<p class="meta">{escape(pack.level)} data pack for {escape(pack.area)}, school year '
-        f"{escape(pack.year)}, compared with {escape(pack.comparator_name)}. "
-        f"Generated {escape(pack.generated_at)} from data build {escape(pack.build_id)}.</p>",
+        f"<style>{_CSS}</style></head><body><main>",
+        *_summary(pack),
+        '<nav aria-label="Contents"><h2>Contents</h2><ol>',
     ]
-    if pack.demo:
-        parts.append(f'<p class="demo" role="note">{escape(DEMO_NOTICE)}</p>')
-    parts.append("</header>")
-    parts.append('<nav aria-label="Contents"><h2>Contents</h2><ol>')
+    parts.append('<li><a href="#summary">Summary: what stands out</a></li>')
     for section in pack.sections:
         parts.append(f'<li><a href="#{section.key}">{escape(section.title)}</a></li>')
     parts.append('<li><a href="#definitions-section">Definitions</a></li>')
-    parts.append('<li><a href="#notes">Notes</a></li></ol></nav><main>')
-    for section in pack.sections:
-        parts.append(
-            f'<section class="pack-section" id="{section.key}" aria-labelledby="{section.key}-h">'
-        )
-        parts.append(f'<h2 id="{section.key}-h">{escape(section.title)}</h2>')
-        parts.append(f"<p>{escape(section.intro)}</p>")
-        parts.append('<h3>In plain English</h3><ul class="sentences">')
-        parts += [f"<li>{escape(s)}</li>" for s in section.sentences]
-        parts.append("</ul>")
-        parts.append('<div class="figures">')
-        parts += [_figure_card(f, pack) for f in section.figures]
-        parts.append("</div>")
-        parts += [table_html(t) for t in section.tables]
-        parts.append("</section>")
-    parts.append('<section class="pack-section" id="definitions-section">')
+    parts.append('<li><a href="#notes">Notes</a></li></ol></nav>')
+    for index, section in enumerate(pack.sections):
+        parts += _section(pack, section, first=index == 0)
+    parts.append('<section class="pack-section flow" id="definitions-section">')
     parts.append("<h2>Definitions</h2>")
-    parts.append(table_html(pack.definitions))
-    parts.append('</section><section class="pack-section" id="notes"><h2>Notes</h2>')
-    if pack.demo:
-        parts.append(f'<p class="demo">{escape(DEMO_NOTICE)}</p>')
+    parts.append(definitions_html(pack.definitions))
+    # (the demo notice is on the first page, and in the page footer of every page)
+    parts.append('</section><section class="pack-section flow" id="notes"><h2>Notes</h2>')
     parts += [f"<p>{escape(note)}</p>" for note in pack.notes]
     parts.append("</section></main></body></html>")
     document = "\n".join(parts)

@@ -17,13 +17,14 @@ import duckdb
 import pandas as pd
 
 import queries
-from analysis import comparison_sentence, differs_beyond_chance, trend_test
+from analysis import comparison_sentence, differs_beyond_chance, funnel_test_name, trend_test
 from analysis.sentences import (
     format_measure,
     membership_sentence,
     suppressed_sentence,
     trend_sentence,
 )
+from analysis.trend import format_p
 from explorer.breakdowns import with_totals
 
 SUPPRESSED = "Suppressed"
@@ -32,7 +33,22 @@ NOT_APPLICABLE = "Not applicable"
 NO_DATA = "No data"
 PACK_LEVELS: tuple[str, ...] = ("Locality", "Partnership", "County")
 
-#: A table cell: a number, text, the text "Suppressed", or None (no data).
+
+class Estimate(float):
+    """A figure with school cells the DfE withheld: a number (Excel writes it as one) that
+    also knows the range it lies in, so every table can show it as an estimate, never as
+    an exact figure or a zero."""
+
+    low: float | None
+    high: float | None
+
+    def __new__(cls, value: float, low: float | None, high: float | None) -> Estimate:
+        self = super().__new__(cls, value)
+        self.low, self.high = low, high
+        return self
+
+
+#: A table cell: a number (perhaps an Estimate), text, the text "Suppressed", or None.
 Cell = float | int | str | None
 
 
@@ -140,6 +156,22 @@ class TrendPoint:
     suppressed: bool
     comparator_value: float | None
     comparator_suppressed: bool = False
+    #: the area's figure as a table cell (Suppressed, an Estimate, a number or None)
+    cell: Cell = None
+    #: each of the figure's comparisons' cells this year, in the figure's order
+    references: tuple[Cell, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The area's figure beside one comparator (its locality, the county or England)."""
+
+    name: str  #: as a column header: 'Banbury locality', 'County (Oxfordshire)', 'England'
+    phrase: str  #: as a sentence says it: 'Banbury locality', 'the county', 'England'
+    cell: Cell  #: the comparator's figure this year
+    #: beyond chance by the funnel test (rates of pupils only; None: not tested)
+    significant: bool | None = None
+    sentence: str = ""  #: the comparison in words ('' for England: the tables give it)
 
 
 @dataclass(frozen=True)
@@ -162,6 +194,28 @@ class Figure:
     sentence: str
     trend_sentence: str
     trend: tuple[TrendPoint, ...]
+    #: this year's figure as a table cell (Suppressed, an Estimate, a number or None)
+    cell: Cell = None
+    #: beside the locality (partnership packs), the county and England, in that order
+    comparisons: tuple[Comparison, ...] = ()
+    #: the trend test's verdict and name, for a rate: (significant, 'Poisson score test …')
+    trend_significant: bool = False
+    trend_test_name: str = ""
+    #: the comparisons in words, in reading order (rates: the locality's, then the county's)
+    comparison_sentences: tuple[str, ...] = ()
+    #: the end of ``trend_sentence`` that warns the area's schools changed ('' if none)
+    trend_caveat: str = ""
+
+    @property
+    def sentences(self) -> list[str]:
+        """The comparisons in words, then the trend (a hidden figure: the one sentence)."""
+        said = self.comparison_sentences or (self.sentence,)
+        if self.kind != "rate":
+            # a count's first and latest years are in the trend table: no test to report
+            return [text for text in said if text]
+        # the warning that schools changed is said once for the section (Section.caveat)
+        trend = self.trend_sentence.removesuffix(self.trend_caveat)
+        return [text for text in (*said, trend) if text]
 
 
 @dataclass(frozen=True)
@@ -174,8 +228,48 @@ class Section:
 
     @property
     def sentences(self) -> list[str]:
-        """Each measure's comparison sentence followed by its trend sentence."""
-        return [text for f in self.figures for text in (f.sentence, f.trend_sentence) if text]
+        """Each measure's comparison sentences followed by its trend sentence."""
+        return [text for f in self.figures for text in f.sentences]
+
+    @property
+    def caveat(self) -> str:
+        """Said once after the sentences when a significant trend may come from schools
+        joining or leaving the area ('' when none may)."""
+        return next((f.trend_caveat.strip() for f in self.figures if f.trend_caveat), "")
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A measure that stands out, for the pack's first page: the sentence and its test."""
+
+    section: str
+    sentence: str
+    test: str
+
+
+def highlights(sections: Sequence[Section]) -> tuple[Highlight, ...]:
+    """What stands out: each difference from a comparator beyond chance (the pages' funnel
+    test) and each significant trend, in the pack's order, with the test that says so."""
+    found = []
+    for section in sections:
+        for f in section.figures:
+            if f.suppressed:
+                continue
+            for c in f.comparisons:
+                test = funnel_test_name(f.unit)
+                if c.significant and c.sentence and test:
+                    found.append(
+                        Highlight(
+                            section.title,
+                            c.sentence,
+                            f"outside the {test} around {c.phrase}'s figure",
+                        )
+                    )
+            if f.trend_significant:
+                # the summary says once that schools changed, not in every sentence
+                said = f.trend_sentence.removesuffix(f.trend_caveat)
+                found.append(Highlight(section.title, said, f.trend_test_name))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -186,6 +280,10 @@ class Pack:
     year: str
     council_name: str
     comparator_name: str
+    #: the partnership's locality in the pack's year (partnership packs only)
+    locality: str | None
+    #: every comparator's column name: the locality (partnerships), the county, England
+    comparator_names: tuple[str, ...]
     build_id: str
     demo: bool
     generated_at: str
@@ -194,6 +292,11 @@ class Pack:
     sections: tuple[Section, ...]
     definitions: Table
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def highlights(self) -> tuple[Highlight, ...]:
+        """The measures that stand out (see :func:`highlights`)."""
+        return highlights(self.sections)
 
     @property
     def title(self) -> str:
@@ -264,27 +367,94 @@ def _range_words(low: Any, high: Any, unit: str) -> str:
     return f"between {format_measure(low_number, unit)} and {format_measure(high_number, unit)}"
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A comparator of the pack: where its series is, and how tables and sentences name it."""
+
+    key: str  #: its series in ``build_pack``'s series map: 'Locality', 'County', 'National'
+    name: str  #: column header
+    phrase: str  #: in sentences
+    said: bool = True  #: compared in words too (England is in the tables only)
+
+
+def _reading(row: dict[str, Any] | None) -> Cell:
+    """A series row as a table cell: Suppressed, an Estimate with its range, a number, None."""
+    if row is None:
+        return None
+    if bool(row.get("suppressed") or False):
+        return SUPPRESSED
+    value = _number(row.get("value"))
+    if value is not None and bool(row.get("estimated") or False):
+        return Estimate(value, _number(row.get("value_low")), _number(row.get("value_high")))
+    return value
+
+
+def _compare(
+    label: str,
+    area: str,
+    value: float | None,
+    denominator: float | None,
+    reference: Reference,
+    reference_value: float | None,
+    measure: pd.Series,
+    year: str,
+    suppressed: bool,
+) -> tuple[bool | None, str]:
+    """(beyond chance?, sentence) for the area against one comparator: the pages' test."""
+    unit, kind = str(measure["unit"]), str(measure["kind"])
+    if kind not in ("rate", "mean"):
+        return None, comparison_sentence(
+            label, area, value, reference.phrase, None, unit, year, suppressed=suppressed
+        )
+    significant = (
+        differs_beyond_chance(unit, value, denominator, reference_value) if kind == "rate" else None
+    )
+    sentence = comparison_sentence(
+        label,
+        area,
+        value,
+        reference.phrase,
+        reference_value,
+        unit,
+        year,
+        str(measure["higher_is"]),  # type: ignore[arg-type]
+        significant,
+        suppressed,
+    )
+    return significant, sentence
+
+
 def _figure(
     series: dict[tuple[str, str], dict[int, dict[str, Any]]],
     level: str,
     area: str,
     time_period: int,
     measure: pd.Series,
-    comparator_level: str,
-    comparator_name: str,
+    references: Sequence[Reference],
     membership_changed: bool = False,
 ) -> Figure:
-    own = series.get(("area", measure["measure"]), {})
-    comparator = series.get((comparator_level, measure["measure"]), {})
-    national = series.get(("National", measure["measure"]), {})
+    """One measure: the area's figure, each comparator's, the sentences and the trend.
+
+    The county (England for the county pack) is the main comparator, ``comparator_*``: its
+    sentence is ``sentence``, and counts and money give their share of its total.
+    """
+    name = str(measure["measure"])
+    own = series.get(("area", name), {})
     label, unit, kind = str(measure["label"]), str(measure["unit"]), str(measure["kind"])
     higher_is = str(measure["higher_is"])
     year = _year_label(time_period)
+    main = next((r for r in references if r.key == "County"), references[0] if references else None)
 
     def at(by_year: dict[int, dict[str, Any]], column: str, period: int) -> Any:
         return by_year[period][column] if period in by_year else None
 
+    def ref_series(reference: Reference | None) -> dict[int, dict[str, Any]]:
+        return series.get((reference.key, name), {}) if reference else {}
+
+    comparator = ref_series(main)
+    national = series.get(("National", name), {})
     value = _number(at(own, "value", time_period))
+    denominator = _number(at(own, "denominator", time_period))
     suppressed = bool(at(own, "suppressed", time_period) or False)
     comparator_value = _number(at(comparator, "value", time_period))
     comparator_suppressed = bool(at(comparator, "suppressed", time_period) or False)
@@ -298,47 +468,76 @@ def _figure(
             bool(row["suppressed"]),
             _number(at(comparator, "value", int(period))),
             bool(at(comparator, "suppressed", int(period)) or False),
+            cell=_reading(row),
+            references=tuple(_reading(ref_series(r).get(int(period))) for r in references),
         )
         for period, row in sorted(own.items())
         if period <= time_period
     )
 
-    difference = share = None
-    if kind in ("rate", "mean"):
-        if value is not None and comparator_value is not None:
-            difference = value - comparator_value
-        significant = (
-            differs_beyond_chance(
-                unit, value, _number(at(own, "denominator", time_period)), comparator_value
-            )
-            if kind == "rate"
-            else None
+    estimate = ""
+    if not suppressed and bool(at(own, "estimated", time_period) or False):
+        # a figure with school cells the DfE withheld: an estimate, with its range
+        low, high = at(own, "value_low", time_period), at(own, "value_high", time_period)
+        withheld = int(at(own, "n_withheld", time_period) or 0)
+        estimate = (
+            f" This is an estimate: {withheld} school figure{'' if withheld == 1 else 's'}"
+            f" behind it {'was' if withheld == 1 else 'were'} withheld by the DfE (small"
+            f" numbers, never zero), so it lies {_range_words(low, high, unit)}."
         )
-        sentence = comparison_sentence(
-            label,
-            area,
-            value,
-            comparator_name,
-            comparator_value,
-            unit,
-            year,
-            higher_is,  # type: ignore[arg-type]
-            significant,
-            suppressed,
-        )
-    else:
-        # A count or amount is not comparable with the whole county's: give the share.
-        sentence = comparison_sentence(
-            label, area, value, comparator_name, None, unit, year, suppressed=suppressed
-        )
-        if value is not None and comparator_value and comparator_value > 0:
-            share = 100.0 * value / comparator_value
-            if level != "County":
-                sentence += (
-                    f" That is {share:.1f}% of the county total of "
-                    f"{format_measure(comparator_value, unit)}."
-                )
 
+    comparable = kind in ("rate", "mean")
+    locality = next((r for r in references if r.key == "Locality"), None)
+    comparisons, said = [], []
+    sentence = ""
+    difference = share = None
+    for reference in references:
+        ref_value = _number(at(ref_series(reference), "value", time_period))
+        significant, text = _compare(
+            label, area, value, denominator, reference, ref_value, measure, year, suppressed
+        )
+        if not comparable:
+            # A count or amount is not comparable with a whole county's: give the share.
+            ref_share = (
+                100.0 * value / ref_value
+                if value is not None and ref_value is not None and ref_value > 0
+                else None
+            )
+            if reference is main:
+                share = ref_share
+                if ref_share is not None and level != "County":
+                    text += (
+                        f" That is {ref_share:.1f}% of the county total of "
+                        f"{format_measure(ref_value, unit)}."
+                    )
+            elif ref_share is not None and reference is locality:
+                text = (
+                    f"That is {ref_share:.1f}% of {reference.phrase}'s total of "
+                    f"{format_measure(ref_value, unit)}."
+                )
+            else:
+                text = ""
+        if reference is main:
+            text += estimate
+            sentence = text
+            if comparable and value is not None and ref_value is not None:
+                difference = value - ref_value
+        text = text if reference.said and not suppressed else ""
+        comparisons.append(
+            Comparison(
+                reference.name,
+                reference.phrase,
+                _reading(ref_series(reference).get(time_period)),
+                significant if not suppressed else None,
+                text,
+            )
+        )
+        if text:
+            said.append(text)
+    if not comparable and len(said) > 1:
+        said.append(said.pop(0))  # the locality's share reads after the sentence naming it
+
+    trend_significant, trend_name, trend_caveat = False, "", ""
     if kind == "rate":
         usable = [(p, row) for p, row in sorted(own.items()) if p <= time_period]
         result = trend_test(
@@ -349,28 +548,20 @@ def _figure(
             overdispersion="session" in unit.lower(),
         )
         trend_text = trend_sentence(label, area, result, higher_is)  # type: ignore[arg-type]
-        significant = result.tested and result.direction in ("rising", "falling")
-        if membership_changed and significant and result.n_years >= 2:
+        trend_significant = result.tested and result.direction in ("rising", "falling")
+        trend_name = f"{result.method}, {format_p(result.p_value)}" if result.tested else ""
+        if membership_changed and trend_significant and result.n_years >= 2:
             # never a "significant trend" that may come from new or departed members
-            trend_text += (
+            trend_caveat = (
                 f" {area}'s schools changed over these years (see the notes), so part of"
-                " this trend may come from schools joining or leaving."
+                " a trend may come from schools joining or leaving."
             )
+            trend_text += trend_caveat
     else:
         trend_text = _describe_change(label, area, points, unit)
 
-    if not suppressed and bool(at(own, "estimated", time_period) or False):
-        # a figure with school cells the DfE withheld: an estimate, with its range
-        low, high = at(own, "value_low", time_period), at(own, "value_high", time_period)
-        withheld = int(at(own, "n_withheld", time_period) or 0)
-        sentence += (
-            f" This is an estimate: {withheld} school figure{'' if withheld == 1 else 's'}"
-            f" behind it {'was' if withheld == 1 else 'were'} withheld by the DfE (small"
-            f" numbers, never zero), so it lies {_range_words(low, high, unit)}."
-        )
-
     return Figure(
-        measure=str(measure["measure"]),
+        measure=name,
         label=label,
         unit=unit,
         kind=kind,
@@ -387,37 +578,36 @@ def _figure(
         sentence=f"{label}: {suppressed_sentence(area, year)}" if suppressed else sentence,
         trend_sentence=trend_text,
         trend=points,
+        cell=_reading(own.get(time_period)),
+        comparisons=tuple(comparisons),
+        trend_significant=trend_significant,
+        trend_test_name=trend_name,
+        comparison_sentences=tuple(said),
+        trend_caveat=trend_caveat,
     )
 
 
 # --------------------------------------------------------------------------- tables
 
 
+def _in_words(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _summary_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) -> Table:
-    area, comparator = pack["area"], pack["comparator_title"]
-    phrase = pack["comparator_phrase"]
-    columns = [
-        Column("Measure"),
-        Column("Unit"),
-        Column(f"{area} {pack['year']}", "row"),
-        Column(f"{comparator} {pack['year']}", "row"),
-    ]
-    if pack["level"] != "County":
-        columns.append(Column(f"England {pack['year']}", "row"))
+    area, phrase = pack["area"], pack["comparator_phrase"]
+    references: list[Reference] = pack["references"]
+    columns = [Column("Measure"), Column("Unit"), Column(f"{area} {pack['year']}", "row")]
+    columns += [Column(f"{r.name} {pack['year']}", "row") for r in references]
     columns += [
-        Column(f"Difference from {phrase}", "row"),
+        # in the measure's unit: percentage points for percentages
+        Column(f"Difference from {phrase} (in the measure's unit)", "row"),
         Column(f"Share of {phrase} total (%)", "%"),
     ]
     rows = []
     for f in figures:
-        row: list[Cell] = [
-            f.label,
-            f.unit,
-            _cell(f.value, f.suppressed),
-            _cell(f.comparator_value, f.comparator_suppressed),
-        ]
-        if pack["level"] != "County":
-            row.append(f.national_value)
+        row: list[Cell] = [f.label, f.unit, f.cell, *(c.cell for c in f.comparisons)]
         # Counts and money have a share instead of a difference, and rates the reverse.
         comparable = f.kind in ("rate", "mean")
         row += [
@@ -427,10 +617,8 @@ def _summary_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) 
         rows.append(tuple(row))
     return Table(
         f"{section.key}_summary",
-        f"{section.title}: {area} compared with {phrase}, {pack['year']}",
-        f"{section.title} in {area} in {pack['year']} beside {phrase}. Differences "
-        "are in the measure's unit (percentage points for percentages); counts and money show "
-        "the area's share of the total instead.",
+        f"{section.title}: {area} in {pack['year']}",
+        f"{area} beside {_in_words([r.phrase for r in references])}.",
         tuple(columns),
         tuple(rows),
         tuple(f.unit for f in figures),
@@ -438,34 +626,21 @@ def _summary_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) 
 
 
 def _trend_table(section: SectionSpec, figures: Sequence[Figure], pack: dict) -> Table:
-    area, comparator = pack["area"], pack["comparator_title"]
-    phrase = pack["comparator_phrase"]
-    rows, units = [], []
+    """One row per measure, one column per year: the area's own figures."""
+    area = pack["area"]
+    periods = sorted({p.time_period for f in figures for p in f.trend})
+    rows = []
     for f in figures:
-        for p in f.trend:
-            rows.append(
-                (
-                    f.label,
-                    f.unit,
-                    p.year,
-                    _cell(p.value, p.suppressed),
-                    _cell(p.comparator_value, p.comparator_suppressed),
-                )
-            )
-            units.append(f.unit)
+        by_period = {p.time_period: p.cell for p in f.trend}
+        rows.append((f.label, f.unit, *(by_period.get(t) for t in periods)))
     return Table(
         f"{section.key}_trend",
-        f"{section.title}: trend over the years",
-        f"Each measure for {area} and {phrase} in every year up to {pack['year']}.",
-        (
-            Column("Measure"),
-            Column("Unit"),
-            Column("Year"),
-            Column(area, "row"),
-            Column(comparator, "row"),
-        ),
+        f"{section.title}: {area} year by year",
+        f"Each measure for {area} in every year up to {pack['year']} (the charts add the "
+        "comparators).",
+        (Column("Measure"), Column("Unit"), *(Column(_year_label(t), "row") for t in periods)),
         tuple(rows),
-        tuple(units),
+        tuple(f.unit for f in figures),
     )
 
 
@@ -529,10 +704,18 @@ def _reasons_table(con: duckdb.DuckDBPyConnection, pack: dict) -> Table:
         )
         for _, r in frame.iterrows()
     )
+    # a reason no school gave is named once, not a row of zeros (a hidden count is not zero)
+    none_given = [r[0] for r in rows if r[1] == 0 and r[2] == 0]
+    rows = tuple(r for r in rows if r[0] not in none_given)
+    caption = (
+        f"The reason schools in {pack['area']} gave for each permanent exclusion and suspension."
+    )
+    if none_given:
+        caption += " No exclusion or suspension for: " + ", ".join(none_given).lower() + "."
     return Table(
         "exclusion_reasons",
         f"Exclusions and suspensions by reason, {pack['year']}",
-        f"The reason schools in {pack['area']} gave for each permanent exclusion and suspension.",
+        caption,
         (
             Column("Reason"),
             Column("Permanent exclusions", "exclusions"),
@@ -545,26 +728,29 @@ def _reasons_table(con: duckdb.DuckDBPyConnection, pack: dict) -> Table:
 
 def _needs_table(con: duckdb.DuckDBPyConnection, pack: dict) -> Table:
     frame = queries.sen_need_profile(con, pack["level"], pack["area"], pack["time_period"])
-    rows = tuple(
-        (
-            r["sen_provision"],
-            r["primary_need"],
+    provisions = list(dict.fromkeys(frame["sen_provision"]))
+    cells: dict[str, dict[str, tuple[Cell, Cell]]] = {}
+    for _, r in frame.iterrows():
+        cells.setdefault(r["primary_need"], {})[r["sen_provision"]] = (
             _cell(r["pupils"], r["pupils_suppressed"]),
             _cell(r["percent_of_provision"], r["percent_suppressed"]),
         )
-        for _, r in frame.iterrows()
+    rows = tuple(
+        (need, *(c for p in provisions for c in by.get(p, (None, None))))
+        for need, by in cells.items()
     )
+    columns = [Column("Primary need")]
+    for provision in provisions:
+        columns += [
+            Column(f"{provision}: pupils", "pupils"),
+            Column(f"{provision}: share of its pupils (%)", "%"),
+        ]
     return Table(
         "sen_needs",
         f"Primary type of need, {pack['year']}",
-        f"Pupils with special educational needs in {pack['area']} by provision and primary need; "
-        "the share is of the pupils with that provision.",
-        (
-            Column("Provision"),
-            Column("Primary need"),
-            Column("Pupils", "pupils"),
-            Column("Share of the provision's pupils (%)", "%"),
-        ),
+        f"Pupils with special educational needs in {pack['area']} by primary need, for each "
+        "kind of provision; the share is of the pupils with that provision.",
+        tuple(columns),
         rows,
     )
 
@@ -607,19 +793,21 @@ def _funding_table(con: duckdb.DuckDBPyConnection, pack: dict) -> Table:
 
 
 def _definitions_table(catalogue: pd.DataFrame) -> Table:
+    """Every measure in plain words: its name, unit, what it counts, how to read it, source.
+    No internal measure ids: a chair reads names (the Data and definitions page has ids)."""
+
+    def text(value: Any) -> str | None:
+        return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+    reading = {"better": "Higher is better.", "worse": "Lower is better."}
     rows = tuple(
         (
             r["label"],
-            r["measure"],
-            r["subject"],
             r["unit"],
-            r["numerator_label"],
-            r["denominator_label"],
-            r["definition"],
+            f"{r['definition']} {reading.get(r['higher_is'], 'Neither higher nor lower is better.')}",
+            text(r["numerator_label"]),
+            text(r["denominator_label"]),
             r["source"],
-            {"better": "Higher is better", "worse": "Lower is better"}.get(
-                r["higher_is"], "Neither higher nor lower is better"
-            ),
         )
         for _, r in catalogue.iterrows()
     )
@@ -629,18 +817,13 @@ def _definitions_table(catalogue: pd.DataFrame) -> Table:
         "Every measure in this pack: what it counts, its unit and where the data come from.",
         (
             Column("Measure"),
-            Column("Measure id"),
-            Column("Subject"),
             Column("Unit"),
-            Column("Numerator"),
-            Column("Denominator"),
-            Column("Definition"),
+            Column("What it means"),
+            Column("Counted"),
+            Column("Out of"),
             Column("Source"),
-            Column("Reading the figure"),
         ),
-        tuple(
-            tuple(None if (isinstance(c, float) and math.isnan(c)) else c for c in r) for r in rows
-        ),
+        rows,
     )
 
 
@@ -697,8 +880,6 @@ def build_pack(
     elif area not in available_areas(con, level):
         raise ValueError(f"No {level.lower()} called {area!r} in this warehouse")
     build = build or {}
-    comparator_level = "National" if level == "County" else "County"
-    comparator_name = "England" if level == "County" else "the county"
     comparator_title = "England" if level == "County" else f"County ({council})"
     year = _year_label(tp)
     context = {
@@ -714,10 +895,30 @@ def build_pack(
     by_id = catalogue.set_index("measure", drop=False)
     # One query for every measure's series; split once into (area|level, measure) frames.
     trends = queries.area_measures_trend(con, level=level, area=area)
+    locality = None
+    if level == "Partnership":
+        # the locality the partnership belonged to in the pack's year, as its page says
+        placed = queries.partnership_vs_locality(con, area, tp)
+        locality = str(placed["locality"].iloc[0]) if not placed.empty else None
+    if locality is not None:
+        # the same view the page's locality column reads, for every year
+        of_locality = queries.area_measures_trend(con, level="Locality", area=locality)
+        trends = pd.concat(
+            [trends, of_locality[~of_locality["is_reference"]].assign(is_reference=True)],
+            ignore_index=True,
+        )
     series: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
     for row in trends.to_dict("records"):
         key = (row["level"] if row["is_reference"] else "area", row["measure"])
         series.setdefault(key, {})[int(row["time_period"])] = row
+    references = [Reference("National", "England", "England", said=False)]
+    if level == "County":
+        references[0] = Reference("National", "England", "England")
+    else:
+        references.insert(0, Reference("County", comparator_title, "the county"))
+    if locality is not None:
+        references.insert(0, Reference("Locality", f"{locality} locality", f"{locality} locality"))
+    context["references"] = references
     # schools that joined or left over the pack's years: a trend is not like for like
     changes = (
         queries.membership_changes(con, level, area)
@@ -736,8 +937,7 @@ def build_pack(
                 area,
                 tp,
                 by_id.loc[m],
-                comparator_level,
-                comparator_name,
+                references,
                 membership_changed=bool(membership_note),
             )
             for m in spec.measures
@@ -791,6 +991,8 @@ def build_pack(
         year=year,
         council_name=council,
         comparator_name=comparator_title,
+        locality=locality,
+        comparator_names=tuple(r.name for r in references),
         build_id=str(build.get("build_id", "unknown")),
         demo=build.get("mode") == "demo",
         generated_at=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),

@@ -1,8 +1,9 @@
 """Data packs: a locality's or partnership's data set for one year, to take into a meeting.
 
 Choose the area and year, read the pack on screen, then download it as an Excel
-workbook (one sheet per section) or as a printable web page. Both are built by
-the packs package from the query layer, so they show exactly what the app shows.
+workbook (one sheet per section), a printable web page or a PDF (made on request by
+headless Chromium). All are built by the packs package from the query layer, so they
+show exactly what the app shows.
 """
 
 from __future__ import annotations
@@ -35,6 +36,51 @@ def _files(level: str, area: str, time_period: int, build: str) -> tuple[bytes, 
     return packs.write_excel(pack), packs.render_html(pack).encode("utf-8")
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _pdf(level: str, area: str, time_period: int, build: str) -> bytes:
+    """The pack as PDF bytes (a few seconds in Chromium, so only when asked)."""
+    return packs.write_pdf(_pack(level, area, time_period, build))
+
+
+def _pdf_offer(column, level: str, area: str, time_period: int, file_stem: str) -> None:
+    """A button that makes the PDF, then its download; one plain line if it cannot."""
+    key = f"pack-pdf-{level}-{area}-{time_period}-{data.build_id()}"
+    if not packs.pdf_available():
+        column.caption(
+            "A PDF cannot be made here because the Chromium browser is not installed; "
+            "download the web page and print it to PDF instead."
+        )
+        return
+    if not st.session_state.get(key):
+        # a callback, so the request survives the page's own reruns (it writes its address)
+        column.button(
+            "Make a PDF (A4)",
+            key="make-pack-pdf",
+            icon=":material/picture_as_pdf:",
+            help="Prints the pack to an A4 PDF; takes a few seconds.",
+            on_click=lambda: st.session_state.update({key: True}),
+        )
+        return
+    try:
+        with column, st.spinner("Making the PDF…"):
+            pdf_bytes = _pdf(level, area, time_period, data.build_id())
+    except packs.PdfUnavailable as error:
+        column.caption(str(error))
+        return
+    except Exception:  # noqa: BLE001 - the browser failed: one plain line, no traceback
+        column.caption("The PDF could not be made just now; download the web page instead.")
+        return
+    column.download_button(
+        "Download PDF",
+        data=pdf_bytes,
+        file_name=f"{file_stem}.pdf",
+        mime="application/pdf",
+        key="download-pack-pdf",
+        icon=":material/picture_as_pdf:",
+        help="The pack as an A4 PDF: a summary first, then each section.",
+    )
+
+
 def _shown(table: packs.Table):
     """The table as displayed: numbers to the pack's decimals, 'Suppressed', 'No data'."""
     frame = table.frame().astype(object)
@@ -49,8 +95,8 @@ page_header(
     "A printable data pack for a locality or a school partnership: numbers of children and "
     "their needs, attendance, exclusions, attainment, special educational needs and high "
     "needs funding, each compared with the county and over the years, with a plain-English "
-    "sentence for every figure. Preview it here, then download it as an **Excel workbook** "
-    "or a **web page you can print**.",
+    "sentence for every figure. Preview it here, then download it as an **Excel workbook**, "
+    "a **web page you can print** or a **PDF**.",
 )
 
 years = query("list_years")
@@ -71,7 +117,7 @@ with st.spinner(f"Building the data pack for {area}, {year_label(year)}…"):
     excel_bytes, html_bytes = _files(level, area, int(year), data.build_id())
 
 st.header("Download the pack")
-excel_column, html_column = st.columns(2)
+excel_column, html_column, pdf_column = st.columns(3)
 excel_column.download_button(
     "Download as Excel (.xlsx)",
     data=excel_bytes,
@@ -88,12 +134,12 @@ html_column.download_button(
     mime="text/html",
     key="download-pack-html",
     icon=":material/print:",
-    help="Opens in any browser with no internet needed; print it and each section "
-    "starts on a new page.",
+    help="Opens in any browser with no internet needed; print it on A4 for the meeting.",
 )
+_pdf_offer(pdf_column, level, area, int(year), pack.file_stem)
 st.caption(
     f"{pack.level} pack for **{pack.area}**, {pack.year}, compared with "
-    f"{pack.comparator_name}. Data build {pack.build_id}. {suppression_note()}"
+    f"{', '.join(pack.comparator_names)}. Data build {pack.build_id}. {suppression_note()}"
 )
 
 links = st.columns(3)
@@ -125,6 +171,8 @@ for section in pack.sections:
     st.subheader(section.title)
     st.markdown(section.intro)
     st.markdown("\n".join(f"- {sentence}" for sentence in section.sentences))
+    if section.caveat:
+        st.markdown(section.caveat)
     for table in section.tables:
         st.markdown(f"**{table.title}**")
         st.caption(table.caption)

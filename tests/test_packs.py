@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -99,6 +100,15 @@ def suppressed_case(demo_con) -> tuple[str, int, str]:
     ).fetchone()
     assert row is not None, "the demo data should hold at least one suppressed partnership figure"
     return str(row[0]), int(row[1]), str(row[2])
+
+
+def internal_ids(catalogue) -> set[str]:
+    """The catalogue's measure ids that are not plain words ('pupils' is also its unit)."""
+    return {
+        str(m)
+        for m, label in zip(catalogue["measure"], catalogue["label"], strict=True)
+        if str(m) not in str(label).lower().split()
+    }
 
 
 def figure(pack: packs.Pack, measure: str) -> packs.Figure:
@@ -348,22 +358,31 @@ def test_workbook_numbers_equal_the_query_layer(workbook, demo_con, partnership)
     sheet = next(workbook[n] for n in workbook.sheetnames if n.startswith("3. Exclusions"))
     header = find_row(sheet, "Measure")
     assert header[2] == f"{partnership} 2023/24" and header[1] == "Unit"
+    # the partnership beside its locality, the county and England, as its page shows them
+    page = queries.partnership_vs_locality(demo_con, partnership, YEAR).set_index("measure")
+    locality = page["locality"].iloc[0]
+    assert header[3:6] == (
+        f"{locality} locality 2023/24",
+        "County (Oxfordshire) 2023/24",
+        "England 2023/24",
+    )
     for measure, label in [("susp_rate", "Suspension rate"), ("susp", "Suspensions")]:
-        trend = queries.area_measure_trend(demo_con, "Partnership", partnership, measure)
-        own = trend[(trend["level"] == "Partnership") & (trend["time_period"] == YEAR)].iloc[0]
-        county = trend[(trend["level"] == "County") & (trend["time_period"] == YEAR)].iloc[0]
-        national = trend[(trend["level"] == "National") & (trend["time_period"] == YEAR)].iloc[0]
         row = find_row(sheet, label)
         assert isinstance(row[2], int | float)  # a number, not text
-        assert row[2] == pytest.approx(own["value"])
-        assert row[3] == pytest.approx(county["value"])
-        assert row[4] == pytest.approx(national["value"])
-    # The trend table holds every year for the measure, oldest first.
-    trend_rows = [
-        r for r in sheet.iter_rows(values_only=True) if r[0] == "Suspension rate" and r[2]
-    ]
-    years = [r[2] for r in trend_rows if isinstance(r[2], str) and "/" in r[2]]
+        assert row[2] == pytest.approx(page.at[measure, "value"])
+        assert row[3] == pytest.approx(page.at[measure, "locality_value"])
+        assert row[4] == pytest.approx(page.at[measure, "county_value"])
+        assert row[5] == pytest.approx(page.at[measure, "national_value"])
+    # The trend table: one row per measure, the years as columns, oldest first.
+    years_row = next(r for r in sheet.iter_rows(values_only=True) if r[2] == "2017/18")
+    years = [c for c in years_row[2:] if isinstance(c, str)]
     assert years == sorted(years) and years[-1] == "2023/24" and len(years) >= 5
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[0] == "Suspension rate"]
+    assert len(rows) == 2  # this year's table and the trend table
+    trend = queries.area_measure_trend(demo_con, "Partnership", partnership, "susp_rate")
+    own = trend[trend["level"] == "Partnership"].set_index("year")["value"]
+    for year, cell in zip(years, rows[1][2:], strict=False):
+        assert cell == pytest.approx(own[year])
 
 
 def test_workbook_cells_have_number_formats(workbook):
@@ -402,12 +421,14 @@ def test_definitions_sheet_is_the_whole_catalogue(workbook, demo_con):
     rows = list(sheet.iter_rows(values_only=True))
     header_index = next(i for i, r in enumerate(rows) if r[0] == "Measure")
     body = [r for r in rows[header_index + 1 :] if r[0]]
-    assert [r[1] for r in body] == catalogue["measure"].tolist()
+    assert [r[0] for r in body] == catalogue["label"].tolist()
+    ids = internal_ids(catalogue)
     for row, (_, measure) in zip(body, catalogue.iterrows(), strict=True):
-        assert row[0] == measure["label"]
-        assert row[3] == measure["unit"]
-        assert row[6] == measure["definition"] and len(row[6]) > 20
-        assert row[7] == measure["source"]
+        assert row[1] == measure["unit"]
+        assert row[2].startswith(measure["definition"]) and len(row[2]) > 20
+        assert row[2].endswith("better.")  # how to read it, in words
+        assert row[5] == measure["source"]
+        assert not ids & set(row)  # names, never internal ids
 
 
 def test_notes_sheet_has_rules_build_and_demo_notice(workbook, pack):
@@ -496,12 +517,18 @@ def test_html_headings_tables_and_scope(html_outline, pack):
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))  # no skipped level
     h2 = [text for level, text in outline.headings if level == 2]
-    assert h2 == ["Contents", *(s.title for s in pack.sections), "Definitions", "Notes"]
+    assert h2 == [
+        "Summary: what stands out",
+        "Contents",
+        *(s.title for s in pack.sections),
+        "Definitions",
+        "Notes",
+    ]
     tables = [a for t, a in outline.tags if t == "table"]
     assert len(outline.captions) == len(tables) > len(pack.sections)
     ths = [a for t, a in outline.tags if t == "th"]
     assert ths and all(a.get("scope") in {"col", "row"} for a in ths)
-    svgs = [a for t, a in outline.tags if t == "svg"]
+    svgs = [a for t, a in outline.tags if t == "svg" and not a.get("aria-hidden")]
     assert svgs and all(a.get("role") == "img" and a.get("aria-label") for a in svgs)
 
 
@@ -596,17 +623,45 @@ def test_progress_bar():
     assert packs.__main__.progress_bar(4, 4, "done", width=8) == "[########] 4/4  done"
 
 
-def test_sparkline_text_alternative_lists_every_year(pack, partnership):
-    from packs.html import sparkline
+def test_chart_has_axes_and_a_text_alternative_as_displayed(pack, partnership):
+    from packs.html import axis_value, trend_chart
 
     f = figure(pack, "susp_rate")
-    svg = sparkline(f, pack.comparator_name, area=pack.area)
+    svg = trend_chart(f, pack.comparator_names, area=pack.area)
     label = svg.split('aria-label="', 1)[1].split('"', 1)[0]
-    assert label.startswith(f"Suspension rate in {partnership} by year (per 100 pupils): ")
+    assert label.startswith("Suspension rate by year (per 100 pupils), axis from ")
     for point in f.trend:
         shown = SUPPRESSED if point.suppressed else f"{point.value:.2f}"
-        assert f"{point.year} {shown}" in label
-    assert f"County (Oxfordshire) {f.trend[-1].comparator_value:.2f}" in label
-    # counts get no comparator line (a county total would flatten the area's)
-    assert "stroke-dasharray" not in sparkline(figure(pack, "susp"), pack.comparator_name)
-    assert "stroke-dasharray" in svg
+        assert f"{point.year}: {partnership} {shown}" in label
+    county = f.trend[-1].references[1]
+    assert f"County (Oxfordshire) {county:.2f}" in label and "England " in label
+    assert f"{pack.locality} locality " in label
+    # the y-axis's two labelled values hold every value drawn; the x-axis names the years
+    texts = [t.split(">", 1)[1].split("<", 1)[0] for t in svg.split("<text")[1:]]
+    assert texts[2:] == [f.trend[0].year, f.trend[-1].year]
+    assert all(t.endswith(" per 100") for t in texts[:2])
+    top, bottom = (float(t.split()[0]) for t in texts[:2])
+    drawn = [p.value for p in f.trend if p.value is not None]
+    drawn += [c for p in f.trend for c in p.references if isinstance(c, float)]
+    assert bottom <= min(drawn) and max(drawn) <= top
+    assert axis_value(7.26, "% of pupils") == "7.3%"
+    # counts get no chart (a county total would flatten the area's)
+    assert trend_chart(figure(pack, "susp"), pack.comparator_names) == ""
+
+
+def test_an_estimate_shows_its_range_never_a_bare_number():
+    from packs.html import display
+    from packs.model import Estimate
+
+    assert display(Estimate(0.18, 0.15, 0.21), "per 100 pupils") == "≈ 0.18 (0.15 to 0.21)"
+    assert display(Estimate(23.0, 21.0, None), "pupils") == "≈ 23 (at least 21)"
+    assert display(None, "pupils") == "No data" and display(SUPPRESSED, "pupils") == SUPPRESSED
+
+
+def test_html_names_no_internal_measure_id(html_outline, demo_con):
+    _, outline = html_outline
+    text = " ".join(outline.text)
+    ids = internal_ids(queries.list_measures(demo_con))
+    assert "authorised_absence_rate" in ids and "pupils" not in ids
+    for measure in ids:
+        assert not re.search(rf"(?<![\w-]){re.escape(measure)}(?![\w-])", text), measure

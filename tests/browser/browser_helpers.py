@@ -17,23 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Page
+
+# One launcher for the tests, the screenshots and the data packs' PDFs (re-exported here).
+from explorer.chromium import CHROMIUM, CHROMIUM_ARGS, launch_chromium  # noqa: F401
 
 # Every page of the app, and the one served at the site root: app.py's own list.
 from explorer.navigation import DEFAULT_PAGE, PAGE_PATHS  # noqa: F401 (for the tests)
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-# Offline, sandbox-free Chromium: nothing phones home, nothing needs a GPU.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1400, "height": 3000}  # tall: Streamlit's main area scrolls inside itself
 TIMEOUT_MS = 45_000
 
@@ -142,10 +134,6 @@ class AppServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
-
-
-def launch_chromium(playwright: Playwright) -> Browser:
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
 class AppPage:

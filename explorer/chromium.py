@@ -1,0 +1,36 @@
+"""Headless Chromium, launched one way everywhere: the browser tests, the README
+screenshots and the data packs' PDFs.
+
+Debian's /usr/bin/chromium, never a browser Playwright downloads (the machines that run
+this cannot fetch one); flags that keep it offline and sandbox-free.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # playwright is imported only by what launches a browser
+    from playwright.sync_api import Browser, Playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Offline, sandbox-free Chromium: nothing phones home, nothing needs a GPU.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_installed() -> bool:
+    """True when the browser binary is there to launch."""
+    return CHROMIUM.is_file()
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """A headless Chromium from /usr/bin/chromium with the offline flags."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
