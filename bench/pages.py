@@ -10,22 +10,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from explorer.chromium import CHROMIUM, CHROMIUM_ARGS
 from explorer.navigation import DEFAULT_PAGE, PAGES
 
 from .common import PROJECT_DIR, PYTHON, run_child
 
 APP = PROJECT_DIR / "app.py"
 BARE_PAGE = Path(__file__).resolve().parent / "bare_page.py"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def app_pages() -> list[tuple[str, str, str]]:

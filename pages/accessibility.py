@@ -26,7 +26,8 @@ st.markdown(
     """
 You should be able to:
 
-- zoom in up to 400% without the text spilling off the screen (the page narrows to one column);
+- zoom in until the page is as narrow as a phone without the text spilling off the screen
+  (the page narrows to one column; tested at 390 pixels wide);
 - move through every page, menu, choice and tab using only a keyboard: **Tab** moves on,
   **Enter** opens a link or a list, the arrow keys choose in a list or between tabs;
 - see where you are on the page: the part that has the keyboard focus has a black and
@@ -95,7 +96,8 @@ before every change is accepted:
 - every page opened at desktop width (1400 pixels) and at phone width (390 by 844 pixels),
   with the menu closed and nothing wider than the screen;
 - every page reached and used with the keyboard alone (the sidebar menu, choices and tabs);
-- every link followed, and Back and Forward, returning to the same view;
+- every link on the seven main pages followed, and Back and Forward, returning to the same
+  view;
 - no request to any other website (the service works offline, inside a council network).
 
 Text contrast was measured in the browser: body text 19:1, captions and the sidebar's small

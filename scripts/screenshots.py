@@ -5,7 +5,7 @@ is given), opens each page in headless Chromium (/usr/bin/chromium), waits with 
 run-aware waits as the browser tests until every chart has drawn, and saves the page
 cropped to its content.
 
-    .venv/bin/python scripts/screenshots.py [--warehouse DIR] [--pages county_overview ...] [--full]
+    .venv/bin/python scripts/screenshots.py [--warehouse DIR] [--pages county_overview ...] [--full] [--phone]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from browser_helpers import (  # noqa: E402
 
 OUT_DIR = PROJECT_DIR / "docs" / "screenshots"
 MARGIN_PX = 48
+PHONE = {"width": 390, "height": 844}  # as the phone-width browser test
 README_MAX_HEIGHT_PX = 2400  # the top of a page is what a README reader needs; --full for all
 
 
@@ -59,7 +60,11 @@ def content_height(app: AppPage) -> int:
 
 
 def screenshot_page(
-    app: AppPage, path: str, target: Path, max_height: int | None = README_MAX_HEIGHT_PX
+    app: AppPage,
+    path: str,
+    target: Path,
+    max_height: int | None = README_MAX_HEIGHT_PX,
+    viewport: dict[str, int] = VIEWPORT,
 ) -> list[str]:
     """Open ``path``, wait for it to draw, save it to ``target`` (cut at ``max_height`` pixels
     unless None); return the problems seen on the page."""
@@ -67,11 +72,11 @@ def screenshot_page(
     height = content_height(app) + MARGIN_PX
     if max_height is not None:
         height = min(height, max_height)
-    if height > VIEWPORT["height"]:  # a long page: grow the window so nothing is cut off
-        app.page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+    if height > viewport["height"]:  # a long page: grow the window so nothing is cut off
+        app.page.set_viewport_size({"width": viewport["width"], "height": height})
         app.wait_for_charts()
     app.page.screenshot(
-        path=str(target), clip={"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
+        path=str(target), clip={"x": 0, "y": 0, "width": viewport["width"], "height": height}
     )
     return app.problems()
 
@@ -84,14 +89,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--full", action="store_true", help=f"whole pages, not the top {README_MAX_HEIGHT_PX}px"
     )
+    parser.add_argument(
+        "--phone",
+        action="store_true",
+        help=f"at phone width ({PHONE['width']} x {PHONE['height']}), into <out>/phone/",
+    )
     args = parser.parse_args(argv)
+    viewport = PHONE if args.phone else VIEWPORT
+    out = args.out / "phone" if args.phone else args.out
     if not CHROMIUM.exists():
         print(f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
         return 2
 
     from playwright.sync_api import sync_playwright
 
-    args.out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="screenshots-") as scratch:
         warehouse = args.warehouse or build_demo_warehouse(Path(scratch))
         server = AppServer(warehouse=warehouse, log_path=Path(scratch) / "streamlit.log").start()
@@ -100,11 +112,13 @@ def main(argv: list[str] | None = None) -> int:
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
                 for path in args.pages:
-                    context = browser.new_context(viewport=VIEWPORT)
+                    context = browser.new_context(
+                        viewport=viewport, is_mobile=args.phone, has_touch=args.phone
+                    )
                     app = AppPage(context.new_page(), server.base_url)
-                    target = args.out / f"{path}.png"
+                    target = out / f"{path}.png"
                     problems = screenshot_page(
-                        app, path, target, None if args.full else README_MAX_HEIGHT_PX
+                        app, path, target, None if args.full else README_MAX_HEIGHT_PX, viewport
                     )
                     context.close()
                     print(target, *problems, sep="\n  ")

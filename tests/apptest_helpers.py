@@ -32,6 +32,15 @@ def open_each_tab(
     return {label: open_page(page_file, {**query_params, param: label}) for label in labels}
 
 
+def chart_title(spec: dict) -> str:
+    """A chart's title as one line: long titles are set as a list of lines (charts.title_lines),
+    and a title with a subtitle as {"text": ...}."""
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    return " ".join(title) if isinstance(title, list) else str(title)
+
+
 def chart_specs(at: AppTest) -> list[dict]:
     """The Vega-Lite specs of every Altair chart on the page, parsed."""
     return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]

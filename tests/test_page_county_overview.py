@@ -9,7 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
-from apptest_helpers import assert_no_exception, chart_specs, inline_datasets, open_page
+from apptest_helpers import (
+    assert_no_exception,
+    chart_specs,
+    chart_title,
+    inline_datasets,
+    open_page,
+)
 from parquet_sums import benchmark_rate, locality_exclusion_sums
 
 PAGE = "county_overview.py"
@@ -95,8 +101,8 @@ def test_table_ranks_the_nine_localities_highest_first_with_numerators(page, rat
 
 def test_map_shades_every_locality_by_its_rate_and_has_alt_text(page, rates) -> None:
     specs = chart_specs(page)
-    [spec] = [s for s in specs if "by locality" in str(s.get("title"))]
-    assert spec["title"] == "Permanent exclusion rate (per 100 pupils) by locality, 2023/24"
+    [spec] = [s for s in specs if "by locality" in chart_title(s)]
+    assert chart_title(spec) == "Permanent exclusion rate (per 100 pupils) by locality, 2023/24"
     features = next(d for d in inline_datasets(spec) if d and d[0].get("type") == "Feature")
     shaded = {f["properties"]["locality"]: f["properties"]["value"] for f in features}
     assert len(shaded) == 9

@@ -18,6 +18,7 @@ from apptest_helpers import (
     open_each_tab,
     open_page,
 )
+from apptest_helpers import chart_title as title_of
 from parquet_sums import area_rate, area_sum, latest_year
 
 import queries
@@ -87,12 +88,6 @@ def metric(at, label: str):
     found = [m for m in at.metric if m.label == label]
     assert found, f"no metric {label!r}: {[m.label for m in at.metric]}"
     return found[0]
-
-
-def title_of(spec: dict) -> str:
-    """A chart's title text (a title with a subtitle is an object)."""
-    title = spec.get("title", "")
-    return title.get("text", "") if isinstance(title, dict) else str(title)
 
 
 def spec_titled(at, start: str) -> dict:

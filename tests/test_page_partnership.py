@@ -18,16 +18,12 @@ from apptest_helpers import (
     open_each_tab,
     open_page,
 )
+from apptest_helpers import chart_title as title_of
 from parquet_sums import area_rate, area_sum, parquet
 
 import queries
 from explorer.dataset import SECTIONS
 from explorer.layout import SECTION_PARAM
-
-
-def title_of(spec: dict) -> str:
-    title = spec.get("title", "")
-    return title.get("text", "") if isinstance(title, dict) else str(title)
 
 
 def chart_rows(at, start: str) -> tuple[dict, list[dict]]:

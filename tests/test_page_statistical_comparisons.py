@@ -16,7 +16,13 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 import tomllib
-from apptest_helpers import assert_no_exception, chart_specs, inline_datasets, open_page
+from apptest_helpers import (
+    assert_no_exception,
+    chart_specs,
+    chart_title,
+    inline_datasets,
+    open_page,
+)
 from parquet_sums import complementary_cells
 from test_query_funnel import hand_rates
 
@@ -53,9 +59,7 @@ def chart_titled(at, start: str) -> dict:
     Arrow datasets beside the spec; other data stays inline)."""
     for element in at.get("vega_lite_chart"):
         spec = json.loads(element.proto.spec)
-        title = spec.get("title")
-        text = title.get("text") if isinstance(title, dict) else title
-        if str(text).startswith(start):
+        if chart_title(spec).startswith(start):
             frames = [
                 pa.ipc.open_stream(d.data.data).read_all().to_pandas()
                 for d in element.proto.datasets
