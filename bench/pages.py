@@ -99,6 +99,16 @@ def start_streamlit(script: Path, port: int, warehouse: Path | None) -> subproce
     return process
 
 
+def stop_processes(*processes: subprocess.Popen) -> None:
+    """Stop each server, killing it if it does not stop within 20 s."""
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def peak_rss_mb(pid: int) -> float:
     """A live process's peak resident memory (VmHWM) in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -177,10 +187,5 @@ def browser_pages(
             browser.close()
         app_peak = peak_rss_mb(app.pid)
     finally:
-        for process in (app, bare):
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(app, bare)
     return timings, bare_s, first_s, app_peak

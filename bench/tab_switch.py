@@ -11,31 +11,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import time
 from pathlib import Path
 
-from explorer.chromium import launch_chromium
+from explorer.chromium import STREAMLIT_RUN_COUNTER_JS, launch_chromium
 
 from .common import PROJECT_DIR
-from .pages import APP, BARE_PAGE, _time_load, start_streamlit
+from .pages import APP, BARE_PAGE, _time_load, start_streamlit, stop_processes
 
 #: Pages with tabs, opened on their default view.
 TABBED_PAGES = ["locality", "partnership", "exclusions", "statistical_comparisons"]
 
-# Counts each start of a script run (as tests/browser/browser_helpers does).
-_RUN_COUNTER = """
-(() => {
-  window.__stRuns = 0;
-  new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.target.getAttribute && r.target.getAttribute('data-test-script-state') === 'running') {
-        window.__stRuns += 1;
-      }
-    }
-  }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
-})();
-"""
 _IDLE = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   const running = app && app.getAttribute('data-test-script-state') === 'running';
@@ -76,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            page.add_init_script(_RUN_COUNTER)
+            page.add_init_script(STREAMLIT_RUN_COUNTER_JS)
             bare_url = f"http://127.0.0.1:{args.bare_port}/"
             _time_load(page, bare_url, 60)
             bare_s = min(_time_load(page, bare_url, 60)[0] for _ in range(args.repeats))
@@ -93,12 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows += [(url_path, name, min(s)) for name, s in samples.items()]
             browser.close()
     finally:
-        for process in (app, bare):
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(app, bare)
     print(f"bare Streamlit page load: {bare_s:.2f} s (the unit of the ratios)")
     print(f"{'page':<26}{'tab':<36}{'switch s':>9}{'x bare':>8}")
     for url_path, name, seconds in rows:

@@ -25,6 +25,23 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# Counts every start of a Streamlit script run on the page (a MutationObserver sees each
+# one, however short the run): the browser tests and the bench wait for "a new run started
+# and has finished" with it. An init script: add it before the page loads.
+STREAMLIT_RUN_COUNTER_JS = """
+(() => {
+  window.__stRuns = 0;
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.target.getAttribute && r.target.getAttribute('data-test-script-state') === 'running') {
+        window.__stRuns += 1;
+      }
+    }
+  }).observe(document, {subtree: true, attributes: true,
+                        attributeFilter: ['data-test-script-state']});
+})();
+"""
+
 
 def chromium_installed() -> bool:
     """True when the browser binary is there to launch."""

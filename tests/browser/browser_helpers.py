@@ -20,7 +20,12 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from playwright.sync_api import Page
 
 # One launcher for the tests, the screenshots and the data packs' PDFs (re-exported here).
-from explorer.chromium import CHROMIUM, CHROMIUM_ARGS, launch_chromium  # noqa: F401
+from explorer.chromium import (  # noqa: F401
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    STREAMLIT_RUN_COUNTER_JS,
+    launch_chromium,
+)
 
 # Every page of the app, and the one served at the site root: app.py's own list.
 from explorer.navigation import DEFAULT_PAGE, PAGE_PATHS  # noqa: F401 (for the tests)
@@ -28,22 +33,6 @@ from explorer.navigation import DEFAULT_PAGE, PAGE_PATHS  # noqa: F401 (for the 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 VIEWPORT = {"width": 1400, "height": 3000}  # tall: Streamlit's main area scrolls inside itself
 TIMEOUT_MS = 45_000
-
-# Counts every change of Streamlit's script state (a MutationObserver sees each one, however
-# short the run), so a test can wait for "a new run started and has finished".
-_RUN_COUNTER_JS = """
-(() => {
-  window.__stRuns = 0;
-  new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.target.getAttribute && r.target.getAttribute('data-test-script-state') === 'running') {
-        window.__stRuns += 1;
-      }
-    }
-  }).observe(document, {subtree: true, attributes: true,
-                        attributeFilter: ['data-test-script-state']});
-})();
-"""
 
 _IDLE_JS = """
 () => {
@@ -144,7 +133,7 @@ class AppPage:
         self.base_url = base_url
         self.js_errors: list[str] = []
         page.set_default_timeout(TIMEOUT_MS)
-        page.add_init_script(_RUN_COUNTER_JS)
+        page.add_init_script(STREAMLIT_RUN_COUNTER_JS)  # window.__stRuns
         page.on("pageerror", lambda error: self.js_errors.append(str(error)))
 
     # --- navigation and waits -------------------------------------------------------------
