@@ -69,8 +69,7 @@ def test_no_serious_accessibility_failures_on_any_page_or_tab(
         ]
     assert failures == [], "\n".join(failures)
     # the allow-list names only what still happens: the sidebar menu is on every page
-    stale = [STREAMLIT_KNOWN_ISSUES[i].rule for i in range(len(STREAMLIT_KNOWN_ISSUES))]
-    stale = [rule for i, rule in enumerate(stale) if i not in seen]
+    stale = [issue.rule for i, issue in enumerate(STREAMLIT_KNOWN_ISSUES) if i not in seen]
     assert stale == [], f"known Streamlit issues no longer seen (remove them): {stale}"
 
 
