@@ -14,7 +14,12 @@ import statistics
 import time
 from pathlib import Path
 
-from explorer.chromium import STREAMLIT_RUN_COUNTER_JS, launch_chromium
+from explorer.chromium import (
+    CHARTS_DRAWN_JS,
+    STREAMLIT_IDLE_JS,
+    STREAMLIT_RUN_COUNTER_JS,
+    launch_chromium,
+)
 
 from .common import PROJECT_DIR
 from .pages import APP, BARE_PAGE, _time_load, start_streamlit, stop_processes
@@ -22,14 +27,8 @@ from .pages import APP, BARE_PAGE, _time_load, start_streamlit, stop_processes
 #: Pages with tabs, opened on their default view.
 TABBED_PAGES = ["locality", "partnership", "exclusions", "statistical_comparisons"]
 
-_IDLE = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const running = app && app.getAttribute('data-test-script-state') === 'running';
-  const stale = document.querySelector('[data-stale="true"]');
-  const pending = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-    .some((e) => !e.querySelector('svg, canvas'));
-  return !running && !stale && !pending;
-}"""
+#: Run finished, nothing stale, every chart drawn (the tests' own checks, in one).
+_IDLE = f"() => ({STREAMLIT_IDLE_JS.strip()})() && ({CHARTS_DRAWN_JS.strip()})()"
 
 
 def _switch(page, tab_name: str, timeout_s: float = 60) -> float:

@@ -51,3 +51,26 @@ def chromium_installed() -> bool:
 def launch_chromium(playwright: Playwright) -> Browser:
     """A headless Chromium from /usr/bin/chromium with the offline flags."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+#: The app has finished its run, is connected, and nothing is stale or still loading.
+STREAMLIT_IDLE_JS = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && !document.querySelector('[data-stale="true"]')
+    // widgets load their code lazily and show a skeleton until it arrives
+    && !document.querySelector('[data-testid="stSkeleton"]');
+}
+"""
+
+#: Every Vega chart on the page has drawn a canvas or svg with a real size.
+CHARTS_DRAWN_JS = """
+() => [...document.querySelectorAll('.vega-embed')].every((embed) => {
+  const drawn = embed.querySelector('canvas, svg.marks, svg');
+  if (!drawn) return false;
+  const box = drawn.getBoundingClientRect();
+  return box.width > 0 && box.height > 0;
+})
+"""

@@ -21,8 +21,10 @@ from playwright.sync_api import Page
 
 # One launcher for the tests, the screenshots and the data packs' PDFs (re-exported here).
 from explorer.chromium import (  # noqa: F401
+    CHARTS_DRAWN_JS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    STREAMLIT_IDLE_JS,
     STREAMLIT_RUN_COUNTER_JS,
     launch_chromium,
 )
@@ -33,27 +35,6 @@ from explorer.navigation import DEFAULT_PAGE, PAGE_PATHS  # noqa: F401 (for the 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 VIEWPORT = {"width": 1400, "height": 3000}  # tall: Streamlit's main area scrolls inside itself
 TIMEOUT_MS = 45_000
-
-_IDLE_JS = """
-() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-    && !document.querySelector('[data-stale="true"]')
-    // widgets load their code lazily and show a skeleton until it arrives
-    && !document.querySelector('[data-testid="stSkeleton"]');
-}
-"""
-
-# Every Vega chart on the page has drawn a canvas or svg with a real size.
-_CHARTS_DRAWN_JS = """
-() => [...document.querySelectorAll('.vega-embed')].every((embed) => {
-  const drawn = embed.querySelector('canvas, svg.marks, svg');
-  if (!drawn) return false;
-  const box = drawn.getBoundingClientRect();
-  return box.width > 0 && box.height > 0;
-})
-"""
 
 
 def free_port() -> int:
@@ -152,7 +133,7 @@ class AppPage:
 
     def wait_idle(self) -> None:
         """Streamlit is connected, not running, nothing stale or still loading, charts drawn."""
-        self.page.wait_for_function(_IDLE_JS, polling=50)
+        self.page.wait_for_function(STREAMLIT_IDLE_JS, polling=50)
         self.wait_for_charts()
 
     def wait_for_rerun(self, runs_before: int) -> None:
@@ -161,7 +142,7 @@ class AppPage:
         self.wait_idle()
 
     def wait_for_charts(self) -> None:
-        self.page.wait_for_function(_CHARTS_DRAWN_JS, polling=50)
+        self.page.wait_for_function(CHARTS_DRAWN_JS, polling=50)
 
     # --- what is on screen ----------------------------------------------------------------
     @property
