@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -178,9 +178,15 @@ def _concat_rows(results: list[FileResult]) -> pd.DataFrame:
 
 
 def build_tables(
-    build_dir: Path, root: Path, files: list[Path], config: Config, say: Progress
+    build_dir: Path,
+    root: Path,
+    files: list[Path],
+    config: Config,
+    say: Progress,
+    notes: Sequence[FileResult] = (),
 ) -> dict[str, Any]:
-    """Write every contract table into ``build_dir``; returns the report's body."""
+    """Write every contract table into ``build_dir``; returns the report's body. ``notes``:
+    report entries with no data rows (folders that could not be read), listed and warned."""
     started_at = dt.datetime.now(dt.timezone.utc)
     council = config.council
     la_label = f"{council.name} ({council.old_la_code})"
@@ -280,7 +286,7 @@ def build_tables(
         inputs.name, boundary_files, schools, membership, successors, say, config.boundaries
     )
     inputs.close()
-    boundary_reports += inputs.metadata  # listed with the files, no data rows
+    boundary_reports += [*inputs.metadata, *notes]  # listed with the files, no data rows
 
     rejects_frames = [r.issues.frame() for r in results] + [
         b.issues.frame() for b in boundary_reports

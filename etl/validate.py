@@ -48,12 +48,17 @@ rule                      severity    what
 ``no_partnership``        warning     A school-year in no partnership on census day.
 ``membership_overlap``    warning     One school in two partnerships on the same day.
 ``open_start``            warning     Membership ``Joined`` blank: member from the start.
+``folder_unreadable``     warning     A folder in raw/ cannot be read (etl.build).
 ``no_gias``               stop        No readable GIAS file, or none of its rows is the LA.
 ``no_membership``         stop        No readable partnership membership file.
 ``no_school_rows``        stop        Not one School row for the LA in any EES file
                                       (usually a wrong old_la_code in config.toml).
 ``reconciliation``        stop        rows_read != loaded + benchmark + out of scope +
                                       rejected for a file (an ETL bug: never swap).
+``source_shrank``         stop        Against the live build, schools, members, localities,
+                                      partnerships, boundaries or a source's rows fell by
+                                      more than [build] max_shrink_percent (etl.shrink);
+                                      ``--accept-shrink`` goes live anyway.
 ========================  ==========  ==================================================
 """
 

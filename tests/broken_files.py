@@ -8,7 +8,9 @@ loaded, benchmark, out of scope, rejected, warnings) and exactly which problems 
 uses its own time period so no case's rows duplicate another's.
 
 ``STOP_CASES`` break a required file: the build must stop with one clear line and leave
-the previous warehouse live.
+the previous warehouse live. ``SHRINK_CASES`` gut a source so the build would hold far
+less than the live one (rule ``source_shrank``): it must stop the same way unless
+``--accept-shrink`` is given.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from etl_raw_files import (
     GIAS_HEADER,
     GIAS_ROWS,
     MEMBERSHIP_HEADER,
+    MEMBERSHIP_ROWS,
     csv_bytes,
     standard,
     write_csv,
     write_gias,
+    write_membership,
     write_minimal_raw,
     write_xlsx,
 )
@@ -522,5 +526,91 @@ STOP_CASES: tuple[StopCase, ...] = (
         "the membership workbook emptied (0 bytes)",
         _replace("partnership_membership.xlsx", b""),
         "partnership membership",
+    ),
+)
+
+
+# --------------------------------------------------------------------------------------
+# Gutted sources: each still "works" but would replace a good warehouse with far less
+# --------------------------------------------------------------------------------------
+
+CENSUS_FILE = "spc_school_level_underlying_data.csv"
+GIAS_FILE = "edubasealldata20240901.csv"
+MEMBERSHIP_FILE = "partnership_membership.xlsx"
+
+
+def _gias_cut_after_4_rows(raw: Path) -> None:
+    path = raw / GIAS_FILE
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:5]))  # the header and 4 of its 7 rows
+
+
+def _membership_merged_cells(raw: Path) -> None:
+    """Partnership and locality typed once per group and merged down (a common way to
+    lay a list out for reading): every merged cell but the first reads as blank."""
+    import openpyxl
+
+    path = raw / MEMBERSHIP_FILE
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Membership"]
+    sheet.merge_cells("C4:C6")  # Oxford North, 3 rows; the table's header is on row 3
+    sheet.merge_cells("D4:D7")  # Oxford, 4 rows
+    workbook.save(path)
+
+
+def _membership_blank_localities(raw: Path) -> None:
+    rows = [list(row) for row in MEMBERSHIP_ROWS]
+    for row in rows[:4]:  # 4 of the 5 rows (the reviewer's file: 90%)
+        row[3] = None
+    write_membership(raw, rows)
+
+
+def _census_one_huge_cell(raw: Path) -> None:
+    path = raw / CENSUS_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Alpha Primary School", "A" * 10_000_000, 1), encoding="utf-8")
+
+
+def _census_cr_line_endings(raw: Path) -> None:
+    path = raw / CENSUS_FILE
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))  # classic Mac OS / some exports
+
+
+SHRINK_CASES: tuple[StopCase, ...] = (
+    StopCase(
+        "census_emptied",
+        "the census file emptied (0 bytes)",
+        _replace(CENSUS_FILE, b""),
+        f"census rows loaded ({CENSUS_FILE}) fell from 7 to 0 (-100%)",
+    ),
+    StopCase(
+        "gias_cut_after_4_rows",
+        "GIAS cut short after 4 of its 7 rows",
+        _gias_cut_after_4_rows,
+        "GIAS schools fell from 6 to 4 (-33%)",
+    ),
+    StopCase(
+        "membership_merged_cells",
+        "membership partnership and locality cells merged down each group",
+        _membership_merged_cells,
+        f"membership rows loaded ({MEMBERSHIP_FILE}) fell from 5 to ",
+    ),
+    StopCase(
+        "membership_blank_localities",
+        "4 of the 5 membership localities blank",
+        _membership_blank_localities,
+        "fell from ",
+    ),
+    StopCase(
+        "census_one_huge_cell",
+        "one 10 MB cell in the census",
+        _census_one_huge_cell,
+        "census rows loaded",
+    ),
+    StopCase(
+        "census_cr_line_endings",
+        "the census with CR-only line endings",
+        _census_cr_line_endings,
+        "census rows loaded",
     ),
 )

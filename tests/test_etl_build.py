@@ -29,6 +29,7 @@ REPORT_KEYS = [
     "files",
     "tables",
     "reconciliation",
+    "sizes",
 ]
 FILE_KEYS = ["file", "source", "encoding", "format", "rows_read", "rows_loaded", "rows_benchmark",
              "rows_out_of_scope", "rows_rejected", "warnings"]  # fmt: skip
@@ -379,3 +380,44 @@ def test_fingerprint_hash_cache_is_used_for_unchanged_files(
     monkeypatch.setattr(build, "_sha256_file", lambda path: hashed.append(path) or real(path))
     assert build_warehouse(data_dir=etl_data_dir).status == "up_to_date"
     assert hashed == []
+
+
+def _unreadable(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """``folder`` cannot be listed (tests run as root, who can read a chmod 000 folder)."""
+    real = os.scandir
+
+    def scandir(path=".", *args, **kwargs):
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_unreadable_folder_is_a_warning_naming_it(
+    etl_raw_dir: Path, etl_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = etl_raw_dir / "from_finance"
+    write_csv(locked / "budget.csv", ["cost centre", "amount"], [["A1", "3"]])
+    _unreadable(monkeypatch, locked)
+    messages: list[str] = []
+    result = build_warehouse(data_dir=etl_data_dir, progress=messages.append)
+    assert any("from_finance/ (Permission denied)" in m for m in messages), messages
+    entry = next(f for f in result.report["files"] if f["file"] == "from_finance/")
+    assert (entry["source"], entry["rows_read"], entry["warnings"]) == ("folder", 0, 1)
+    rejects = table(warehouse_path(etl_data_dir), "rejects")
+    row = rejects[rejects["source_file"].eq("from_finance/")]
+    assert row[["rule", "severity"]].values.tolist() == [["folder_unreadable", "warning"]]
+    assert "cannot be read (Permission denied)" in row["reason"].iloc[0]
+
+
+def test_only_unreadable_folders_stop_rather_than_build_demo_data(
+    etl_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = etl_data_dir / "raw" / "council"
+    write_minimal_raw(locked)
+    write_minimal_raw(etl_data_dir / "raw" / "demo")
+    _unreadable(monkeypatch, locked)
+    with pytest.raises(BuildError, match=r"no readable data files: .*council/ \(Permission"):
+        build_warehouse(data_dir=etl_data_dir)
+    assert not warehouse_path(etl_data_dir).exists()
