@@ -86,7 +86,22 @@ def exclusion_row(period: str, urn: object, *cells: object, la=None) -> list[obj
             9312001, "Alpha Primary School", "State-funded primary", *cells]  # fmt: skip
 
 
+def _at_level(row: list[object], level: str) -> list[object]:
+    return [*row[:2], level, *row[3:]]
+
+
 CENSUS = EES_STANDARD + CENSUS_COLUMNS
+#: The council's codes as a spreadsheet saves them, and another LA's.
+EXCEL_CODE_ROWS = [
+    school("202021", 100001, "Alpha Primary School", "State-funded primary",
+           210, 30, 5, la=("931.0", "", "Oxfordshire")),
+    school("202021", 100003, "Gamma Primary School", "State-funded primary",
+           200, 20, 4, la=("0931", "", "Oxfordshire")),
+    school("202021", 100004, "Delta Special School", "Special", 80, 10, 2,
+           la=("E10000025", "931", "Oxfordshire")),
+    school("202021", 200001, "Bucks Primary", "State-funded primary", 150, 20,
+           10, la=("825.0", "", "Buckinghamshire")),
+]  # fmt: skip
 EXCLUSIONS = EES_STANDARD + EXCLUSION_COLUMNS
 KS2 = ["school_urn", "school_name", "t_elig", "t_rwm_met_expected", "pt_rwm_met_expected"]
 
@@ -429,6 +444,36 @@ CASES: tuple[Case, ...] = (
         ),  # fmt: skip
         Outcome(read=1, loaded=0, rejected=1),
         frozenset({(2, None, "row_shape", "reject")}),
+    ),
+    Case(
+        "census_level_schools.csv",
+        "School rows whose geographic_level is 'Schools' (not a DfE level): out of scope and"
+        " warned once with the count; a 'Parliamentary constituency' row (a DfE level) is not",
+        _csv(
+            "census_level_schools.csv",
+            CENSUS,
+            [
+                _at_level(census_row("201920", 100001, 210, 30, 5), "Schools"),
+                _at_level(census_row("201920", 100003, 200, 20, 4), "Schools"),
+                census_row("201920", 100004, 80, 10, 2, "Delta Special School"),
+                _at_level(census_row("201920", 100001, 210, 30, 5), "Parliamentary constituency"),
+            ],
+        ),
+        Outcome(read=4, loaded=1, out_of_scope=3, warnings=1),
+        frozenset({(2, "geographic_level", "unknown_level", "warning")}),
+        reason="2 rows (the first here) have geographic_level 'Schools', which is not a level "
+        "the DfE uses, so they are out of scope; if they are School rows, correct the file",
+    ),
+    Case(
+        "census_la_code_as_saved_by_excel.csv",
+        "the council's codes as a spreadsheet saves them (931.0, 0931, codes in the other"
+        " column, new_la_code blank): the council's rows; another LA's 825.0 is not",
+        _csv(
+            "census_la_code_as_saved_by_excel.csv",
+            CENSUS,
+            EXCEL_CODE_ROWS,
+        ),
+        Outcome(read=4, loaded=3, out_of_scope=1),
     ),
     Case(
         "census_header_only.csv",
