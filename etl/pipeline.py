@@ -32,6 +32,7 @@ from .schools import (
     build_school_year,
     build_schools,
     current_locality,
+    distinct_partnerships,
     membership_overlaps,
     successor_map,
 )
@@ -249,6 +250,21 @@ def build_tables(
     successors = successor_map(links)
     schools = build_schools(gias, successors)
     membership = _concat_rows(by_source["membership"])
+    membership, split = distinct_partnerships(membership)
+    for _, name in split.iterrows():
+        owner = next(r for r in results if r.file == name["source_file"])
+        owner.issues.add(
+            [name[SOURCE_ROW]],
+            owner.raw_names.get("partnership", "partnership"),
+            [name["partnership"]],
+            "partnership_clash",
+            f"{name['source_file']} row {name[SOURCE_ROW]}: partnership '{name['partnership']}'"
+            f" has schools in {len(name['localities'])} localities at once"
+            f" ({', '.join(name['localities'])}): kept apart as"
+            f" {', '.join(repr(r) for r in name['renamed'])}; if it is one partnership, give"
+            " its schools one locality",
+            "warning",
+        )
     for _, spell in membership_overlaps(membership).iterrows():
         _issues_of(results, spell["source_file"]).add(
             [spell[SOURCE_ROW]],

@@ -52,6 +52,8 @@ rule                      severity    what
 ``no_partnership``        warning     A school-year in no partnership on census day.
 ``membership_overlap``    warning     One school in two partnerships on the same day.
 ``open_start``            warning     Membership ``Joined`` blank: member from the start.
+``partnership_clash``     warning     One partnership name in two localities at once: two
+                                      partnerships, 'Name (Locality)' (etl.schools).
 ``folder_unreadable``     warning     A folder in raw/ cannot be read (etl.build).
 ``no_gias``               stop        No readable GIAS file, or none of its rows is the LA.
 ``no_membership``         stop        No readable partnership membership file.

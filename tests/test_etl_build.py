@@ -421,3 +421,38 @@ def test_only_unreadable_folders_stop_rather_than_build_demo_data(
     with pytest.raises(BuildError, match=r"no readable data files: .*council/ \(Permission"):
         build_warehouse(data_dir=etl_data_dir)
     assert not warehouse_path(etl_data_dir).exists()
+
+
+def test_one_partnership_name_in_two_localities_stays_two_partnerships(
+    etl_raw_dir: Path, etl_data_dir: Path
+) -> None:
+    """Partnership identity is (locality, name): the membership reuses 'Oxford North' for
+    Delta in Banbury; the warehouse keeps two partnerships (one warning), not one of four."""
+    from etl_raw_files import MEMBERSHIP_ROWS, write_membership
+
+    import queries
+
+    rows = [list(row) for row in MEMBERSHIP_ROWS]
+    rows[4][2] = "Oxford North"  # Delta Special School, Banbury
+    write_membership(etl_raw_dir, rows)
+    build_warehouse(data_dir=etl_data_dir)
+    warehouse = warehouse_path(etl_data_dir)
+    years = table(warehouse, "school_year").set_index(["time_period", "urn"])
+    assert years.loc[(202223, 100004), "partnership"] == "Oxford North (Banbury)"
+    assert years.loc[(202223, 100001), "partnership"] == "Oxford North (Oxford)"
+    con = queries.connect(warehouse, etl_data_dir / "config.toml")
+    try:
+        listed = queries.list_partnerships(con)
+    finally:
+        con.close()
+    north = listed[listed["partnership"].str.startswith("Oxford North")]
+    assert north[["partnership", "locality", "n_schools"]].values.tolist() == [
+        ["Oxford North (Banbury)", "Banbury", 1],
+        ["Oxford North (Oxford)", "Oxford", 2],
+    ]
+    rejects = table(warehouse, "rejects")
+    warned = rejects[rejects["rule"].eq("partnership_clash")]
+    assert warned[["source_file", "source_row", "value", "severity"]].values.tolist() == [
+        ["partnership_membership.xlsx", 4, "Oxford North", "warning"]
+    ]
+    assert "localities at once (Banbury, Oxford)" in warned["reason"].iloc[0]
