@@ -514,6 +514,27 @@ CASES: tuple[Case, ...] = (
         reason="save it as .xlsx or .csv",
     ),
     Case(
+        "stray_export.json",
+        "a JSON file that is not GeoJSON (an export from another system) among the raw files",
+        _bytes("stray_export.json", b'{"rows": [{"urn": 100001}], "exported": "2024-01-01"}'),
+        Outcome(read=0, loaded=0),
+        frozenset({(None, None, "file_signature", "reject")}),
+        reason="not a GeoJSON FeatureCollection (found a JSON object with keys rows, exported)",
+    ),
+    Case(
+        "areas_properties_text.geojson",
+        "GeoJSON whose feature properties are text, not an object (crashed the build before)",
+        _bytes(
+            "areas_properties_text.geojson",
+            b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties":'
+            b' "Oxford", "geometry": {"type": "Polygon", "coordinates":'
+            b" [[[-1.3, 51.7], [-1.2, 51.7], [-1.2, 51.8], [-1.3, 51.7]]]}}]}",
+        ),
+        Outcome(read=0, loaded=0),
+        frozenset({(None, None, "file_signature", "reject")}),
+        reason="feature 1's properties are not a JSON object (found a JSON string)",
+    ),
+    Case(
         "budget_notes.csv",
         "a CSV that is none of the sources",
         _csv("budget_notes.csv", ["cost centre", "amount"], [["A1", "3"], ["B2", "4"]]),
