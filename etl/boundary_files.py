@@ -80,12 +80,6 @@ def _read_geojson(path: Path) -> tuple[list[dict], np.ndarray]:
         geometry = feature.get("geometry")
         if not geometry:
             raise BoundaryError(f"feature {number} has no geometry")
-        kind = geometry.get("type") if isinstance(geometry, dict) else None
-        if kind not in _AREA_TYPES:
-            found = f"a {kind}" if isinstance(kind, str) else _json_kind(geometry)
-            raise BoundaryError(
-                f"feature {number} is not an area (a Polygon or MultiPolygon; found {found[:60]})"
-            )
         given = feature.get("properties")
         if not isinstance(given, dict | None):
             raise BoundaryError(
@@ -115,7 +109,6 @@ def _json_kind(value: object) -> str:
     return names.get(type(value), "JSON")
 
 
-_AREA_TYPES = {"Polygon", "MultiPolygon", "GeometryCollection"}
 _GEOJSON_TYPES = {
     "Feature", "FeatureCollection", "Point", "MultiPoint", "LineString", "MultiLineString",
     "Polygon", "MultiPolygon", "GeometryCollection",
@@ -195,6 +188,12 @@ def read_boundary_file(
                 f"none of its {len(localities)} features is in [boundaries.lookup] "
                 f"(matched by {how})"
             )
+        for i in used:  # a point or a line has no inside to draw or to fill
+            if not shapely.area(shapes[i]) > 0:
+                raise BoundaryError(
+                    f"feature {i + 1} ({str(localities[i])[:60]}) is not an area (a Polygon or "
+                    f"MultiPolygon; found a {shapes[i].geom_type})"
+                )
         rows = []
         for locality in sorted({localities[i] for i in used}):
             parts = [shapes[i] for i in used if localities[i] == locality]

@@ -105,7 +105,7 @@ def test_without_a_lookup_the_ons_file_is_a_one_line_reject():
             '{"type": "FeatureCollection", "features": [{"type": "Feature",'
             ' "properties": {"Locality": "Oxford"},'
             ' "geometry": {"type": "Point", "coordinates": [1, 51]}}]}',
-            "feature 1 is not an area (a Polygon or MultiPolygon; found a Point)",
+            "feature 1 (Oxford) is not an area (a Polygon or MultiPolygon; found a Point)",
         ),
         ("{not json", "not valid GeoJSON"),
         ('{"type": "FeatureCollection", "features": [{"geometry": {"type": "Polygon"}}]}', ""),
