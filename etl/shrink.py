@@ -98,9 +98,8 @@ def build_sizes(build_dir: Path, report: dict[str, Any]) -> dict[str, int]:
     if path.is_file():
         members = pq.read_table(path, columns=["urn", "partnership", "locality"]).to_pandas()
         sizes["members"] = int(members["urn"].nunique())
-        with_locality = members["locality"].notna() & members["locality"].astype(
-            str
-        ).str.strip().ne("")
+        locality = members["locality"]
+        with_locality = locality.notna() & locality.astype(str).str.strip().ne("")
         sizes["members_with_locality"] = int(members.loc[with_locality, "urn"].nunique())
         sizes["partnerships"] = int(members["partnership"].nunique())
         sizes["localities"] = int(members["locality"].nunique())
