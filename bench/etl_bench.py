@@ -120,6 +120,7 @@ def run_etl(raw_dir: Path, data_dir: Path, scope: str, reuse: bool = False) -> E
             "--data-dir",
             str(data_dir),
             "--force",
+            "--accept-shrink",  # a bench builds whatever raw set it is given
             "--quiet",
         ]
     )

@@ -1,5 +1,6 @@
-"""Command line: ``python -m etl build [--raw DIR] [--force] [--quiet] [--debug]`` and
-``python -m etl demo [--out DIR]``. Expected failures print one line and exit 1."""
+"""Command line: ``python -m etl build [--raw DIR] [--force] [--accept-shrink] [--quiet]
+[--debug]`` and ``python -m etl demo [--out DIR]``. Expected failures print one line and
+exit 1."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the warehouse from data/raw (or demo data)")
     build.add_argument("--raw", type=Path, help="folder of raw files (default: <data>/raw)")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument(
+        "--accept-shrink",
+        action="store_true",
+        help="go live even if a source holds far less than in the live build "
+        "(rule source_shrank, docs/validation_rules.md)",
+    )
     build.add_argument("--quiet", action="store_true", help="print only errors")
     build.add_argument("--debug", action="store_true", help="show tracebacks")
     build.add_argument(
@@ -57,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             progress=progress,
             data_dir=args.data_dir,
             config=args.config,
+            accept_shrink=args.accept_shrink,
         )
     except BuildError as error:
         return _fail(f"build failed: {error}; the previous warehouse is still live", args.debug)

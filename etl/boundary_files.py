@@ -46,7 +46,11 @@ def _project(geometries: np.ndarray, crs: CRS) -> np.ndarray:
 
 
 def _geojson_crs(data: dict) -> CRS | None:
-    name = ((data.get("crs") or {}).get("properties") or {}).get("name")
+    crs = data.get("crs") or {}
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    if not isinstance(crs, dict) or not isinstance(properties, dict | None):
+        raise BoundaryError(f"its crs member is not a GeoJSON crs object (found {_json_kind(crs)})")
+    name = (properties or {}).get("name")
     if not name:
         return None
     if "crs84" in str(name).lower():
@@ -62,26 +66,53 @@ def _read_geojson(path: Path) -> tuple[list[dict], np.ndarray]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BoundaryError(f"not valid GeoJSON ({error})") from None
-    kind = data.get("type") if isinstance(data, dict) else type(data).__name__
-    if kind != "FeatureCollection":
-        raise BoundaryError(
-            f"not a GeoJSON FeatureCollection (its top level is {kind or 'untyped'})"
-        )
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise BoundaryError(f"not a GeoJSON FeatureCollection (found {_json_kind(data)})")
     features = data.get("features")
     if not isinstance(features, list) or not features:
         raise BoundaryError("no GeoJSON features")
     properties, geometries = [], []
     for number, feature in enumerate(features, start=1):
-        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if not isinstance(feature, dict):
+            raise BoundaryError(
+                f"feature {number} is not a GeoJSON Feature (found {_json_kind(feature)})"
+            )
+        geometry = feature.get("geometry")
         if not geometry:
             raise BoundaryError(f"feature {number} has no geometry")
-        properties.append(feature.get("properties") or {})
+        given = feature.get("properties")
+        if not isinstance(given, dict | None):
+            raise BoundaryError(
+                f"feature {number}'s properties are not a JSON object (found {_json_kind(given)})"
+            )
+        properties.append(given or {})
         geometries.append(shape(geometry))
     shapes = shapely.make_valid(np.array(geometries))
     crs = _geojson_crs(data)
     if crs is None and _looks_like_bng(shapely.union_all(shapely.envelope(shapes))):
         crs = CRS.from_epsg(27700)
     return properties, _project(shapes, crs) if crs is not None else shapes
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, for a reject line: 'a JSON list', 'a GeoJSON Feature', 'a JSON
+    object with keys name, rows'."""
+    if isinstance(value, dict):
+        kind = value.get("type")
+        if isinstance(kind, str) and kind in _GEOJSON_TYPES:
+            return f"a GeoJSON {kind}"
+        keys = ", ".join(str(key)[:40] for key in list(value)[:6])
+        more = ", ..." if len(value) > 6 else ""
+        return f"a JSON object with keys {keys}{more}" if keys else "an empty JSON object"
+    names = {list: "a JSON list", str: "a JSON string", bool: "JSON true/false"}
+    names |= {int: "a JSON number", float: "a JSON number", type(None): "JSON null"}
+    return names.get(type(value), "JSON")
+
+
+_GEOJSON_TYPES = {
+    "Feature", "FeatureCollection", "Point", "MultiPoint", "LineString", "MultiLineString",
+    "Polygon", "MultiPolygon", "GeometryCollection",
+}  # fmt: skip
 
 
 def _read_shapefile(path: Path) -> tuple[list[dict], np.ndarray]:
@@ -157,13 +188,22 @@ def read_boundary_file(
                 f"none of its {len(localities)} features is in [boundaries.lookup] "
                 f"(matched by {how})"
             )
+        for i in used:  # a point or a line has no inside to draw or to fill
+            if not shapely.area(shapes[i]) > 0:
+                raise BoundaryError(
+                    f"feature {i + 1} ({str(localities[i])[:60]}) is not an area (a Polygon or "
+                    f"MultiPolygon; found a {shapes[i].geom_type})"
+                )
         rows = []
         for locality in sorted({localities[i] for i in used}):
             parts = [shapes[i] for i in used if localities[i] == locality]
             rows.append((locality, _finish(shapely.union_all(np.array(parts))), False))
-    except BoundaryError as error:
+    except Exception as error:  # noqa: BLE001 - any problem rejects this file only
+        why = str(error)
+        if not isinstance(error, BoundaryError):  # a file unlike any the readers expect
+            why = f"cannot use it ({type(error).__name__}: {error})"
         result = rejected_file(
-            name, -1, fmt, None, 0, "file_signature", f"boundary file rejected: {error}"
+            name, -1, fmt, None, 0, "file_signature", f"boundary file rejected: {why}"
         )
         result.label = "locality_boundaries"
         return None, result

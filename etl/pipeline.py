@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from .schools import (
     build_school_year,
     build_schools,
     current_locality,
+    distinct_partnerships,
     membership_overlaps,
     successor_map,
 )
@@ -178,9 +179,15 @@ def _concat_rows(results: list[FileResult]) -> pd.DataFrame:
 
 
 def build_tables(
-    build_dir: Path, root: Path, files: list[Path], config: Config, say: Progress
+    build_dir: Path,
+    root: Path,
+    files: list[Path],
+    config: Config,
+    say: Progress,
+    notes: Sequence[FileResult] = (),
 ) -> dict[str, Any]:
-    """Write every contract table into ``build_dir``; returns the report's body."""
+    """Write every contract table into ``build_dir``; returns the report's body. ``notes``:
+    report entries with no data rows (folders that could not be read), listed and warned."""
     started_at = dt.datetime.now(dt.timezone.utc)
     council = config.council
     la_label = f"{council.name} ({council.old_la_code})"
@@ -243,6 +250,21 @@ def build_tables(
     successors = successor_map(links)
     schools = build_schools(gias, successors)
     membership = _concat_rows(by_source["membership"])
+    membership, split = distinct_partnerships(membership)
+    for _, name in split.iterrows():
+        owner = next(r for r in results if r.file == name["source_file"])
+        owner.issues.add(
+            [name[SOURCE_ROW]],
+            owner.raw_names.get("partnership", "partnership"),
+            [name["partnership"]],
+            "partnership_clash",
+            f"{name['source_file']} row {name[SOURCE_ROW]}: partnership '{name['partnership']}'"
+            f" has schools in {len(name['localities'])} localities at once"
+            f" ({', '.join(name['localities'])}): kept apart as"
+            f" {', '.join(repr(r) for r in name['renamed'])}; if it is one partnership, give"
+            " its schools one locality",
+            "warning",
+        )
     for _, spell in membership_overlaps(membership).iterrows():
         _issues_of(results, spell["source_file"]).add(
             [spell[SOURCE_ROW]],
@@ -280,7 +302,7 @@ def build_tables(
         inputs.name, boundary_files, schools, membership, successors, say, config.boundaries
     )
     inputs.close()
-    boundary_reports += inputs.metadata  # listed with the files, no data rows
+    boundary_reports += [*inputs.metadata, *notes]  # listed with the files, no data rows
 
     rejects_frames = [r.issues.frame() for r in results] + [
         b.issues.frame() for b in boundary_reports

@@ -290,3 +290,53 @@ def membership_overlaps(membership: pd.DataFrame) -> pd.DataFrame:
         dtype=bool
     )
     return spells[same_school & starts_inside]
+
+
+def distinct_partnerships(membership: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A partnership is (locality, name): one name used in two localities at once is two
+    partnerships. The warehouse and the query layer key a partnership by its name alone
+    (areas, URLs, packs), so each such partnership takes its locality into its name:
+    'Central (Banbury)' and 'Central (Oxford)', never one merged partnership. A name whose
+    locality changes over time (spells that do not overlap) stays one partnership.
+
+    Returns the membership and one row per name split (``partnership``, ``localities``,
+    ``renamed``, and the ``source_file`` / ``source_row`` of its first spell) to warn by.
+    """
+    columns = ["partnership", "localities", "renamed", "source_file", SOURCE_ROW]
+    none = pd.DataFrame(columns=columns)
+    if membership.empty:
+        return membership, none
+    spells = membership[membership["locality"].notna().to_numpy(dtype=bool)]
+    counts = spells.groupby("partnership")["locality"].nunique()
+    candidates = spells[spells["partnership"].isin(counts[counts > 1].index).to_numpy()]
+    if candidates.empty:
+        return membership, none
+    pairs = candidates.merge(candidates, on="partnership")
+    pairs = pairs[(pairs["locality_x"] < pairs["locality_y"]).to_numpy(dtype=bool)]
+    # open ends: a blank Joined is "from the start", a blank Left "still a member"
+    overlap = (
+        pairs["start_date_x"].isna()
+        | pairs["end_date_y"].isna()
+        | (pairs["start_date_x"] <= pairs["end_date_y"])
+    ) & (
+        pairs["start_date_y"].isna()
+        | pairs["end_date_x"].isna()
+        | (pairs["start_date_y"] <= pairs["end_date_x"])
+    )
+    clashing = sorted(set(pairs.loc[overlap.to_numpy(dtype=bool), "partnership"]))
+    if not clashing:
+        return membership, none
+    membership = membership.copy()
+    split = membership["partnership"].isin(clashing) & membership["locality"].notna()
+    split = split.to_numpy(dtype=bool)
+    membership.loc[split, "partnership"] = (
+        membership.loc[split, "partnership"] + " (" + membership.loc[split, "locality"] + ")"
+    )
+    rows = []
+    for name in clashing:
+        mine = candidates[candidates["partnership"].eq(name).to_numpy()]
+        first = mine.sort_values(["source_file", SOURCE_ROW]).iloc[0]
+        localities = sorted(mine["locality"].unique())
+        renamed = [f"{name} ({locality})" for locality in localities]
+        rows.append((name, localities, renamed, first["source_file"], first[SOURCE_ROW]))
+    return membership, pd.DataFrame(rows, columns=columns)

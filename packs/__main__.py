@@ -21,7 +21,7 @@ from typing import TextIO
 import queries
 from packs.excel import write_excel
 from packs.html import render_html
-from packs.model import PACK_LEVELS, available_areas, build_pack
+from packs.model import PACK_LEVELS, available_areas, build_pack, pack_file_stem, unique_slugs
 from packs.pdf import PdfUnavailable, write_pdf
 
 FORMATS = ("excel", "html", "pdf")
@@ -94,18 +94,20 @@ def generate(
         build = queries.build_report(warehouse)
         out.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
+        slugs = unique_slugs(areas)  # names alike as file names must not overwrite
         for index, area in enumerate(areas):
             if report:
                 report(index, len(areas), area)
             pack = build_pack(con, level, area, time_period, build=build)
+            stem = pack_file_stem(slugs[area], pack.year)
             if "excel" in formats:
-                written.append(out / f"{pack.file_stem}.xlsx")
+                written.append(out / f"{stem}.xlsx")
                 write_excel(pack, written[-1])
             if "html" in formats:
-                written.append(out / f"{pack.file_stem}.html")
+                written.append(out / f"{stem}.html")
                 render_html(pack, written[-1])
             if "pdf" in formats:
-                written.append(out / f"{pack.file_stem}.pdf")
+                written.append(out / f"{stem}.pdf")
                 write_pdf(pack, written[-1])
         if report:
             report(len(areas), len(areas), "done")

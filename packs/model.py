@@ -7,7 +7,9 @@ suppressed, so a pack can only show what the app shows. The pack is plain data
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -304,16 +306,53 @@ class Pack:
 
     @property
     def file_stem(self) -> str:
-        return f"{slug(self.area)}-data-pack-{self.year.replace('/', '-')}"
+        return pack_file_stem(slug(self.area), self.year)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
+#: Longest slug kept whole: a name from a file can be any length, a file name cannot.
+MAX_SLUG = 80
+
+
 def slug(text: str) -> str:
-    """'Banbury North Partnership' -> 'banbury-north-partnership' (safe as a file name)."""
+    """'Banbury North Partnership' -> 'banbury-north-partnership' (safe as a file name;
+    a name longer than MAX_SLUG is cut and keeps a short hash of the whole name)."""
     out = "".join(ch.lower() if ch.isalnum() else "-" for ch in text)
-    return "-".join(part for part in out.split("-") if part) or "area"
+    cleaned = "-".join(part for part in out.split("-") if part) or "area"
+    if len(cleaned) <= MAX_SLUG:
+        return cleaned
+    return f"{cleaned[:MAX_SLUG].rstrip('-')}-{_short_hash(text)}"
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()
+
+
+def unique_slugs(names: Sequence[str]) -> dict[str, str]:
+    """Each name's slug, unique among ``names``: names that reduce to the same slug
+    ('St Mary's' and 'St Marys', 'Oxford North' and 'Oxford-North') each take a short
+    hash of the exact name, so no file overwrites another. Stable: a name's slug depends
+    only on the names it collides with, not on their order."""
+    plain = {name: slug(name) for name in dict.fromkeys(names)}
+    counts = Counter(plain.values())
+    unique = {
+        name: f"{text}-{_short_hash(name)}" if counts[text] > 1 else text
+        for name, text in plain.items()
+    }
+    # a plain slug equal to another's hashed one (vanishingly rare): number them
+    seen: Counter[str] = Counter()
+    for name, text in sorted(unique.items()):
+        seen[text] += 1
+        if seen[text] > 1:
+            unique[name] = f"{text}-{seen[text]}"
+    return unique
+
+
+def pack_file_stem(area_slug: str, year: str) -> str:
+    """'banbury-north-partnership-data-pack-2023-24' (a pack's file name, no suffix)."""
+    return f"{area_slug}-data-pack-{year.replace('/', '-')}"
 
 
 def _number(value: Any) -> float | None:

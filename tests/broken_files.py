@@ -8,7 +8,9 @@ loaded, benchmark, out of scope, rejected, warnings) and exactly which problems 
 uses its own time period so no case's rows duplicate another's.
 
 ``STOP_CASES`` break a required file: the build must stop with one clear line and leave
-the previous warehouse live.
+the previous warehouse live. ``SHRINK_CASES`` gut a source so the build would hold far
+less than the live one (rule ``source_shrank``): it must stop the same way unless
+``--accept-shrink`` is given.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from etl_raw_files import (
     GIAS_HEADER,
     GIAS_ROWS,
     MEMBERSHIP_HEADER,
+    MEMBERSHIP_ROWS,
     csv_bytes,
     standard,
     write_csv,
     write_gias,
+    write_membership,
     write_minimal_raw,
     write_xlsx,
 )
@@ -82,7 +86,22 @@ def exclusion_row(period: str, urn: object, *cells: object, la=None) -> list[obj
             9312001, "Alpha Primary School", "State-funded primary", *cells]  # fmt: skip
 
 
+def _at_level(row: list[object], level: str) -> list[object]:
+    return [*row[:2], level, *row[3:]]
+
+
 CENSUS = EES_STANDARD + CENSUS_COLUMNS
+#: The council's codes as a spreadsheet saves them, and another LA's.
+EXCEL_CODE_ROWS = [
+    school("202021", 100001, "Alpha Primary School", "State-funded primary",
+           210, 30, 5, la=("931.0", "", "Oxfordshire")),
+    school("202021", 100003, "Gamma Primary School", "State-funded primary",
+           200, 20, 4, la=("0931", "", "Oxfordshire")),
+    school("202021", 100004, "Delta Special School", "Special", 80, 10, 2,
+           la=("E10000025", "931", "Oxfordshire")),
+    school("202021", 200001, "Bucks Primary", "State-funded primary", 150, 20,
+           10, la=("825.0", "", "Buckinghamshire")),
+]  # fmt: skip
 EXCLUSIONS = EES_STANDARD + EXCLUSION_COLUMNS
 KS2 = ["school_urn", "school_name", "t_elig", "t_rwm_met_expected", "pt_rwm_met_expected"]
 
@@ -427,6 +446,36 @@ CASES: tuple[Case, ...] = (
         frozenset({(2, None, "row_shape", "reject")}),
     ),
     Case(
+        "census_level_schools.csv",
+        "School rows whose geographic_level is 'Schools' (not a DfE level): out of scope and"
+        " warned once with the count; a 'Parliamentary constituency' row (a DfE level) is not",
+        _csv(
+            "census_level_schools.csv",
+            CENSUS,
+            [
+                _at_level(census_row("201920", 100001, 210, 30, 5), "Schools"),
+                _at_level(census_row("201920", 100003, 200, 20, 4), "Schools"),
+                census_row("201920", 100004, 80, 10, 2, "Delta Special School"),
+                _at_level(census_row("201920", 100001, 210, 30, 5), "Parliamentary constituency"),
+            ],
+        ),
+        Outcome(read=4, loaded=1, out_of_scope=3, warnings=1),
+        frozenset({(2, "geographic_level", "unknown_level", "warning")}),
+        reason="2 rows (the first here) have geographic_level 'Schools', which is not a level "
+        "the DfE uses, so they are out of scope; if they are School rows, correct the file",
+    ),
+    Case(
+        "census_la_code_as_saved_by_excel.csv",
+        "the council's codes as a spreadsheet saves them (931.0, 0931, codes in the other"
+        " column, new_la_code blank): the council's rows; another LA's 825.0 is not",
+        _csv(
+            "census_la_code_as_saved_by_excel.csv",
+            CENSUS,
+            EXCEL_CODE_ROWS,
+        ),
+        Outcome(read=4, loaded=3, out_of_scope=1),
+    ),
+    Case(
         "census_header_only.csv",
         "a header and no rows: recognised, nothing to load",
         _csv("census_header_only.csv", CENSUS, []),
@@ -463,6 +512,27 @@ CASES: tuple[Case, ...] = (
         Outcome(read=0, loaded=0),
         frozenset({(None, None, "file_unreadable", "reject")}),
         reason="save it as .xlsx or .csv",
+    ),
+    Case(
+        "stray_export.json",
+        "a JSON file that is not GeoJSON (an export from another system) among the raw files",
+        _bytes("stray_export.json", b'{"rows": [{"urn": 100001}], "exported": "2024-01-01"}'),
+        Outcome(read=0, loaded=0),
+        frozenset({(None, None, "file_signature", "reject")}),
+        reason="not a GeoJSON FeatureCollection (found a JSON object with keys rows, exported)",
+    ),
+    Case(
+        "areas_properties_text.geojson",
+        "GeoJSON whose feature properties are text, not an object (crashed the build before)",
+        _bytes(
+            "areas_properties_text.geojson",
+            b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties":'
+            b' "Oxford", "geometry": {"type": "Polygon", "coordinates":'
+            b" [[[-1.3, 51.7], [-1.2, 51.7], [-1.2, 51.8], [-1.3, 51.7]]]}}]}",
+        ),
+        Outcome(read=0, loaded=0),
+        frozenset({(None, None, "file_signature", "reject")}),
+        reason="feature 1's properties are not a JSON object (found a JSON string)",
     ),
     Case(
         "budget_notes.csv",
@@ -522,5 +592,91 @@ STOP_CASES: tuple[StopCase, ...] = (
         "the membership workbook emptied (0 bytes)",
         _replace("partnership_membership.xlsx", b""),
         "partnership membership",
+    ),
+)
+
+
+# --------------------------------------------------------------------------------------
+# Gutted sources: each still "works" but would replace a good warehouse with far less
+# --------------------------------------------------------------------------------------
+
+CENSUS_FILE = "spc_school_level_underlying_data.csv"
+GIAS_FILE = "edubasealldata20240901.csv"
+MEMBERSHIP_FILE = "partnership_membership.xlsx"
+
+
+def _gias_cut_after_4_rows(raw: Path) -> None:
+    path = raw / GIAS_FILE
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:5]))  # the header and 4 of its 7 rows
+
+
+def _membership_merged_cells(raw: Path) -> None:
+    """Partnership and locality typed once per group and merged down (a common way to
+    lay a list out for reading): every merged cell but the first reads as blank."""
+    import openpyxl
+
+    path = raw / MEMBERSHIP_FILE
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Membership"]
+    sheet.merge_cells("C4:C6")  # Oxford North, 3 rows; the table's header is on row 3
+    sheet.merge_cells("D4:D7")  # Oxford, 4 rows
+    workbook.save(path)
+
+
+def _membership_blank_localities(raw: Path) -> None:
+    rows = [list(row) for row in MEMBERSHIP_ROWS]
+    for row in rows[:4]:  # 4 of the 5 rows (the reviewer's file: 90%)
+        row[3] = None
+    write_membership(raw, rows)
+
+
+def _census_one_huge_cell(raw: Path) -> None:
+    path = raw / CENSUS_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Alpha Primary School", "A" * 10_000_000, 1), encoding="utf-8")
+
+
+def _census_cr_line_endings(raw: Path) -> None:
+    path = raw / CENSUS_FILE
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))  # classic Mac OS / some exports
+
+
+SHRINK_CASES: tuple[StopCase, ...] = (
+    StopCase(
+        "census_emptied",
+        "the census file emptied (0 bytes)",
+        _replace(CENSUS_FILE, b""),
+        f"census rows loaded ({CENSUS_FILE}) fell from 7 to 0 (-100%)",
+    ),
+    StopCase(
+        "gias_cut_after_4_rows",
+        "GIAS cut short after 4 of its 7 rows",
+        _gias_cut_after_4_rows,
+        "GIAS schools fell from 6 to 4 (-33%)",
+    ),
+    StopCase(
+        "membership_merged_cells",
+        "membership partnership and locality cells merged down each group",
+        _membership_merged_cells,
+        f"membership rows loaded ({MEMBERSHIP_FILE}) fell from 5 to ",
+    ),
+    StopCase(
+        "membership_blank_localities",
+        "4 of the 5 membership localities blank",
+        _membership_blank_localities,
+        "fell from ",
+    ),
+    StopCase(
+        "census_one_huge_cell",
+        "one 10 MB cell in the census",
+        _census_one_huge_cell,
+        "census rows loaded",
+    ),
+    StopCase(
+        "census_cr_line_endings",
+        "the census with CR-only line endings",
+        _census_cr_line_endings,
+        "census rows loaded",
     ),
 )

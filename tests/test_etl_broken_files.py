@@ -21,6 +21,7 @@ from broken_files import (
     FORMULA_NAME,
     FORMULA_NAME_2,
     FORMULA_URN,
+    SHRINK_CASES,
     STOP_CASES,
     Case,
     good_raw,
@@ -228,6 +229,101 @@ def test_stopping_problems_print_one_line_and_keep_the_live_warehouse(
     assert warehouse_path(data).resolve() == live
     with pytest.raises(BuildError):
         build_warehouse(data_dir=data, config=data / "config.toml")
+
+
+def _report(warehouse: Path) -> dict:
+    return json.loads((warehouse / "build_report.json").read_text(encoding="utf-8"))
+
+
+def _sizes(warehouse: Path) -> dict[str, int]:
+    """Rows loaded per source, schools, members and localities, worked out here (not by
+    etl.shrink) from a warehouse's report and tables."""
+    report = _report(warehouse)
+    sizes: dict[str, int] = {"schools": report["tables"]["schools"]}
+    for entry in report["files"]:
+        if entry["source"]:
+            key = f"rows:{entry['source']}"
+            sizes[key] = sizes.get(key, 0) + entry["rows_loaded"]
+    members = table(warehouse, "membership")
+    sizes["members"] = members["urn"].nunique()
+    sizes["members_with_locality"] = members.dropna(subset=["locality"])["urn"].nunique()
+    sizes["localities"] = members["locality"].nunique()
+    return sizes
+
+
+@pytest.mark.parametrize("case", SHRINK_CASES, ids=[c.name for c in SHRINK_CASES])
+def test_a_gutted_source_does_not_replace_the_live_warehouse(
+    live_data, case, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule source_shrank: the build stops with one line naming what fell and both counts,
+    the live warehouse stays; with --accept-shrink it goes live. (Should a reader learn to
+    read a case's file whole, the build may go live instead, but only if nothing fell.)"""
+    import etl.__main__ as cli
+
+    data, live = live_data
+    before = _sizes(live)
+    case.write(data / "raw")
+    monkeypatch.setenv("LOCALITY_EXPLORER_DATA_DIR", str(data))
+    monkeypatch.delenv("LOCALITY_EXPLORER_CONFIG", raising=False)
+    if cli.main(["build", "--quiet"]) == 0:
+        after = _sizes(warehouse_path(data))
+        fell = {k: (v, after.get(k, 0)) for k, v in before.items() if after.get(k, 0) < 0.8 * v}
+        assert not fell, f"{case.what}: went live although {fell} fell"
+        return
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    line = lines[0]
+    assert line.startswith("error: build failed: ") and case.message in line, line
+    assert " compared with the live build 20" in line, line
+    assert "if this is right, run again with --accept-shrink" in line, line
+    assert line.endswith("the previous warehouse is still live"), line
+    assert warehouse_path(data).resolve() == live
+    assert [p for p in (data / "builds").iterdir() if not p.name.startswith(".")] == [live]
+
+    assert cli.main(["build", "--quiet", "--accept-shrink"]) == 0
+    accepted = warehouse_path(data).resolve()
+    assert accepted != live
+    assert _report(accepted)["accepted_shrink"], "the report says what was accepted"
+
+
+def test_a_removed_source_counts_as_a_full_drop(live_data) -> None:
+    """A source of the live build that is gone (file deleted) fell 100%."""
+    data, live = live_data
+    (data / "raw" / "high_needs_topups.csv").unlink()
+    with pytest.raises(BuildError, match=r"topups rows loaded \(high_needs_topups.csv\) fell "
+                       r"from 2 to 0 \(-100%\)"):  # fmt: skip
+        build_warehouse(data_dir=data, config=data / "config.toml")
+    assert warehouse_path(data).resolve() == live
+
+
+def test_shrink_limit_is_a_setting(live_data) -> None:
+    """[build] max_shrink_percent: GIAS falling by a third goes live under a 40% limit."""
+    data, live = live_data
+    config = data / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[build]\nmax_shrink_percent = 40\n")
+    SHRINK_CASES[1].write(data / "raw")
+    result = build_warehouse(data_dir=data, config=config)
+    assert result.status == "built" and warehouse_path(data).resolve() != live
+    assert result.report["sizes"]["schools"] == 4
+    config.write_text(config.read_text(encoding="utf-8").replace("= 40", '= "lots"'))
+    with pytest.raises(BuildError, match="max_shrink_percent must be a number from 0 to 100"):
+        build_warehouse(data_dir=data, config=config)
+
+
+def test_demo_data_does_not_silently_replace_a_real_build(live_data) -> None:
+    """The council's files all removed: raw/ falls back to demo data, which must not
+    replace the live real build without --accept-shrink."""
+    data, live = live_data
+    for path in (data / "raw").iterdir():
+        path.unlink()
+    from etl_raw_files import write_minimal_raw
+
+    write_minimal_raw(data / "raw" / "demo")
+    with pytest.raises(BuildError, match="the raw folder holds no data files, so demo data"):
+        build_warehouse(data_dir=data, config=data / "config.toml")
+    assert warehouse_path(data).resolve() == live
+    result = build_warehouse(data_dir=data, config=data / "config.toml", accept_shrink=True)
+    assert result.mode == "demo" and warehouse_path(data).resolve() != live
 
 
 def test_cli_subprocess_on_a_stopping_problem(live_data) -> None:

@@ -29,6 +29,7 @@ REPORT_KEYS = [
     "files",
     "tables",
     "reconciliation",
+    "sizes",
 ]
 FILE_KEYS = ["file", "source", "encoding", "format", "rows_read", "rows_loaded", "rows_benchmark",
              "rows_out_of_scope", "rows_rejected", "warnings"]  # fmt: skip
@@ -348,3 +349,110 @@ def test_england_scope_reads_without_the_prefilter_and_builds_the_same(
         entry["file"]: {k: entry[k] for k in FILE_KEYS} for entry in filtered.report["files"]
     }
     assert counts[exclusions.name]["rows_out_of_scope"] >= 1
+
+
+def test_same_size_same_mtime_rewrite_rebuilds(built, etl_data_dir: Path) -> None:
+    """A file rewritten in place with its size and modification time restored (a copy that
+    keeps times, a tool that resets them) is hashed again: the build is not served stale."""
+    topups = etl_data_dir / "raw" / "high_needs_topups.csv"
+    before = topups.stat()
+    data = topups.read_bytes()
+    changed = data.replace(b"Band A,3,", b"Band A,4,")
+    assert changed != data and len(changed) == len(data)
+    topups.write_bytes(changed)
+    os.utime(topups, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = topups.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    again = build_warehouse(data_dir=etl_data_dir)
+    assert again.status == "built" and again.build_id != built.build_id
+    funded = table(warehouse_path(etl_data_dir), "topups").set_index("urn")["pupils_funded"]
+    assert funded[100001] == 4
+
+
+def test_fingerprint_hash_cache_is_used_for_unchanged_files(
+    built, etl_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unchanged files cost a stat, not a read: the cached hash is used."""
+    from etl import build
+
+    hashed: list[Path] = []
+    real = build._sha256_file
+    monkeypatch.setattr(build, "_sha256_file", lambda path: hashed.append(path) or real(path))
+    assert build_warehouse(data_dir=etl_data_dir).status == "up_to_date"
+    assert hashed == []
+
+
+def _unreadable(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """``folder`` cannot be listed (tests run as root, who can read a chmod 000 folder)."""
+    real = os.scandir
+
+    def scandir(path=".", *args, **kwargs):
+        if Path(path) == folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_unreadable_folder_is_a_warning_naming_it(
+    etl_raw_dir: Path, etl_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = etl_raw_dir / "from_finance"
+    write_csv(locked / "budget.csv", ["cost centre", "amount"], [["A1", "3"]])
+    _unreadable(monkeypatch, locked)
+    messages: list[str] = []
+    result = build_warehouse(data_dir=etl_data_dir, progress=messages.append)
+    assert any("from_finance/ (Permission denied)" in m for m in messages), messages
+    entry = next(f for f in result.report["files"] if f["file"] == "from_finance/")
+    assert (entry["source"], entry["rows_read"], entry["warnings"]) == ("folder", 0, 1)
+    rejects = table(warehouse_path(etl_data_dir), "rejects")
+    row = rejects[rejects["source_file"].eq("from_finance/")]
+    assert row[["rule", "severity"]].values.tolist() == [["folder_unreadable", "warning"]]
+    assert "cannot be read (Permission denied)" in row["reason"].iloc[0]
+
+
+def test_only_unreadable_folders_stop_rather_than_build_demo_data(
+    etl_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = etl_data_dir / "raw" / "council"
+    write_minimal_raw(locked)
+    write_minimal_raw(etl_data_dir / "raw" / "demo")
+    _unreadable(monkeypatch, locked)
+    with pytest.raises(BuildError, match=r"no readable data files: .*council/ \(Permission"):
+        build_warehouse(data_dir=etl_data_dir)
+    assert not warehouse_path(etl_data_dir).exists()
+
+
+def test_one_partnership_name_in_two_localities_stays_two_partnerships(
+    etl_raw_dir: Path, etl_data_dir: Path
+) -> None:
+    """Partnership identity is (locality, name): the membership reuses 'Oxford North' for
+    Delta in Banbury; the warehouse keeps two partnerships (one warning), not one of four."""
+    from etl_raw_files import MEMBERSHIP_ROWS, write_membership
+
+    import queries
+
+    rows = [list(row) for row in MEMBERSHIP_ROWS]
+    rows[4][2] = "Oxford North"  # Delta Special School, Banbury
+    write_membership(etl_raw_dir, rows)
+    build_warehouse(data_dir=etl_data_dir)
+    warehouse = warehouse_path(etl_data_dir)
+    years = table(warehouse, "school_year").set_index(["time_period", "urn"])
+    assert years.loc[(202223, 100004), "partnership"] == "Oxford North (Banbury)"
+    assert years.loc[(202223, 100001), "partnership"] == "Oxford North (Oxford)"
+    con = queries.connect(warehouse, etl_data_dir / "config.toml")
+    try:
+        listed = queries.list_partnerships(con)
+    finally:
+        con.close()
+    north = listed[listed["partnership"].str.startswith("Oxford North")]
+    assert north[["partnership", "locality", "n_schools"]].values.tolist() == [
+        ["Oxford North (Banbury)", "Banbury", 1],
+        ["Oxford North (Oxford)", "Oxford", 2],
+    ]
+    rejects = table(warehouse, "rejects")
+    warned = rejects[rejects["rule"].eq("partnership_clash")]
+    assert warned[["source_file", "source_row", "value", "severity"]].values.tolist() == [
+        ["partnership_membership.xlsx", 4, "Oxford North", "warning"]
+    ]
+    assert "localities at once (Banbury, Oxford)" in warned["reason"].iloc[0]

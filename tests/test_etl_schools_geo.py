@@ -15,6 +15,7 @@ from etl.geo import BoundaryError, bng_to_lat_lon, derive_boundaries, read_bound
 from etl.schools import (
     build_school_year,
     census_date,
+    distinct_partnerships,
     lineage,
     partnership_on_census_day,
     school_phase,
@@ -197,3 +198,45 @@ def test_boundary_file_without_locality_property_is_refused(tmp_path: Path) -> N
          "geometry": {"type": "Point", "coordinates": [0, 0]}}]}), encoding="utf-8")  # fmt: skip
     with pytest.raises(BoundaryError, match="Locality"):
         read_boundaries(path)
+
+
+def spells(*rows: tuple[int, str, str, str | None, str | None]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "urn": pd.array([r[0] for r in rows], dtype="Int64"),
+            "partnership": [r[1] for r in rows],
+            "locality": [r[2] for r in rows],
+            "start_date": pd.to_datetime(pd.Series([r[3] for r in rows])),
+            "end_date": pd.to_datetime(pd.Series([r[4] for r in rows])),
+            "source_file": "membership.xlsx",
+            "source_row": range(2, 2 + len(rows)),
+        }
+    )
+
+
+def test_one_name_in_two_localities_at_once_is_two_partnerships() -> None:
+    membership = spells(
+        (1, "Central", "Oxford", "2013-09-01", None),
+        (2, "Central", "Oxford", None, None),
+        (3, "Central", "Banbury", "2015-09-01", None),
+        (4, "North", "Banbury", "2013-09-01", None),
+    )
+    renamed, split = distinct_partnerships(membership)
+    assert renamed["partnership"].tolist() == [
+        "Central (Oxford)", "Central (Oxford)", "Central (Banbury)", "North",
+    ]  # fmt: skip
+    assert split[["partnership", "localities", "renamed", "source_row"]].values.tolist() == [
+        ["Central", ["Banbury", "Oxford"], ["Central (Banbury)", "Central (Oxford)"], 2]
+    ]
+    assert membership["partnership"].iloc[0] == "Central"  # the input is not changed
+
+
+def test_a_partnership_that_moved_locality_stays_one() -> None:
+    """Spells in two localities that never overlap: the locality was renamed or the
+    partnership moved; it is still one partnership."""
+    membership = spells(
+        (1, "Central", "Oxford City", "2013-09-01", "2019-08-31"),
+        (1, "Central", "Oxford", "2019-09-01", None),
+    )
+    renamed, split = distinct_partnerships(membership)
+    assert renamed["partnership"].tolist() == ["Central", "Central"] and split.empty

@@ -665,3 +665,49 @@ def test_html_names_no_internal_measure_id(html_outline, demo_con):
     assert "authorised_absence_rate" in ids and "pupils" not in ids
     for measure in ids:
         assert not re.search(rf"(?<![\w-]){re.escape(measure)}(?![\w-])", text), measure
+
+
+def test_slugs_of_names_alike_as_file_names_are_unique():
+    from packs.model import MAX_SLUG, slug, unique_slugs
+
+    names = ["Oxford North", "Oxford-North", "oxford north!", "Banbury", "!!!", "???"]
+    slugs = unique_slugs(names)
+    assert len(set(slugs.values())) == len(names)
+    assert slugs["Banbury"] == "banbury"  # a name that collides with none keeps its slug
+    assert all(slugs[n].startswith("oxford-north-") for n in names[:3])
+    assert slugs == unique_slugs(list(reversed(names)))  # not order-dependent
+    long = slug("A" * 10_000)
+    assert len(long) <= MAX_SLUG + 9 and long != slug("A" * 9_999)
+
+
+def test_cli_packs_for_colliding_names_do_not_overwrite(etl_raw_dir, etl_data_dir, tmp_path):
+    """Partnerships whose names reduce to the same file name each get their own files:
+    as many files per format as packs."""
+    from etl_raw_files import MEMBERSHIP_ROWS, write_membership
+
+    from etl import build_warehouse, warehouse_path
+
+    rows = [list(row) for row in MEMBERSHIP_ROWS]
+    rows[3][2] = "Oxford-North"  # Gamma from 15/01/2023 (was Oxford South)
+    rows[4][2] = "oxford north!"  # Delta, Banbury
+    write_membership(etl_raw_dir, rows)
+    build_warehouse(data_dir=etl_data_dir, progress=lambda _m: None)
+    warehouse = warehouse_path(etl_data_dir)
+    stream = io.StringIO()
+    args = ["--level", "Partnership", "--all", "--year", "202223", "--format", "excel", "html"]
+    status = cli_main([*args, "--out", str(tmp_path), "--warehouse", str(warehouse)], stream)
+    assert status == 0, stream.getvalue()
+    names = {"Oxford North", "Oxford-North", "oxford north!"}
+    with duckdb.connect() as con:
+        listed = {
+            row[0]
+            for row in con.execute(
+                "SELECT DISTINCT partnership FROM read_parquet(?) "
+                "WHERE time_period = 202223 AND partnership IS NOT NULL",
+                [str(warehouse / "school_year.parquet")],
+            ).fetchall()
+        }
+    assert names <= listed
+    assert len(list(tmp_path.glob("*.xlsx"))) == len(listed)
+    assert len(list(tmp_path.glob("*.html"))) == len(listed)
+    assert f"Wrote {2 * len(listed)} files" in stream.getvalue()

@@ -83,9 +83,30 @@ def test_without_a_lookup_the_ons_file_is_a_one_line_reject():
 @pytest.mark.parametrize(
     "text, why",
     [
-        ("[1, 2]", "its top level is list"),
-        ('{"type": "Feature", "geometry": null}', "its top level is Feature"),
-        ('{"type": "FeatureCollection", "features": [5]}', "feature 1 has no geometry"),
+        ("[1, 2]", "not a GeoJSON FeatureCollection (found a JSON list)"),
+        ('{"type": "Feature", "geometry": null}', "(found a GeoJSON Feature)"),
+        ('{"name": "x", "rows": []}', "(found a JSON object with keys name, rows)"),
+        ('"areas"', "(found a JSON string)"),
+        ('{"type": "FeatureCollection", "features": [5]}', "feature 1 is not a GeoJSON Feature"),
+        # properties or crs of the wrong JSON type: these crashed the build (AttributeError)
+        (
+            '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": "x",'
+            ' "geometry": {"type": "Polygon",'
+            ' "coordinates": [[[0, 51], [1, 51], [1, 52], [0, 51]]]}}]}',
+            "feature 1's properties are not a JSON object (found a JSON string)",
+        ),
+        (
+            '{"type": "FeatureCollection", "crs": "EPSG:27700", "features": [{"type": "Feature",'
+            ' "properties": {"LAD22NM": "Cherwell"}, "geometry": {"type": "Polygon",'
+            ' "coordinates": [[[0, 51], [1, 51], [1, 52], [0, 51]]]}}]}',
+            "its crs member is not a GeoJSON crs object (found a JSON string)",
+        ),
+        (
+            '{"type": "FeatureCollection", "features": [{"type": "Feature",'
+            ' "properties": {"Locality": "Oxford"},'
+            ' "geometry": {"type": "Point", "coordinates": [1, 51]}}]}',
+            "feature 1 (Oxford) is not an area (a Polygon or MultiPolygon; found a Point)",
+        ),
         ("{not json", "not valid GeoJSON"),
         ('{"type": "FeatureCollection", "features": [{"geometry": {"type": "Polygon"}}]}', ""),
     ],
@@ -93,10 +114,11 @@ def test_without_a_lookup_the_ons_file_is_a_one_line_reject():
 def test_json_that_is_not_a_feature_collection_is_a_one_line_reject(tmp_path, text, why):
     path = tmp_path / "areas.json"
     path.write_text(text, encoding="utf-8")
-    frame, result = read_boundary_file(path, path.name, SETTINGS)
-    assert frame is None and result.file_rejected
-    reasons = result.issues.frame()["reason"].tolist()
-    assert len(reasons) == 1 and "\n" not in reasons[0] and why in reasons[0]
+    for settings in (SETTINGS, Boundaries()):  # with a lookup in config, and without
+        frame, result = read_boundary_file(path, path.name, settings)
+        assert frame is None and result.file_rejected
+        reasons = result.issues.frame()["reason"].tolist()
+        assert len(reasons) == 1 and "\n" not in reasons[0] and why in reasons[0], reasons
 
 
 def test_config_reads_the_boundaries_table(tmp_path):
