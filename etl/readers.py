@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pv
 
+from .line_counts import blank_lines, offset_after_lines, physical_lines, scan_spans
 from .sources import Detection, Source, detect_source, map_columns
 
 SOURCE_ROW = "source_row"
@@ -30,6 +31,8 @@ SOURCE_ROW = "source_row"
 HEADER_SEARCH_ROWS = 30
 _HEAD_BYTES = 256 * 1024
 CSV_SUFFIXES = {".csv", ".txt"}
+#: Misshapen rows whose text is kept (all are counted): etl.config.Limits.max_listed_rejects.
+LISTED_BAD_ROWS = 10_000
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 
 
@@ -48,14 +51,35 @@ class RawFile:
     detection: Detection
     table: pa.Table
     sheet: str | None = None
-    #: Rows that could not be split into the header's columns: (source_row, text).
+    #: Rows that could not be split into the header's columns: (source_row, text), the
+    #: first ``listed`` of them (read_raw); ``bad_lines`` has every one's source_row.
     bad_rows: list[tuple[int | None, str]] = field(default_factory=list)
     #: Rows the prefilter dropped while reading (other LAs' rows: out of scope).
     rows_skipped: int = 0
+    bad_lines: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    #: Misshapen rows the parser could not number.
+    unnumbered_bad_rows: int = 0
+    #: Rows that ran over several lines because a quote was not closed: source_row ->
+    #: (first line of the file, lines it ran over, whether the parser kept it as a row).
+    swallowing: dict[int, tuple[int, int, bool]] = field(default_factory=dict)
+    #: Lines of the file inside those rows beyond their first: rows lost to the quote,
+    #: counted rejected (found by counting lines independently of the parser).
+    swallowed_lines: int = 0
+    #: File-level warnings from reading: (rule, reason without the file name).
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    #: The header's row in the file (1-based line, or sheet row).
+    header_row: int = 1
+
+    def __post_init__(self) -> None:
+        if not len(self.bad_lines) and self.bad_rows:
+            numbered = [line for line, _ in self.bad_rows if line is not None]
+            self.bad_lines = np.asarray(numbered, dtype=np.int64)
+            self.unnumbered_bad_rows = len(self.bad_rows) - len(numbered)
 
     @property
     def rows_read(self) -> int:
-        return self.table.num_rows + self.rows_skipped + len(self.bad_rows)
+        bad = len(self.bad_lines) + self.unnumbered_bad_rows
+        return self.table.num_rows + self.rows_skipped + bad + self.swallowed_lines
 
 
 #: Given a file's detection and header, a function choosing the rows worth keeping from
@@ -77,6 +101,7 @@ def read_raw(
     prefilter: Prefilter | None = None,
     mapped_only: bool = False,
     unread: Unread | None = None,
+    listed: int = LISTED_BAD_ROWS,
 ) -> RawFile:
     """Read a CSV or .xlsx file; raises ReadError with a plain message when it cannot.
 
@@ -86,7 +111,8 @@ def read_raw(
     ``mapped_only``: a CSV of a known source keeps only the columns the source maps (a
     column it does not know is parsed but never held). ``unread``: with ``mapped_only``,
     the ETL names of mapped columns not to hold either (see etl.validate.unread_columns:
-    the region and LA names of a breakdown file, half its columns).
+    the region and LA names of a breakdown file, half its columns). ``listed``: the
+    misshapen rows whose text is kept (every one is counted).
     """
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES:
@@ -100,7 +126,7 @@ def read_raw(
             raise ReadError(_XLS_MESSAGE)
         if suffix in XLSX_SUFFIXES or magic.startswith(_ZIP_MAGIC):
             return read_xlsx(path, prefilter)
-        return read_csv(path, prefilter, mapped_only, unread)
+        return read_csv(path, prefilter, mapped_only, unread, listed)
     except ReadError:
         raise
     except Exception as error:  # noqa: BLE001 - any other failure rejects this file only
@@ -196,6 +222,23 @@ def _unique_names(header: list[str]) -> list[str]:
 
 def _csv_head(path: Path) -> tuple[str, int, Detection, list[list[str]]]:
     """Encoding guess, header row index and detection from the first bytes."""
+    encoding, header_index, detection, rows, _head, _lines = _csv_head_lines(path)
+    return encoding, header_index, detection, rows
+
+
+def _lines_through(text: str, records: int) -> int:
+    """Physical lines (LF, CRLF or CR) of ``text`` holding its first ``records`` records."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for _ in range(records):
+            next(reader)
+    except (StopIteration, csv.Error):
+        return records
+    return reader.line_num
+
+
+def _csv_head_lines(path: Path) -> tuple[str, int, Detection, list[list[str]], bytes, int]:
+    """_csv_head, plus the head's bytes and the physical lines up to the header's end."""
     with path.open("rb") as handle:
         head = handle.read(_HEAD_BYTES)
     if not head.strip():
@@ -214,7 +257,14 @@ def _csv_head(path: Path) -> tuple[str, int, Detection, list[list[str]]]:
     except csv.Error as error:
         raise ReadError(f"cannot parse the CSV ({error}): it may be corrupt or not a CSV") from None
     header_index, detection = _find_header(rows)
-    return encoding, header_index, detection, rows
+    return (
+        encoding,
+        header_index,
+        detection,
+        rows,
+        head,
+        _lines_through(head_text, header_index + 1),
+    )
 
 
 def peek_source(path: Path) -> str | None:
@@ -243,8 +293,9 @@ def read_csv(
     prefilter: Prefilter | None = None,
     mapped_only: bool = False,
     unread: Unread | None = None,
+    listed: int = LISTED_BAD_ROWS,
 ) -> RawFile:
-    encoding, header_index, detection, rows = _csv_head(path)
+    encoding, header_index, detection, rows, head, header_lines = _csv_head_lines(path)
     header = _unique_names([h.replace("\ufeff", "") for h in rows[header_index]])
     keep = prefilter(detection, header) if prefilter else None
     columns = None
@@ -252,89 +303,153 @@ def read_csv(
         skip = unread(detection.source) if unread else frozenset()
         mapped = map_columns(detection.source, header)
         columns = [raw for raw, etl in mapped.items() if etl not in skip] or None
+    read = _CsvRead(path, header, header_lines, header_index + 2, keep, columns, listed)
     try:
-        table, skipped, bad = _stream_csv(path, encoding, header, header_index, keep, columns)
+        streamed = read.stream(encoding)
     except UnicodeDecodeError:
         encoding = "cp1252"  # not UTF-8 after all (the first bytes were plain ASCII)
-        table, skipped, bad = _stream_csv(path, encoding, header, header_index, keep, columns)
-    return RawFile(
-        path, "csv", encoding, header, detection, table, bad_rows=bad, rows_skipped=skipped
-    )
+        streamed = read.stream(encoding)
+    raw = RawFile(path, "csv", encoding, header, detection, streamed.table,
+                  bad_rows=streamed.bad_rows, rows_skipped=streamed.skipped,
+                  bad_lines=streamed.bad_lines, unnumbered_bad_rows=streamed.unnumbered,
+                  header_row=header_lines)  # fmt: skip
+    _count_lines(raw, streamed, head, header_lines, header_index + 2)
+    return raw
 
 
-def _stream_csv(
-    path: Path,
-    encoding: str,
-    header: list[str],
-    header_index: int,
-    keep: RowFilter | None,
-    columns: list[str] | None = None,
-) -> tuple[pa.Table, int, list[tuple[int | None, str]]]:
-    """All columns (or ``columns``) as strings, read in blocks; only rows ``keep`` selects
-    are held in memory (a national file is mostly other LAs). Returns (kept rows, rows
-    dropped by ``keep``, rows with the wrong number of fields)."""
-    bad: list[tuple[int | None, str]] = []
+def _count_lines(
+    raw: RawFile, streamed: _Streamed, head: bytes, header_lines: int, first_row: int
+) -> None:
+    """Compare the parser's rows with the file's lines counted on their own; lines the
+    parser folded into a row through an unclosed quote become ``swallowed_lines``."""
+    path, encoding = raw.path, raw.encoding or "utf-8"
+    start = offset_after_lines(head, header_lines, encoding)
+    records = streamed.parsed + len(streamed.bad_lines) + streamed.unnumbered
+    lines = physical_lines(path, start, encoding)
+    if lines <= records:
+        return
+    if not streamed.multiline_bad and lines == records + blank_lines(path, start, encoding):
+        return  # blank lines: layout, skipped by the parser
+    # Some row runs over several lines: find which, and whether it swallowed rows.
+    spans = scan_spans(path, encoding, header_lines, first_row, len(raw.header))
+    if spans.records != records:  # the two parsers disagree: count what is unexplained
+        raw.swallowed_lines = max(lines - spans.blank - records, 0)
+        raw.notes.append(("row_shape", f"{raw.swallowed_lines:,} lines of the file were not "
+                          "read as rows (its quoting is broken): they are not loaded"))  # fmt: skip
+        return
+    bad = set(streamed.bad_lines.tolist())
+    for row, (line, count, looks_swallowing) in spans.rows.items():
+        if row in bad or looks_swallowing:  # an address with a line break is one row
+            raw.swallowing[row] = (line, count, row not in bad)
+            raw.swallowed_lines += count - 1
 
-    def set_aside(row: pv.InvalidRow) -> str:
-        bad.append((row.number, row.text))
-        return "skip"
 
-    arrow_encoding = {"utf-8": "utf8", "utf-8-sig": "utf8", "utf-16": "utf-16"}.get(
-        encoding, _CP1252_LENIENT
-    )
-    schema = pa.schema([(name, pa.string()) for name in columns or header])
-    batches: list[pa.RecordBatch] = []
-    ordinals: list[np.ndarray] = []  # position of each kept row among the parsed rows
-    parsed = 0
-    try:
-        # Single-threaded parsing so bad rows carry their line numbers; small blocks keep
-        # memory flat whatever the file size (the reader holds dozens of blocks ahead).
-        reader = pv.open_csv(
-            path,
-            read_options=pv.ReadOptions(
-                use_threads=False,
-                encoding=arrow_encoding,
-                skip_rows=header_index + 1,
-                column_names=header,
-                block_size=1 << 20,
-            ),
-            parse_options=pv.ParseOptions(newlines_in_values=True, invalid_row_handler=set_aside),
-            convert_options=pv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
-                include_columns=columns,
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-        for batch in reader:
-            if keep is None:
-                mask = None
+@dataclass
+class _Streamed:
+    table: pa.Table
+    parsed: int
+    skipped: int
+    bad_rows: list[tuple[int | None, str]]
+    bad_lines: np.ndarray
+    unnumbered: int
+    multiline_bad: bool
+
+
+@dataclass
+class _CsvRead:
+    """One CSV read in blocks: all columns (or ``columns``) as strings; only rows ``keep``
+    selects are held in memory (a national file is mostly other LAs). Misshapen rows are
+    set aside: every one's line kept, the text of the first ``listed``."""
+
+    path: Path
+    header: list[str]
+    skip_lines: int
+    first_row: int
+    keep: RowFilter | None
+    columns: list[str] | None
+    listed: int
+
+    def stream(self, encoding: str) -> _Streamed:
+        header, columns = self.header, self.columns
+        lines: list[int] = []
+        texts: list[tuple[int | None, str]] = []
+        odd = {"unnumbered": 0, "multiline": False}
+
+        # Arrow numbers rows after the skipped lines; source_row counts a title spanning
+        # lines (a quoted line break) as one row.
+        offset = self.skip_lines - (self.first_row - 2)
+
+        def set_aside(row: pv.InvalidRow) -> str:
+            number = None if row.number is None or row.number < 0 else row.number - offset + 1
+            if number is None:
+                odd["unnumbered"] += 1
             else:
-                mask = np.asarray(keep(pa.Table.from_batches([batch])), dtype=bool)
-            if mask is None or mask.all():
-                batches.append(batch)
-                ordinals.append(np.arange(parsed, parsed + batch.num_rows, dtype=np.int64))
-            elif mask.any():
-                batches.append(batch.filter(pa.array(mask)))
-                ordinals.append(parsed + np.flatnonzero(mask))
-            parsed += batch.num_rows
-    except pa.ArrowInvalid as error:
-        if "utf8" in str(error).lower() or "utf-8" in str(error).lower():
-            raise UnicodeDecodeError(encoding, b"", 0, 1, str(error)) from None
-        raise ReadError(f"cannot parse the CSV: {error}") from None
-    table = pa.Table.from_batches(batches, schema=schema) if batches else schema.empty_table()
-    ordinal = np.concatenate(ordinals) if ordinals else np.empty(0, np.int64)
-    first_row = header_index + 2  # 1-based line of the first data row
-    bad_lines = np.asarray(sorted(line for line, _ in bad if line is not None), dtype=np.int64)
-    if len(bad_lines):
-        # Lines of the parsed rows: every line from the first data row, minus the bad ones.
-        lines = np.setdiff1d(
-            np.arange(first_row, first_row + parsed + len(bad), dtype=np.int64), bad_lines
-        )[ordinal]
-    else:
-        lines = ordinal + first_row
-    table = table.append_column(SOURCE_ROW, pa.array(lines, pa.int64()))
-    return table, parsed - table.num_rows, bad
+                lines.append(number)
+            if len(texts) < self.listed:
+                texts.append((number, row.text))
+            if not odd["multiline"] and ("\n" in row.text or "\r" in row.text):
+                odd["multiline"] = True
+            return "skip"
+
+        arrow_encoding = {"utf-8": "utf8", "utf-8-sig": "utf8", "utf-16": "utf-16"}.get(
+            encoding, _CP1252_LENIENT
+        )
+        schema = pa.schema([(name, pa.string()) for name in columns or header])
+        batches: list[pa.RecordBatch] = []
+        ordinals: list[np.ndarray] = []  # position of each kept row among the parsed rows
+        parsed = 0
+        try:
+            # Single-threaded parsing so bad rows carry their line numbers; small blocks
+            # keep memory flat whatever the file size (the reader holds dozens ahead).
+            reader = pv.open_csv(
+                self.path,
+                read_options=pv.ReadOptions(
+                    use_threads=False,
+                    encoding=arrow_encoding,
+                    skip_rows=self.skip_lines,
+                    column_names=header,
+                    block_size=1 << 20,
+                ),
+                parse_options=pv.ParseOptions(
+                    newlines_in_values=True, invalid_row_handler=set_aside
+                ),
+                convert_options=pv.ConvertOptions(
+                    column_types=dict.fromkeys(header, pa.string()),
+                    include_columns=columns,
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            for batch in reader:
+                if self.keep is None:
+                    mask = None
+                else:
+                    mask = np.asarray(self.keep(pa.Table.from_batches([batch])), dtype=bool)
+                if mask is None or mask.all():
+                    batches.append(batch)
+                    ordinals.append(np.arange(parsed, parsed + batch.num_rows, dtype=np.int64))
+                elif mask.any():
+                    batches.append(batch.filter(pa.array(mask)))
+                    ordinals.append(parsed + np.flatnonzero(mask))
+                parsed += batch.num_rows
+        except pa.ArrowInvalid as error:
+            if "utf8" in str(error).lower() or "utf-8" in str(error).lower():
+                raise UnicodeDecodeError(encoding, b"", 0, 1, str(error)) from None
+            raise ReadError(f"cannot parse the CSV: {error}") from None
+        table = pa.Table.from_batches(batches, schema=schema) if batches else schema.empty_table()
+        ordinal = np.concatenate(ordinals) if ordinals else np.empty(0, np.int64)
+        bad_lines = np.asarray(lines, dtype=np.int64)
+        if len(bad_lines):
+            # Lines of the parsed rows: every line from the first data row, minus the bad.
+            every = np.arange(
+                self.first_row, self.first_row + parsed + len(bad_lines), dtype=np.int64
+            )
+            kept_lines = np.setdiff1d(every, bad_lines)[ordinal]
+        else:
+            kept_lines = ordinal + self.first_row
+        table = table.append_column(SOURCE_ROW, pa.array(kept_lines, pa.int64()))
+        return _Streamed(table, parsed, parsed - len(ordinal), texts, bad_lines,
+                         odd["unnumbered"], odd["multiline"])  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------

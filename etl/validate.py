@@ -67,7 +67,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .config import Config
+from .config import Config, Limits
 from .readers import SOURCE_ROW, Prefilter, RawFile, RowFilter, normalise_time_period
 from .sources import MEASURE_TYPES, Column, Detection, Source, map_columns
 from .symbols import SYMBOLS
@@ -101,12 +101,33 @@ DATE_YEARS_AHEAD = 5
 # --------------------------------------------------------------------------------------
 
 
+#: Problem rows listed per file and rule unless the settings say otherwise ([limits]
+#: max_listed_rejects); the rest are counted, under one summary row per rule.
+MAX_LISTED = Limits.max_listed_rejects
+
+
 @dataclass
 class Issues:
-    """Rejects and warnings of one file, collected as small frames (built vectorised)."""
+    """Rejects and warnings of one file, collected in bulk (columnar lists, no frame per
+    call). At most ``cap`` rows are listed per rule; every row is still counted, so the
+    report reconciles however many there are (a million misshapen lines cost seconds)."""
 
     file: str
-    frames: list[pd.DataFrame] = field(default_factory=list)
+    cap: int = MAX_LISTED
+    _columns: dict[str, list] = field(init=False, repr=False)
+    #: Source rows of every reject, listed or not (rows_rejected counts them).
+    _rejected: list[np.ndarray] = field(init=False, repr=False, default_factory=list)
+    _listed: dict[str, int] = field(init=False, repr=False, default_factory=dict)
+    #: (rule, severity) -> [rows not listed, column of the first]
+    _more: dict[tuple[str, str], list] = field(init=False, repr=False, default_factory=dict)
+    _counts: dict[str, int] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._columns = {name: [] for name in REJECT_COLUMNS}
+
+    def room(self, rule: str) -> int:
+        """How many more rows of ``rule`` will be listed (callers word only those)."""
+        return max(self.cap - self._listed.get(rule, 0), 0)
 
     def add(
         self,
@@ -117,42 +138,76 @@ class Issues:
         reasons: Sequence[str] | str,
         severity: str = "reject",
     ) -> None:
+        """Record a problem for each of ``rows``. ``values`` and ``reasons`` need cover
+        only the first ``room(rule)`` rows: the rest are counted, not listed."""
         n = len(rows)
         if n == 0:
             return
+        self._counts[severity] = self._counts.get(severity, 0) + n
+        if severity == "reject":
+            self._rejected.append(_numbered(rows))
+        listed = min(n, self.room(rule))
+        if listed < n:
+            more = self._more.setdefault((rule, severity), [0, column])
+            more[0] += n - listed
+        if listed == 0:
+            return
+        self._listed[rule] = self._listed.get(rule, 0) + listed
         if values is None:
-            values = [None] * n
+            values = [None] * listed
         if isinstance(reasons, str):
-            reasons = [reasons] * n
-        self.frames.append(
-            pd.DataFrame(
-                {
-                    "source_file": self.file,
-                    "source_row": pd.array(np.asarray(rows, dtype=object), dtype="Int64"),
-                    "column_name": column,
-                    "value": [None if v is None else str(v)[:_MAX_VALUE_CHARS] for v in values],
-                    "rule": rule,
-                    "reason": list(reasons),
-                    "severity": severity,
-                }
-            )
-        )
+            reasons = [reasons] * listed
+        out = self._columns
+        out["source_file"] += [self.file] * listed
+        out["source_row"] += [None if r is None or pd.isna(r) else int(r) for r in rows[:listed]]
+        out["column_name"] += [column] * listed
+        out["value"] += [None if v is None else str(v)[:_MAX_VALUE_CHARS] for v in values[:listed]]
+        out["rule"] += [rule] * listed
+        out["reason"] += list(reasons[:listed])
+        out["severity"] += [severity] * listed
+
+    @property
+    def frames(self) -> list[pd.DataFrame]:
+        """The problems as one frame in a list (empty list when there are none)."""
+        frame = self.frame()
+        return [frame] if len(frame) else []
 
     def frame(self) -> pd.DataFrame:
-        if not self.frames:
+        """Every listed problem, then one summary row per rule with rows not listed."""
+        if not self._columns["rule"]:
             return empty_rejects()
-        return pd.concat(self.frames, ignore_index=True)
+        columns = {name: list(values) for name, values in self._columns.items()}
+        for (rule, severity), (count, column) in self._more.items():
+            summary = (
+                f"{self.file}: and {count:,} more rows like this ({rule}), counted but not "
+                f"listed: only the first {self.cap:,} of each problem are listed per file"
+            )
+            for name, value in zip(
+                REJECT_COLUMNS,
+                [self.file, None, column, None, rule, summary, severity],
+                strict=True,
+            ):
+                columns[name].append(value)
+        columns["source_row"] = pd.array(columns["source_row"], dtype="Int64")
+        return pd.DataFrame(columns)
 
     def rejected_rows(self) -> np.ndarray:
         """Distinct source rows with at least one reject (file-level rows have none)."""
-        rows = [
-            f.loc[f["severity"].eq("reject"), "source_row"].dropna().to_numpy(dtype=np.int64)
-            for f in self.frames
-        ]
-        return np.unique(np.concatenate(rows)) if rows else np.empty(0, np.int64)
+        if not self._rejected:
+            return np.empty(0, np.int64)
+        return np.unique(np.concatenate(self._rejected))
 
     def count(self, severity: str) -> int:
-        return int(sum(f["severity"].eq(severity).sum() for f in self.frames))
+        """Problems of this severity, listed or not (summary rows are not problems)."""
+        return self._counts.get(severity, 0)
+
+
+def _numbered(rows: Sequence[int | None] | np.ndarray) -> np.ndarray:
+    """The rows that have a number, as int64 (file-level problems have none)."""
+    array = np.asarray(rows)
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64, copy=False)
+    return np.asarray([r for r in rows if r is not None and not pd.isna(r)], dtype=np.int64)
 
 
 def empty_rejects() -> pd.DataFrame:
@@ -415,16 +470,17 @@ class Checked:
             return
         rows = self.rows[mask]
         raw = self.raw_names.get(column, column) if column else None
+        listed = np.flatnonzero(mask)[: self.issues.room(rule)]  # only these are worded
         if values is None:
-            shown = [None] * len(rows)
-        elif isinstance(values, pd.Series):  # only the rejected cells become Python objects
-            shown = values[mask].to_numpy(dtype=object)
+            shown = [None] * len(listed)
+        elif isinstance(values, pd.Series):  # only the listed cells become Python objects
+            shown = values.iloc[listed].to_numpy(dtype=object)
         else:
-            shown = np.asarray(values, dtype=object)[mask]
+            shown = np.asarray(values, dtype=object)[listed]
         places = (
-            _where(self.issues.file, rows, raw)
+            _where(self.issues.file, rows[: len(listed)], raw)
             if raw
-            else [f"{self.issues.file} row {r}" for r in rows]
+            else [f"{self.issues.file} row {r}" for r in rows[: len(listed)]]
         )
         reasons = [
             f"{p}: '{v}' {what}" if v is not None else f"{p}: {what}"
@@ -751,15 +807,8 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
     names = {etl: raw_name for raw_name, etl in mapping.items()}
     unused = [h for h in raw.header if h not in mapping and h != SOURCE_ROW and str(h).strip()]
     table = raw.table
-    issues = Issues(file)
-    for line, text in raw.bad_rows:
-        issues.add(
-            [line],
-            None,
-            [text],
-            "row_shape",
-            f"{file} row {line}: the row does not have {len(raw.header)} fields",
-        )
+    issues = Issues(file, cap=config.limits.max_listed_rejects)
+    _add_bad_rows(issues, raw, file)
 
     n = table.num_rows
     school = np.ones(n, bool)
@@ -784,6 +833,7 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
     is_school = school[keep]
     is_bench = bench[keep]
     checked = Checked(frame, issues, names)
+    _reject_swallowing(checked, raw, file)
     if blank_level.any():
         level_values = frame["geographic_level"]
         checked.reject(
@@ -838,10 +888,55 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
         bench_rows,
         issues,
         rows_out_of_scope=out_of_scope,
-        unnumbered_rejects=sum(line is None for line, _ in raw.bad_rows),
+        unnumbered_rejects=raw.unnumbered_bad_rows + raw.swallowed_lines,
         raw_names=names,
         unused_columns=unused,
     )
+
+
+def _add_bad_rows(issues: Issues, raw: RawFile, file: str) -> None:
+    """One ``row_shape`` reject per misshapen CSV row, in bulk (a broken file can have a
+    million; only the listed ones are worded), and the file's notes from reading."""
+    for rule, note in raw.notes:
+        issues.add([None], None, None, rule, f"{file}: {note}", "warning")
+    lines = raw.bad_lines
+    listed = raw.bad_rows[: issues.room("row_shape")]
+    width = len(raw.header)
+    issues.add(
+        lines,
+        None,
+        [text for _, text in listed],
+        "row_shape",
+        [
+            _swallowed(file, line, raw.swallowing[line])
+            if line in raw.swallowing
+            else f"{file} row {line}: the row does not have {width} fields"
+            for line, _ in listed
+        ],
+    )
+
+
+def _swallowed(file: str, row: int, span: tuple[int, int, bool]) -> str:
+    line, count, _kept = span
+    return (
+        f"{file} row {row}: a quote opened on line {line:,} of the file is not closed before "
+        f"line {line + count - 1:,}, so {count:,} lines were read as this one row; none of "
+        f"them is loaded (each counts as a rejected row): close the quote on line {line:,}"
+    )
+
+
+def _reject_swallowing(checked: Checked, raw: RawFile, file: str) -> None:
+    """Rows with the right number of fields by chance that swallowed other rows through
+    an unclosed quote: rejected like the misshapen ones."""
+    spans = {row: span for row, span in raw.swallowing.items() if span[2]}
+    if not spans:
+        return
+    mask = checked.frame[SOURCE_ROW].isin(list(spans)).to_numpy(dtype=bool)
+    rows = checked.rows[mask]
+    checked.issues.add(
+        rows, None, None, "row_shape", [_swallowed(file, int(r), spans[int(r)]) for r in rows]
+    )
+    checked.rejected |= mask
 
 
 #: Column types validate_file checks (or keeps as text); any other EES column is descriptive.

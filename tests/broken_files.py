@@ -163,6 +163,26 @@ def _membership_bad_dates(raw: Path) -> None:
     write_xlsx(raw / "membership_additions.xlsx", "Membership", MEMBERSHIP_HEADER, rows)
 
 
+def _swallowing_census(period: str, closing: bool) -> bytes:
+    """Census lines 2-7: row 3 opens a quote in its school name that only line 6 closes
+    (``closing``: with the right number of fields after it, so the row fits by chance)."""
+    good = csv_bytes(CENSUS, [census_row(period, 100001, 210, 30, 5)])
+    opened = census_row(period, 100003, 200, 20, 4)
+    opened[11] = '"Gamma Primary School'
+    swallowed = csv_bytes(CENSUS, [census_row(period, 100004, 80, 8, 2),
+                                   school(period, 200001, "Bucks Primary",
+                                          "State-funded primary", 150, 20, 10, la=BUCKS)])  # fmt: skip
+    end = 'Alpha Primary School",State-funded primary,210,30,5' if closing else 'a note",x'
+    after = csv_bytes(CENSUS, [census_row(period, 100004, 80, 8, 2)])
+    return (
+        good
+        + (",".join(str(c) for c in opened) + "\n").encode()
+        + swallowed.split(b"\n", 1)[1]
+        + (end + "\n").encode()
+        + after.split(b"\n", 1)[1]
+    )
+
+
 CASES: tuple[Case, ...] = (
     Case(
         "national_census_all_las.csv",
@@ -423,8 +443,27 @@ CASES: tuple[Case, ...] = (
             + b'200708,Academic year,School,E92000001,"England\n'
             + b"200708,Academic year,School,E92000001,England\n",
         ),  # fmt: skip
-        Outcome(read=1, loaded=0, rejected=1),
+        Outcome(read=2, loaded=0, rejected=2),
         frozenset({(2, None, "row_shape", "reject")}),
+        reason="a quote opened on line 2 of the file is not closed before line 3",
+    ),
+    Case(
+        "census_quote_swallows_rows.csv",
+        "an unclosed quote swallows two whole rows and part of a third into one misshapen "
+        "row: every line it ran over is counted rejected, the rows after it load",
+        _bytes("census_quote_swallows_rows.csv", _swallowing_census("201920", closing=False)),
+        Outcome(read=6, loaded=2, out_of_scope=0, rejected=4),
+        frozenset({(3, None, "row_shape", "reject")}),
+        reason="a quote opened on line 3 of the file is not closed before line 6, so 4 lines",
+    ),
+    Case(
+        "census_quote_swallows_rows_fitting.csv",
+        "an unclosed quote closed three lines down so the swallowed row has the right number "
+        "of fields by chance: rejected all the same, its lines counted",
+        _bytes("census_quote_swallows_rows_fitting.csv", _swallowing_census("202021", True)),
+        Outcome(read=6, loaded=2, rejected=4),
+        frozenset({(3, None, "row_shape", "reject")}),
+        reason="a quote opened on line 3 of the file is not closed before line 6, so 4 lines",
     ),
     Case(
         "census_header_only.csv",

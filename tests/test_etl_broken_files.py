@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,14 +18,17 @@ import pandas as pd
 import pytest
 from broken_files import (
     CASES,
+    CENSUS,
     EPSILON_URN,
     FORMULA_NAME,
     FORMULA_NAME_2,
     FORMULA_URN,
     STOP_CASES,
     Case,
+    census_row,
     good_raw,
 )
+from etl_raw_files import csv_bytes
 
 from etl import BuildError, build_warehouse, warehouse_path
 
@@ -59,17 +63,14 @@ def data_rows_in_file(path: Path) -> int:
             if header is not None:
                 return len(rows) - header - 1
         return 0
-    for encoding in ("utf-16", "utf-8-sig"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-8-sig")
-    # CSV records after the header (an unclosed quote makes the rest of the file one record).
-    records = [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
-    return max(len(records) - 1, 0)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        text = data.decode("utf-8-sig", errors="replace")
+    # Non-empty lines after the header (no file here has a line break inside a value: an
+    # unclosed quote's lines are each a row lost).
+    lines = [line for line in re.split(r"\r\n|\r|\n", text) if line]
+    return max(len(lines) - 1, 0)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
@@ -261,3 +262,34 @@ def test_corpus_files_are_what_the_cases_say(tmp_path: Path) -> None:
         openpyxl.load_workbook(raw / "places_cut_short.xlsx")
     cut = list(csv.reader(io.StringIO((raw / "census_cut_short.csv").read_text())))
     assert len(cut[-1]) < len(cut[0])
+
+
+# --------------------------------------------------------------------------------------
+# Bounded cost: problems listed up to a cap per file and rule, every one counted
+# --------------------------------------------------------------------------------------
+
+
+def test_rejects_beyond_the_cap_are_counted_under_one_summary_row(tmp_path: Path) -> None:
+    """[limits] max_listed_rejects = 5: 12 misshapen lines and 8 junk counts list 5 of
+    each plus one 'and N more' row per rule; the report counts all 20 and reconciles."""
+    data = tmp_path / "data"
+    raw = good_raw(data)
+    config = data / "config.toml"
+    config.write_text(config.read_text() + "\n[limits]\nmax_listed_rejects = 5\n")
+    bad = [b"201314,Academic year,School,E92000001,England,short\n"] * 12
+    junk = [
+        csv_bytes(CENSUS, [census_row("201314", 100001 + i, "many", 1, 1)]).split(b"\n", 1)[1]
+        for i in range(8)
+    ]
+    (raw / "census_many_problems.csv").write_bytes(csv_bytes(CENSUS, []) + b"".join(bad + junk))
+    result = build_warehouse(data_dir=data, config=config, progress=lambda _m: None)
+    entry = next(f for f in result.report["files"] if f["file"] == "census_many_problems.csv")
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (20, 0, 20)
+    rejects = pd.read_parquet(result.warehouse / "rejects.parquet")
+    mine = rejects[rejects["source_file"].eq("census_many_problems.csv")]
+    listed = mine[mine["source_row"].notna()]
+    assert listed["rule"].value_counts().to_dict() == {"row_shape": 5, "not_a_number": 5}
+    assert listed["source_row"].tolist()[:5] == [2, 3, 4, 5, 6]
+    summaries = mine[mine["source_row"].isna()].set_index("rule")["reason"]
+    assert "and 7 more rows like this (row_shape)" in summaries["row_shape"]
+    assert "and 3 more rows like this (not_a_number)" in summaries["not_a_number"]
