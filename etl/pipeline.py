@@ -78,12 +78,12 @@ def _read_and_validate(path: Path, name: str, order: int, config: Config) -> Fil
             scope_prefilter(config),
             mapped_only=True,
             unread=unread_columns,
-            listed=config.limits.max_listed_rejects,
+            limits=config.limits,
         )
     except ReadError as error:
         fmt = path.suffix.lower().lstrip(".") or "unknown"
         return rejected_file(
-            name, order, fmt, None, 0, "file_unreadable", f"file rejected: {error}"
+            name, order, fmt, None, error.rows, "file_unreadable", f"file rejected: {error}"
         )
     raw, layout = adapt_layout(raw, config, name)
     result = validate_file(raw, order, config, file=name)

@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pv
 
+from .config import Limits
 from .line_counts import blank_lines, offset_after_lines, physical_lines, scan_spans
 from .sources import Detection, Source, detect_source, map_columns
 
@@ -32,12 +33,17 @@ HEADER_SEARCH_ROWS = 30
 _HEAD_BYTES = 256 * 1024
 CSV_SUFFIXES = {".csv", ".txt"}
 #: Misshapen rows whose text is kept (all are counted): etl.config.Limits.max_listed_rejects.
-LISTED_BAD_ROWS = 10_000
+LISTED_BAD_ROWS = Limits.max_listed_rejects
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 
 
 class ReadError(Exception):
-    """A file that cannot be read at all (not CSV/xlsx, corrupt, empty)."""
+    """A file that cannot be read at all (not CSV/xlsx, corrupt, empty). ``rows``: the
+    data rows it holds when they could be counted (a whole-file reject counts them)."""
+
+    def __init__(self, message: str, rows: int = 0) -> None:
+        super().__init__(message)
+        self.rows = rows
 
 
 @dataclass
@@ -101,7 +107,7 @@ def read_raw(
     prefilter: Prefilter | None = None,
     mapped_only: bool = False,
     unread: Unread | None = None,
-    listed: int = LISTED_BAD_ROWS,
+    limits: Limits | None = None,
 ) -> RawFile:
     """Read a CSV or .xlsx file; raises ReadError with a plain message when it cannot.
 
@@ -111,26 +117,49 @@ def read_raw(
     ``mapped_only``: a CSV of a known source keeps only the columns the source maps (a
     column it does not know is parsed but never held). ``unread``: with ``mapped_only``,
     the ETL names of mapped columns not to hold either (see etl.validate.unread_columns:
-    the region and LA names of a breakdown file, half its columns). ``listed``: the
-    misshapen rows whose text is kept (every one is counted).
+    the region and LA names of a breakdown file, half its columns). ``limits``: the
+    misshapen rows whose text is kept (every one is counted), the rows a worksheet may have.
     """
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES:
         if suffix == ".xls":
             raise ReadError(_XLS_MESSAGE)
         raise ReadError(f"unsupported file type '{suffix or path.name}' (expected .csv or .xlsx)")
+    limits = limits or Limits()
     try:
         with path.open("rb") as handle:
             magic = handle.read(8)
         if magic.startswith(_OLE2_MAGIC):
-            raise ReadError(_XLS_MESSAGE)
+            raise ReadError(_ENCRYPTED_MESSAGE if _is_encrypted(path) else _XLS_MESSAGE)
         if suffix in XLSX_SUFFIXES or magic.startswith(_ZIP_MAGIC):
-            return read_xlsx(path, prefilter)
-        return read_csv(path, prefilter, mapped_only, unread, listed)
+            return read_xlsx(path, prefilter, limits.max_xlsx_rows)
+        return read_csv(path, prefilter, mapped_only, unread, limits.max_listed_rejects)
     except ReadError:
         raise
+    except PermissionError:
+        raise ReadError(
+            "the file cannot be opened (permission denied): check who may read it"
+        ) from None
     except Exception as error:  # noqa: BLE001 - any other failure rejects this file only
         raise ReadError(f"cannot read the file ({type(error).__name__}: {error})") from None
+
+
+#: An Office file protected by a password is an OLE2 container holding the encrypted
+#: workbook as a stream of this name (MS-OFFCRYPTO).
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_ENCRYPTED_MESSAGE = "the workbook is password-protected (encrypted): save it without a password"
+
+
+def _is_encrypted(path: Path) -> bool:
+    """Whether an OLE2 file holds an EncryptedPackage stream (its directory may be
+    anywhere: a large file is searched at both ends)."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        if size <= 64 << 20:
+            return _ENCRYPTED_STREAM in handle.read()
+        head = handle.read(8 << 20)
+        handle.seek(size - (8 << 20))
+        return _ENCRYPTED_STREAM in head or _ENCRYPTED_STREAM in handle.read()
 
 
 # --------------------------------------------------------------------------------------
@@ -201,7 +230,11 @@ def _find_header(rows: list[list[str]]) -> tuple[int, Detection]:
             first_near = (index, detection)
     if first_near is not None:
         return first_near
-    first = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
+    # No source's header: the first row of two or more cells (a title is one cell).
+    filled = [sum(bool(c.strip()) for c in row) for row in rows]
+    first = next((i for i, n in enumerate(filled) if n >= 2), None)
+    if first is None:
+        first = next((i for i, n in enumerate(filled) if n), 0)
     return first, detect_source(rows[first] if rows else [])
 
 
@@ -482,7 +515,9 @@ def _open_workbook(path: Path):
     return openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
 
 
-def read_xlsx(path: Path, prefilter: Prefilter | None = None) -> RawFile:
+def read_xlsx(
+    path: Path, prefilter: Prefilter | None = None, max_rows: int = Limits.max_xlsx_rows
+) -> RawFile:
     try:
         workbook = _open_workbook(path)
     except Exception as error:  # zipfile/openpyxl raise many kinds
@@ -493,9 +528,25 @@ def read_xlsx(path: Path, prefilter: Prefilter | None = None) -> RawFile:
     try:
         found = _find_sheet(workbook)
         if found is None:
-            raise ReadError("the workbook has no sheet with a header row")
-        sheet_name, header_row, detection = found
+            sheets = [_sheet_xml(workbook, ws) for ws in _worksheets(workbook)]
+            _refuse_formulas(workbook, sheets, max(s.rows for s in sheets) if sheets else 0)
+            raise ReadError(
+                "the workbook has no sheet with a header row",
+                max((s.rows for s in sheets), default=0),
+            )
+        sheet_name, header_row, detection, also = found
         sheet = workbook[sheet_name]
+        facts = _sheet_xml(workbook, sheet)
+        below = max(facts.rows - header_row, 0)
+        if facts.rows > max_rows:
+            raise ReadError(
+                f"the sheet '{sheet_name}' holds {facts.rows:,} rows, more than the "
+                f"{max_rows:,} a workbook may have here ([limits] max_xlsx_rows in "
+                "config.toml), so it was not read: save the table as CSV, or raise the limit "
+                "if the rows are real",
+                below,
+            )
+        _refuse_formulas(workbook, [facts], below)
         header_cells = next(
             sheet.iter_rows(min_row=header_row, max_row=header_row, values_only=True)
         )
@@ -503,9 +554,11 @@ def read_xlsx(path: Path, prefilter: Prefilter | None = None) -> RawFile:
         width = len(header)
         columns: list[list[str]] = [[] for _ in range(width)]
         lines: list[int] = []
+        last = header_row
         for line, values in enumerate(
             sheet.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1
         ):
+            last = line
             texts = [cell_text(v) for v in values[:width]]
             if not any(t.strip() for t in texts):
                 continue  # blank rows are layout, not data
@@ -515,6 +568,12 @@ def read_xlsx(path: Path, prefilter: Prefilter | None = None) -> RawFile:
             lines.append(line)
     finally:
         workbook.close()
+    if last < facts.rows:  # the rows counted in the sheet's XML on their own
+        raise ReadError(
+            f"only {last:,} of the {facts.rows:,} rows of sheet '{sheet_name}' could be read: "
+            "the workbook may be damaged; open it in Excel and save it again",
+            below,
+        )
     arrays = [pa.array(values, pa.string()) for values in columns]
     table = pa.Table.from_arrays(
         [*arrays, pa.array(lines, pa.int64())], names=[*header, SOURCE_ROW]
@@ -525,16 +584,21 @@ def read_xlsx(path: Path, prefilter: Prefilter | None = None) -> RawFile:
         mask = np.asarray(keep(table), dtype=bool)
         skipped = int((~mask).sum())
         table = table.filter(pa.array(mask))
-    return RawFile(
-        path, "xlsx", None, header, detection, table, sheet=sheet_name, rows_skipped=skipped
-    )
+    raw = RawFile(
+        path, "xlsx", None, header, detection, table, sheet=sheet_name, rows_skipped=skipped,
+        header_row=header_row,
+    )  # fmt: skip
+    raw.notes += _hidden_notes(sheet_name, also)
+    return raw
 
 
-def _find_sheet(workbook) -> tuple[str, int, Detection] | None:
-    """The first sheet (preferring a source's named sheet) and row holding a signature."""
+def _find_sheet(workbook) -> tuple[str, int, Detection, list[tuple[str, str, bool]]] | None:
+    """The first sheet (visible ones first) and row holding a source's signature, with
+    every sheet holding one (name, source, hidden) so hidden copies can be reported."""
     candidates: list[tuple[str, int, Detection]] = []
-    for name in workbook.sheetnames:
-        sheet = workbook[name]
+    matches: list[tuple[str, int, Detection]] = []
+    for sheet in _worksheets(workbook):
+        sheet.reset_dimensions()  # read-only mode trusts <dimension>, which can lie
         rows = [
             [cell_text(v) for v in values]
             for values in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
@@ -542,12 +606,95 @@ def _find_sheet(workbook) -> tuple[str, int, Detection] | None:
         if not any(any(c.strip() for c in row) for row in rows):
             continue
         index, detection = _find_header(rows)
-        found = (name, index + 1, detection)
-        if detection.source is not None:
-            return found
-        candidates.append(found)
+        found = (sheet.title, index + 1, detection)
+        (matches if detection.source is not None else candidates).append(found)
+    also = [
+        (name, detection.source.name, workbook[name].sheet_state != "visible")
+        for name, _, detection in matches
+    ]
+    if matches:
+        return (*matches[0], also)
     near = [c for c in candidates if c[2].near is not None]
-    return (near or candidates or [None])[0]
+    chosen = (near or candidates or [None])[0]
+    return None if chosen is None else (*chosen, also)
+
+
+def _worksheets(workbook) -> list:
+    """The workbook's worksheets (not chart sheets), visible ones first: a hidden sheet
+    is often an older copy of the table (a visible one is what its owner sees)."""
+    sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
+    return sorted(sheets, key=lambda ws: ws.sheet_state != "visible")
+
+
+def _hidden_notes(chosen: str, also: list[tuple[str, str, bool]]) -> list[tuple[str, str]]:
+    """Warnings for hidden sheets that hold a table too, or when the one read is hidden."""
+    notes = []
+    for name, source, hidden in also:
+        if name == chosen and hidden:
+            notes.append(("hidden_sheet", f"the table was read from the hidden sheet '{name}' "
+                          "(no visible sheet holds one): check it is the current one"))  # fmt: skip
+        elif name != chosen and hidden:
+            notes.append(("hidden_sheet", f"the hidden sheet '{name}' also holds a {source} "
+                          f"table: it was not read (the visible sheet '{chosen}' was)"))  # fmt: skip
+    return notes
+
+
+@dataclass
+class _SheetXml:
+    """A worksheet's XML read on its own (not through openpyxl): its rows and formulas."""
+
+    name: str
+    path: str
+    rows: int
+    formulas: bool
+
+
+def _sheet_xml(workbook, sheet) -> _SheetXml:
+    """Rows (``<row>`` elements) of a sheet counted in its XML: openpyxl's read-only mode
+    trusts the sheet's <dimension>, which can understate them. Streamed: a few MB can
+    inflate to millions of rows (~1 s per 500 MB of XML)."""
+    rows, formulas, tail = 0, False, b""
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        while chunk := source.read(8 << 20):
+            data = tail + chunk
+            rows += data.count(b"<row ") + data.count(b"<row>") + data.count(b"<row/>")
+            formulas = formulas or b"<f>" in data or b"<f " in data or b"<f/>" in data
+            tail = data[-5:]
+            rows -= tail.count(b"<row ") + tail.count(b"<row>") + tail.count(b"<row/>")
+    rows += tail.count(b"<row ") + tail.count(b"<row>") + tail.count(b"<row/>")
+    return _SheetXml(sheet.title, sheet._worksheet_path, rows, formulas)
+
+
+_FORMULA = re.compile(rb"<f[\s>/]")
+_CELL_REF = re.compile(rb'<c\b[^>]*\br="([A-Z]+[0-9]+)"')
+_VALUE = re.compile(rb"<v>[^<]|<is>")
+
+
+def _refuse_formulas(workbook, sheets: list[_SheetXml], rows: int) -> None:
+    """A ReadError when a sheet holds formulas whose values were never saved (a workbook
+    written by a program, not saved by Excel): openpyxl reads them as blank cells."""
+    for facts in sheets:
+        if not facts.formulas:
+            continue
+        with workbook._archive.open(facts.path) as source:
+            xml = source.read()
+        missing, first = 0, None
+        for match in _FORMULA.finditer(xml):
+            end = xml.find(b"</c>", match.start())
+            if end < 0 or not _VALUE.search(xml, match.start(), end):
+                missing += 1
+                if first is None:
+                    start = xml.rfind(b"<c ", 0, match.start())
+                    ref = _CELL_REF.match(xml, start) if start >= 0 else None
+                    first = ref.group(1).decode() if ref else None
+        if missing:
+            where = f", e.g. cell {first}" if first else ""
+            raise ReadError(
+                "the workbook holds formulas without saved values (sheet "
+                f"'{facts.name}': {missing:,} cells{where}): open it in Excel and save it, "
+                "or paste values",
+                rows,
+            )
 
 
 # --------------------------------------------------------------------------------------

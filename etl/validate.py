@@ -446,6 +446,8 @@ class Checked:
     frame: pd.DataFrame  # strings in, typed values out
     issues: Issues
     raw_names: dict[str, str]
+    #: ETL name -> the largest value its warehouse column holds (INTEGER columns).
+    largest: dict[str, int] = field(default_factory=dict)
     rejected: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -489,6 +491,44 @@ class Checked:
         self.issues.add(rows, raw, shown, rule, reasons, severity)
         if severity == "reject":
             self.rejected |= mask
+
+
+#: The largest value of the warehouse's integer types (etl.tables: INTEGER is int32).
+_TYPE_LARGEST = {"INTEGER": 2**31 - 1}
+
+
+def column_largest(source: Source) -> dict[str, int]:
+    """ETL name -> the largest value its warehouse column can hold, for the source's
+    columns written as INTEGER (a URN of 99999999999 must be a row reject, not an Arrow
+    error stopping the build). A source without a table of its own: any table's."""
+    tables = [source.table] if source.table in SCHEMA else list(SCHEMA)
+    largest: dict[str, int] = {}
+    for table in tables:
+        for name, sql_type in SCHEMA[table]:
+            if sql_type in _TYPE_LARGEST:
+                largest[name] = min(largest.get(name, _TYPE_LARGEST[sql_type]),
+                                    _TYPE_LARGEST[sql_type])  # fmt: skip
+    return largest
+
+
+def _reject_beyond_column(
+    checked: Checked, name: str, values: np.ndarray, mask: np.ndarray
+) -> np.ndarray:
+    """Reject values (where ``mask``) larger than the warehouse column holds; the mask."""
+    largest = checked.largest.get(name)
+    if largest is None:
+        return np.zeros(len(values), bool)
+    with np.errstate(invalid="ignore"):
+        beyond = mask & ~np.isnan(values) & (values > largest)
+    checked.reject(
+        beyond,
+        name,
+        checked.frame[name],
+        "too_large",
+        f"is too large for its column (expected a whole number up to {largest:,}, the "
+        "most the warehouse's column holds: a corrupt or mis-keyed value)",
+    )
+    return beyond
 
 
 def _stripped_and_blank(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -571,6 +611,7 @@ def check_measure(checked: Checked, column: Column, rows: np.ndarray | None = No
         f"is too large (more than {_LARGEST_NUMBER:,.0f}: a corrupt or mis-keyed value)",
     )
     checked.reject(junk & ~too_large, name, raw_values, "not_a_number", expected)
+    _reject_beyond_column(checked, name, values, given & ~junk)
     checked.reject(
         negative, name, raw_values, "negative", "is negative (a count or amount cannot be)"
     )
@@ -626,6 +667,8 @@ def check_plain_number(checked: Checked, column: Column) -> None:
     raw_values = checked.frame[name]
     checked.reject(junk, name, raw_values, "not_a_number", what + " (expected a number or blank)")
     checked.reject(~blank & (values < 0), name, raw_values, "negative", "is negative")
+    beyond = _reject_beyond_column(checked, name, values, ~blank & ~junk)
+    values[beyond] = np.nan  # a rejected row, never written: no overflow on the way
     checked.frame[name] = (
         pd.Series(values, index=checked.frame.index).round().astype("Int64")
         if column.type == "whole"
@@ -653,6 +696,8 @@ def check_id(checked: Checked, column: Column, rows: np.ndarray | None = None) -
     checked.reject(
         junk, name, raw_values, "not_a_number", "is not a URN (expected a whole number above 0)"
     )
+    beyond = _reject_beyond_column(checked, name, values, ~blank & ~junk & scope)
+    values[beyond] = np.nan
     checked.frame[name] = pd.Series(values, index=checked.frame.index).round().astype("Int64")
 
 
@@ -790,6 +835,9 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
         near = detection.near.name if detection.near else None
         known = unread_layout(raw.header)
         reason = f"file rejected: {known.message if known else detection.error}"
+        if raw.header_row > 1 or raw.sheet:  # say which row was taken for the header
+            sheet = f" of sheet '{raw.sheet}'" if raw.sheet else ""
+            reason += f" (header found at row {raw.header_row}{sheet})"
         if known:
             near = None
         return rejected_file(
@@ -832,7 +880,7 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
     frame = kept.rename_columns([*wanted.keys(), SOURCE_ROW]).to_pandas()
     is_school = school[keep]
     is_bench = bench[keep]
-    checked = Checked(frame, issues, names)
+    checked = Checked(frame, issues, names, column_largest(source))
     _reject_swallowing(checked, raw, file)
     if blank_level.any():
         level_values = frame["geographic_level"]

@@ -183,6 +183,74 @@ def _swallowing_census(period: str, closing: bool) -> bytes:
     )
 
 
+TOPUPS_HEADER = ["Financial year", "URN", "School name", "Band", "Pupils funded",
+                 "Top-up amount (£)"]  # fmt: skip
+
+
+def _topups(year: str, rows: int) -> list[list[object]]:
+    return [[year, 100001, "Alpha Primary School", f"Band {i}", 1, 100 * i] for i in range(rows)]
+
+
+def _set_dimension(path: Path, ref: str) -> None:
+    """Rewrite the first sheet's <dimension> (a program that wrote it wrong)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(),
+                            members[sheet])  # fmt: skip
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+
+
+def _understated(name: str, year: str, ref: str):
+    def write(raw: Path) -> None:
+        path = write_xlsx(raw / name, "Top-ups", TOPUPS_HEADER, _topups(year, 30))
+        _set_dimension(path, ref)
+
+    return write
+
+
+def _hidden_older_sheet(raw: Path) -> None:
+    """An older copy of the table on a hidden first sheet, the current one visible."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    old = workbook.active
+    old.title = "Top-ups"
+    old.sheet_state = "hidden"
+    for row in [TOPUPS_HEADER, *_topups("2016-17", 3)]:
+        old.append(row)
+    current = workbook.create_sheet("Top-ups 2017")
+    for row in [TOPUPS_HEADER, *_topups("2016-17", 2)]:
+        current.append(row)
+    workbook.save(raw / "topups_hidden_older_sheet.xlsx")
+
+
+def _formulas_without_values(raw: Path) -> None:
+    """Amounts as formulas, written by a program (openpyxl saves no values for them)."""
+    rows = [["2017-18", 100001, "Alpha Primary School", "Band A", 2, "=2*5250"],
+            ["2017-18", 100003, "Gamma Primary School", "Band B", 1, "=SUM(1000,500)"]]  # fmt: skip
+    write_xlsx(raw / "topups_formulas.xlsx", "Top-ups", TOPUPS_HEADER, rows)
+
+
+#: An Office 2007+ workbook saved with a password: an OLE2 container (the .xls magic)
+#: whose directory names an EncryptedPackage stream (MS-OFFCRYPTO), cut to its bones.
+ENCRYPTED = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    + "EncryptionInfo".encode("utf-16-le").ljust(128, b"\0")
+    + "EncryptedPackage".encode("utf-16-le").ljust(128, b"\0") + b"\0" * 256
+)  # fmt: skip
+
+
+def _titled_unknown(raw: Path) -> None:
+    write_xlsx(raw / "budget_titled.xlsx", "Budget", ["cost centre", "amount"],
+               [["A1", 3], ["B2", 4]], title="Budget 2017-18")  # fmt: skip
+
+
 CASES: tuple[Case, ...] = (
     Case(
         "national_census_all_las.csv",
@@ -472,6 +540,67 @@ CASES: tuple[Case, ...] = (
         Outcome(read=0, loaded=0),
     ),
     Case(
+        "census_too_large_for_column.csv",
+        "a URN beyond what the warehouse's INTEGER column holds: a row reject naming file, "
+        "row and column (was an ArrowInvalid stopping the build)",
+        _csv(
+            "census_too_large_for_column.csv",
+            CENSUS,
+            [census_row("201314", 100001, 210, 30, 5), census_row("201314", 99999999999, 1, 1, 1)],
+        ),
+        Outcome(read=2, loaded=1, rejected=1),
+        frozenset({(3, "urn", "too_large", "reject")}),
+        reason="census_too_large_for_column.csv row 3, column 'urn': '99999999999' is too large "
+        "for its column",
+    ),
+    Case(
+        "topups_dimension_understated.xlsx",
+        "a workbook whose <dimension> says A1:F5 but holds 30 rows: every row read",
+        _understated("topups_dimension_understated.xlsx", "2014-15", "A1:F5"),
+        Outcome(read=30, loaded=30),
+    ),
+    Case(
+        "topups_dimension_a1.xlsx",
+        "a workbook whose <dimension> is A1 (one cell): every row and column read",
+        _understated("topups_dimension_a1.xlsx", "2013-14", "A1"),
+        Outcome(read=30, loaded=30),
+    ),
+    Case(
+        "topups_hidden_older_sheet.xlsx",
+        "an older copy of the table on a hidden first sheet: the visible one is read, the "
+        "hidden one named in a warning",
+        _hidden_older_sheet,
+        Outcome(read=2, loaded=2, warnings=1),
+        frozenset({(None, None, "hidden_sheet", "warning")}),
+        reason="the hidden sheet 'Top-ups' also holds a topups table: it was not read",
+    ),
+    Case(
+        "topups_formulas.xlsx",
+        "formulas whose values were never saved (a workbook written by a program): the "
+        "file is rejected saying so, its rows counted",
+        _formulas_without_values,
+        Outcome(read=2, loaded=0, rejected=2),
+        frozenset({(None, None, "file_unreadable", "reject")}),
+        reason="the workbook holds formulas without saved values (sheet 'Top-ups': 2 cells, "
+        "e.g. cell F2): open it in Excel and save it, or paste values",
+    ),
+    Case(
+        "topups_encrypted.xlsx",
+        "a password-protected workbook (an OLE2 container, like an old .xls)",
+        _bytes("topups_encrypted.xlsx", ENCRYPTED),
+        Outcome(read=0, loaded=0),
+        frozenset({(None, None, "file_unreadable", "reject")}),
+        reason="the workbook is password-protected (encrypted): save it without a password",
+    ),
+    Case(
+        "budget_titled.xlsx",
+        "a workbook of no source under a title: the message says where its header was found",
+        _titled_unknown,
+        Outcome(read=2, loaded=0, rejected=2),
+        frozenset({(None, None, "file_signature", "reject")}),
+        reason="header found at row 3 of sheet 'Budget'",
+    ),
+    Case(
         "empty.csv",
         "an empty file (0 bytes)",
         _bytes("empty.csv", b""),
@@ -555,6 +684,18 @@ STOP_CASES: tuple[StopCase, ...] = (
             (raw / "partnership_membership.xlsx").read_bytes()[:400]
         ),
         "partnership membership",
+    ),
+    StopCase(
+        "membership_formulas",
+        "the membership workbook's URNs are formulas saved without their values",
+        lambda raw: write_xlsx(
+            raw / "partnership_membership.xlsx",
+            "Membership",
+            MEMBERSHIP_HEADER,
+            [[f"=100000+{i}", "School", "Oxford North", "Oxford", "", ""] for i in (1, 3, 4)],
+        ),  # fmt: skip
+        "partnership_membership.xlsx: file rejected: the workbook holds formulas without saved "
+        "values",
     ),
     StopCase(
         "membership_empty",

@@ -24,11 +24,12 @@ from broken_files import (
     FORMULA_NAME_2,
     FORMULA_URN,
     STOP_CASES,
+    TOPUPS_HEADER,
     Case,
     census_row,
     good_raw,
 )
-from etl_raw_files import csv_bytes
+from etl_raw_files import csv_bytes, write_xlsx
 
 from etl import BuildError, build_warehouse, warehouse_path
 
@@ -55,7 +56,9 @@ def data_rows_in_file(path: Path) -> int:
     data = path.read_bytes()
     if data[:4] == b"PK\x03\x04":
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-        for sheet in workbook.worksheets:
+        visible_first = sorted(workbook.worksheets, key=lambda ws: ws.sheet_state != "visible")
+        for sheet in visible_first:
+            sheet.reset_dimensions()  # whatever the sheet's <dimension> says
             rows = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
             header = next(
                 (i for i, r in enumerate(rows) if sum(v is not None for v in r) >= 2), None
@@ -275,7 +278,11 @@ def test_rejects_beyond_the_cap_are_counted_under_one_summary_row(tmp_path: Path
     data = tmp_path / "data"
     raw = good_raw(data)
     config = data / "config.toml"
-    config.write_text(config.read_text() + "\n[limits]\nmax_listed_rejects = 5\n")
+    config.write_text(
+        config.read_text() + "\n[limits]\nmax_listed_rejects = 5\nmax_xlsx_rows = 10\n"
+    )
+    rows = [["2012-13", 100001, "Alpha", f"Band {i}", 1, 10] for i in range(25)]
+    write_xlsx(raw / "topups_too_many_rows.xlsx", "Top-ups", TOPUPS_HEADER, rows)
     bad = [b"201314,Academic year,School,E92000001,England,short\n"] * 12
     junk = [
         csv_bytes(CENSUS, [census_row("201314", 100001 + i, "many", 1, 1)]).split(b"\n", 1)[1]
@@ -293,3 +300,8 @@ def test_rejects_beyond_the_cap_are_counted_under_one_summary_row(tmp_path: Path
     summaries = mine[mine["source_row"].isna()].set_index("rule")["reason"]
     assert "and 7 more rows like this (row_shape)" in summaries["row_shape"]
     assert "and 3 more rows like this (not_a_number)" in summaries["not_a_number"]
+    # a workbook over max_xlsx_rows: rejected unread, its rows counted from its XML
+    entry = next(f for f in result.report["files"] if f["file"] == "topups_too_many_rows.xlsx")
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (25, 0, 25)
+    reason = rejects.loc[rejects["source_file"].eq("topups_too_many_rows.xlsx"), "reason"]
+    assert "the sheet 'Top-ups' holds 26 rows, more than the 10" in reason.iloc[0]
