@@ -75,6 +75,9 @@ class RawFile:
     notes: list[tuple[str, str]] = field(default_factory=list)
     #: The header's row in the file (1-based line, or sheet row).
     header_row: int = 1
+    #: Bytes that are not the file's encoding were read as U+FFFD (etl.validate warns
+    #: each row and column holding one).
+    replaced: bool = False
 
     def __post_init__(self) -> None:
         if not len(self.bad_lines) and self.bad_rows:
@@ -169,18 +172,92 @@ def _is_encrypted(path: Path) -> bool:
 
 def detect_encoding(head: bytes) -> str:
     """'utf-8-sig' (BOM), 'utf-16' (BOM: Excel's "Unicode text"), 'utf-8' or 'cp1252' from
-    the first bytes (checked in full later)."""
+    the first bytes (checked in full later). UTF-8 holding a few bytes that are not (a
+    character pasted from another file) stays UTF-8: only mostly-not UTF-8 is cp1252."""
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if head.startswith(_UTF16_BOMS):
         return "utf-16"
+    # A multi-byte character cut off by the end of the sample is not an error.
+    return "utf-8" if _mostly_utf8(head[:-3] if len(head) > 3 else head) else "cp1252"
+
+
+_ASCII = bytes(range(128))
+
+
+def _utf8_evidence(
+    data: bytes, decoder: codecs.IncrementalDecoder | None = None
+) -> tuple[int, int]:
+    """(characters beyond ASCII that decode as UTF-8, bytes that do not), roughly: each
+    such character is two to four bytes, each undecodable byte one U+FFFD."""
+    text = (decoder or codecs.getincrementaldecoder("utf-8")("replace")).decode(data)
+    invalid = text.count("\ufffd")
+    beyond_ascii = len(data.translate(None, _ASCII))
+    return max(beyond_ascii - invalid, 0) // 2, invalid
+
+
+def _valid_utf8(head: bytes) -> bool:
+    """Whether the head decodes as UTF-8 (a character cut off at its end is no error)."""
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as error:
-        # A multi-byte character cut off by the end of the sample is not an error.
-        if error.start < len(head) - 3:
-            return "cp1252"
-    return "utf-8"
+        return error.start >= len(head) - 3
+    return True
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Valid UTF-8, or more of it decodes than does not (so the bytes that do not are
+    strays in a UTF-8 file, not a file in another encoding)."""
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        valid, invalid = _utf8_evidence(data)
+        return valid >= invalid
+
+
+def _file_mostly_utf8(path: Path) -> bool:
+    """_mostly_utf8 over the whole file, in chunks (called only when a UTF-8 read failed)."""
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    valid = invalid = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(16 << 20):
+            more_valid, more_invalid = _utf8_evidence(chunk, decoder)
+            valid, invalid = valid + more_valid, invalid + more_invalid
+    return valid >= invalid
+
+
+_UTF8_LENIENT = "utf_8_lenient"
+
+
+def _lenient_utf8(name: str) -> codecs.CodecInfo | None:
+    """UTF-8 that decodes a byte that is not UTF-8 as U+FFFD (reported row by row by
+    etl.validate) instead of failing the file or re-decoding it all as cp1252."""
+    if name != _UTF8_LENIENT:
+        return None
+    base = codecs.lookup("utf-8")
+
+    class Decoder(codecs.IncrementalDecoder):
+        def __init__(self, errors: str = "replace") -> None:
+            super().__init__(errors)
+            self._inner = base.incrementaldecoder("replace")
+
+        def decode(self, data: bytes, final: bool = False) -> str:
+            return self._inner.decode(data, final)
+
+        def reset(self) -> None:
+            self._inner.reset()
+
+    return codecs.CodecInfo(
+        name=_UTF8_LENIENT,
+        encode=base.encode,
+        decode=lambda data, errors="replace": codecs.utf_8_decode(data, "replace", True),
+        incrementalencoder=base.incrementalencoder,
+        incrementaldecoder=Decoder,
+    )
+
+
+codecs.register(_lenient_utf8)
 
 
 _CP1252_LENIENT = "cp1252_lenient"
@@ -337,15 +414,21 @@ def read_csv(
         mapped = map_columns(detection.source, header)
         columns = [raw for raw, etl in mapped.items() if etl not in skip] or None
     read = _CsvRead(path, header, header_lines, header_index + 2, keep, columns, listed)
+    lenient = False  # bytes that are not UTF-8 read as U+FFFD (and reported)
     try:
+        if encoding == "utf-8" and not _valid_utf8(head):
+            raise UnicodeDecodeError(encoding, b"", 0, 1, "in the first bytes")
         streamed = read.stream(encoding)
     except UnicodeDecodeError:
-        encoding = "cp1252"  # not UTF-8 after all (the first bytes were plain ASCII)
-        streamed = read.stream(encoding)
+        # A UTF-8 file with a few stray bytes stays UTF-8; one mostly not UTF-8 (its
+        # first bytes plain ASCII) is cp1252. Never the whole file re-decoded silently.
+        lenient = encoding.startswith("utf-8") and _file_mostly_utf8(path)
+        encoding = encoding if lenient else "cp1252"
+        streamed = read.stream(encoding, lenient)
     raw = RawFile(path, "csv", encoding, header, detection, streamed.table,
                   bad_rows=streamed.bad_rows, rows_skipped=streamed.skipped,
                   bad_lines=streamed.bad_lines, unnumbered_bad_rows=streamed.unnumbered,
-                  header_row=header_lines)  # fmt: skip
+                  header_row=header_lines, replaced=lenient)  # fmt: skip
     _count_lines(raw, streamed, head, header_lines, header_index + 2)
     return raw
 
@@ -402,7 +485,7 @@ class _CsvRead:
     columns: list[str] | None
     listed: int
 
-    def stream(self, encoding: str) -> _Streamed:
+    def stream(self, encoding: str, lenient: bool = False) -> _Streamed:
         header, columns = self.header, self.columns
         lines: list[int] = []
         texts: list[tuple[int | None, str]] = []
@@ -427,6 +510,8 @@ class _CsvRead:
         arrow_encoding = {"utf-8": "utf8", "utf-8-sig": "utf8", "utf-16": "utf-16"}.get(
             encoding, _CP1252_LENIENT
         )
+        if lenient:
+            arrow_encoding = _UTF8_LENIENT
         schema = pa.schema([(name, pa.string()) for name in columns or header])
         batches: list[pa.RecordBatch] = []
         ordinals: list[np.ndarray] = []  # position of each kept row among the parsed rows

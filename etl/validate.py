@@ -857,6 +857,8 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
     table = raw.table
     issues = Issues(file, cap=config.limits.max_listed_rejects)
     _add_bad_rows(issues, raw, file)
+    if raw.replaced:
+        _warn_undecodable(issues, raw, file)
 
     n = table.num_rows
     school = np.ones(n, bool)
@@ -962,6 +964,34 @@ def _add_bad_rows(issues: Issues, raw: RawFile, file: str) -> None:
             for line, _ in listed
         ],
     )
+
+
+def _warn_undecodable(issues: Issues, raw: RawFile, file: str) -> None:
+    """One warning per row and column holding a byte that is not UTF-8 (read as U+FFFD,
+    kept so): the rest of the file is UTF-8 and was not re-decoded."""
+    table = raw.table
+    for name in table.column_names:
+        if name == SOURCE_ROW or not pa.types.is_string(table.column(name).type):
+            continue
+        hit = pc.fill_null(pc.match_substring(table.column(name), "\ufffd"), False)
+        if not pc.any(hit).as_py():
+            continue
+        mask = hit.to_numpy(zero_copy_only=False)
+        rows = table.column(SOURCE_ROW).to_numpy()[mask]
+        values = table.column(name).filter(hit).to_pylist()[: issues.room("undecodable_bytes")]
+        issues.add(
+            rows,
+            name,
+            values,
+            "undecodable_bytes",
+            [
+                f"{file} row {r}, column '{name}': '{v}' holds bytes that are not UTF-8 "
+                "(shown as \ufffd, kept so); the rest of the file is UTF-8 and is read as "
+                "such: correct the value in the file"
+                for r, v in zip(rows, values, strict=False)
+            ],
+            "warning",
+        )
 
 
 def _swallowed(file: str, row: int, span: tuple[int, int, bool]) -> str:

@@ -251,6 +251,24 @@ def _titled_unknown(raw: Path) -> None:
                [["A1", 3], ["B2", 4]], title="Budget 2017-18")  # fmt: skip
 
 
+#: Census names of two URNs in no register (so school_year keeps the census's name).
+DASH_URN, STRAY_URN = 100097, 100096
+DASH_NAME = "Bullying – verbal School"
+
+
+def _utf8_with_a_stray_byte(raw: Path) -> None:
+    """UTF-8 (an en dash in its first row) with one cp1252 byte (0x96, cp1252's en dash)
+    in its last row, more than 256 KB down: 2,000 other LAs' rows between."""
+    first = csv_bytes(CENSUS, [census_row("201415", DASH_URN, 100, 10, 5, DASH_NAME)])
+    other = [school("201415", 200001, "Bucks Primary", "State-funded primary", 150, 20, 10,
+                    la=BUCKS)] * 2000  # fmt: skip
+    last = census_row("201415", STRAY_URN, 90, 9, 4, "Caf@ School")
+    data = first + b"".join(csv_bytes(CENSUS, [row]).split(b"\n", 1)[1] for row in other)
+    data += csv_bytes(CENSUS, [last]).split(b"\n", 1)[1].replace(b"@", b"\x96")
+    assert len(data) > 256 * 1024
+    (raw / "census_utf8_stray_byte.csv").write_bytes(data)
+
+
 CASES: tuple[Case, ...] = (
     Case(
         "national_census_all_las.csv",
@@ -552,6 +570,25 @@ CASES: tuple[Case, ...] = (
         frozenset({(3, "urn", "too_large", "reject")}),
         reason="census_too_large_for_column.csv row 3, column 'urn': '99999999999' is too large "
         "for its column",
+    ),
+    Case(
+        "census_utf8_stray_byte.csv",
+        "UTF-8 with one cp1252 byte after 256 KB: stays UTF-8 (the en dash of row 2 is kept), "
+        "the byte read as U+FFFD and its row and column warned (was: the whole file re-decoded "
+        "as cp1252)",
+        _utf8_with_a_stray_byte,
+        Outcome(read=2002, loaded=2, out_of_scope=2000, warnings=5),
+        frozenset(
+            {
+                (2, "urn", "unknown_urn", "warning"),
+                (2, "urn", "no_partnership", "warning"),
+                (2003, "urn", "unknown_urn", "warning"),
+                (2003, "urn", "no_partnership", "warning"),
+                (2003, "school_name", "undecodable_bytes", "warning"),
+            }
+        ),
+        reason="census_utf8_stray_byte.csv row 2003, column 'school_name': 'Caf\ufffd School' "
+        "holds bytes that are not UTF-8",
     ),
     Case(
         "topups_dimension_understated.xlsx",
