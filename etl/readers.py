@@ -213,18 +213,19 @@ def _mostly_utf8(data: bytes) -> bool:
         return True
     except UnicodeDecodeError:
         valid, invalid = _utf8_evidence(data)
-        return valid >= invalid
+        return valid > invalid
 
 
-def _file_mostly_utf8(path: Path) -> bool:
-    """_mostly_utf8 over the whole file, in chunks (called only when a UTF-8 read failed)."""
+def _file_mostly_utf8(path: Path, head_is_utf8: bool) -> bool:
+    """_mostly_utf8 over the whole file, in chunks (called only when a UTF-8 read failed);
+    a tie goes to UTF-8 when the head held UTF-8 characters beyond ASCII."""
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     valid = invalid = 0
     with path.open("rb") as handle:
         while chunk := handle.read(16 << 20):
             more_valid, more_invalid = _utf8_evidence(chunk, decoder)
             valid, invalid = valid + more_valid, invalid + more_invalid
-    return valid >= invalid
+    return valid > invalid or (head_is_utf8 and valid >= invalid)
 
 
 _UTF8_LENIENT = "utf_8_lenient"
@@ -422,7 +423,8 @@ def read_csv(
     except UnicodeDecodeError:
         # A UTF-8 file with a few stray bytes stays UTF-8; one mostly not UTF-8 (its
         # first bytes plain ASCII) is cp1252. Never the whole file re-decoded silently.
-        lenient = encoding.startswith("utf-8") and _file_mostly_utf8(path)
+        head_is_utf8 = not head.isascii() and _valid_utf8(head)
+        lenient = encoding.startswith("utf-8") and _file_mostly_utf8(path, head_is_utf8)
         encoding = encoding if lenient else "cp1252"
         streamed = read.stream(encoding, lenient)
     raw = RawFile(path, "csv", encoding, header, detection, streamed.table,

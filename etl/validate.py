@@ -4,6 +4,8 @@ Every rule, what it does and its severity (``reject`` drops the row and records 
 ``warning`` keeps the row and records it; ``stop`` fails the build, keeping the previous
 warehouse live). Each problem becomes one row of the ``rejects`` table naming the file,
 row, column, value and the reason; a rejected row counts once however many problems it has.
+At most ``[limits] max_listed_rejects`` (10,000) rows are listed per file and rule; the
+rest are counted (exactly) under one "and N more rows like this" row.
 
 ========================  ==========  ==================================================
 rule                      severity    what
@@ -12,14 +14,22 @@ rule                      severity    what
                                       or lacks required columns (named). Whole file: one
                                       summarising row, every data row counted rejected.
 ``file_unreadable``       reject      Not CSV/xlsx, corrupt, truncated workbook, binary
-                                      junk, old .xls or empty (whole file; one row).
-``row_shape``             reject      A CSV row whose field count differs from the header.
+                                      junk, old .xls, empty, permission denied, a
+                                      password-protected workbook, formulas without saved
+                                      values, a sheet over [limits] max_xlsx_rows (whole
+                                      file; one row; its rows counted when they can be).
+``row_shape``             reject      A CSV row whose field count differs from the header;
+                                      a row an unclosed quote ran over several lines (every
+                                      line it swallowed counts as a rejected row: lines are
+                                      counted apart from the parser).
 ``missing_value``         reject      A required value is blank: URN, time period or a key
                                       category (band, reason, characteristic...).
 ``not_a_number``          reject      A numeric cell holds junk (not a number, not blank,
                                       not a suppression symbol); or a count that is not a
                                       whole number.
-``too_large``             reject      A number beyond 10^15 (a corrupt or mis-keyed value).
+``too_large``             reject      A number beyond 10^15 (a corrupt or mis-keyed value),
+                                      or beyond what its warehouse column holds (INTEGER:
+                                      2,147,483,647 for URNs, ages, LAESTABs).
 ``negative``              reject      A count, amount, age or coordinate below zero.
 ``rate_over_100``         reject      A published percentage above 100 (susp_rate, per 100
                                       pupils of repeatable events, is exempt).
@@ -45,6 +55,10 @@ rule                      severity    what
                                       links not touching the LA, other geographic levels,
                                       benchmark rows of breakdown files: counted per file.
 ``unknown_urn``           warning     URN not in GIAS for the LA (one per file and URN).
+``undecodable_bytes``     warning     A cell of a UTF-8 file holding bytes that are not
+                                      UTF-8 (read as U+FFFD, kept; the file stays UTF-8).
+``hidden_sheet``          warning     A hidden sheet also holds a source's table (the
+                                      visible one is read), or the only one is hidden.
 ``no_partnership``        warning     A school-year in no partnership on census day.
 ``membership_overlap``    warning     One school in two partnerships on the same day.
 ``open_start``            warning     Membership ``Joined`` blank: member from the start.
@@ -338,7 +352,7 @@ def rejected_file(
 ) -> FileResult:
     """A whole file rejected: one summarising reject row, every data row counted rejected."""
     issues = Issues(file)
-    summary = f"{file}: {reason} ({rows_read} data rows not loaded)"
+    summary = f"{file}: {reason} ({rows_read:,} data rows not loaded)"
     issues.add([None], ", ".join(missing) or None, None, rule, summary)
     empty = pd.DataFrame()
     return FileResult(
