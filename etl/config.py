@@ -74,6 +74,27 @@ class Boundaries:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """``[limits]``: what one raw file may cost the build (a hostile or broken file must
+    not take minutes or gigabytes). ``max_xlsx_rows``: a worksheet with more rows is
+    rejected before it is read (Excel's own limit is 1,048,576; council workbooks hold
+    thousands). ``max_listed_rejects``: problem rows listed per file and rule in the
+    ``rejects`` table; the rest are counted (every one) under one summary row."""
+
+    max_xlsx_rows: int = 250_000
+    max_listed_rejects: int = 10_000
+
+
+def _limits(table: Any) -> Limits:
+    if not isinstance(table, dict):
+        raise ValueError("[limits] must be a table")
+    limits = Limits(**{key: int(value) for key, value in table.items()})
+    if min(limits.max_xlsx_rows, limits.max_listed_rejects) < 1:
+        raise ValueError("[limits] settings must be at least 1")
+    return limits
+
+
+@dataclass(frozen=True)
 class Config:
     council: Council
     suppression: Suppression
@@ -81,6 +102,7 @@ class Config:
     #: The file's bytes: part of the build's input fingerprint (a changed setting rebuilds).
     raw: bytes = field(repr=False, default=b"")
     boundaries: Boundaries = Boundaries()
+    limits: Limits = Limits()
 
     def la_summary(self) -> dict[str, Any]:
         """The ``la`` block of build_report.json."""
@@ -140,6 +162,7 @@ def load_config(path: Path | str | None = None) -> Config:
             path=path,
             raw=raw,
             boundaries=_boundaries(settings.get("boundaries", {})),
+            limits=_limits(settings.get("limits", {})),
         )
     except (TypeError, ValueError) as error:
         raise ConfigError(f"{path}: a setting has the wrong type ({error})") from None

@@ -74,11 +74,17 @@ def _file_order(files: list[Path], name: Callable[[Path], str]) -> list[tuple[Pa
 
 def _read_and_validate(path: Path, name: str, order: int, config: Config) -> FileResult:
     try:
-        raw = read_raw(path, scope_prefilter(config), mapped_only=True, unread=unread_columns)
+        raw = read_raw(
+            path,
+            scope_prefilter(config),
+            mapped_only=True,
+            unread=unread_columns,
+            limits=config.limits,
+        )
     except ReadError as error:
         fmt = path.suffix.lower().lstrip(".") or "unknown"
         return rejected_file(
-            name, order, fmt, None, 0, "file_unreadable", f"file rejected: {error}"
+            name, order, fmt, None, error.rows, "file_unreadable", f"file rejected: {error}"
         )
     raw, layout = adapt_layout(raw, config, name)
     result = validate_file(raw, order, config, file=name)
@@ -341,8 +347,10 @@ def build_tables(
         raise BuildError(
             f"reconciliation failed (an ETL bug, the warehouse was not replaced): {detail}"
         )
-    n_rejects = int((rejects["severity"] == "reject").sum())
-    n_warnings = int((rejects["severity"] == "warning").sum())
+    # every problem, listed or only counted (etl.validate.Issues lists a capped number)
+    every = [r.issues for r in [*results, *boundary_reports]]
+    n_rejects = sum(issues.count("reject") for issues in every)
+    n_warnings = sum(issues.count("warning") for issues in every)
     say(
         f"{sum(counts.values()):,} rows in {len(counts)} tables; {n_rejects:,} rejects, {n_warnings:,} warnings"
     )

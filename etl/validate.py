@@ -4,6 +4,8 @@ Every rule, what it does and its severity (``reject`` drops the row and records 
 ``warning`` keeps the row and records it; ``stop`` fails the build, keeping the previous
 warehouse live). Each problem becomes one row of the ``rejects`` table naming the file,
 row, column, value and the reason; a rejected row counts once however many problems it has.
+At most ``[limits] max_listed_rejects`` (10,000) rows are listed per file and rule; the
+rest are counted (exactly) under one "and N more rows like this" row.
 
 ========================  ==========  ==================================================
 rule                      severity    what
@@ -12,14 +14,22 @@ rule                      severity    what
                                       or lacks required columns (named). Whole file: one
                                       summarising row, every data row counted rejected.
 ``file_unreadable``       reject      Not CSV/xlsx, corrupt, truncated workbook, binary
-                                      junk, old .xls or empty (whole file; one row).
-``row_shape``             reject      A CSV row whose field count differs from the header.
+                                      junk, old .xls, empty, permission denied, a
+                                      password-protected workbook, formulas without saved
+                                      values, a sheet over [limits] max_xlsx_rows (whole
+                                      file; one row; its rows counted when they can be).
+``row_shape``             reject      A CSV row whose field count differs from the header;
+                                      a row an unclosed quote ran over several lines (every
+                                      line it swallowed counts as a rejected row: lines are
+                                      counted apart from the parser).
 ``missing_value``         reject      A required value is blank: URN, time period or a key
                                       category (band, reason, characteristic...).
 ``not_a_number``          reject      A numeric cell holds junk (not a number, not blank,
                                       not a suppression symbol); or a count that is not a
                                       whole number.
-``too_large``             reject      A number beyond 10^15 (a corrupt or mis-keyed value).
+``too_large``             reject      A number beyond 10^15 (a corrupt or mis-keyed value),
+                                      or beyond what its warehouse column holds (INTEGER:
+                                      2,147,483,647 for URNs, ages, LAESTABs).
 ``negative``              reject      A count, amount, age or coordinate below zero.
 ``rate_over_100``         reject      A published percentage above 100 (susp_rate, per 100
                                       pupils of repeatable events, is exempt).
@@ -49,6 +59,10 @@ rule                      severity    what
 ``unknown_level``         warning     A geographic_level the DfE does not use ('Schools'):
                                       out of scope, one warning per file and level.
 ``unknown_urn``           warning     URN not in GIAS for the LA (one per file and URN).
+``undecodable_bytes``     warning     A cell of a UTF-8 file holding bytes that are not
+                                      UTF-8 (read as U+FFFD, kept; the file stays UTF-8).
+``hidden_sheet``          warning     A hidden sheet also holds a source's table (the
+                                      visible one is read), or the only one is hidden.
 ``no_partnership``        warning     A school-year in no partnership on census day.
 ``membership_overlap``    warning     One school in two partnerships on the same day.
 ``open_start``            warning     Membership ``Joined`` blank: member from the start.
@@ -79,7 +93,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .config import Config
+from .config import Config, Limits
 from .readers import SOURCE_ROW, Prefilter, RawFile, RowFilter, normalise_time_period
 from .sources import MEASURE_TYPES, Column, Detection, Source, map_columns
 from .symbols import SYMBOLS
@@ -113,12 +127,33 @@ DATE_YEARS_AHEAD = 5
 # --------------------------------------------------------------------------------------
 
 
+#: Problem rows listed per file and rule unless the settings say otherwise ([limits]
+#: max_listed_rejects); the rest are counted, under one summary row per rule.
+MAX_LISTED = Limits.max_listed_rejects
+
+
 @dataclass
 class Issues:
-    """Rejects and warnings of one file, collected as small frames (built vectorised)."""
+    """Rejects and warnings of one file, collected in bulk (columnar lists, no frame per
+    call). At most ``cap`` rows are listed per rule; every row is still counted, so the
+    report reconciles however many there are (a million misshapen lines cost seconds)."""
 
     file: str
-    frames: list[pd.DataFrame] = field(default_factory=list)
+    cap: int = MAX_LISTED
+    _columns: dict[str, list] = field(init=False, repr=False)
+    #: Source rows of every reject, listed or not (rows_rejected counts them).
+    _rejected: list[np.ndarray] = field(init=False, repr=False, default_factory=list)
+    _listed: dict[str, int] = field(init=False, repr=False, default_factory=dict)
+    #: (rule, severity) -> [rows not listed, column of the first]
+    _more: dict[tuple[str, str], list] = field(init=False, repr=False, default_factory=dict)
+    _counts: dict[str, int] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._columns = {name: [] for name in REJECT_COLUMNS}
+
+    def room(self, rule: str) -> int:
+        """How many more rows of ``rule`` will be listed (callers word only those)."""
+        return max(self.cap - self._listed.get(rule, 0), 0)
 
     def add(
         self,
@@ -129,42 +164,76 @@ class Issues:
         reasons: Sequence[str] | str,
         severity: str = "reject",
     ) -> None:
+        """Record a problem for each of ``rows``. ``values`` and ``reasons`` need cover
+        only the first ``room(rule)`` rows: the rest are counted, not listed."""
         n = len(rows)
         if n == 0:
             return
+        self._counts[severity] = self._counts.get(severity, 0) + n
+        if severity == "reject":
+            self._rejected.append(_numbered(rows))
+        listed = min(n, self.room(rule))
+        if listed < n:
+            more = self._more.setdefault((rule, severity), [0, column])
+            more[0] += n - listed
+        if listed == 0:
+            return
+        self._listed[rule] = self._listed.get(rule, 0) + listed
         if values is None:
-            values = [None] * n
+            values = [None] * listed
         if isinstance(reasons, str):
-            reasons = [reasons] * n
-        self.frames.append(
-            pd.DataFrame(
-                {
-                    "source_file": self.file,
-                    "source_row": pd.array(np.asarray(rows, dtype=object), dtype="Int64"),
-                    "column_name": column,
-                    "value": [None if v is None else str(v)[:_MAX_VALUE_CHARS] for v in values],
-                    "rule": rule,
-                    "reason": list(reasons),
-                    "severity": severity,
-                }
-            )
-        )
+            reasons = [reasons] * listed
+        out = self._columns
+        out["source_file"] += [self.file] * listed
+        out["source_row"] += [None if r is None or pd.isna(r) else int(r) for r in rows[:listed]]
+        out["column_name"] += [column] * listed
+        out["value"] += [None if v is None else str(v)[:_MAX_VALUE_CHARS] for v in values[:listed]]
+        out["rule"] += [rule] * listed
+        out["reason"] += list(reasons[:listed])
+        out["severity"] += [severity] * listed
+
+    @property
+    def frames(self) -> list[pd.DataFrame]:
+        """The problems as one frame in a list (empty list when there are none)."""
+        frame = self.frame()
+        return [frame] if len(frame) else []
 
     def frame(self) -> pd.DataFrame:
-        if not self.frames:
+        """Every listed problem, then one summary row per rule with rows not listed."""
+        if not self._columns["rule"]:
             return empty_rejects()
-        return pd.concat(self.frames, ignore_index=True)
+        columns = {name: list(values) for name, values in self._columns.items()}
+        for (rule, severity), (count, column) in self._more.items():
+            summary = (
+                f"{self.file}: and {count:,} more rows like this ({rule}), counted but not "
+                f"listed: only the first {self.cap:,} of each problem are listed per file"
+            )
+            for name, value in zip(
+                REJECT_COLUMNS,
+                [self.file, None, column, None, rule, summary, severity],
+                strict=True,
+            ):
+                columns[name].append(value)
+        columns["source_row"] = pd.array(columns["source_row"], dtype="Int64")
+        return pd.DataFrame(columns)
 
     def rejected_rows(self) -> np.ndarray:
         """Distinct source rows with at least one reject (file-level rows have none)."""
-        rows = [
-            f.loc[f["severity"].eq("reject"), "source_row"].dropna().to_numpy(dtype=np.int64)
-            for f in self.frames
-        ]
-        return np.unique(np.concatenate(rows)) if rows else np.empty(0, np.int64)
+        if not self._rejected:
+            return np.empty(0, np.int64)
+        return np.unique(np.concatenate(self._rejected))
 
     def count(self, severity: str) -> int:
-        return int(sum(f["severity"].eq(severity).sum() for f in self.frames))
+        """Problems of this severity, listed or not (summary rows are not problems)."""
+        return self._counts.get(severity, 0)
+
+
+def _numbered(rows: Sequence[int | None] | np.ndarray) -> np.ndarray:
+    """The rows that have a number, as int64 (file-level problems have none)."""
+    array = np.asarray(rows)
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64, copy=False)
+    return np.asarray([r for r in rows if r is not None and not pd.isna(r)], dtype=np.int64)
 
 
 def empty_rejects() -> pd.DataFrame:
@@ -295,7 +364,7 @@ def rejected_file(
 ) -> FileResult:
     """A whole file rejected: one summarising reject row, every data row counted rejected."""
     issues = Issues(file)
-    summary = f"{file}: {reason} ({rows_read} data rows not loaded)"
+    summary = f"{file}: {reason} ({rows_read:,} data rows not loaded)"
     issues.add([None], ", ".join(missing) or None, None, rule, summary)
     empty = pd.DataFrame()
     return FileResult(
@@ -482,6 +551,8 @@ class Checked:
     frame: pd.DataFrame  # strings in, typed values out
     issues: Issues
     raw_names: dict[str, str]
+    #: ETL name -> the largest value its warehouse column holds (INTEGER columns).
+    largest: dict[str, int] = field(default_factory=dict)
     rejected: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -506,16 +577,17 @@ class Checked:
             return
         rows = self.rows[mask]
         raw = self.raw_names.get(column, column) if column else None
+        listed = np.flatnonzero(mask)[: self.issues.room(rule)]  # only these are worded
         if values is None:
-            shown = [None] * len(rows)
-        elif isinstance(values, pd.Series):  # only the rejected cells become Python objects
-            shown = values[mask].to_numpy(dtype=object)
+            shown = [None] * len(listed)
+        elif isinstance(values, pd.Series):  # only the listed cells become Python objects
+            shown = values.iloc[listed].to_numpy(dtype=object)
         else:
-            shown = np.asarray(values, dtype=object)[mask]
+            shown = np.asarray(values, dtype=object)[listed]
         places = (
-            _where(self.issues.file, rows, raw)
+            _where(self.issues.file, rows[: len(listed)], raw)
             if raw
-            else [f"{self.issues.file} row {r}" for r in rows]
+            else [f"{self.issues.file} row {r}" for r in rows[: len(listed)]]
         )
         reasons = [
             f"{p}: '{v}' {what}" if v is not None else f"{p}: {what}"
@@ -524,6 +596,44 @@ class Checked:
         self.issues.add(rows, raw, shown, rule, reasons, severity)
         if severity == "reject":
             self.rejected |= mask
+
+
+#: The largest value of the warehouse's integer types (etl.tables: INTEGER is int32).
+_TYPE_LARGEST = {"INTEGER": 2**31 - 1}
+
+
+def column_largest(source: Source) -> dict[str, int]:
+    """ETL name -> the largest value its warehouse column can hold, for the source's
+    columns written as INTEGER (a URN of 99999999999 must be a row reject, not an Arrow
+    error stopping the build). A source without a table of its own: any table's."""
+    tables = [source.table] if source.table in SCHEMA else list(SCHEMA)
+    largest: dict[str, int] = {}
+    for table in tables:
+        for name, sql_type in SCHEMA[table]:
+            if sql_type in _TYPE_LARGEST:
+                largest[name] = min(largest.get(name, _TYPE_LARGEST[sql_type]),
+                                    _TYPE_LARGEST[sql_type])  # fmt: skip
+    return largest
+
+
+def _reject_beyond_column(
+    checked: Checked, name: str, values: np.ndarray, mask: np.ndarray
+) -> np.ndarray:
+    """Reject values (where ``mask``) larger than the warehouse column holds; the mask."""
+    largest = checked.largest.get(name)
+    if largest is None:
+        return np.zeros(len(values), bool)
+    with np.errstate(invalid="ignore"):
+        beyond = mask & ~np.isnan(values) & (values > largest)
+    checked.reject(
+        beyond,
+        name,
+        checked.frame[name],
+        "too_large",
+        f"is too large for its column (expected a whole number up to {largest:,}, the "
+        "most the warehouse's column holds: a corrupt or mis-keyed value)",
+    )
+    return beyond
 
 
 def _stripped_and_blank(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -606,6 +716,7 @@ def check_measure(checked: Checked, column: Column, rows: np.ndarray | None = No
         f"is too large (more than {_LARGEST_NUMBER:,.0f}: a corrupt or mis-keyed value)",
     )
     checked.reject(junk & ~too_large, name, raw_values, "not_a_number", expected)
+    _reject_beyond_column(checked, name, values, given & ~junk)
     checked.reject(
         negative, name, raw_values, "negative", "is negative (a count or amount cannot be)"
     )
@@ -661,6 +772,8 @@ def check_plain_number(checked: Checked, column: Column) -> None:
     raw_values = checked.frame[name]
     checked.reject(junk, name, raw_values, "not_a_number", what + " (expected a number or blank)")
     checked.reject(~blank & (values < 0), name, raw_values, "negative", "is negative")
+    beyond = _reject_beyond_column(checked, name, values, ~blank & ~junk)
+    values[beyond] = np.nan  # a rejected row, never written: no overflow on the way
     checked.frame[name] = (
         pd.Series(values, index=checked.frame.index).round().astype("Int64")
         if column.type == "whole"
@@ -688,6 +801,8 @@ def check_id(checked: Checked, column: Column, rows: np.ndarray | None = None) -
     checked.reject(
         junk, name, raw_values, "not_a_number", "is not a URN (expected a whole number above 0)"
     )
+    beyond = _reject_beyond_column(checked, name, values, ~blank & ~junk & scope)
+    values[beyond] = np.nan
     checked.frame[name] = pd.Series(values, index=checked.frame.index).round().astype("Int64")
 
 
@@ -825,6 +940,9 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
         near = detection.near.name if detection.near else None
         known = unread_layout(raw.header)
         reason = f"file rejected: {known.message if known else detection.error}"
+        if raw.header_row > 1 or raw.sheet:  # say which row was taken for the header
+            sheet = f" of sheet '{raw.sheet}'" if raw.sheet else ""
+            reason += f" (header found at row {raw.header_row}{sheet})"
         if known:
             near = None
         return rejected_file(
@@ -842,15 +960,10 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
     names = {etl: raw_name for raw_name, etl in mapping.items()}
     unused = [h for h in raw.header if h not in mapping and h != SOURCE_ROW and str(h).strip()]
     table = raw.table
-    issues = Issues(file)
-    for line, text in raw.bad_rows:
-        issues.add(
-            [line],
-            None,
-            [text],
-            "row_shape",
-            f"{file} row {line}: the row does not have {len(raw.header)} fields",
-        )
+    issues = Issues(file, cap=config.limits.max_listed_rejects)
+    _add_bad_rows(issues, raw, file)
+    if raw.replaced:
+        _warn_undecodable(issues, raw, file)
 
     n = table.num_rows
     school = np.ones(n, bool)
@@ -875,7 +988,8 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
     frame = kept.rename_columns([*wanted.keys(), SOURCE_ROW]).to_pandas()
     is_school = school[keep]
     is_bench = bench[keep]
-    checked = Checked(frame, issues, names)
+    checked = Checked(frame, issues, names, column_largest(source))
+    _reject_swallowing(checked, raw, file)
     if blank_level.any():
         level_values = frame["geographic_level"]
         checked.reject(
@@ -930,10 +1044,83 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
         bench_rows,
         issues,
         rows_out_of_scope=out_of_scope,
-        unnumbered_rejects=sum(line is None for line, _ in raw.bad_rows),
+        unnumbered_rejects=raw.unnumbered_bad_rows + raw.swallowed_lines,
         raw_names=names,
         unused_columns=unused,
     )
+
+
+def _add_bad_rows(issues: Issues, raw: RawFile, file: str) -> None:
+    """One ``row_shape`` reject per misshapen CSV row, in bulk (a broken file can have a
+    million; only the listed ones are worded), and the file's notes from reading."""
+    for rule, note in raw.notes:
+        issues.add([None], None, None, rule, f"{file}: {note}", "warning")
+    lines = raw.bad_lines
+    listed = raw.bad_rows[: issues.room("row_shape")]
+    width = len(raw.header)
+    issues.add(
+        lines,
+        None,
+        [text for _, text in listed],
+        "row_shape",
+        [
+            _swallowed(file, line, raw.swallowing[line])
+            if line in raw.swallowing
+            else f"{file} row {line}: the row does not have {width} fields"
+            for line, _ in listed
+        ],
+    )
+
+
+def _warn_undecodable(issues: Issues, raw: RawFile, file: str) -> None:
+    """One warning per row and column holding a byte that is not UTF-8 (read as U+FFFD,
+    kept so): the rest of the file is UTF-8 and was not re-decoded."""
+    table = raw.table
+    for name in table.column_names:
+        if name == SOURCE_ROW or not pa.types.is_string(table.column(name).type):
+            continue
+        hit = pc.fill_null(pc.match_substring(table.column(name), "\ufffd"), False)
+        if not pc.any(hit).as_py():
+            continue
+        mask = hit.to_numpy(zero_copy_only=False)
+        rows = table.column(SOURCE_ROW).to_numpy()[mask]
+        values = table.column(name).filter(hit).to_pylist()[: issues.room("undecodable_bytes")]
+        issues.add(
+            rows,
+            name,
+            values,
+            "undecodable_bytes",
+            [
+                f"{file} row {r}, column '{name}': '{v}' holds bytes that are not UTF-8 "
+                "(shown as \ufffd, kept so); the rest of the file is UTF-8 and is read as "
+                "such: correct the value in the file"
+                for r, v in zip(rows, values, strict=False)
+            ],
+            "warning",
+        )
+
+
+def _swallowed(file: str, row: int, span: tuple[int, int, bool]) -> str:
+    line, count, _kept = span
+    return (
+        f"{file} row {row}: a quote opened on line {line:,} of the file is not closed before "
+        f"line {line + count - 1:,}, so {count:,} lines were read as this one row; none of "
+        f"them is loaded (each counts as a rejected row): close the quote on line {line:,}"
+    )
+
+
+def _reject_swallowing(checked: Checked, raw: RawFile, file: str) -> None:
+    """Rows with the right number of fields by chance that swallowed other rows through
+    an unclosed quote: rejected like the misshapen ones."""
+    spans = {row: span for row, span in raw.swallowing.items() if span[2]}
+    if not spans:
+        return
+    mask = checked.frame[SOURCE_ROW].isin(list(spans)).to_numpy(dtype=bool)
+    rows = checked.rows[mask]
+    checked.issues.add(
+        rows, None, None, "row_shape", [_swallowed(file, int(r), spans[int(r)]) for r in rows]
+    )
+    checked.rejected |= mask
 
 
 #: Column types validate_file checks (or keeps as text); any other EES column is descriptive.

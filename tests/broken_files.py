@@ -182,6 +182,112 @@ def _membership_bad_dates(raw: Path) -> None:
     write_xlsx(raw / "membership_additions.xlsx", "Membership", MEMBERSHIP_HEADER, rows)
 
 
+def _swallowing_census(period: str, closing: bool) -> bytes:
+    """Census lines 2-7: row 3 opens a quote in its school name that only line 6 closes
+    (``closing``: with the right number of fields after it, so the row fits by chance)."""
+    good = csv_bytes(CENSUS, [census_row(period, 100001, 210, 30, 5)])
+    opened = census_row(period, 100003, 200, 20, 4)
+    opened[11] = '"Gamma Primary School'
+    swallowed = csv_bytes(CENSUS, [census_row(period, 100004, 80, 8, 2),
+                                   school(period, 200001, "Bucks Primary",
+                                          "State-funded primary", 150, 20, 10, la=BUCKS)])  # fmt: skip
+    end = 'Alpha Primary School",State-funded primary,210,30,5' if closing else 'a note",x'
+    after = csv_bytes(CENSUS, [census_row(period, 100004, 80, 8, 2)])
+    return (
+        good
+        + (",".join(str(c) for c in opened) + "\n").encode()
+        + swallowed.split(b"\n", 1)[1]
+        + (end + "\n").encode()
+        + after.split(b"\n", 1)[1]
+    )
+
+
+TOPUPS_HEADER = ["Financial year", "URN", "School name", "Band", "Pupils funded",
+                 "Top-up amount (£)"]  # fmt: skip
+
+
+def _topups(year: str, rows: int) -> list[list[object]]:
+    return [[year, 100001, "Alpha Primary School", f"Band {i}", 1, 100 * i] for i in range(rows)]
+
+
+def _set_dimension(path: Path, ref: str) -> None:
+    """Rewrite the first sheet's <dimension> (a program that wrote it wrong)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(),
+                            members[sheet])  # fmt: skip
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+
+
+def _understated(name: str, year: str, ref: str):
+    def write(raw: Path) -> None:
+        path = write_xlsx(raw / name, "Top-ups", TOPUPS_HEADER, _topups(year, 30))
+        _set_dimension(path, ref)
+
+    return write
+
+
+def _hidden_older_sheet(raw: Path) -> None:
+    """An older copy of the table on a hidden first sheet, the current one visible."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    old = workbook.active
+    old.title = "Top-ups"
+    old.sheet_state = "hidden"
+    for row in [TOPUPS_HEADER, *_topups("2016-17", 3)]:
+        old.append(row)
+    current = workbook.create_sheet("Top-ups 2017")
+    for row in [TOPUPS_HEADER, *_topups("2016-17", 2)]:
+        current.append(row)
+    workbook.save(raw / "topups_hidden_older_sheet.xlsx")
+
+
+def _formulas_without_values(raw: Path) -> None:
+    """Amounts as formulas, written by a program (openpyxl saves no values for them)."""
+    rows = [["2017-18", 100001, "Alpha Primary School", "Band A", 2, "=2*5250"],
+            ["2017-18", 100003, "Gamma Primary School", "Band B", 1, "=SUM(1000,500)"]]  # fmt: skip
+    write_xlsx(raw / "topups_formulas.xlsx", "Top-ups", TOPUPS_HEADER, rows)
+
+
+#: An Office 2007+ workbook saved with a password: an OLE2 container (the .xls magic)
+#: whose directory names an EncryptedPackage stream (MS-OFFCRYPTO), cut to its bones.
+ENCRYPTED = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
+    + "EncryptionInfo".encode("utf-16-le").ljust(128, b"\0")
+    + "EncryptedPackage".encode("utf-16-le").ljust(128, b"\0") + b"\0" * 256
+)  # fmt: skip
+
+
+def _titled_unknown(raw: Path) -> None:
+    write_xlsx(raw / "budget_titled.xlsx", "Budget", ["cost centre", "amount"],
+               [["A1", 3], ["B2", 4]], title="Budget 2017-18")  # fmt: skip
+
+
+#: Census names of two URNs in no register (so school_year keeps the census's name).
+DASH_URN, STRAY_URN = 100097, 100096
+DASH_NAME = "Bullying – verbal School"
+
+
+def _utf8_with_a_stray_byte(raw: Path) -> None:
+    """UTF-8 (an en dash in its first row) with one cp1252 byte (0x96, cp1252's en dash)
+    in its last row, more than 256 KB down: 2,000 other LAs' rows between."""
+    first = csv_bytes(CENSUS, [census_row("201415", DASH_URN, 100, 10, 5, DASH_NAME)])
+    other = [school("201415", 200001, "Bucks Primary", "State-funded primary", 150, 20, 10,
+                    la=BUCKS)] * 2000  # fmt: skip
+    last = census_row("201415", STRAY_URN, 90, 9, 4, "Caf@ School")
+    data = first + b"".join(csv_bytes(CENSUS, [row]).split(b"\n", 1)[1] for row in other)
+    data += csv_bytes(CENSUS, [last]).split(b"\n", 1)[1].replace(b"@", b"\x96")
+    assert len(data) > 256 * 1024
+    (raw / "census_utf8_stray_byte.csv").write_bytes(data)
+
+
 CASES: tuple[Case, ...] = (
     Case(
         "national_census_all_las.csv",
@@ -442,8 +548,27 @@ CASES: tuple[Case, ...] = (
             + b'200708,Academic year,School,E92000001,"England\n'
             + b"200708,Academic year,School,E92000001,England\n",
         ),  # fmt: skip
-        Outcome(read=1, loaded=0, rejected=1),
+        Outcome(read=2, loaded=0, rejected=2),
         frozenset({(2, None, "row_shape", "reject")}),
+        reason="a quote opened on line 2 of the file is not closed before line 3",
+    ),
+    Case(
+        "census_quote_swallows_rows.csv",
+        "an unclosed quote swallows two whole rows and part of a third into one misshapen "
+        "row: every line it ran over is counted rejected, the rows after it load",
+        _bytes("census_quote_swallows_rows.csv", _swallowing_census("201920", closing=False)),
+        Outcome(read=6, loaded=2, out_of_scope=0, rejected=4),
+        frozenset({(3, None, "row_shape", "reject")}),
+        reason="a quote opened on line 3 of the file is not closed before line 6, so 4 lines",
+    ),
+    Case(
+        "census_quote_swallows_rows_fitting.csv",
+        "an unclosed quote closed three lines down so the swallowed row has the right number "
+        "of fields by chance: rejected all the same, its lines counted",
+        _bytes("census_quote_swallows_rows_fitting.csv", _swallowing_census("202021", True)),
+        Outcome(read=6, loaded=2, rejected=4),
+        frozenset({(3, None, "row_shape", "reject")}),
+        reason="a quote opened on line 3 of the file is not closed before line 6, so 4 lines",
     ),
     Case(
         "census_level_schools.csv",
@@ -480,6 +605,86 @@ CASES: tuple[Case, ...] = (
         "a header and no rows: recognised, nothing to load",
         _csv("census_header_only.csv", CENSUS, []),
         Outcome(read=0, loaded=0),
+    ),
+    Case(
+        "census_too_large_for_column.csv",
+        "a URN beyond what the warehouse's INTEGER column holds: a row reject naming file, "
+        "row and column (was an ArrowInvalid stopping the build)",
+        _csv(
+            "census_too_large_for_column.csv",
+            CENSUS,
+            [census_row("201314", 100001, 210, 30, 5), census_row("201314", 99999999999, 1, 1, 1)],
+        ),
+        Outcome(read=2, loaded=1, rejected=1),
+        frozenset({(3, "urn", "too_large", "reject")}),
+        reason="census_too_large_for_column.csv row 3, column 'urn': '99999999999' is too large "
+        "for its column",
+    ),
+    Case(
+        "census_utf8_stray_byte.csv",
+        "UTF-8 with one cp1252 byte after 256 KB: stays UTF-8 (the en dash of row 2 is kept), "
+        "the byte read as U+FFFD and its row and column warned (was: the whole file re-decoded "
+        "as cp1252)",
+        _utf8_with_a_stray_byte,
+        Outcome(read=2002, loaded=2, out_of_scope=2000, warnings=5),
+        frozenset(
+            {
+                (2, "urn", "unknown_urn", "warning"),
+                (2, "urn", "no_partnership", "warning"),
+                (2003, "urn", "unknown_urn", "warning"),
+                (2003, "urn", "no_partnership", "warning"),
+                (2003, "school_name", "undecodable_bytes", "warning"),
+            }
+        ),
+        reason="census_utf8_stray_byte.csv row 2003, column 'school_name': 'Caf\ufffd School' "
+        "holds bytes that are not UTF-8",
+    ),
+    Case(
+        "topups_dimension_understated.xlsx",
+        "a workbook whose <dimension> says A1:F5 but holds 30 rows: every row read",
+        _understated("topups_dimension_understated.xlsx", "2014-15", "A1:F5"),
+        Outcome(read=30, loaded=30),
+    ),
+    Case(
+        "topups_dimension_a1.xlsx",
+        "a workbook whose <dimension> is A1 (one cell): every row and column read",
+        _understated("topups_dimension_a1.xlsx", "2013-14", "A1"),
+        Outcome(read=30, loaded=30),
+    ),
+    Case(
+        "topups_hidden_older_sheet.xlsx",
+        "an older copy of the table on a hidden first sheet: the visible one is read, the "
+        "hidden one named in a warning",
+        _hidden_older_sheet,
+        Outcome(read=2, loaded=2, warnings=1),
+        frozenset({(None, None, "hidden_sheet", "warning")}),
+        reason="the hidden sheet 'Top-ups' also holds a topups table: it was not read",
+    ),
+    Case(
+        "topups_formulas.xlsx",
+        "formulas whose values were never saved (a workbook written by a program): the "
+        "file is rejected saying so, its rows counted",
+        _formulas_without_values,
+        Outcome(read=2, loaded=0, rejected=2),
+        frozenset({(None, None, "file_unreadable", "reject")}),
+        reason="the workbook holds formulas without saved values (sheet 'Top-ups': 2 cells, "
+        "e.g. cell F2): open it in Excel and save it, or paste values",
+    ),
+    Case(
+        "topups_encrypted.xlsx",
+        "a password-protected workbook (an OLE2 container, like an old .xls)",
+        _bytes("topups_encrypted.xlsx", ENCRYPTED),
+        Outcome(read=0, loaded=0),
+        frozenset({(None, None, "file_unreadable", "reject")}),
+        reason="the workbook is password-protected (encrypted): save it without a password",
+    ),
+    Case(
+        "budget_titled.xlsx",
+        "a workbook of no source under a title: the message says where its header was found",
+        _titled_unknown,
+        Outcome(read=2, loaded=0, rejected=2),
+        frozenset({(None, None, "file_signature", "reject")}),
+        reason="header found at row 3 of sheet 'Budget'",
     ),
     Case(
         "empty.csv",
@@ -586,6 +791,18 @@ STOP_CASES: tuple[StopCase, ...] = (
             (raw / "partnership_membership.xlsx").read_bytes()[:400]
         ),
         "partnership membership",
+    ),
+    StopCase(
+        "membership_formulas",
+        "the membership workbook's URNs are formulas saved without their values",
+        lambda raw: write_xlsx(
+            raw / "partnership_membership.xlsx",
+            "Membership",
+            MEMBERSHIP_HEADER,
+            [[f"=100000+{i}", "School", "Oxford North", "Oxford", "", ""] for i in (1, 3, 4)],
+        ),  # fmt: skip
+        "partnership_membership.xlsx: file rejected: the workbook holds formulas without saved "
+        "values",
     ),
     StopCase(
         "membership_empty",

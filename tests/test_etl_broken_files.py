@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,15 +18,22 @@ import pandas as pd
 import pytest
 from broken_files import (
     CASES,
+    CENSUS,
+    DASH_NAME,
+    DASH_URN,
     EPSILON_URN,
     FORMULA_NAME,
     FORMULA_NAME_2,
     FORMULA_URN,
     SHRINK_CASES,
     STOP_CASES,
+    STRAY_URN,
+    TOPUPS_HEADER,
     Case,
+    census_row,
     good_raw,
 )
+from etl_raw_files import csv_bytes, write_xlsx
 
 from etl import BuildError, build_warehouse, warehouse_path
 
@@ -52,7 +60,9 @@ def data_rows_in_file(path: Path) -> int:
     data = path.read_bytes()
     if data[:4] == b"PK\x03\x04":
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-        for sheet in workbook.worksheets:
+        visible_first = sorted(workbook.worksheets, key=lambda ws: ws.sheet_state != "visible")
+        for sheet in visible_first:
+            sheet.reset_dimensions()  # whatever the sheet's <dimension> says
             rows = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
             header = next(
                 (i for i, r in enumerate(rows) if sum(v is not None for v in r) >= 2), None
@@ -60,17 +70,14 @@ def data_rows_in_file(path: Path) -> int:
             if header is not None:
                 return len(rows) - header - 1
         return 0
-    for encoding in ("utf-16", "utf-8-sig"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-8-sig")
-    # CSV records after the header (an unclosed quote makes the rest of the file one record).
-    records = [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
-    return max(len(records) - 1, 0)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        text = data.decode("utf-8-sig", errors="replace")
+    # Non-empty lines after the header (no file here has a line break inside a value: an
+    # unclosed quote's lines are each a row lost).
+    lines = [line for line in re.split(r"\r\n|\r|\n", text) if line]
+    return max(len(lines) - 1, 0)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
@@ -192,6 +199,16 @@ def test_formula_like_names_load_unchanged(corpus_build) -> None:
     names = school_year[school_year["time_period"].eq(201718)].set_index("urn")["school_name"]
     assert names[EPSILON_URN] == FORMULA_NAME
     assert names[FORMULA_URN] == FORMULA_NAME_2  # not in GIAS: the census name is used
+
+
+def test_a_stray_byte_does_not_re_decode_a_utf8_file(corpus_build) -> None:
+    report, _, warehouse, _ = corpus_build
+    entry = next(f for f in report["files"] if f["file"] == "census_utf8_stray_byte.csv")
+    assert entry["encoding"] == "utf-8"
+    school_year = table(warehouse, "school_year")
+    names = school_year[school_year["time_period"].eq(201415)].set_index("urn")["school_name"]
+    assert names[DASH_URN] == DASH_NAME  # not 'Bullying â€“ verbal School'
+    assert names[STRAY_URN] == "Caf\ufffd School"
 
 
 # --------------------------------------------------------------------------------------
@@ -357,3 +374,72 @@ def test_corpus_files_are_what_the_cases_say(tmp_path: Path) -> None:
         openpyxl.load_workbook(raw / "places_cut_short.xlsx")
     cut = list(csv.reader(io.StringIO((raw / "census_cut_short.csv").read_text())))
     assert len(cut[-1]) < len(cut[0])
+
+
+# --------------------------------------------------------------------------------------
+# Bounded cost: problems listed up to a cap per file and rule, every one counted
+# --------------------------------------------------------------------------------------
+
+
+def test_rejects_beyond_the_cap_are_counted_under_one_summary_row(tmp_path: Path) -> None:
+    """[limits] max_listed_rejects = 5: 12 misshapen lines and 8 junk counts list 5 of
+    each plus one 'and N more' row per rule; the report counts all 20 and reconciles."""
+    data = tmp_path / "data"
+    raw = good_raw(data)
+    config = data / "config.toml"
+    config.write_text(
+        config.read_text() + "\n[limits]\nmax_listed_rejects = 5\nmax_xlsx_rows = 10\n"
+    )
+    rows = [["2012-13", 100001, "Alpha", f"Band {i}", 1, 10] for i in range(25)]
+    write_xlsx(raw / "topups_too_many_rows.xlsx", "Top-ups", TOPUPS_HEADER, rows)
+    bad = [b"201314,Academic year,School,E92000001,England,short\n"] * 12
+    junk = [
+        csv_bytes(CENSUS, [census_row("201314", 100001 + i, "many", 1, 1)]).split(b"\n", 1)[1]
+        for i in range(8)
+    ]
+    (raw / "census_many_problems.csv").write_bytes(csv_bytes(CENSUS, []) + b"".join(bad + junk))
+    result = build_warehouse(data_dir=data, config=config, progress=lambda _m: None)
+    entry = next(f for f in result.report["files"] if f["file"] == "census_many_problems.csv")
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (20, 0, 20)
+    rejects = pd.read_parquet(result.warehouse / "rejects.parquet")
+    mine = rejects[rejects["source_file"].eq("census_many_problems.csv")]
+    listed = mine[mine["source_row"].notna()]
+    assert listed["rule"].value_counts().to_dict() == {"row_shape": 5, "not_a_number": 5}
+    assert listed["source_row"].tolist()[:5] == [2, 3, 4, 5, 6]
+    summaries = mine[mine["source_row"].isna()].set_index("rule")["reason"]
+    assert "and 7 more rows like this (row_shape)" in summaries["row_shape"]
+    assert "and 3 more rows like this (not_a_number)" in summaries["not_a_number"]
+    # a workbook over max_xlsx_rows: rejected unread, its rows counted from its XML
+    entry = next(f for f in result.report["files"] if f["file"] == "topups_too_many_rows.xlsx")
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (25, 0, 25)
+    reason = rejects.loc[rejects["source_file"].eq("topups_too_many_rows.xlsx"), "reason"]
+    assert "the sheet 'Top-ups' holds 26 rows, more than the 10" in reason.iloc[0]
+
+
+def test_an_unreadable_file_is_a_file_reject_not_a_stop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Permission denied on one file (the tests run as root, so chmod cannot show it): the
+    build's per-file step rejects it with one line counting nothing as read. (The input
+    fingerprint in etl/build.py reads every file first: its handling is etl.build's.)"""
+    from etl.config import load_config
+    from etl.pipeline import _read_and_validate
+
+    data = tmp_path / "data"
+    raw = good_raw(data)
+    locked = raw / "census_locked.csv"
+    locked.write_bytes(csv_bytes(CENSUS, [census_row("201314", 100001, 210, 30, 5)]))
+    real_open = Path.open
+
+    def open_(self: Path, *args, **kwargs):
+        if self.name == locked.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_)
+    result = _read_and_validate(locked, locked.name, 0, load_config(data / "config.toml"))
+    assert result.file_rejected and result.reconciles()
+    assert result.issues.frame()["reason"].tolist() == [
+        "census_locked.csv: file rejected: the file cannot be opened (permission denied): "
+        "check who may read it (0 data rows not loaded)"
+    ]

@@ -432,3 +432,26 @@ def test_misshapen_csv_rows_are_rejected_once(tmp_path: Path, etl_config) -> Non
     reject = result.issues.frame().iloc[0]
     assert (reject["source_row"], reject["rule"]) == (3, "row_shape")
     assert "does not have 16 fields" in reject["reason"]
+
+
+def test_a_value_beyond_its_warehouse_column_is_a_row_reject(tmp_path: Path, etl_config) -> None:
+    """An age of 3,000,000,000 fits no INTEGER column: the row is rejected naming the file,
+    row and column (it stopped the build with an ArrowInvalid naming nothing)."""
+    from etl_raw_files import GIAS_ROWS, write_gias
+
+    rows = [list(r) for r in GIAS_ROWS]
+    rows[2][9] = 3000000000  # StatutoryLowAge of 100003, row 4
+    result = validated(write_gias(tmp_path, rows), etl_config)
+    rejects = result.issues.frame()
+    assert rejects[["source_row", "column_name", "rule"]].values.tolist() == [
+        [4, "StatutoryLowAge", "too_large"]
+    ]
+    assert (
+        rejects["reason"]
+        .iloc[0]
+        .startswith(
+            "edubasealldata20240901.csv row 4, column 'StatutoryLowAge': '3000000000' is too large "
+            "for its column (expected a whole number up to 2,147,483,647"
+        )
+    )
+    assert 100003 not in set(result.rows["urn"]) and result.reconciles()
