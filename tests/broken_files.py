@@ -93,13 +93,13 @@ def _at_level(row: list[object], level: str) -> list[object]:
 CENSUS = EES_STANDARD + CENSUS_COLUMNS
 #: The council's codes as a spreadsheet saves them, and another LA's.
 EXCEL_CODE_ROWS = [
-    school("202021", 100001, "Alpha Primary School", "State-funded primary",
+    school("202324", 100001, "Alpha Primary School", "State-funded primary",
            210, 30, 5, la=("931.0", "", "Oxfordshire")),
-    school("202021", 100003, "Gamma Primary School", "State-funded primary",
+    school("202324", 100003, "Gamma Primary School", "State-funded primary",
            200, 20, 4, la=("0931", "", "Oxfordshire")),
-    school("202021", 100004, "Delta Special School", "Special", 80, 10, 2,
+    school("202324", 100004, "Delta Special School", "Special", 80, 10, 2,
            la=("E10000025", "931", "Oxfordshire")),
-    school("202021", 200001, "Bucks Primary", "State-funded primary", 150, 20,
+    school("202324", 200001, "Bucks Primary", "State-funded primary", 150, 20,
            10, la=("825.0", "", "Buckinghamshire")),
 ]  # fmt: skip
 EXCLUSIONS = EES_STANDARD + EXCLUSION_COLUMNS
@@ -578,10 +578,10 @@ CASES: tuple[Case, ...] = (
             "census_level_schools.csv",
             CENSUS,
             [
-                _at_level(census_row("201920", 100001, 210, 30, 5), "Schools"),
-                _at_level(census_row("201920", 100003, 200, 20, 4), "Schools"),
-                census_row("201920", 100004, 80, 10, 2, "Delta Special School"),
-                _at_level(census_row("201920", 100001, 210, 30, 5), "Parliamentary constituency"),
+                _at_level(census_row("202425", 100001, 210, 30, 5), "Schools"),
+                _at_level(census_row("202425", 100003, 200, 20, 4), "Schools"),
+                census_row("202425", 100004, 80, 10, 2, "Delta Special School"),
+                _at_level(census_row("202425", 100001, 210, 30, 5), "Parliamentary constituency"),
             ],
         ),
         Outcome(read=4, loaded=1, out_of_scope=3, warnings=1),
