@@ -1,14 +1,22 @@
-"""Cached data access for pages: one DuckDB connection per warehouse build, cached query results.
+"""Cached data access for pages: one DuckDB connection on the live warehouse build, cached
+query results.
 
 Pages never write SQL: they call ``query("function_name", **params)`` which runs a
 named function of the query layer (``queries``) and caches its DataFrame for the
 current warehouse build, so reruns cost nothing and a rebuild refreshes everything.
+
+At most one connection per live build is held: when the warehouse link moves to a new
+build, the old connection is retired (closed as soon as no run holds a cursor of it) and
+the cached results of the old build are dropped, so rebuilds do not add up in memory.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -76,8 +84,7 @@ def accessibility_contact() -> str:
     return str(settings.get("accessibility", {}).get("contact", "")).strip()
 
 
-@st.cache_resource(show_spinner="Opening the data warehouse…")
-def _connection(resolved_warehouse: str, build: str, config: str) -> duckdb.DuckDBPyConnection:
+def _open(resolved_warehouse: str, config: str) -> duckdb.DuckDBPyConnection:
     warehouse = Path(resolved_warehouse)
     # a build records the settings it was made with (the packs and the command line use
     # them); the app uses them too, with the settings file's thresholds where those are
@@ -97,9 +104,69 @@ def _connection(resolved_warehouse: str, build: str, config: str) -> duckdb.Duck
     return queries.connect(warehouse, config=settings)
 
 
+@dataclass(eq=False)
+class HeldConnection:
+    """The connection on one build, and how many cursors of it are still alive. Closing a
+    DuckDB connection closes its cursors, so a retired one is closed only when the last
+    cursor a run took from it is gone (a page mid-run keeps reading the build it started
+    on)."""
+
+    con: duckdb.DuckDBPyConnection
+    cursors: int = 0
+    retired: bool = False
+    closed: bool = False
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with _HELD_LOCK:
+            cursor = self.con.cursor()
+            self.cursors += 1
+        weakref.finalize(cursor, self._release)
+        return cursor
+
+    def retire(self) -> None:
+        with _HELD_LOCK:
+            self.retired = True
+            self._close_if_idle()
+
+    def _release(self) -> None:
+        with _HELD_LOCK:
+            self.cursors -= 1
+            self._close_if_idle()
+
+    def _close_if_idle(self) -> None:
+        if self.retired and self.cursors <= 0 and not self.closed:
+            self.closed = True
+            self.con.close()
+
+
+# re-entrant: a cursor's finaliser can run (garbage collection) while the lock is held
+_HELD_LOCK = threading.RLock()
+
+
+def _retire(held: HeldConnection) -> None:
+    """Called by Streamlit when the cached connection is replaced (the live build moved) or
+    cleared: the old connection is closed once unused, and every result cached from it is
+    dropped (all cached data derives from the warehouse)."""
+    held.retire()
+    st.cache_data.clear()
+
+
+# max_entries=1: a new live build evicts the old build's connection (``_retire``)
+@st.cache_resource(show_spinner="Opening the data warehouse…", max_entries=1, on_release=_retire)
+def _connection(resolved_warehouse: str, build: str, config: str) -> HeldConnection:
+    return HeldConnection(_open(resolved_warehouse, config))
+
+
+def live_connection() -> HeldConnection:
+    """The live build's connection (opened on first use after a rebuild)."""
+    return _connection(str(warehouse_dir().resolve()), build_id(), str(config_path()))
+
+
 def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the cached connection (cursors are safe to use from Streamlit's threads)."""
-    return _connection(str(warehouse_dir().resolve()), build_id(), str(config_path())).cursor()
+    """A cursor on the live build's connection (cursors are safe to use from Streamlit's
+    threads). Keep it only for the run: a cursor kept longer keeps its build's connection
+    open after a rebuild."""
+    return live_connection().cursor()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
