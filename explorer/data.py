@@ -13,9 +13,12 @@ the cached results of the old build are dropped, so rebuilds do not add up in me
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +29,19 @@ import streamlit as st
 import queries
 
 WAREHOUSE_ENV = "LOCALITY_EXPLORER_WAREHOUSE"
+
+#: What a page shows instead of a traceback when a warehouse file is missing or unreadable
+#: (a build being replaced or pruned under a running app, or a damaged build folder).
+UNAVAILABLE = (
+    "The data for this page is not available right now (the warehouse is being replaced or "
+    "is incomplete). Reload the page in a minute; if this persists, rebuild the data."
+)
+
+_LOG = logging.getLogger(__name__)
+
+
+class DataUnavailable(RuntimeError):
+    """A file of the live warehouse build is missing or cannot be read."""
 
 
 def warehouse_dir() -> Path:
@@ -84,8 +100,29 @@ def accessibility_contact() -> str:
     return str(settings.get("accessibility", {}).get("contact", "")).strip()
 
 
+def missing_files(warehouse: Path) -> list[str]:
+    """The build's files that are gone: its report, or a table the report says it wrote
+    (with rows). The query layer stands in an empty table for a missing one, which for a
+    table the build wrote would show pages with silently missing data."""
+    report = warehouse / "build_report.json"
+    if not report.is_file():
+        return [report.name]
+    try:
+        tables = json.loads(report.read_text(encoding="utf-8")).get("tables") or {}
+    except (OSError, ValueError):
+        return [report.name]
+    return [
+        f"{table}.parquet"
+        for table, rows in sorted(tables.items())
+        if rows and not (warehouse / f"{table}.parquet").is_file()
+    ]
+
+
 def _open(resolved_warehouse: str, config: str) -> duckdb.DuckDBPyConnection:
     warehouse = Path(resolved_warehouse)
+    missing = missing_files(warehouse)
+    if missing:
+        raise DataUnavailable(f"{warehouse}: missing {', '.join(missing)}")
     # a build records the settings it was made with (the packs and the command line use
     # them); the app uses them too, with the settings file's thresholds where those are
     # stricter (a file tightened since the build never shows more than it allows)
@@ -179,3 +216,31 @@ def query(name: str, **params) -> pd.DataFrame:
     """Run the query layer's function ``name`` with bound parameters; cached per build and
     settings file."""
     return _cached_query(name, build_id(), str(config_path()), tuple(sorted(params.items())))
+
+
+def _is_missing_data(error: BaseException) -> bool:
+    """Whether ``error`` means a warehouse file is missing or unreadable (not a bug)."""
+    if isinstance(error, (DataUnavailable, queries.QueryLayerError, FileNotFoundError)):
+        return True
+    if isinstance(error, duckdb.IOException):
+        return True
+    if isinstance(error, (duckdb.Error, OSError)):
+        # e.g. a Parquet file cut short while being replaced: only when a file is gone
+        try:
+            return bool(missing_files(warehouse_dir().resolve()))
+        except OSError:
+            return True
+    return False
+
+
+@contextmanager
+def unavailable_data_as_message() -> Iterator[None]:
+    """Run a page; if a warehouse file is missing or unreadable, end it with one plain
+    message (no traceback, no server path; the details go to the server's log)."""
+    try:
+        yield
+    except Exception as error:
+        if not _is_missing_data(error):
+            raise
+        _LOG.warning("Page stopped, warehouse data unavailable: %s", error)
+        st.error(UNAVAILABLE, icon=":material/cloud_off:")

@@ -89,3 +89,75 @@ def test_twenty_rebuilds_hold_one_connection(two_builds) -> None:
         seen.append(weakref.ref(underlying(data.live_connection())))
     gc.collect()
     assert sum(ref() is not None for ref in seen) == 1
+
+
+# --------------------------------------------------------------------------- missing files
+
+
+def element_texts(at) -> list[str]:
+    """The text of every element AppTest holds (its protobuf, printed), sidebar included."""
+    texts: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            texts.append(str(proto))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return texts
+
+
+@pytest.mark.parametrize(
+    "gone",
+    [
+        "school_year.parquet",  # the table connect() cannot do without
+        "exclusions.parquet",  # a table the build wrote: pages were silently empty
+    ],
+)
+def test_every_page_says_plainly_that_a_missing_file_makes_its_data_unavailable(
+    gone: str, tmp_path: Path, demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apptest_helpers import open_page
+
+    from explorer.navigation import PAGES
+
+    warehouse = copy_build(demo_warehouse, tmp_path / "damaged-build", f"damaged-{gone}")
+    (warehouse / gone).unlink()
+    monkeypatch.setenv(data.WAREHOUSE_ENV, str(warehouse))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        for page in PAGES:
+            if page.url_path == "accessibility":
+                continue  # reads no data (its sidebar's search box does, checked with the rest)
+            at = open_page(f"{page.url_path}.py")
+            assert not at.exception, (page.url_path, [e.value for e in at.exception])
+            assert [e.value for e in at.error] == [data.UNAVAILABLE], page.url_path
+            leaked = [text for text in element_texts(at) if str(tmp_path) in text]
+            assert not leaked, (page.url_path, leaked[:1])
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+def test_a_file_gone_while_the_connection_is_open_is_a_message_too(
+    app_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB reads a table's file when a query needs it: a build pruned under a running
+    app fails then, naming the file. The page shows the message, not the path."""
+    import duckdb
+    from apptest_helpers import open_page
+
+    import queries
+
+    def vanished(*args, **kwargs):
+        raise duckdb.IOException(f'No files found that match the pattern "{app_warehouse}/x"')
+
+    monkeypatch.setattr(queries, "exclusion_trend", vanished)
+    st.cache_data.clear()
+    at = open_page("exclusions.py")
+    assert not at.exception
+    assert [e.value for e in at.error] == [data.UNAVAILABLE]
+    assert not [text for text in element_texts(at) if str(app_warehouse) in text]
