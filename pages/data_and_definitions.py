@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import queries
+from etl.config import weakened
 from explorer.data import build_report, connection, query
 from explorer.downloads import download_csv, download_csv_on_click
 from explorer.formatting import ESTIMATE_MARK, SUPPRESSED_LABEL
@@ -143,6 +144,20 @@ download_csv(catalogue_table, "measure-definitions")
 st.header("Small numbers and suppression")
 settings = query("council_settings")
 min_count, min_denominator = int(settings["min_count"]), int(settings["min_denominator"])
+if weakened(min_count, min_denominator):
+    # only possible with allow_unsafe = true: said loudly, where the rules are stated
+    st.error(
+        f"**Small numbers are not fully protected.** The council's settings allow weaker "
+        f"suppression than the safe rules (a smallest count of {min_count} and a smallest "
+        f"base of {min_denominator}, with `allow_unsafe = true` in `[suppression]`): "
+        + (
+            "no small count is hidden, so single pupils can be identified. "
+            if min_count < 2
+            else "rates can be shown on fewer pupils than a count that is hidden. "
+        )
+        + "Do not share these pages or downloads outside the council.",
+        icon=":material/gpp_bad:",
+    )
 st.markdown(
     f"To protect pupils' privacy, small numbers are hidden before they reach any page or "
     f"download, and shown as **{SUPPRESSED_LABEL}**, never as zero:\n"

@@ -348,3 +348,44 @@ def test_england_scope_reads_without_the_prefilter_and_builds_the_same(
         entry["file"]: {k: entry[k] for k in FILE_KEYS} for entry in filtered.report["files"]
     }
     assert counts[exclusions.name]["rows_out_of_scope"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        # 1 silently turned count suppression off; 0 failed with an internal error
+        ("min_count = 1", "[suppression] min_count = 1 must be at least 2"),
+        ("min_count = 0", "[suppression] min_count = 0 must be at least 1"),
+        ("min_count = 2.5", "[suppression] min_count = 2.5 must be a whole number"),
+        ('min_count = "3"', "[suppression] min_count = '3' must be a whole number"),
+        ("min_count = 12", "[suppression] min_denominator = 10 must be at least min_count (12)"),
+    ],
+)
+def test_unsafe_suppression_settings_stop_the_build_with_one_line(
+    etl_raw_dir: Path, etl_data_dir: Path, setting: str, message: str
+) -> None:
+    from etl.config import ConfigError, load_config
+
+    config = etl_data_dir / "config.toml"
+    config.write_text(CONFIG_TOML.replace("min_count = 3", setting), encoding="utf-8")
+    assert setting in config.read_text(encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(config)
+    assert message in str(error.value) and "\n" not in str(error.value)
+    with pytest.raises(BuildError) as stopped:
+        build_warehouse(data_dir=etl_data_dir)
+    assert message in str(stopped.value)
+    assert not warehouse_path(etl_data_dir).exists()
+
+
+def test_allow_unsafe_lets_min_count_1_through_but_never_0(etl_data_dir: Path) -> None:
+    from etl.config import ConfigError, load_config
+
+    config = etl_data_dir / "config.toml"
+    unsafe = CONFIG_TOML.replace("min_count = 3", "min_count = 1\nallow_unsafe = true")
+    config.write_text(unsafe, encoding="utf-8")
+    checked = load_config(config).suppression
+    assert (checked.min_count, checked.allow_unsafe) == (1, True)
+    config.write_text(unsafe.replace("min_count = 1", "min_count = 0"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="min_count = 0 must be at least 1"):
+        load_config(config)

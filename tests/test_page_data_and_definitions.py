@@ -214,3 +214,28 @@ def test_data_measure_years_hand_computed(tmp_path: Path):
     assert pd.isna(years.loc["one_plus_susp_rate", "england_years"])  # no England row
     assert years.loc["ks4_attainment8", "n_years"] == 0  # no file: no years, still listed
     assert pd.isna(years.loc["ks4_attainment8", "years"])
+
+
+def test_unsafe_thresholds_are_stated_loudly(tmp_path: Path, demo_warehouse: Path, monkeypatch):
+    """min_count = 1 (allowed only with allow_unsafe = true) hides no count: the Data page
+    says so in red, where the rules are stated."""
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(demo_warehouse, warehouse)
+    recorded = json.loads((warehouse / "settings.json").read_text(encoding="utf-8"))
+    recorded["suppression"] = {"min_count": 1, "min_denominator": 10}
+    (warehouse / "settings.json").write_text(json.dumps(recorded), encoding="utf-8")
+    report = json.loads((warehouse / "build_report.json").read_text(encoding="utf-8"))
+    report["build_id"] = "unsafe-thresholds"
+    (warehouse / "build_report.json").write_text(json.dumps(report), encoding="utf-8")
+    config = tmp_path / "council.toml"
+    text = (PROJECT_DIR / "data" / "config.toml").read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("min_count = 3", "min_count = 1\nallow_unsafe = true"), encoding="utf-8"
+    )
+    monkeypatch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("LOCALITY_EXPLORER_CONFIG", str(config))
+    at = open_page(PAGE, timeout=120)
+    assert_no_exception(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "Small numbers are not fully protected" in errors
+    assert "no small count is hidden" in errors
