@@ -19,7 +19,7 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -160,6 +160,11 @@ class HeldConnection:
         weakref.finalize(cursor, self._release)
         return cursor
 
+    def open_cursor(self) -> duckdb.DuckDBPyConnection | None:
+        """A cursor, or None once the connection is closed (a retired build's)."""
+        with _HELD_LOCK:
+            return None if self.closed else self.cursor()
+
     def retire(self) -> None:
         with _HELD_LOCK:
             self.retired = True
@@ -244,3 +249,61 @@ def unavailable_data_as_message() -> Iterator[None]:
             raise
         _LOG.warning("Page stopped, warehouse data unavailable: %s", error)
         st.error(UNAVAILABLE, icon=":material/cloud_off:")
+
+
+# --------------------------------------------------------------------------- offers
+
+#: What a download button says when it was drawn on a build that is gone.
+REPLACED = "This download was prepared from a build that has since been replaced: choose it again."
+
+
+class BuildReplaced(RuntimeError):
+    """The build a download was offered from is no longer on disk."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The build a page offered a download from (a download prepared later reads it, not
+    whatever is live by then). Holds its connection weakly: an old offer never keeps an
+    old build's connection open."""
+
+    build: str
+    warehouse: str  # the build's own folder (the link resolved)
+    config: str
+    held: weakref.ref = field(compare=False, repr=False)
+
+
+def current_offer() -> Offer:
+    """The live build, for a download drawn in this run."""
+    held = live_connection()
+    return Offer(build_id(), str(warehouse_dir().resolve()), str(config_path()), weakref.ref(held))
+
+
+def offer_available(offer: Offer) -> bool:
+    """Whether the offer's build is still on disk, whole."""
+    folder = Path(offer.warehouse)
+    try:
+        report = json.loads((folder / "build_report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return str(report.get("build_id", "unknown")) == offer.build and not missing_files(folder)
+
+
+@contextmanager
+def offered_connection(offer: Offer) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection on the build ``offer`` was made from: a cursor of its connection if that
+    is still open, else one opened for this download and closed after it. Raises
+    BuildReplaced (message REPLACED) once the build is gone. Needs no Streamlit run (a
+    deferred download runs on its own thread)."""
+    if not offer_available(offer):
+        raise BuildReplaced(REPLACED)
+    held = offer.held()
+    cursor = held.open_cursor() if held is not None else None
+    if cursor is not None:
+        yield cursor
+        return
+    con = _open(offer.warehouse, offer.config)
+    try:
+        yield con
+    finally:
+        con.close()

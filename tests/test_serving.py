@@ -161,3 +161,75 @@ def test_a_file_gone_while_the_connection_is_open_is_a_message_too(
     assert not at.exception
     assert [e.value for e in at.error] == [data.UNAVAILABLE]
     assert not [text for text in element_texts(at) if str(app_warehouse) in text]
+
+
+# --------------------------------------------------------------------------- deferred downloads
+
+
+def rejects_rows(build) -> int:
+    """Rows of a rejects CSV as a download gives it (the open file Streamlit reads)."""
+    with build() as handle:
+        return handle.read().decode("utf-8-sig").count("\r\n") - 1
+
+
+def test_a_deferred_download_reads_the_build_it_was_offered_from(two_builds) -> None:
+    import pandas as pd
+
+    import queries
+    from explorer.downloads import deferred_build_csv
+
+    link, a, b = two_builds
+    # build b rejected one row more than build a
+    rejects_b = pd.read_parquet(b / "rejects.parquet")
+    pd.concat([rejects_b, rejects_b.tail(1)]).to_parquet(b / "rejects.parquet", index=False)
+    in_a = len(pd.read_parquet(a / "rejects.parquet"))
+
+    offer = data.current_offer()  # the page drew its button on build a
+    build = deferred_build_csv(offer, queries.write_rejects_csv)
+    assert rejects_rows(build) == in_a  # live: read through a's own connection
+
+    point(link, b)
+    assert data.query("list_localities")["locality"].tolist()  # a run on b retires a
+    gc.collect()
+    assert offer.held() is None  # the offer does not keep a's connection open
+    assert rejects_rows(build) == in_a  # a is still on disk: a's rows, not b's
+    assert rejects_rows(deferred_build_csv(data.current_offer(), queries.write_rejects_csv)) == (
+        in_a + 1
+    )
+
+    shutil.rmtree(a)  # pruned by a later build
+    assert not data.offer_available(offer)
+    with pytest.raises(data.BuildReplaced, match="has since been replaced: choose it again"):
+        build()
+
+
+def test_a_click_on_a_download_from_a_replaced_build_says_so(
+    two_builds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit's own word for a download that cannot be made is a generic failure: the
+    click's rerun says in plain words why, above the button offered again from the live
+    build."""
+    from apptest_helpers import open_page
+
+    from explorer import downloads
+
+    link, a, b = two_builds
+    offer = data.current_offer()
+    state: dict = {}
+    with monkeypatch.context() as patch:
+        patch.setattr(st, "session_state", state)
+        downloads._note_if_replaced(offer, "flag")
+        assert state == {}  # build a is still there
+        point(link, b)
+        shutil.rmtree(a)
+        downloads._note_if_replaced(offer, "flag")
+        assert state == {"flag": True}
+
+    assert os.environ[data.WAREHOUSE_ENV] == str(link)
+    at = open_page("data_and_definitions.py")
+    at.session_state["download-rejects-and-warnings-replaced"] = True
+    at.run()
+    assert not at.exception
+    assert data.REPLACED in [w.value for w in at.warning]
+    at.run()  # said once
+    assert data.REPLACED not in [w.value for w in at.warning]
