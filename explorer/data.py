@@ -208,7 +208,13 @@ def connection() -> duckdb.DuckDBPyConnection:
     """A cursor on the live build's connection (cursors are safe to use from Streamlit's
     threads). Keep it only for the run: a cursor kept longer keeps its build's connection
     open after a rebuild."""
-    return live_connection().cursor()
+    for _ in range(3):
+        # None: this build's connection was retired and closed between the lookup and now
+        # (a rebuild went live meanwhile); the next lookup gives the new one
+        cursor = live_connection().open_cursor()
+        if cursor is not None:
+            return cursor
+    raise DataUnavailable("the live build's connection kept closing")
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
