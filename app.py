@@ -37,10 +37,13 @@ navigation = pages.navigation()
 # "Locality – Locality Explorer"
 st.set_page_config(page_title=f"{navigation.title} – Locality Explorer")
 layout.apply_styles()
-with st.sidebar:
-    search.search_box()
-    st.caption(
-        "Locality Explorer shows school data by locality and school partnership. "
-        "Every selection is kept in the page address, so you can copy the link to share a view."
-    )
-navigation.run()
+# one place for every page: a warehouse file gone mid-rebuild is a message, not a traceback
+with data.unavailable_data_as_message():
+    with st.sidebar:
+        search.search_box()
+        st.caption(
+            "Locality Explorer shows school data by locality and school partnership. "
+            "Every selection is kept in the page address, so you can copy the link to share "
+            "a view."
+        )
+    navigation.run()

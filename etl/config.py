@@ -50,8 +50,58 @@ class Council:
 
 @dataclass(frozen=True)
 class Suppression:
+    """``[suppression]``: a count of 1 to min_count - 1 is hidden, and a rate or average on
+    fewer than min_denominator pupils. ``allow_unsafe = true`` lets weaker thresholds through
+    (min_count 1 hides no count at all), stated as a warning on the Data page."""
+
     min_count: int = 3
     min_denominator: int = 10
+    allow_unsafe: bool = False
+
+
+#: The smallest min_count that hides anything: 2 hides a count of 1.
+SAFE_MIN_COUNT = 2
+
+
+def _suppression(table: Any, path: Path) -> Suppression:
+    """``[suppression]``, checked: whole numbers, min_count at least 2 and min_denominator at
+    least min_count (a rate's base must not be smaller than a count that may be shown),
+    unless ``allow_unsafe = true``; never below 1. One plain line naming the setting."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [suppression] must be a table of settings")
+    allow_unsafe = table.get("allow_unsafe", False)
+    if not isinstance(allow_unsafe, bool):
+        raise ConfigError(
+            f"{path}: [suppression] allow_unsafe = {allow_unsafe!r} must be true or false"
+        )
+    values: dict[str, int] = {}
+    for key, default in (("min_count", 3), ("min_denominator", 10)):
+        value = table.get(key, default)
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not whole:
+            raise ConfigError(f"{path}: [suppression] {key} = {value!r} must be a whole number")
+        values[key] = int(value)
+    count, denominator = values["min_count"], values["min_denominator"]
+    override = " (or set allow_unsafe = true in [suppression] to allow it)"
+    if count < 1 or denominator < 1:
+        key, value = ("min_count", count) if count < 1 else ("min_denominator", denominator)
+        raise ConfigError(f"{path}: [suppression] {key} = {value} must be at least 1")
+    if not allow_unsafe and count < SAFE_MIN_COUNT:
+        raise ConfigError(
+            f"{path}: [suppression] min_count = {count} must be at least {SAFE_MIN_COUNT}: "
+            f"with {count} no small count is suppressed{override}"
+        )
+    if not allow_unsafe and denominator < count:
+        raise ConfigError(
+            f"{path}: [suppression] min_denominator = {denominator} must be at least "
+            f"min_count ({count}){override}"
+        )
+    return Suppression(count, denominator, allow_unsafe)
+
+
+def weakened(min_count: int, min_denominator: int) -> bool:
+    """Whether thresholds are below the checked rules (allowed only by allow_unsafe)."""
+    return min_count < SAFE_MIN_COUNT or min_denominator < min_count
 
 
 @dataclass(frozen=True)
@@ -142,6 +192,7 @@ def load_config(path: Path | str | None = None) -> Config:
     missing = [key for key in ("name", "old_la_code", "new_la_code") if key not in council]
     if missing:
         raise ConfigError(f"{path}: [council] needs {', '.join(missing)}")
+    checked = _suppression(suppression, path)  # its own plain lines (ConfigError)
     try:
         return Config(
             council=Council(
@@ -155,10 +206,7 @@ def load_config(path: Path | str | None = None) -> Config:
                 ),
                 **_scope(council.get("scope", "council"), int(council["old_la_code"])),
             ),
-            suppression=Suppression(
-                min_count=int(suppression.get("min_count", 3)),
-                min_denominator=int(suppression.get("min_denominator", 10)),
-            ),
+            suppression=checked,
             path=path,
             raw=raw,
             boundaries=_boundaries(settings.get("boundaries", {})),

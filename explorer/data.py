@@ -1,14 +1,25 @@
-"""Cached data access for pages: one DuckDB connection per warehouse build, cached query results.
+"""Cached data access for pages: one DuckDB connection on the live warehouse build, cached
+query results.
 
 Pages never write SQL: they call ``query("function_name", **params)`` which runs a
 named function of the query layer (``queries``) and caches its DataFrame for the
 current warehouse build, so reruns cost nothing and a rebuild refreshes everything.
+
+At most one connection per live build is held: when the warehouse link moves to a new
+build, the old connection is retired (closed as soon as no run holds a cursor of it) and
+the cached results of the old build are dropped, so rebuilds do not add up in memory.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -18,6 +29,19 @@ import streamlit as st
 import queries
 
 WAREHOUSE_ENV = "LOCALITY_EXPLORER_WAREHOUSE"
+
+#: What a page shows instead of a traceback when a warehouse file is missing or unreadable
+#: (a build being replaced or pruned under a running app, or a damaged build folder).
+UNAVAILABLE = (
+    "The data for this page is not available right now (the warehouse is being replaced or "
+    "is incomplete). Reload the page in a minute; if this persists, rebuild the data."
+)
+
+_LOG = logging.getLogger(__name__)
+
+
+class DataUnavailable(RuntimeError):
+    """A file of the live warehouse build is missing or cannot be read."""
 
 
 def warehouse_dir() -> Path:
@@ -76,9 +100,29 @@ def accessibility_contact() -> str:
     return str(settings.get("accessibility", {}).get("contact", "")).strip()
 
 
-@st.cache_resource(show_spinner="Opening the data warehouse…")
-def _connection(resolved_warehouse: str, build: str, config: str) -> duckdb.DuckDBPyConnection:
+def missing_files(warehouse: Path) -> list[str]:
+    """The build's files that are gone: its report, or a table the report says it wrote
+    (with rows). The query layer stands in an empty table for a missing one, which for a
+    table the build wrote would show pages with silently missing data."""
+    report = warehouse / "build_report.json"
+    if not report.is_file():
+        return [report.name]
+    try:
+        tables = json.loads(report.read_text(encoding="utf-8")).get("tables") or {}
+    except (OSError, ValueError):
+        return [report.name]
+    return [
+        f"{table}.parquet"
+        for table, rows in sorted(tables.items())
+        if rows and not (warehouse / f"{table}.parquet").is_file()
+    ]
+
+
+def _open(resolved_warehouse: str, config: str) -> duckdb.DuckDBPyConnection:
     warehouse = Path(resolved_warehouse)
+    missing = missing_files(warehouse)
+    if missing:
+        raise DataUnavailable(f"{warehouse}: missing {', '.join(missing)}")
     # a build records the settings it was made with (the packs and the command line use
     # them); the app uses them too, with the settings file's thresholds where those are
     # stricter (a file tightened since the build never shows more than it allows)
@@ -97,9 +141,80 @@ def _connection(resolved_warehouse: str, build: str, config: str) -> duckdb.Duck
     return queries.connect(warehouse, config=settings)
 
 
+@dataclass(eq=False)
+class HeldConnection:
+    """The connection on one build, and how many cursors of it are still alive. Closing a
+    DuckDB connection closes its cursors, so a retired one is closed only when the last
+    cursor a run took from it is gone (a page mid-run keeps reading the build it started
+    on)."""
+
+    con: duckdb.DuckDBPyConnection
+    cursors: int = 0
+    retired: bool = False
+    closed: bool = False
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with _HELD_LOCK:
+            cursor = self.con.cursor()
+            self.cursors += 1
+        weakref.finalize(cursor, self._release)
+        return cursor
+
+    def open_cursor(self) -> duckdb.DuckDBPyConnection | None:
+        """A cursor, or None once the connection is closed (a retired build's)."""
+        with _HELD_LOCK:
+            return None if self.closed else self.cursor()
+
+    def retire(self) -> None:
+        with _HELD_LOCK:
+            self.retired = True
+            self._close_if_idle()
+
+    def _release(self) -> None:
+        with _HELD_LOCK:
+            self.cursors -= 1
+            self._close_if_idle()
+
+    def _close_if_idle(self) -> None:
+        if self.retired and self.cursors <= 0 and not self.closed:
+            self.closed = True
+            self.con.close()
+
+
+# re-entrant: a cursor's finaliser can run (garbage collection) while the lock is held
+_HELD_LOCK = threading.RLock()
+
+
+def _retire(held: HeldConnection) -> None:
+    """Called by Streamlit when the cached connection is replaced (the live build moved) or
+    cleared: the old connection is closed once unused, and every result cached from it is
+    dropped (all cached data derives from the warehouse)."""
+    held.retire()
+    st.cache_data.clear()
+
+
+# max_entries=1: a new live build evicts the old build's connection (``_retire``)
+@st.cache_resource(show_spinner="Opening the data warehouse…", max_entries=1, on_release=_retire)
+def _connection(resolved_warehouse: str, build: str, config: str) -> HeldConnection:
+    return HeldConnection(_open(resolved_warehouse, config))
+
+
+def live_connection() -> HeldConnection:
+    """The live build's connection (opened on first use after a rebuild)."""
+    return _connection(str(warehouse_dir().resolve()), build_id(), str(config_path()))
+
+
 def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the cached connection (cursors are safe to use from Streamlit's threads)."""
-    return _connection(str(warehouse_dir().resolve()), build_id(), str(config_path())).cursor()
+    """A cursor on the live build's connection (cursors are safe to use from Streamlit's
+    threads). Keep it only for the run: a cursor kept longer keeps its build's connection
+    open after a rebuild."""
+    for _ in range(3):
+        # None: this build's connection was retired and closed between the lookup and now
+        # (a rebuild went live meanwhile); the next lookup gives the new one
+        cursor = live_connection().open_cursor()
+        if cursor is not None:
+            return cursor
+    raise DataUnavailable("the live build's connection kept closing")
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -112,3 +227,89 @@ def query(name: str, **params) -> pd.DataFrame:
     """Run the query layer's function ``name`` with bound parameters; cached per build and
     settings file."""
     return _cached_query(name, build_id(), str(config_path()), tuple(sorted(params.items())))
+
+
+def _is_missing_data(error: BaseException) -> bool:
+    """Whether ``error`` means a warehouse file is missing or unreadable (not a bug)."""
+    if isinstance(error, (DataUnavailable, queries.QueryLayerError, FileNotFoundError)):
+        return True
+    if isinstance(error, duckdb.IOException):
+        return True
+    if isinstance(error, (duckdb.Error, OSError)):
+        # e.g. a Parquet file cut short while being replaced: only when a file is gone
+        try:
+            return bool(missing_files(warehouse_dir().resolve()))
+        except OSError:
+            return True
+    return False
+
+
+@contextmanager
+def unavailable_data_as_message() -> Iterator[None]:
+    """Run a page; if a warehouse file is missing or unreadable, end it with one plain
+    message (no traceback, no server path; the details go to the server's log)."""
+    try:
+        yield
+    except Exception as error:
+        if not _is_missing_data(error):
+            raise
+        _LOG.warning("Page stopped, warehouse data unavailable: %s", error)
+        st.error(UNAVAILABLE, icon=":material/cloud_off:")
+
+
+# --------------------------------------------------------------------------- offers
+
+#: What a download button says when it was drawn on a build that is gone.
+REPLACED = "This download was prepared from a build that has since been replaced: choose it again."
+
+
+class BuildReplaced(RuntimeError):
+    """The build a download was offered from is no longer on disk."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The build a page offered a download from (a download prepared later reads it, not
+    whatever is live by then). Holds its connection weakly: an old offer never keeps an
+    old build's connection open."""
+
+    build: str
+    warehouse: str  # the build's own folder (the link resolved)
+    config: str
+    held: weakref.ref = field(compare=False, repr=False)
+
+
+def current_offer() -> Offer:
+    """The live build, for a download drawn in this run."""
+    held = live_connection()
+    return Offer(build_id(), str(warehouse_dir().resolve()), str(config_path()), weakref.ref(held))
+
+
+def offer_available(offer: Offer) -> bool:
+    """Whether the offer's build is still on disk, whole."""
+    folder = Path(offer.warehouse)
+    try:
+        report = json.loads((folder / "build_report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return str(report.get("build_id", "unknown")) == offer.build and not missing_files(folder)
+
+
+@contextmanager
+def offered_connection(offer: Offer) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection on the build ``offer`` was made from: a cursor of its connection if that
+    is still open, else one opened for this download and closed after it. Raises
+    BuildReplaced (message REPLACED) once the build is gone. Needs no Streamlit run (a
+    deferred download runs on its own thread)."""
+    if not offer_available(offer):
+        raise BuildReplaced(REPLACED)
+    held = offer.held()
+    cursor = held.open_cursor() if held is not None else None
+    if cursor is not None:
+        yield cursor
+        return
+    con = _open(offer.warehouse, offer.config)
+    try:
+        yield con
+    finally:
+        con.close()

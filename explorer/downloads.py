@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
 
+import duckdb
 import pandas as pd
 import streamlit as st
+
+from explorer import data
 
 # A cell starting with one of these is run as a formula by Excel and LibreOffice
 # (OWASP "CSV injection"); prefixing a quote makes it plain text.
@@ -62,29 +69,57 @@ def download_csv(
     )
 
 
-def deferred_csv(make_frame: Callable[[], pd.DataFrame]) -> Callable[[], bytes]:
-    """A callable that builds the safe CSV only when called (see ``download_csv_on_click``)."""
+def deferred_build_csv(
+    offer: data.Offer, write: Callable[[duckdb.DuckDBPyConnection, Path], object]
+) -> Callable[[], BinaryIO]:
+    """A callable that writes the CSV when called, from the build ``offer`` names (see
+    ``download_csv_from_build``): ``write(connection, path)`` writes a file (DuckDB COPY:
+    rows stream to disk, never one DataFrame). It returns the open file; Streamlit reads
+    it once. Raises data.BuildReplaced once that build is gone."""
 
-    def build() -> bytes:
-        return safe_csv_bytes(make_frame())
+    def build() -> BinaryIO:
+        handle, name = tempfile.mkstemp(prefix="locality-explorer-", suffix=".csv")
+        os.close(handle)
+        path = Path(name)
+        try:
+            with data.offered_connection(offer) as con:
+                write(con, path)
+            return path.open("rb")
+        finally:
+            path.unlink(missing_ok=True)  # the open file still reads; its space is freed after
 
     return build
 
 
-def download_csv_on_click(
-    make_frame: Callable[[], pd.DataFrame],
+def _note_if_replaced(offer: data.Offer, flag: str) -> None:
+    """On the click's rerun: remember to say so when the offer's build is gone (the file
+    cannot be made, and Streamlit's own words for that are no help)."""
+    if not data.offer_available(offer):
+        st.session_state[flag] = True
+
+
+def download_csv_from_build(
+    write: Callable[[duckdb.DuckDBPyConnection, Path], object],
     file_stem: str,
     label: str = "Download this table (CSV)",
     help: str | None = None,
 ) -> None:
-    """A download button whose CSV is read and built only when it is clicked (Streamlit
-    calls ``data`` then), for tables too big to build on every run of the page."""
+    """A download button whose CSV is written only when it is clicked, for tables too big to
+    build on every run: from the build the page was drawn on, or, if a rebuild has removed
+    that build since, a plain line saying so above the button (offered again, live)."""
+    key = f"download-{file_stem}"
+    flag = f"{key}-replaced"
+    if st.session_state.pop(flag, False):
+        st.warning(data.REPLACED, icon=":material/update:")
+    offer = data.current_offer()
     st.download_button(
         label,
-        data=deferred_csv(make_frame),
+        data=deferred_build_csv(offer, write),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
-        key=f"download-{file_stem}",
+        key=key,
         icon=":material/download:",
         help=help,
+        on_click=_note_if_replaced,
+        args=(offer, flag),
     )

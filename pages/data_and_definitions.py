@@ -3,17 +3,21 @@ are protected, what the last build loaded (and rejected), and the public tables 
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
 import queries
-from explorer.data import build_report, connection, query
-from explorer.downloads import download_csv, download_csv_on_click
+from etl.config import weakened
+from explorer.data import build_report, query
+from explorer.downloads import download_csv, download_csv_from_build
 from explorer.formatting import ESTIMATE_MARK, SUPPRESSED_LABEL
 from explorer.layout import page_header
 from explorer.url_state import url_selectbox
 
 PREVIEW_ROWS = 1000  # rows shown on screen; the download has them all
+REJECTS_PAGE_ROWS = 500  # rejected rows sent to the browser at a time
 
 KIND_WORDS = {
     "rate": "a rate",
@@ -143,6 +147,20 @@ download_csv(catalogue_table, "measure-definitions")
 st.header("Small numbers and suppression")
 settings = query("council_settings")
 min_count, min_denominator = int(settings["min_count"]), int(settings["min_denominator"])
+if weakened(min_count, min_denominator):
+    # only possible with allow_unsafe = true: said loudly, where the rules are stated
+    st.error(
+        f"**Small numbers are not fully protected.** The council's settings allow weaker "
+        f"suppression than the safe rules (a smallest count of {min_count} and a smallest "
+        f"base of {min_denominator}, with `allow_unsafe = true` in `[suppression]`): "
+        + (
+            "no small count is hidden, so single pupils can be identified. "
+            if min_count < 2
+            else "rates can be shown on fewer pupils than a count that is hidden. "
+        )
+        + "Do not share these pages or downloads outside the council.",
+        icon=":material/gpp_bad:",
+    )
 st.markdown(
     f"To protect pupils' privacy, small numbers are hidden before they reach any page or "
     f"download, and shown as **{SUPPRESSED_LABEL}**, never as zero:\n"
@@ -343,18 +361,72 @@ else:
 
 # ---------------------------------------------------------------- rejects and warnings
 st.header("Rejected rows and warnings")
-problems = query("rejects")
-n_rejects = int((problems["severity"] == "reject").sum())
-n_warnings = int((problems["severity"] == "warning").sum())
+# counted in SQL and shown a page at a time: a build can reject millions of rows, far too
+# many to send to a browser (6 M rejects once took the server to 12.8 GB)
+totals = query("rejects_totals")
+n_rejects = int(totals.loc[totals["severity"].eq("reject"), "rows"].sum())
+n_warnings = int(totals.loc[totals["severity"].eq("warning"), "rows"].sum())
 st.markdown(
     f"The last build rejected **{n_rejects:,}** rows and raised **{n_warnings:,}** warnings. "
     "A rejected row is left out of the warehouse; a warning is loaded but worth checking."
 )
-if problems.empty:
+if totals.empty:
     st.success("Nothing was rejected and there were no warnings.", icon=":material/check_circle:")
 else:
     st.dataframe(
-        problems,
+        totals,
+        hide_index=True,
+        column_config={
+            "source_file": st.column_config.TextColumn("File"),
+            "rule": st.column_config.TextColumn("Rule"),
+            "severity": st.column_config.TextColumn("Rejected or warning"),
+            "rows": st.column_config.NumberColumn("Rows", format="%,d"),
+        },
+        alt="How many rows each file had rejected or warned about, by rule",
+    )
+    file_column, rule_column = st.columns(2)
+    chosen_file = url_selectbox(
+        "File",
+        ["", *sorted(set(totals["source_file"].dropna()))],
+        "rejects_file",
+        format_func=lambda name: name or "All files",
+        container=file_column,
+    )
+    in_file = totals[totals["source_file"].eq(chosen_file)] if chosen_file else totals
+    chosen_rule = url_selectbox(
+        "Rule",
+        ["", *sorted(set(in_file["rule"].dropna()))],
+        "rejects_rule",
+        format_func=lambda name: name or "All rules",
+        container=rule_column,
+    )
+    chosen = in_file[in_file["rule"].eq(chosen_rule)] if chosen_rule else in_file
+    count = int(chosen["rows"].sum())
+    pages = max(1, math.ceil(count / REJECTS_PAGE_ROWS))
+    page = 1
+    if pages > 1:
+        page = int(
+            st.number_input(
+                f"Page (of {pages:,})",
+                min_value=1,
+                max_value=pages,
+                value=1,
+                step=1,
+                # a new filter starts again at its first page
+                key=f"rejects-page-{chosen_file}-{chosen_rule}",
+            )
+        )
+    rows = query(
+        "rejects_page",
+        source_file=chosen_file or None,
+        rule=chosen_rule or None,
+        limit=REJECTS_PAGE_ROWS,
+        offset=(page - 1) * REJECTS_PAGE_ROWS,
+    )
+    first = (page - 1) * REJECTS_PAGE_ROWS + 1 if count else 0
+    st.caption(f"Rows {first:,}–{first + len(rows) - 1:,} of {count:,}.")
+    st.dataframe(
+        rows,
         hide_index=True,
         column_config={
             "source_file": st.column_config.TextColumn("File"),
@@ -366,9 +438,14 @@ else:
             "severity": st.column_config.TextColumn("Rejected or warning"),
         },
         placeholder="–",
-        alt="Rows the last build rejected or warned about",
+        alt="Rows the last build rejected or warned about (one page)",
     )
-download_csv(problems, "rejects-and-warnings")
+download_csv_from_build(
+    queries.write_rejects_csv,
+    "rejects-and-warnings",
+    f"Download all {n_rejects + n_warnings:,} rejected rows and warnings (CSV)",
+    help="The file is written when you press the button; a long list takes a moment.",
+)
 
 # ---------------------------------------------------------------- downloads
 st.header("Download the public tables")
@@ -400,11 +477,10 @@ if table is not None:
         height=400,
         alt=f"The first {len(preview):,} rows of the {table} table",
     )
-    # The whole table is read and turned into CSV only when the button is pressed: nationally
-    # area_measure_year has millions of rows, too many to build on every run of the page.
-    cursor = connection()
-    download_csv_on_click(
-        lambda: queries.table_for_download(cursor, table),
+    # The whole table is written as CSV only when the button is pressed (by DuckDB, to a
+    # file): nationally area_measure_year has millions of rows, too many for every run.
+    download_csv_from_build(
+        lambda con, path: queries.write_table_csv(con, table, path),
         table,
         f"Download the whole {table} table (CSV, {rows:,} rows)",
         help="The file is prepared when you press the button; a big table takes a moment.",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import sys
 import warnings
 from collections.abc import Iterable, Mapping
@@ -1042,6 +1043,33 @@ def rejects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return run(con, "rejects")
 
 
+def rejects_totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """How many problems each file raised under each rule: source_file, rule, severity,
+    rows (rejects first)."""
+    return run(con, "rejects_totals")
+
+
+def rejects_page(
+    con: duckdb.DuckDBPyConnection,
+    source_file: str | None = None,
+    rule: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """At most ``limit`` rows of :func:`rejects` from row ``offset`` on, for one file and
+    one rule if given (a build can reject millions of rows: never all at once)."""
+    if int(limit) < 1 or int(offset) < 0:
+        raise ValueError("limit must be at least 1 and offset at least 0")
+    return run(
+        con,
+        "rejects_page",
+        source_file=source_file,
+        rule=rule,
+        limit=int(limit),
+        offset=int(offset),
+    )
+
+
 def reconciliation(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per measure and year with the DfE's LA figure: that figure, the county's published
     school sum, the withheld cells and their range, and whether the residual fits
@@ -1095,6 +1123,63 @@ def table_for_download(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFra
     if table not in DOWNLOADABLE:
         raise ValueError(f"table must be one of {', '.join(DOWNLOADABLE)}; got {table!r}")
     return con.table(table).df()
+
+
+#: A cell starting with one of these is run as a formula by spreadsheets (the same list
+#: as explorer.downloads, which neutralises DataFrames; these are for CSVs DuckDB writes).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _neutralised(column: str, sql_type: str) -> str:
+    """A select expression for ``column`` with text that would start a formula prefixed
+    with a quote, numbers written as text ("-3") left readable (as neutralise_formula)."""
+    name = '"' + column.replace('"', '""') + '"'
+    if sql_type != "VARCHAR":
+        return name
+    starts = ", ".join(_sql_string(c) for c in _FORMULA_STARTS)
+    return (
+        f"CASE WHEN left({name}, 1) IN ({starts}) AND TRY_CAST({name} AS DOUBLE) IS NULL"
+        f" THEN chr(39) || {name} ELSE {name} END AS {name}"
+    )
+
+
+def _copy_csv(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any], path: Path
+) -> int:
+    """Write the rows of ``sql`` to ``path`` as the app's safe CSV (UTF-8 with BOM, CRLF,
+    formulas neutralised) through DuckDB's COPY: rows stream to the file, never a DataFrame
+    (a build can reject millions of rows). Returns the number of rows written."""
+    params = dict(params)
+    shape = con.execute(f"SELECT * FROM ({sql}) AS q LIMIT 0", params)  # noqa: S608
+    columns = ", ".join(_neutralised(d[0], str(d[1])) for d in shape.description)
+    body = path.with_name(path.name + ".body")
+    try:
+        # DDL takes no bound file name; the path is ours (a temporary file), quoted
+        result = con.execute(
+            f"COPY (SELECT {columns} FROM ({sql}) AS q) TO {_sql_string(str(body))}"  # noqa: S608
+            " (FORMAT csv, HEADER, NEW_LINE '\r\n')",
+            params,
+        ).fetchone()
+        with path.open("wb") as out, body.open("rb") as rows:
+            out.write(_UTF8_BOM)  # Excel then shows £ and accents
+            shutil.copyfileobj(rows, out, 1 << 20)
+    finally:
+        body.unlink(missing_ok=True)
+    return int(result[0]) if result else 0
+
+
+def write_rejects_csv(con: duckdb.DuckDBPyConnection, path: Path | str) -> int:
+    """Every row of :func:`rejects`, in its order, as a safe CSV file at ``path``."""
+    sql, _ = _query_text("rejects")
+    return _copy_csv(con, sql, {}, Path(path))
+
+
+def write_table_csv(con: duckdb.DuckDBPyConnection, table: str, path: Path | str) -> int:
+    """A whole downloadable table (:data:`DOWNLOADABLE`) as a safe CSV file at ``path``."""
+    if table not in DOWNLOADABLE:
+        raise ValueError(f"table must be one of {', '.join(DOWNLOADABLE)}; got {table!r}")
+    return _copy_csv(con, f'SELECT * FROM "{table}"', {}, Path(path))  # noqa: S608
 
 
 def table_preview(con: duckdb.DuckDBPyConnection, table: str, limit: int = 1000) -> pd.DataFrame:

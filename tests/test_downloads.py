@@ -149,3 +149,85 @@ def test_rejects_download_neutralises_the_rejected_value(formula_warehouse) -> N
     assert "'=1+2" in back["value"].tolist()
     for column in back.columns:
         assert all(is_inert(cell) for cell in back[column]), column
+
+
+# --------------------------------------------------------------------------------------
+# CSVs written by DuckDB (big downloads: rows streamed to a file, never a DataFrame)
+# --------------------------------------------------------------------------------------
+
+
+def duckdb_csv(frame: pd.DataFrame, tmp_path) -> bytes:
+    """``frame`` written through queries' DuckDB CSV writer (the big downloads' path)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("frame", frame)
+        path = tmp_path / "out.csv"
+        assert queries._copy_csv(con, "SELECT * FROM frame", {}, path) == len(frame)
+        return path.read_bytes()
+    finally:
+        con.close()
+
+
+def test_duckdb_csv_is_the_same_safe_csv_as_pandas(tmp_path) -> None:
+    cells = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1",
+             "\r=1+1", 'x\r=HYPERLINK("h")', "-3", "+44", "a,b", 'q"q', "line\nbreak", "£ café",
+             None]  # fmt: skip
+    frame = pd.DataFrame({"value": cells, "row": range(len(cells))})
+    assert duckdb_csv(frame, tmp_path) == safe_csv_bytes(frame)
+    # one difference: DuckDB quotes an empty text ("") to tell it from a blank (NULL)
+    empty = pd.DataFrame({"value": ["", None], "row": [1, 2]})
+    assert duckdb_csv(empty, tmp_path).endswith(b'value,row\r\n"",1\r\n,2\r\n')
+    assert read_back(duckdb_csv(empty, tmp_path))["value"].tolist() == ["", ""]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=15), min_size=1, max_size=10))
+def test_no_cell_duckdb_writes_can_start_a_formula(tmp_path_factory, cells: list[str]) -> None:
+    cells = [cell.replace("\x00", "") for cell in cells]  # DuckDB text holds no NUL
+    back = read_back(duckdb_csv(pd.DataFrame({"name": cells}), tmp_path_factory.mktemp("csv")))
+    assert len(back) == len(cells)
+    for original, cell in zip(cells, back["name"], strict=True):
+        assert is_inert(cell), cell
+        assert cell in (original, "'" + original)
+
+
+def test_rejects_csv_file_neutralises_the_rejected_value(formula_warehouse, tmp_path) -> None:
+    path = tmp_path / "rejects.csv"
+    rows = queries.write_rejects_csv(formula_warehouse, path)
+    back = read_back(path.read_bytes())
+    assert rows == len(back) == len(queries.rejects(formula_warehouse))
+    assert "'=1+2" in back["value"].tolist()
+    assert back["source_row"].tolist() == [
+        str(r) for r in queries.rejects(formula_warehouse)["source_row"]
+    ]  # the order of the Data page
+
+
+def test_a_big_rejects_csv_is_written_without_a_frame_in_memory(tmp_path) -> None:
+    """200,000 rejects: the CSV (about 14 MB) is written by DuckDB to a file; Python never
+    holds the rows (pandas' frame and CSV text of them would be tens of MB)."""
+    import tracemalloc
+
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE rejects AS SELECT 'census.csv' AS source_file, i + 2 AS source_row,"
+        " 'headcount' AS column_name, CAST(-i AS VARCHAR) AS value, 'negative_count' AS rule,"
+        " 'headcount is not a count of pupils' AS reason,"
+        " CASE WHEN i % 10 = 0 THEN 'warning' ELSE 'reject' END AS severity"
+        " FROM range(200000) t(i)"
+    )
+    path = tmp_path / "rejects.csv"
+    tracemalloc.start()
+    try:
+        assert queries.write_rejects_csv(con, path) == 200_000
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        con.close()
+    assert path.stat().st_size > 10_000_000
+    assert peak < 4_000_000, peak
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        assert sum(1 for _ in csv.reader(handle)) == 200_001

@@ -456,3 +456,44 @@ def test_one_partnership_name_in_two_localities_stays_two_partnerships(
         ["partnership_membership.xlsx", 4, "Oxford North", "warning"]
     ]
     assert "localities at once (Banbury, Oxford)" in warned["reason"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        # 1 silently turned count suppression off; 0 failed with an internal error
+        ("min_count = 1", "[suppression] min_count = 1 must be at least 2"),
+        ("min_count = 0", "[suppression] min_count = 0 must be at least 1"),
+        ("min_count = 2.5", "[suppression] min_count = 2.5 must be a whole number"),
+        ('min_count = "3"', "[suppression] min_count = '3' must be a whole number"),
+        ("min_count = 12", "[suppression] min_denominator = 10 must be at least min_count (12)"),
+    ],
+)
+def test_unsafe_suppression_settings_stop_the_build_with_one_line(
+    etl_raw_dir: Path, etl_data_dir: Path, setting: str, message: str
+) -> None:
+    from etl.config import ConfigError, load_config
+
+    config = etl_data_dir / "config.toml"
+    config.write_text(CONFIG_TOML.replace("min_count = 3", setting), encoding="utf-8")
+    assert setting in config.read_text(encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(config)
+    assert message in str(error.value) and "\n" not in str(error.value)
+    with pytest.raises(BuildError) as stopped:
+        build_warehouse(data_dir=etl_data_dir)
+    assert message in str(stopped.value)
+    assert not warehouse_path(etl_data_dir).exists()
+
+
+def test_allow_unsafe_lets_min_count_1_through_but_never_0(etl_data_dir: Path) -> None:
+    from etl.config import ConfigError, load_config
+
+    config = etl_data_dir / "config.toml"
+    unsafe = CONFIG_TOML.replace("min_count = 3", "min_count = 1\nallow_unsafe = true")
+    config.write_text(unsafe, encoding="utf-8")
+    checked = load_config(config).suppression
+    assert (checked.min_count, checked.allow_unsafe) == (1, True)
+    config.write_text(unsafe.replace("min_count = 1", "min_count = 0"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="min_count = 0 must be at least 1"):
+        load_config(config)

@@ -105,7 +105,7 @@ def test_build_report_reconciles_and_rejects(app_warehouse):
     assert f"All {len(report['files'])} files reconcile" in text
 
     rejects = pd.read_parquet(app_warehouse / "rejects.parquet")
-    shown = next(df.value for df in at.dataframe if "severity" in df.value.columns)
+    shown = next(df.value for df in at.dataframe if "source_row" in df.value.columns)
     assert len(shown) == len(rejects) > 0
     assert sorted(shown["source_row"]) == sorted(rejects["source_row"])
     n_warnings = int((rejects["severity"] == "warning").sum())
@@ -162,6 +162,7 @@ def test_big_table_shows_a_preview_and_builds_its_csv_only_on_request(
         raise AssertionError("the whole table was read during a run of the page")
 
     monkeypatch.setattr(queries, "table_for_download", refuse)
+    monkeypatch.setattr(queries, "write_table_csv", refuse)
     at = open_page(PAGE)
     at.selectbox(key="download-table").set_value("area_measure_year").run()
     assert_no_exception(at)
@@ -174,21 +175,14 @@ def test_big_table_shows_a_preview_and_builds_its_csv_only_on_request(
     assert f"Download the whole area_measure_year table (CSV, {total:,} rows)" in labels
 
 
-def test_preview_queries_and_deferred_csv(demo_con):
-    from explorer.downloads import deferred_csv
-
+def test_preview_queries(demo_con):
     assert len(queries.table_preview(demo_con, "exclusions_by_phase", limit=7)) == 7
     rows = demo_con.execute("SELECT count(*) FROM exclusions_by_phase").fetchall()[0][0]
     assert queries.table_row_count(demo_con, "exclusions_by_phase")["rows"].iloc[0] == rows
     with pytest.raises(ValueError):
         queries.table_preview(demo_con, "int_school_measure_year")
-    calls = []
-    frame = pd.DataFrame({"name": ["=HYPERLINK(1)", "Abingdon"], "n": [1, 2]})
-    build = deferred_csv(lambda: calls.append(1) or frame)
-    assert calls == []  # nothing read until the download is asked for
-    text = build().decode("utf-8-sig")
-    assert calls == [1]
-    assert text.splitlines() == ["name,n", "'=HYPERLINK(1),1", "Abingdon,2"]
+    with pytest.raises(ValueError):
+        queries.write_table_csv(demo_con, "int_school_measure_year", "/dev/null")
 
 
 def test_data_measure_years_hand_computed(tmp_path: Path):
@@ -214,3 +208,98 @@ def test_data_measure_years_hand_computed(tmp_path: Path):
     assert pd.isna(years.loc["one_plus_susp_rate", "england_years"])  # no England row
     assert years.loc["ks4_attainment8", "n_years"] == 0  # no file: no years, still listed
     assert pd.isna(years.loc["ks4_attainment8", "years"])
+
+
+def test_unsafe_thresholds_are_stated_loudly(tmp_path: Path, demo_warehouse: Path, monkeypatch):
+    """min_count = 1 (allowed only with allow_unsafe = true) hides no count: the Data page
+    says so in red, where the rules are stated."""
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(demo_warehouse, warehouse)
+    recorded = json.loads((warehouse / "settings.json").read_text(encoding="utf-8"))
+    recorded["suppression"] = {"min_count": 1, "min_denominator": 10}
+    (warehouse / "settings.json").write_text(json.dumps(recorded), encoding="utf-8")
+    report = json.loads((warehouse / "build_report.json").read_text(encoding="utf-8"))
+    report["build_id"] = "unsafe-thresholds"
+    (warehouse / "build_report.json").write_text(json.dumps(report), encoding="utf-8")
+    config = tmp_path / "council.toml"
+    text = (PROJECT_DIR / "data" / "config.toml").read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("min_count = 3", "min_count = 1\nallow_unsafe = true"), encoding="utf-8"
+    )
+    monkeypatch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("LOCALITY_EXPLORER_CONFIG", str(config))
+    at = open_page(PAGE, timeout=120)
+    assert_no_exception(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "Small numbers are not fully protected" in errors
+    assert "no small count is hidden" in errors
+
+
+# --------------------------------------------------------------------------- many rejects
+
+MANY_REJECTS = 200_000
+REJECTS_PAGE_ROWS = 500  # pages/data_and_definitions.py
+
+
+@pytest.fixture
+def many_rejects(tmp_path: Path, demo_warehouse: Path, monkeypatch) -> Path:
+    """The demo warehouse with 200,000 rejects over three files and two rules (a broken
+    file can reject millions of rows), set as the app's warehouse."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(demo_warehouse, warehouse)
+    n = MANY_REJECTS
+    schema = pq.read_schema(demo_warehouse / "rejects.parquet")
+    columns = {
+        "source_file": [f"census_{i % 3}.csv" for i in range(n)],
+        "source_row": list(range(2, n + 2)),
+        "column_name": ["headcount"] * n,
+        "value": ["=cmd|' /C calc'!A0" if i == 7 else str(-i) for i in range(n)],
+        "rule": ["not_a_number" if i % 2 else "negative_count" for i in range(n)],
+        "reason": ["headcount is not a count of pupils"] * n,
+        "severity": ["warning" if i % 10 == 0 else "reject" for i in range(n)],
+    }
+    table = pa.table({name: columns[name] for name in schema.names}).cast(schema)
+    pq.write_table(table, warehouse / "rejects.parquet")
+    report = json.loads((warehouse / "build_report.json").read_text(encoding="utf-8"))
+    report["build_id"] = "many-rejects"
+    report["tables"]["rejects"] = n
+    (warehouse / "build_report.json").write_text(json.dumps(report), encoding="utf-8")
+    monkeypatch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(warehouse))
+    return warehouse
+
+
+def test_many_rejects_are_shown_a_page_at_a_time(many_rejects: Path):
+    at = open_page(PAGE, timeout=180)
+    assert_no_exception(at)
+    shown = next(df.value for df in at.dataframe if "source_row" in df.value.columns)
+    assert len(shown) == REJECTS_PAGE_ROWS  # not 200,000 rows to the browser
+    assert max(len(df.value) for df in at.dataframe if "severity" in df.value.columns) <= 500
+    totals = next(df.value for df in at.dataframe if {"rule", "rows"} <= set(df.value.columns))
+    # 3 files x 2 rules of rejects, and warnings (every tenth row, all negative_count)
+    assert int(totals["rows"].sum()) == MANY_REJECTS and len(totals) == 3 * 2 + 3
+    text = page_text(at)
+    assert f"rejected **{MANY_REJECTS * 9 // 10:,}** rows" in text
+    assert f"Rows 1–500 of {MANY_REJECTS:,}." in text
+
+    # one file and one rule, then its third page
+    at.selectbox(key="url-rejects_file").set_value("census_1.csv").run()
+    at.selectbox(key="url-rejects_rule").set_value("not_a_number").run()
+    assert_no_exception(at)
+    wanted = int(
+        totals[totals["source_file"].eq("census_1.csv") & totals["rule"].eq("not_a_number")][
+            "rows"
+        ].sum()
+    )
+    page_input = at.number_input(key="rejects-page-census_1.csv-not_a_number")
+    assert page_input.max == -(-wanted // REJECTS_PAGE_ROWS)
+    page_input.set_value(3).run()
+    assert_no_exception(at)
+    shown = next(df.value for df in at.dataframe if "source_row" in df.value.columns)
+    assert len(shown) == REJECTS_PAGE_ROWS
+    assert set(shown["source_file"]) == {"census_1.csv"} and set(shown["rule"]) == {"not_a_number"}
+    assert f"Rows 1,001–1,500 of {wanted:,}." in page_text(at)
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert f"Download all {MANY_REJECTS:,} rejected rows and warnings (CSV)" in labels
