@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import tomllib
 from apptest_helpers import (
@@ -340,7 +341,10 @@ def copy_warehouse(source: Path, target: Path, build_id: str) -> Path:
 
 def test_no_comparator_data_is_a_clear_message(demo_warehouse, tmp_path, monkeypatch):
     warehouse = copy_warehouse(demo_warehouse, tmp_path / "w", "h6-no-benchmarks")
-    (warehouse / "benchmarks.parquet").unlink()
+    # a build with no DfE benchmark rows (an empty table; a file gone is another case:
+    # tests/test_serving.py)
+    empty = pq.read_table(warehouse / "benchmarks.parquet").slice(0, 0)
+    pq.write_table(empty, warehouse / "benchmarks.parquet")
     monkeypatch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(warehouse))
     at = open_page(PAGE, {"section": COMPARATOR_TAB})
     assert_no_exception(at)
