@@ -32,6 +32,7 @@ from explorer.formatting import (
     year_label,
 )
 from explorer.layout import definition_box, measure_help
+from explorer.text import md
 from explorer.url_state import url_radio
 
 NOT_AVAILABLE = "Not available"
@@ -134,10 +135,12 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "area"
 
 
-def funding_share_sentence(row: pd.Series | dict) -> str:
+def funding_share_sentence(row: pd.Series | dict, markdown: bool = True) -> str:
     """The partnership's share of county top-up funding against its shares of pupils and of
-    EHC plans, in one plain paragraph (one row of the funding_share query)."""
+    EHC plans, in one plain paragraph (one row of the funding_share query); as Markdown
+    (the name escaped) unless ``markdown`` is False (alt text)."""
     name, year = row["partnership"], row["year"]
+    name = md(name) if markdown else name
     if bool(row["topup_suppressed"]):
         return (
             f"{name}'s high needs top-up funding in {year} is **Suppressed**: so few pupils "
@@ -325,7 +328,7 @@ def _metric(row: pd.Series, area: Area, catalogue_row: pd.Series) -> None:
         )
         if row["kind"] in ("rate", "mean") and not ref_hidden and not _is_missing(ref_value):
             difference = float(row["value"]) - float(ref_value)
-            delta = difference_text(difference, unit, reference.name)
+            delta = difference_text(difference, unit, md(reference.name))
             denominator = row.get("denominator")
             beyond_chance = differs_beyond_chance(
                 unit,
@@ -353,7 +356,7 @@ def _metric(row: pd.Series, area: Area, catalogue_row: pd.Series) -> None:
         border=True,
     )
     if caption:
-        st.caption(caption)
+        st.caption(md(caption))
 
 
 # --------------------------------------------------------------------------- trends
@@ -434,7 +437,7 @@ def render_trend(area: Area, section: Section, cat: pd.DataFrame) -> None:
     info = cat.loc[measure]
     frame = trend_frame(area, measure, info["kind"])
     if frame.empty or frame["value"].isna().all() and not frame["suppressed"].any():
-        st.info(f"No {info['label'].lower()} figures for {area.name} in any year.")
+        st.info(f"No {info['label'].lower()} figures for {md(area.name)} in any year.")
         return
     label, unit = info["label"], info["unit"]
     others = [name for _, name in area.trend_areas]
@@ -465,14 +468,14 @@ def render_trend(area: Area, section: Section, cat: pd.DataFrame) -> None:
     hidden = frame[frame["suppressed"].astype(bool) & (frame["level"] == area.level)]
     if not hidden.empty:
         st.caption(
-            f"{area.name}: {label.lower()} is **Suppressed** in "
+            f"{md(area.name)}: {label.lower()} is **Suppressed** in "
             f"{', '.join(hidden['year'])} (small numbers), so the line has a gap."
         )
     if info["kind"] in ("rate", "mean"):
         st.caption("Dashed lines: the county (all the council's schools) and England.")
     if (frame["level"] == "Partnership (today's schools)").any():
         st.caption(
-            f"**{area.name} (today's schools)**: the partnership's schools of the latest year "
+            f"**{md(area.name)} (today's schools)**: the partnership's schools of the latest year "
             "in every year (like for like), beside its figures as they were each year: the "
             "two differ in the years its schools were not today's."
         )
@@ -504,7 +507,7 @@ def render_need_profile(area: Area, county: str) -> None:
     own = own[own["sen_provision"] == provision].assign(area_label=area.name)
     ref = ref[ref["sen_provision"] == provision].assign(area_label="County")
     if own.empty:
-        st.info(f"No primary need figures for {area.name} in {year_label(area.year)}.")
+        st.info(f"No primary need figures for {md(area.name)} in {year_label(area.year)}.")
         return
     frame = pd.concat([own, ref], ignore_index=True)
     frame["shown_percent"] = frame["percent_of_provision"].where(
@@ -525,8 +528,8 @@ def render_need_profile(area: Area, county: str) -> None:
     hidden = own[own["percent_suppressed"].astype(bool)]["primary_need"].tolist()
     if hidden:
         st.caption(
-            f"**Suppressed** for {area.name} (small numbers, so no bar is drawn): "
-            + ", ".join(hidden)
+            f"**Suppressed** for {md(area.name)} (small numbers, so no bar is drawn): "
+            + ", ".join(map(md, hidden))
             + "."
         )
     st.caption(
@@ -620,7 +623,9 @@ def render_section(
     rows = comparison.set_index("measure", drop=False)
     present = [m for m in section.measures if m in rows.index]
     if not present:
-        st.info(f"No {section.heading.lower()} figures for {area.name} in {year_label(area.year)}.")
+        st.info(
+            f"No {section.heading.lower()} figures for {md(area.name)} in {year_label(area.year)}."
+        )
         return
     per_row = 2 if len(present) == 4 else min(len(present), 3)  # tiles wide enough to read
     for start in range(0, len(present), per_row):
@@ -658,7 +663,7 @@ def render_dataset(comparison: pd.DataFrame, area: Area) -> None:
     def section_tab(section: Section) -> Callable[[], None]:
         def draw() -> None:
             if area.comparators:
-                st.caption(DELTA_COLOURS_NOTE.format(reference=area.comparators[0].name))
+                st.caption(DELTA_COLOURS_NOTE.format(reference=md(area.comparators[0].name)))
             render_section(section, comparison, area, cat, county)
 
         return draw
@@ -681,15 +686,19 @@ def render_at_a_glance(comparison: pd.DataFrame, area: Area) -> None:
             screens.append(screen.assign(Section=section.heading))
             downloads.append(download.assign(section=section.heading))
     if not screens:
-        st.info(f"No figures for {area.name} in {year_label(area.year)}.")
+        st.info(f"No figures for {md(area.name)} in {year_label(area.year)}.")
         return
     screen = pd.concat(screens, ignore_index=True)
     screen = screen[["Section", *[c for c in screen.columns if c != "Section"]]]
     download = pd.concat(downloads, ignore_index=True)
     download = download[["section", *[c for c in download.columns if c != "section"]]]
     st.markdown(
-        f"Every measure for **{area.name}** in {year_label(area.year)}"
-        + (f", beside {_in_words([c.name for c in area.comparators])}" if area.comparators else "")
+        f"Every measure for **{md(area.name)}** in {year_label(area.year)}"
+        + (
+            f", beside {_in_words([md(c.name) for c in area.comparators])}"
+            if area.comparators
+            else ""
+        )
         + ". Choose a section's tab below for its tiles, definitions and trends over time."
     )
     st.dataframe(
@@ -726,7 +735,9 @@ def render_partnership_map(locality: str, year: int, highlight: str | None, file
     points = query("school_points", time_period=year)
     points = points[points["locality"] == locality]
     if boundaries.empty or points.empty:
-        st.info(f"No map for {locality} in {year_label(year)}: no boundary or school locations.")
+        st.info(
+            f"No map for {md(locality)} in {year_label(year)}: no boundary or school locations."
+        )
         return
     title = f"Schools in {locality} locality by partnership, {year_label(year)}"
     if highlight:

@@ -32,6 +32,7 @@ from explorer.layout import (
     suppression_note,
 )
 from explorer.pickers import measure_picker, year_picker
+from explorer.text import md
 from explorer.url_state import url_selectbox
 
 DEFAULT_MEASURE = "perm_excl_rate"
@@ -159,13 +160,13 @@ def show_year() -> None:
             "Bars are ranked from highest to lowest. "
             + (
                 "Lines mark "
-                + (", ".join(drawn_references) or "no reference figures")
+                + (", ".join(map(md, drawn_references)) or "no reference figures")
                 + " (named with their figures above the chart; each has its own colour and dashes)"
                 if is_ratio
                 else "This measure is a total, so the county and England totals are in the table "
                 "below rather than drawn as lines"
             )
-            + (f"; **{highlight}** is highlighted." if highlight else ".")
+            + (f"; **{md(highlight)}** is highlighted." if highlight else ".")
             + " "
             + suppression_note()
         )
@@ -311,7 +312,11 @@ def show_trends() -> None:
                 if is_ratio
                 else "The county total is left out: as a total it would dwarf every locality. "
             )
-            + (f"**{highlight}** is named (selected), in bold and framed. " if highlight else "")
+            + (
+                f"**{md(highlight)}** is named (selected), in bold and framed. "
+                if highlight
+                else ""
+            )
             + "Grey cells marked **S** are suppressed figures (never shown as zero); a blank cell "
             "means no figure for that year. Hover over a cell for its figure, or download them all "
             "below."
@@ -383,7 +388,7 @@ links = {"measure": measure_id, "year": str(time_period)}
 if highlight:
     st.page_link(
         "pages/locality.py",
-        label=f"Everything about {highlight}",
+        label=f"Everything about {md(highlight)}",
         icon=":material/location_on:",
         query_params={**links, "locality": highlight},
     )

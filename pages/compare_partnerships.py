@@ -16,6 +16,7 @@ from explorer.downloads import download_csv
 from explorer.formatting import format_value, label_with_unit, year_label
 from explorer.layout import area_figure_columns, definition_box, page_header, suppression_note
 from explorer.pickers import measure_picker, year_picker
+from explorer.text import md
 from explorer.url_state import url_multiselect
 
 DEFAULT_MEASURE = "perm_excl_rate"
@@ -87,7 +88,9 @@ table = pd.concat([own, beside], ignore_index=True)
 st.header(f"{label}, {year}")
 missing = sorted(set(chosen) - set(own["area_name"]))
 if missing:
-    st.info(f"No figures in {year} for: {', '.join(missing)} (not a partnership that year).")
+    st.info(
+        f"No figures in {year} for: {', '.join(map(md, missing))} (not a partnership that year)."
+    )
 chart = ranked_bar(
     table,
     category="shown_as",
@@ -169,7 +172,7 @@ st.header("Explore further")
 for name in chosen:
     st.page_link(
         "pages/partnership.py",
-        label=f"{name}: its profile",
+        label=f"{md(name)}: its profile",
         icon=":material/groups:",
         query_params={"partnership": name, "locality": home[name], "year": str(time_period)},
     )

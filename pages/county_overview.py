@@ -33,6 +33,7 @@ from explorer.layout import (
 )
 from explorer.maps import locality_choropleth
 from explorer.pickers import measure_picker, year_picker
+from explorer.text import md
 
 # One area's figures: a DataFrame row, or the same as a dict (faster to loop over).
 Row = pd.Series | dict
@@ -122,7 +123,9 @@ highest = shown.iloc[0] if not shown.empty else None
 lowest = shown.iloc[-1] if len(shown) > 1 else None
 
 # ---------------------------------------------------------------- the county in one sentence
-sentence = f"In {year}, **{label}** across {county_name}'s schools was **{figure(county, unit)}**"
+sentence = (
+    f"In {year}, **{label}** across {md(county_name)}'s schools was **{figure(county, unit)}**"
+)
 if county is not None and not county["suppressed"] and measure["kind"] == "rate":
     sentence += (
         f" ({county['numerator']:,.0f} {str(measure['numerator_label']).lower()} "
@@ -133,8 +136,8 @@ if england is not None and not england["suppressed"] and pd.notna(england["value
 sentence += "."
 if highest is not None and lowest is not None:
     sentence += (
-        f" Of the nine localities, **{highest['area_name']}** had the highest figure "
-        f"({figure(highest, unit)}) and **{lowest['area_name']}** the lowest "
+        f" Of the nine localities, **{md(highest['area_name'])}** had the highest figure "
+        f"({figure(highest, unit)}) and **{md(lowest['area_name'])}** the lowest "
         f"({figure(lowest, unit)})."
     )
 st.markdown(sentence)
@@ -186,7 +189,7 @@ def tile(container, title: str, row: Row | None, series: str, link_to: str | Non
         f"{previous_year}: {figure(before, unit)}. " if previous_year else "No earlier year. "
     ) + measure_help(measure_info)
     container.metric(
-        f"{title} {unit_in_brackets(unit)}",
+        f"{md(title)} {unit_in_brackets(unit)}",
         short_figure(row, unit) if row is not None or series != "England" else "Not published",
         delta=delta,
         delta_color=DELTA_COLOUR.get(str(measure["higher_is"]), "off")
@@ -200,7 +203,7 @@ def tile(container, title: str, row: Row | None, series: str, link_to: str | Non
     if link_to:
         container.page_link(
             "pages/locality.py",
-            label=f"{link_to} locality page",
+            label=f"{md(link_to)} locality page",
             icon=":material/arrow_forward:",
             query_params={"locality": link_to, "measure": measure_id, "year": str(time_period)},
         )

@@ -14,6 +14,7 @@ from explorer.data import build_report, query
 from explorer.downloads import download_csv, download_csv_from_build
 from explorer.formatting import ESTIMATE_MARK, SUPPRESSED_LABEL
 from explorer.layout import page_header
+from explorer.text import md
 from explorer.url_state import url_selectbox
 
 PREVIEW_ROWS = 1000  # rows shown on screen; the download has them all
@@ -230,7 +231,7 @@ else:
         f"- **Build:** `{report.get('build_id', 'unknown')}`\n"
         f"- **Data:** {'demonstration data (generated, not real)' if mode == 'demo' else 'real data'}"
         f" (`{mode}`)\n"
-        f"- **Council:** {council.get('name', 'not recorded')} (LA {council.get('old_la_code', '?')}"
+        f"- **Council:** {md(council.get('name', 'not recorded'))} (LA {council.get('old_la_code', '?')}"
         f", {council.get('new_la_code', '?')})\n"
         f"- **Started:** {report.get('started_at', '?')}; **finished:** "
         f"{report.get('finished_at', '?')}"
@@ -285,7 +286,7 @@ else:
             )
         else:
             st.error(
-                f"{len(failing)} files do not reconcile: {', '.join(failing['file'])}.",
+                f"{len(failing)} files do not reconcile: {', '.join(map(md, failing['file']))}.",
                 icon=":material/error:",
             )
     tables = pd.DataFrame(sorted((report.get("tables") or {}).items()), columns=["table", "rows"])

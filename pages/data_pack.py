@@ -17,6 +17,7 @@ from explorer.downloads import download_csv
 from explorer.formatting import year_label
 from explorer.layout import page_header, suppression_note
 from explorer.pickers import year_picker
+from explorer.text import md
 from explorer.url_state import url_radio, url_selectbox
 from packs.html import display
 
@@ -138,8 +139,8 @@ html_column.download_button(
 )
 _pdf_offer(pdf_column, level, area, int(year), pack.file_stem)
 st.caption(
-    f"{pack.level} pack for **{pack.area}**, {pack.year}, compared with "
-    f"{', '.join(pack.comparator_names)}. Data build {pack.build_id}. {suppression_note()}"
+    f"{pack.level} pack for **{md(pack.area)}**, {pack.year}, compared with "
+    f"{', '.join(map(md, pack.comparator_names))}. Data build {pack.build_id}. {suppression_note()}"
 )
 
 links = st.columns(3)
@@ -149,14 +150,14 @@ links[0].page_link(
     label="Locality page" if level == "Locality" else "Partnership profile",
     icon=":material/arrow_forward:",
     query_params=page_params,
-    help=f"Open {area} on the {level.lower()} page",
+    help=f"Open {md(area)} on the {level.lower()} page",
 )
 links[1].page_link(
     "pages/exclusions.py",
     label="Exclusions explorer",
     icon=":material/query_stats:",
     query_params={**page_params, "level": level},
-    help=f"Exclusions in {area} by reason, characteristic and school",
+    help=f"Exclusions in {md(area)} by reason, characteristic and school",
 )
 links[2].page_link(
     "pages/data_and_definitions.py",
@@ -165,23 +166,24 @@ links[2].page_link(
 )
 
 st.header("Preview")
-contents = ", ".join(section.title for section in pack.sections)
+contents = ", ".join(md(section.title) for section in pack.sections)
 st.markdown(f"The pack has {len(pack.sections)} sections: {contents}; then definitions and notes.")
 for section in pack.sections:
-    st.subheader(section.title)
-    st.markdown(section.intro)
-    st.markdown("\n".join(f"- {sentence}" for sentence in section.sentences))
+    # the pack's text is plain (the HTML pack escapes it): names from data in it are shown
+    st.subheader(md(section.title))
+    st.markdown(md(section.intro))
+    st.markdown("\n".join(f"- {md(sentence)}" for sentence in section.sentences))
     if section.caveat:
-        st.markdown(section.caveat)
+        st.markdown(md(section.caveat))
     for table in section.tables:
-        st.markdown(f"**{table.title}**")
-        st.caption(table.caption)
+        st.markdown(f"**{md(table.title)}**")
+        st.caption(md(table.caption))
         st.dataframe(_shown(table), hide_index=True, width="stretch")
         download_csv(table.frame(), f"{pack.file_stem}-{table.key}")
     with st.expander(f"Definitions of the {section.title.lower()} measures"):
         for figure in section.figures:
-            st.markdown(f"**{figure.label}** ({figure.unit}): {figure.definition}")
+            st.markdown(f"**{md(figure.label)}** ({md(figure.unit)}): {md(figure.definition)}")
 
 st.header("Notes")
 for note in pack.notes:
-    st.markdown(f"- {note}")
+    st.markdown(f"- {md(note)}")

@@ -37,6 +37,7 @@ from explorer.layout import (
     page_header,
     suppression_note,
 )
+from explorer.text import md
 from explorer.url_state import url_radio, url_selectbox
 
 LEVELS = ["County", "Locality", "Partnership", "School"]
@@ -258,7 +259,9 @@ def draw_bars(
     ``axis_title`` the category axis has no title (its labels say what they are)."""
     data = as_bars(frame, category, value)
     if not (data["value"] > 0).any():
-        st.info(f"{title}: every figure is 0 or suppressed, so there is no chart. See the table.")
+        st.info(
+            f"{md(title)}: every figure is 0 or suppressed, so there is no chart. See the table."
+        )
         return
     label = str(measures.loc[value, "label"])
     unit = str(measures.loc[value, "unit"])
@@ -454,10 +457,10 @@ if len(trail) > 1:
 for position, (crumb_level, crumb_name, crumb_areas) in enumerate(trail):
     if crumb_level == level:
         here = "You are here: " if len(trail) == 1 else ""
-        crumbs.markdown(f"{here}**{crumb_name}** ({crumb_level.lower()})")
+        crumbs.markdown(f"{here}**{md(crumb_name)}** ({crumb_level.lower()})")
     else:
         crumbs.button(
-            crumb_name,
+            md(crumb_name),
             key=f"crumb-{crumb_level}",
             on_click=go_to,
             args=(crumb_level,),
@@ -477,9 +480,9 @@ now = this_year.iloc[0] if not this_year.empty else None
 county_now = county_trend[county_trend["time_period"] == time_period].iloc[0]
 
 # ---------------------------------------------------------------- headline figures
-st.header(f"{area_label}, {year}")
+st.header(f"{md(area_label)}, {year}")
 if now is None:
-    st.info(f"{area_label} has no exclusions figures for {year}. Try another year.")
+    st.info(f"{md(area_label)} has no exclusions figures for {year}. Try another year.")
 else:
     # Three columns, each a count above its rate: the same two rows of three tiles as two
     # rows of columns, with half the layout blocks for the browser to draw.
@@ -523,7 +526,7 @@ else:
             f" {council}: {figure(county_now, 'perm_excl_rate', 'per 100 pupils')} permanent "
             f"exclusions and {figure(county_now, 'susp_rate', 'per 100 pupils')} suspensions."
         )
-    st.caption(note)
+    st.caption(md(note))
 
 with st.expander("What these measures mean", icon=":material/menu_book:"):
     st.caption(
@@ -640,7 +643,7 @@ def show_reasons() -> None:
     reason_label = str(measures.loc[reason_rate, "label"])
     st.subheader(f"Reasons, {year}")
     if reasons.empty:
-        st.info(f"No reasons are recorded for {area_label} in {year}.")
+        st.info(f"No reasons are recorded for {md(area_label)} in {year}.")
     else:
         draw_bars(
             reasons,
@@ -744,7 +747,7 @@ def show_groups() -> None:
             and not by_group["headcount_suppressed"].any()
         )
         if by_group.empty:
-            st.info(f"No {group_words} breakdown for {area_label} in {year}.")
+            st.info(f"No {group_words} breakdown for {md(area_label)} in {year}.")
         else:
             overall = None if now is None or now[f"{rate}_suppressed"] else now[rate]
             if not counts_only:
@@ -764,7 +767,7 @@ def show_groups() -> None:
                 f"**Each rate is per 100 pupils in that group**: for example, suspensions of "
                 f"pupils with an EHC plan for every 100 pupils with an EHC plan on roll. The "
                 f"'Pupils in group' column is that denominator. The dashed line is the rate for "
-                f"all pupils in {area_label}. " + BREAKDOWN_NOTE
+                f"all pupils in {md(area_label)}. " + BREAKDOWN_NOTE
             )
             # the parts add up: the suppressed groups together, then all pupils
             by_group = with_totals(
@@ -805,7 +808,7 @@ def show_phases() -> None:
     phases = query("exclusions_by_phase", level=level, area=area, time_period=time_period)
     st.subheader(f"School phase, {year}")
     if phases.empty:
-        st.info(f"No figures by phase for {area_label} in {year}.")
+        st.info(f"No figures by phase for {md(area_label)} in {year}.")
     else:
         draw_bars(
             phases,
@@ -842,7 +845,7 @@ def show_child_areas() -> None:
     """The areas one level down, ranked, each a click away."""
     child_level = CHILD_LEVEL[level]
     child_plural = {"Locality": "localities", "Partnership": "partnerships", "School": "schools"}
-    st.subheader(f"The {child_plural[child_level]} of {area_label}, {year}")
+    st.subheader(f"The {child_plural[child_level]} of {md(area_label)}, {year}")
     children = query(
         "exclusions_child_areas",
         level=child_level,
@@ -850,7 +853,7 @@ def show_child_areas() -> None:
         parent=None if level == "County" else area,
     )
     if children.empty:
-        st.info(f"No {child_plural[child_level]} in {area_label} have figures for {year}.")
+        st.info(f"No {child_plural[child_level]} in {md(area_label)} have figures for {year}.")
     else:
         children = children.sort_values(
             [f"{rate}_suppressed", rate, "area_name"], ascending=[True, False, True]
@@ -955,14 +958,14 @@ links = st.columns(3)
 if locality:
     links[0].page_link(
         "pages/locality.py",
-        label=f"Locality profile: {locality}",
+        label=f"Locality profile: {md(locality)}",
         icon=":material/location_on:",
         query_params={"locality": locality, "year": str(time_period)},
     )
 if partnership:
     links[1].page_link(
         "pages/partnership.py",
-        label=f"Partnership profile: {partnership}",
+        label=f"Partnership profile: {md(partnership)}",
         icon=":material/groups:",
         query_params={"partnership": partnership, "locality": locality, "year": str(time_period)},
     )

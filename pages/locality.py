@@ -16,6 +16,7 @@ from explorer.downloads import download_csv
 from explorer.formatting import year_label
 from explorer.layout import page_header, suppression_note
 from explorer.pickers import year_picker
+from explorer.text import md
 from explorer.url_state import url_selectbox
 
 page_header(
@@ -36,12 +37,12 @@ year = year_picker(years, container=picker_year)
 if locality is None or year is None:
     st.stop()
 
-with st.spinner(f"Loading {locality}'s figures…"):
+with st.spinner(f"Loading {md(locality)}'s figures…"):
     comparison = query("locality_vs_county", locality=locality, time_period=year)
     partnerships = query("locality_partnerships", locality=locality, time_period=year)
 if comparison.empty:
     st.info(
-        f"There are no figures for {locality} in {year_label(year)}. Choose another year; "
+        f"There are no figures for {md(locality)} in {year_label(year)}. Choose another year; "
         "localities are listed from the schools' partnership membership."
     )
     st.stop()
@@ -66,12 +67,12 @@ st.markdown(
 st.caption(suppression_note())
 
 # --------------------------------------------------------------------------- partnerships
-st.header(f"Partnerships and schools in {locality}", anchor="partnerships")
+st.header(f"Partnerships and schools in {md(locality)}", anchor="partnerships")
 dataset.render_partnership_map(locality, int(year), None, f"{stem}-schools-{year}")
 
-st.subheader(f"{locality}'s partnerships in {year_label(year)}")
+st.subheader(f"{md(locality)}'s partnerships in {year_label(year)}")
 if partnerships.empty:
-    st.info(f"No partnership figures for {locality} in {year_label(year)}.")
+    st.info(f"No partnership figures for {md(locality)} in {year_label(year)}.")
 else:
     screen, download = dataset.wide_tables(
         partnerships,
@@ -91,7 +92,7 @@ else:
     for index, name in enumerate(partnerships["partnership"]):
         link_columns[index % len(link_columns)].page_link(
             "pages/partnership.py",
-            label=name,
+            label=md(name),
             icon=":material/groups:",
             query_params={"partnership": name, "locality": locality, "year": str(year)},
         )
@@ -100,14 +101,14 @@ else:
 changes = query("membership_changes", level="Locality", area=locality)
 changes = changes[changes["time_period"] <= year]
 if not changes.empty:
-    st.info(membership_sentence(changes, locality), icon=":material/swap_horiz:")
+    st.info(md(membership_sentence(changes, locality)), icon=":material/swap_horiz:")
 dataset.render_dataset(comparison, area)
 
 # --------------------------------------------------------------------------- onward
 st.header("Explore further", anchor="further")
 st.page_link(
     "pages/exclusions.py",
-    label=f"Exclusions explorer for {locality}: reasons, pupil groups and schools",
+    label=f"Exclusions explorer for {md(locality)}: reasons, pupil groups and schools",
     icon=":material/query_stats:",
     query_params={"level": "Locality", "locality": locality, "year": str(year)},
 )
@@ -119,7 +120,7 @@ st.page_link(
 )
 st.page_link(
     "pages/data_pack.py",
-    label=f"Data pack for {locality} (to print or share)",
+    label=f"Data pack for {md(locality)} (to print or share)",
     icon=":material/description:",
     query_params={"level": "Locality", "locality": locality, "year": str(year)},
 )

@@ -16,6 +16,7 @@ from explorer.downloads import download_csv
 from explorer.formatting import year_label
 from explorer.layout import page_header, suppression_note
 from explorer.pickers import year_picker
+from explorer.text import md
 from explorer.url_state import url_selectbox
 
 ALL_LOCALITIES = ""  # the locality picker's "no filter" option ('locality=' in the URL)
@@ -68,11 +69,11 @@ st.session_state[LAST_SHOWN] = partnership
 if partnership is None or year is None:
     st.stop()
 
-with st.spinner(f"Loading {partnership}'s figures…"):
+with st.spinner(f"Loading {md(partnership)}'s figures…"):
     comparison = query("partnership_vs_locality", partnership=partnership, time_period=year)
 if comparison.empty:
     st.info(
-        f"{partnership} has no figures in {year_label(year)}: it may not have existed that year. "
+        f"{md(partnership)} has no figures in {year_label(year)}: it may not have existed that year. "
         "Choose another year."
     )
     st.stop()
@@ -95,7 +96,7 @@ area = dataset.Area(
 )
 
 st.markdown(
-    f"**{partnership}** is one of the partnerships of **{locality}** locality in "
+    f"**{md(partnership)}** is one of the partnerships of **{md(locality)}** locality in "
     f"{year_label(year)}. **On this page:** [Schools](#schools) · "
     "[The data set: every measure, then a tab per section](#dataset) · "
     "[Share of funding](#funding-share) · [Explore further](#further)"
@@ -108,25 +109,25 @@ found = found[
 if not found.empty and found.iloc[0]["partnership"] == partnership:
     school = found.iloc[0]
     st.success(
-        f"**{school['name']}** (URN {school['urn']}) is one of this partnership's schools: "
+        f"**{md(school['name'])}** (URN {school['urn']}) is one of this partnership's schools: "
         "its own figures are in the table of schools below.",
         icon=":material/school:",
     )
     st.page_link(
         "pages/exclusions.py",
-        label=f"Exclusions at {school['name']}, year by year",
+        label=f"Exclusions at {md(school['name'])}, year by year",
         icon=":material/query_stats:",
         query_params={"level": "School", "school": str(school["urn"]), "year": str(year)},
     )
 
 # --------------------------------------------------------------------------- schools
-st.header(f"Schools in {partnership}", anchor="schools")
+st.header(f"Schools in {md(partnership)}", anchor="schools")
 dataset.render_partnership_map(locality, int(year), partnership, f"{stem}-map-{year}")
 
 schools = query("school_profile", partnership=partnership, time_period=year)
 st.subheader(f"School by school, {year_label(year)}")
 if schools.empty:
-    st.info(f"No school figures for {partnership} in {year_label(year)}.")
+    st.info(f"No school figures for {md(partnership)} in {year_label(year)}.")
 else:
     screen, download = dataset.wide_tables(
         schools,
@@ -148,7 +149,7 @@ else:
 changes = query("membership_changes", level="Partnership", area=partnership)
 changes = changes[changes["time_period"] <= year]
 if not changes.empty:
-    st.info(membership_sentence(changes, partnership), icon=":material/swap_horiz:")
+    st.info(md(membership_sentence(changes, partnership)), icon=":material/swap_horiz:")
 dataset.render_dataset(comparison, area)
 
 # --------------------------------------------------------------------------- funding share
@@ -191,11 +192,13 @@ else:
         width="stretch",
         alt=f"Bar chart comparing, for each partnership in {locality}, its share of the county's "
         "high needs top-up funding with its share of pupils and of pupils with an EHC plan. "
-        + dataset.funding_share_sentence(own.iloc[0]).replace("**", ""),
+        + dataset.funding_share_sentence(own.iloc[0], markdown=False).replace("**", ""),
     )
     hidden = shares[shares["topup_suppressed"].astype(bool)]["partnership"].tolist()
     if hidden:
-        st.caption("Top-up funding **Suppressed** (no bar drawn) for: " + ", ".join(hidden) + ".")
+        st.caption(
+            "Top-up funding **Suppressed** (no bar drawn) for: " + ", ".join(map(md, hidden)) + "."
+        )
     st.caption(
         "Shares are of the whole county (every council school, including any in no "
         "partnership). A partnership with a special school or resource base will usually get "
@@ -226,7 +229,7 @@ else:
 st.header("Explore further", anchor="further")
 st.page_link(
     "pages/exclusions.py",
-    label=f"Exclusions explorer for {partnership}: reasons, pupil groups and schools",
+    label=f"Exclusions explorer for {md(partnership)}: reasons, pupil groups and schools",
     icon=":material/query_stats:",
     query_params={
         "level": "Partnership",
@@ -237,13 +240,13 @@ st.page_link(
 )
 st.page_link(
     "pages/data_pack.py",
-    label=f"Data pack for {partnership} (to print or share)",
+    label=f"Data pack for {md(partnership)} (to print or share)",
     icon=":material/description:",
     query_params={"level": "Partnership", "partnership": partnership, "year": str(year)},
 )
 st.page_link(
     "pages/locality.py",
-    label=f"The whole of {locality} locality",
+    label=f"The whole of {md(locality)} locality",
     icon=":material/location_on:",
     query_params={"locality": locality, "year": str(year)},
 )

@@ -46,6 +46,7 @@ from explorer.layout import (
     page_header,
     suppression_note,
 )
+from explorer.text import md
 from explorer.url_state import url_radio, url_selectbox, url_toggle
 
 LEVELS = ["Locality", "Partnership", "School"]
@@ -218,7 +219,7 @@ def show_funnel() -> None:
         st.markdown(
             f"The county rate{' for ' + noun if phase else ''} in {year} is "
             f"**{format_value(funnel.target, unit)}** "
-            f"({county_name}, {'all ' + phase.lower() + ' schools' if phase else 'all schools'}). "
+            f"({md(county_name)}, {'all ' + phase.lower() + ' schools' if phase else 'all schools'}). "
             f"Each dot is one of {len(areas)} {noun}{where}; "
             f"dots outside the dashed lines are outside the {INNER_LABEL} limits, outside the "
             f"solid lines the {OUTER_LABEL} limits."
@@ -373,7 +374,7 @@ def show_funnel() -> None:
                     alt=f"Table of the {len(flagged)} {noun} outside the {INNER_LABEL} limits.",
                 )
                 explanations = "\n".join(
-                    f"- **{name}**: {text}"
+                    f"- **{md(name)}**: {md(text)}"
                     for name, text in zip(flagged["area_name"], flagged["explanation"], strict=True)
                 )
                 if len(flagged) <= 8:
@@ -388,7 +389,7 @@ def show_funnel() -> None:
                         with slot:
                             st.page_link(
                                 PROFILE_PAGE[level],
-                                label=f"Open {name}",
+                                label=f"Open {md(name)}",
                                 icon=":material/arrow_forward:",
                                 query_params={level.lower(): name, "year": str(time_period)},
                             )
@@ -398,7 +399,7 @@ def show_funnel() -> None:
                         with slot:
                             st.page_link(
                                 "pages/partnership.py",
-                                label=f"Open {row['area_name']}",
+                                label=f"Open {md(row['area_name'])}",
                                 icon=":material/arrow_forward:",
                                 query_params={
                                     "partnership": str(row["parent_area"]),
@@ -424,7 +425,7 @@ def show_trends() -> None:
         counts = table[~table["is_county"]]["direction"].value_counts()
         county_trend = table[table["is_county"]]
         if not county_trend.empty:
-            st.markdown(f"**{county_name}:** {county_trend.iloc[0]['sentence']}")
+            st.markdown(f"**{md(county_name)}:** {md(county_trend.iloc[0]['sentence'])}")
         st.markdown(
             f"Of the {int(counts.sum())} {noun}{where} with figures in any year: "
             f"**{int(counts.get('Rising', 0))} rising**, "
@@ -521,7 +522,7 @@ def show_trends() -> None:
 
 def show_comparators() -> None:
     """The county beside England, its region and its statistical neighbours (DfE figures)."""
-    st.header(f"{county_name} against England and its statistical neighbours")
+    st.header(f"{md(county_name)} against England and its statistical neighbours")
     with st.spinner("Fetching the published figures…"):
         comparators = query("comparator_trend", measure=measure)
         coverage = query("comparator_coverage")
@@ -540,9 +541,9 @@ def show_comparators() -> None:
         neighbours = coverage[coverage["has_rows"]]
         missing = coverage[~coverage["has_rows"]]
         st.markdown(
-            f"Statistical neighbours are the local authorities most like {county_name} "
+            f"Statistical neighbours are the local authorities most like {md(county_name)} "
             "(set in the council's configuration). These figures are the DfE's published ones, "
-            f"so {county_name}'s line here is its official figure"
+            f"so {md(county_name)}'s line here is its official figure"
             + (
                 ""
                 if (comparators["role"] == "County (DfE)").any()
@@ -561,7 +562,7 @@ def show_comparators() -> None:
             )
         summary = comparator_summary(series, county_name, label, unit, str(info["higher_is"]))
         if summary:
-            st.markdown(summary)
+            st.markdown(md(summary))
         title = f"{label}: {county_name}, England and statistical neighbours"
         last_year = series.dropna(subset=["value"]).sort_values("time_period")["year"].iloc[-1:]
         latest = series[series["year"].isin(last_year)].dropna(subset=["value"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -69,3 +70,11 @@ def inline_datasets(spec: dict) -> list[list[dict]]:
 def assert_no_exception(at: AppTest) -> None:
     """The page ran without an uncaught exception and showed no st.exception."""
     assert not at.exception, [e.value for e in at.exception]
+
+
+def as_read(markdown: str) -> str:
+    """Markdown text as a reader sees it: the backslash escapes and word joiners that
+    explorer.text.md puts around names from data taken out (AppTest gives the source)."""
+    from explorer.text import JOINER
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown.replace(JOINER, ""))

@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from apptest_helpers import (
+    as_read,
     assert_no_exception,
     chart_specs,
     chart_title,
@@ -47,7 +48,7 @@ def page(app_warehouse):
 
 def metrics_by_name(at) -> dict[str, object]:
     """Tiles keyed by the area name in their label ('Banbury (per 100 pupils)' -> 'Banbury')."""
-    return {m.label.rsplit(" (", 1)[0]: m for m in at.metric}
+    return {as_read(m.label).rsplit(" (", 1)[0]: m for m in at.metric}
 
 
 def test_tiles_show_each_locality_county_and_england_with_change_since_last_year(

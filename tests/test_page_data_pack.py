@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from apptest_helpers import assert_no_exception, open_page
+from apptest_helpers import as_read, assert_no_exception, open_page
 
 import packs
 
@@ -43,7 +43,7 @@ def page(app_warehouse, partnership):
 
 
 def markdown_text(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join(as_read(m.value) for m in at.markdown)
 
 
 def table_with_row(at, first_cell: str):
