@@ -91,8 +91,11 @@ def open_inputs(root: Path, files: list[Path], scratch: Path) -> Inputs:
         if path.suffix.lower() == ".zip":
             _open_zip(path, name, scratch / f"{len(inputs.names)}", inputs)
             continue
-        with path.open("rb") as handle:
-            head = handle.read(4096)
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(4096)
+        except OSError:
+            head = b""  # unreadable (permission denied): the reader rejects this one file
         _add(inputs, path, name, head, lambda p=path: p.read_bytes())
     return inputs
 

@@ -420,8 +420,8 @@ def test_an_unreadable_file_is_a_file_reject_not_a_stop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Permission denied on one file (the tests run as root, so chmod cannot show it): the
-    build's per-file step rejects it with one line counting nothing as read. (The input
-    fingerprint in etl/build.py reads every file first: its handling is etl.build's.)"""
+    build's per-file step rejects it with one line counting nothing as read (the whole
+    build: the next test)."""
     from etl.config import load_config
     from etl.pipeline import _read_and_validate
 
@@ -443,3 +443,32 @@ def test_an_unreadable_file_is_a_file_reject_not_a_stop(
         "census_locked.csv: file rejected: the file cannot be opened (permission denied): "
         "check who may read it (0 data rows not loaded)"
     ]
+
+
+def test_a_file_the_build_may_not_read_is_rejected_and_the_build_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Permission denied on one file, through the whole build (fingerprint, reader, report):
+    that file is one reject line and the rest goes live."""
+    from etl.build import build_warehouse, warehouse_path
+
+    data = tmp_path / "data"
+    raw = good_raw(data)
+    locked = raw / "census_locked.csv"
+    locked.write_bytes(csv_bytes(CENSUS, [census_row("201314", 100001, 210, 30, 5)]))
+    real_open = Path.open
+
+    def open_(self: Path, *args, **kwargs):
+        if self.name == locked.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_)
+    result = build_warehouse(data_dir=data, progress=lambda _line: None)
+    assert result.status == "built"
+    files = {f["file"]: f for f in result.report["files"]}
+    assert files["census_locked.csv"]["source"] is None
+    assert files["census_locked.csv"]["rows_loaded"] == 0
+    rejects = pd.read_parquet(warehouse_path(data) / "rejects.parquet")
+    reasons = rejects.loc[rejects["source_file"].eq("census_locked.csv"), "reason"].tolist()
+    assert reasons and "permission denied" in reasons[0]
