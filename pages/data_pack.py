@@ -113,7 +113,7 @@ year = year_picker(years, container=picker_year)
 if level is None or area is None or year is None:
     st.stop()
 
-with st.spinner(f"Building the data pack for {area}, {year_label(year)}…"):
+with st.spinner(f"Building the data pack for {md(area)}, {year_label(year)}…"):
     pack = _pack(level, area, int(year), data.build_id())
     excel_bytes, html_bytes = _files(level, area, int(year), data.build_id())
 
