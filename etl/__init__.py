@@ -1,11 +1,14 @@
 """ETL: raw council and DfE files -> validated Parquet warehouse (docs/architecture.md).
 
-``python -m etl build`` builds ``data/warehouse``; ``python -m etl demo`` writes demo files.
-The app calls ``ensure_warehouse()`` / ``warehouse_path()``.
+``etl.build.build_warehouse`` writes a build and swaps it in; the command line ``python -m etl
+build`` (and ``queries.prepare.build_warehouse``) adds the query layer's preparation of the
+build before it goes live. The ETL imports only ``contract``.
 """
 
 from __future__ import annotations
 
-from .build import BuildError, BuildResult, build_warehouse, ensure_warehouse, warehouse_path
+from contract.settings import warehouse_path
+
+from .build import BuildError, BuildResult, build_warehouse, ensure_warehouse
 
 __all__ = ["BuildError", "BuildResult", "build_warehouse", "ensure_warehouse", "warehouse_path"]

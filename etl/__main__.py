@@ -9,7 +9,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .config import default_data_dir
+from contract.settings import default_data_dir
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "demo":
         return _demo(args)
-    from .build import BuildError, build_warehouse
+    from queries.prepare import build_warehouse
+
+    from .build import BuildError
 
     progress = None if args.quiet else (lambda message: print(message, flush=True))
     try:

@@ -26,7 +26,8 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import shape
 
-from .config import Boundaries
+from contract.settings import Boundaries
+
 from .geo import BOUNDARY_COLUMNS, BoundaryError, _finish, _looks_like_bng
 from .validate import FileResult, Issues, rejected_file
 

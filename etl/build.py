@@ -20,10 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomllib
+from contract.settings import (
+    CONFIG_ENV,
+    Config,
+    ConfigError,
+    default_data_dir,
+    load_config,
+    warehouse_path,
+    write_recorded,
+)
 
 from . import shrink
-from .config import CONFIG_ENV, Config, ConfigError, default_data_dir, load_config
 from .errors import BuildError
 
 #: Bump when the ETL's output changes for the same input (forces a rebuild).
@@ -34,6 +41,8 @@ _ETL_DIR = Path(__file__).resolve().parent
 _IGNORED_NAMES = {"readme.md", "readme.txt", "thumbs.db", "desktop.ini"}
 
 Progress = Callable[[str], None]
+#: Runs on a finished build before it goes live; returns entries for the build report.
+Prepare = Callable[[Path, dict[str, Any], Progress], dict[str, Any]]
 __all__ = ["BuildError", "BuildResult", "build_warehouse", "ensure_warehouse", "warehouse_path"]
 
 
@@ -51,11 +60,6 @@ class BuildResult:
 # --------------------------------------------------------------------------------------
 # Paths
 # --------------------------------------------------------------------------------------
-
-
-def warehouse_path(data_dir: Path | None = None) -> Path:
-    """The live warehouse (a symlink to data/builds/<id>/); read tables through it."""
-    return Path(data_dir or default_data_dir()) / "warehouse"
 
 
 def _is_data_file(path: Path, root: Path) -> bool:
@@ -181,7 +185,9 @@ def etl_code_version() -> str:
     digest = hashlib.sha256(ETL_VERSION.encode())
     views = _ETL_DIR.parent / "queries" / "views"
     code = [p for p in sorted(_ETL_DIR.glob("*.py")) if not p.name.startswith("demo")]
-    for path in [*code, *sorted(views.glob("*.sql")), _ETL_DIR.parent / "queries" / "measures.csv"]:
+    contract = sorted((_ETL_DIR.parent / "contract").glob("*"))  # schema, catalogue, settings
+    generated = _ETL_DIR.parent / "queries" / "measure_fact.py"  # the catalogue's fact view
+    for path in [*code, *contract, *sorted(views.glob("*.sql")), generated]:
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -264,12 +270,15 @@ def build_warehouse(
     data_dir: Path | None = None,
     config: Config | Path | None = None,
     accept_shrink: bool = False,
+    prepare: Prepare | None = None,
 ) -> BuildResult:
     """Build the warehouse from ``raw_dir`` (default <data>/raw) unless it is up to date.
 
     Raises BuildError (one-line message) when the input cannot make a warehouse, or when
     a source holds far less than in the live build (etl.shrink) unless ``accept_shrink``;
-    the live warehouse is then untouched.
+    the live warehouse is then untouched. ``prepare(build_dir, settings, progress)`` runs
+    on the finished build before it goes live (the query layer's materialised views and
+    reconciliation: queries.prepare); what it returns joins the build report.
     """
     started = time.perf_counter()
     say: Progress = progress or (lambda _message: None)
@@ -291,7 +300,7 @@ def build_warehouse(
     with _build_lock(builds_dir, say):
         root, scan, mode = resolve_inputs(raw_dir, say)
         files = scan.files
-        limit = shrink.max_shrink_percent(settings)
+        limit = settings.max_shrink_percent
         fingerprint = input_fingerprint(root, files, settings, builds_dir / ".file_hashes.json")
         live = _live_report(warehouse)
         if live and live.get("input_fingerprint") == fingerprint and not force:
@@ -319,8 +328,9 @@ def build_warehouse(
             )
             report.update(mode=mode, sizes=shrink.build_sizes(build_dir, report))
             _guard_shrink(live, warehouse, mode, report, limit, accept_shrink, say)
-            view_config = _persist_views(build_dir, settings, say)
-            report["reconciliation"] = _reconcile(build_dir, view_config, say)
+            recorded = write_recorded(build_dir, settings)
+            if prepare is not None:
+                report.update(prepare(build_dir, recorded, say))
             report.update(build_id=build_id, mode=mode, input_fingerprint=fingerprint)
             report = _ordered_report(report)
             (build_dir / REPORT_NAME).write_text(
@@ -382,72 +392,16 @@ def _folder_notes(root: Path, scan: RawScan) -> list[Any]:
     return notes
 
 
-def _persist_views(build_dir: Path, settings: Config, say: Progress) -> dict[str, Any]:
-    """The query layer's materialised views, computed once here and stored in the build,
-    so the app opens a national warehouse in a moment (docs/performance.md)."""
-    import queries  # the query layer: imported here so the ETL has no import-time link
-
-    council = {
-        key: value
-        for key, value in {
-            "name": settings.council.name,
-            "old_la_code": settings.council.old_la_code,
-            "new_la_code": settings.council.new_la_code,
-            "region_code": settings.council.region_code,
-            "region_name": settings.council.region_name,
-            "comparator_old_la_codes": list(settings.council.comparator_old_la_codes),
-        }.items()
-        if value is not None
-    }
-    suppression = {
-        "min_count": settings.suppression.min_count,
-        "min_denominator": settings.suppression.min_denominator,
-    }
-    # the rest of the file's settings (e.g. [withheld]) as written: the app reads the same
-    whole = tomllib.loads(settings.raw.decode("utf-8")) if settings.raw else {}
-    tick = time.perf_counter()
-    config = {**whole, "council": council, "suppression": suppression}
-    (build_dir / queries.BUILD_SETTINGS).write_text(
-        json.dumps(config, indent=2, default=str) + "\n", encoding="utf-8"
-    )
-    names = queries.persist_materialized_views(build_dir, config)
-    say(f"Materialised {len(names)} views for the app ({time.perf_counter() - tick:.1f}s)")
-    return config
-
-
-def _reconcile(build_dir: Path, config: dict[str, Any], say: Progress) -> dict[str, Any]:
-    """The county's schools against the DfE's LA figures (queries/views/reconciliation.sql),
-    for build_report.json: every measure and year, and a warning when a residual does not
-    fit the range of the cells the DfE withheld (schools missing from GIAS or the
-    membership, or figures that count different things)."""
-    import queries
-
-    con = queries.connect(build_dir, config)
-    try:
-        rows = queries.reconciliation(con)
-    finally:
-        con.close()
-    rows = rows.drop(columns=["source"])
-    misfits = rows[rows["residual_fits"].ne("fits")]
-    if not misfits.empty:
-        names = ", ".join(sorted(set(misfits["measure"])))
-        unexplained = int(misfits["other_missing"].eq(0).sum())
-        say(
-            f"Warning: for {len(misfits)} measure-years the DfE's LA figure is not its schools'"
-            f" published figures plus what their withheld cells can hold ({names});"
-            f" {len(misfits) - unexplained} of them have school figures that were not"
-            " available, the others may mean schools missing from GIAS or the membership"
-            " (Data page, reconciliation)"
-        )
-    records = json.loads(rows.to_json(orient="records"))
-    return {"rows": records, "not_fitting": int(len(misfits)), "checked": int(len(rows))}
-
-
-def ensure_warehouse(progress: Progress | None = None, *, data_dir: Path | None = None) -> Path:
+def ensure_warehouse(
+    progress: Progress | None = None,
+    *,
+    data_dir: Path | None = None,
+    prepare: Prepare | None = None,
+) -> Path:
     """The live warehouse path, building it first when there is none yet."""
     warehouse = warehouse_path(data_dir)
     if _live_report(warehouse) is None:
-        build_warehouse(progress=progress, data_dir=data_dir)
+        build_warehouse(progress=progress, data_dir=data_dir, prepare=prepare)
     return warehouse
 
 

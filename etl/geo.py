@@ -98,8 +98,9 @@ def read_boundaries(path: Path) -> pd.DataFrame:
     """Council boundaries: features with a ``Locality`` property, merged per locality.
     BNG coordinates (some GIS exports keep them) are converted to WGS84. Published ONS
     files with a lookup in config: etl.boundary_files."""
+    from contract.settings import Boundaries
+
     from .boundary_files import read_boundary_file
-    from .config import Boundaries
 
     frame, result = read_boundary_file(path, path.name, Boundaries())
     if frame is None:

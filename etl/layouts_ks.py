@@ -51,8 +51,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from contract.settings import Config
+
 from .benchmarks import BENCHMARK_KEY
-from .config import Config
 from .readers import SOURCE_ROW, RawFile, _csv_head
 from .sources import EES_STANDARD as SOURCE_EES_STANDARD
 from .sources import SOURCES_BY_NAME, Detection, detect_source, normalise_header

@@ -41,6 +41,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from contract.symbols import NOT_APPLICABLE, meaning
+
 from .readers import SOURCE_ROW
 from .sources import (
     SEN_NEED_LABELS,
@@ -50,7 +52,6 @@ from .sources import (
     Source,
     spc_year_group_column,
 )
-from .symbols import NOT_APPLICABLE, meaning
 from .validate import FileResult
 
 #: Each table's key (its grain) for the checks across files.

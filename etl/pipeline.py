@@ -18,11 +18,12 @@ from typing import Any
 
 import pandas as pd
 
+from contract.settings import Boundaries, Config
+
 from . import archives, downloads, geo
 from .benchmarks import BENCHMARK_KEY, benchmark_rows, canonical_levels
 from .boundary_files import read_boundary_file
 from .breakdowns import breakdown_rows
-from .config import Boundaries, Config
 from .errors import BuildError
 from .exclusions_log import aggregate as aggregate_log
 from .layouts_ks import adapt_layout, peek_layout

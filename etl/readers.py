@@ -23,7 +23,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pv
 
-from .config import Limits
+from contract import periods
+from contract.settings import Limits
+
 from .line_counts import blank_lines, offset_after_lines, physical_lines, scan_spans
 from .sources import Detection, Source, detect_source, map_columns
 
@@ -32,7 +34,7 @@ SOURCE_ROW = "source_row"
 HEADER_SEARCH_ROWS = 30
 _HEAD_BYTES = 256 * 1024
 CSV_SUFFIXES = {".csv", ".txt"}
-#: Misshapen rows whose text is kept (all are counted): etl.config.Limits.max_listed_rejects.
+#: Misshapen rows whose text is kept (all are counted): contract.settings.Limits.max_listed_rejects.
 LISTED_BAD_ROWS = Limits.max_listed_rejects
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -788,27 +790,8 @@ def _refuse_formulas(workbook, sheets: list[_SheetXml], rows: int) -> None:
 # Time periods
 # --------------------------------------------------------------------------------------
 
-_PERIOD = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*(?:[/-]\s*(\d{2}|\d{4}))?\s*(?:FY)?\s*$", re.I)
-
-
-def parse_time_period(text: str) -> int | None:
-    """'202324', '2023/24', '2023-24', '2023/2024' -> 202324; None when not a period."""
-    match = _PERIOD.match(text)
-    if match is None:
-        compact = text.strip()
-        if re.fullmatch(r"\d{6}", compact):
-            start, end = int(compact[:4]), int(compact[4:])
-            return int(compact) if end == (start + 1) % 100 else None
-        return None
-    start, end = int(match.group(1)), match.group(2)
-    if end is None:
-        return None  # a bare year is ambiguous (calendar, academic or financial)
-    end_value = int(end)
-    if len(end) == 4 and end_value != start + 1:
-        return None
-    if len(end) == 2 and end_value != (start + 1) % 100:
-        return None
-    return start * 100 + (start + 1) % 100
+#: One parser of time periods for every reader (contract.periods).
+parse_time_period = periods.parse
 
 
 def normalise_time_period(values: pd.Series) -> pd.Series:

@@ -18,12 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-import tomllib
 
-from .config import Config
-from .errors import BuildError
-
-DEFAULT_MAX_SHRINK_PERCENT = 20.0
 ACCEPT_FLAG = "--accept-shrink"
 #: Sizes of the whole build (the rest are per source: "rows:<source>", "benchmark:<source>").
 LABELS = {
@@ -62,22 +57,6 @@ def label(key: str) -> str:
     if kind == "benchmark":
         return f"{source} benchmark rows"
     return LABELS.get(key, key)
-
-
-def max_shrink_percent(config: Config) -> float:
-    """``[build] max_shrink_percent`` of the council's config (default 20). Read here from
-    the file's own text: the Config dataclass need not carry a setting only this uses."""
-    try:
-        settings = tomllib.loads(config.raw.decode("utf-8")) if config.raw else {}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        settings = {}  # load_config has already refused a file that is not TOML
-    value = (settings.get("build") or {}).get("max_shrink_percent", DEFAULT_MAX_SHRINK_PERCENT)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-        raise BuildError(
-            f"{config.path}: [build] max_shrink_percent must be a number from 0 to 100, "
-            f"not {value!r}"
-        )
-    return float(value)
 
 
 def build_sizes(build_dir: Path, report: dict[str, Any]) -> dict[str, int]:

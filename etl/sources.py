@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Literal
 
+from contract import catalogue
+
 #: Column types. ``id``: a URN (whole number > 0, required); ``period``: a time period;
 #: ``count``: whole number >= 0 or a suppression symbol; ``amount``: number >= 0 (money,
 #: points, rates) or a symbol; ``whole``: whole number >= 0 or blank (ages); ``coordinate``:
@@ -60,11 +62,17 @@ class Column:
 
 @dataclass(frozen=True)
 class Benchmark:
-    """A catalogue measure (queries/measures.csv) computed from a source's benchmark rows."""
+    """A catalogue measure (contract/measures.csv) computed from a source's benchmark rows."""
 
     measure: str
     numerator: str
     denominator: str | None = None
+
+
+def benchmarks_of(table: str) -> tuple[Benchmark, ...]:
+    """Every catalogue measure on ``table``, from the DfE's LA, region and England rows of a
+    source that loads it: the formula is the catalogue's, never restated here."""
+    return tuple(Benchmark(*formula) for formula in catalogue.benchmarks(table))
 
 
 @dataclass(frozen=True)
@@ -245,15 +253,6 @@ SEN_NEED_COLUMNS: tuple[Column, ...] = tuple(
     for code in SEN_NEED_LABELS
 )
 
-EXCLUSION_BENCHMARKS = (
-    Benchmark("exclusions_headcount", "headcount"),
-    Benchmark("perm_excl_rate", "perm_excl", "headcount"),
-    Benchmark("susp_rate", "susp", "headcount"),
-    Benchmark("one_plus_susp_rate", "one_plus_susp", "headcount"),
-    Benchmark("perm_excl", "perm_excl"),
-    Benchmark("susp", "susp"),
-    Benchmark("one_plus_susp", "one_plus_susp"),
-)
 
 #: Reason columns of the DfE's wide reason files -> (label, first release with it). One
 #: label per column in every year, so a reason is the same category across releases and
@@ -378,12 +377,7 @@ SOURCES: tuple[Source, ...] = (
         ),
         (),
         subsets=(Subset(("fsm_eligible",), "headcount"), Subset(("eal",), "headcount")),
-        benchmarks=(
-            Benchmark("pupils", "headcount"),
-            Benchmark("fsm_count", "fsm_eligible"),
-            Benchmark("fsm_percent", "fsm_eligible", "headcount"),
-            Benchmark("eal_percent", "eal", "headcount"),
-        ),
+        benchmarks=benchmarks_of("pupils"),
         excludes=("ncyear", "nc year", "breakdown topic"),
         keeps=_with_flags(c.name for c in SPC_YEAR_GROUP_COLUMNS),
     ),
@@ -442,12 +436,7 @@ SOURCES: tuple[Source, ...] = (
             Subset(("sess_authorised", "sess_unauthorised"), "sess_overall"),
             Subset(("enrolments_pa_10",), "enrolments"),
         ),
-        benchmarks=(
-            Benchmark("overall_absence_rate", "sess_overall", "sess_possible"),
-            Benchmark("authorised_absence_rate", "sess_authorised", "sess_possible"),
-            Benchmark("unauthorised_absence_rate", "sess_unauthorised", "sess_possible"),
-            Benchmark("persistent_absence_rate", "enrolments_pa_10", "enrolments"),
-        ),
+        benchmarks=benchmarks_of("absence"),
     ),
     _ees(
         "exclusions",
@@ -467,7 +456,7 @@ SOURCES: tuple[Source, ...] = (
         ),
         (),
         subsets=(Subset(("one_plus_susp",), "headcount"), Subset(("one_plus_susp",), "susp")),
-        benchmarks=EXCLUSION_BENCHMARKS,
+        benchmarks=benchmarks_of("exclusions"),
         excludes=("exclusion reason", "reason", "characteristic group", "characteristic"),
     ),
     # Reasons: the DfE publishes them for the LA, region and England only, as WIDE columns
@@ -526,12 +515,7 @@ SOURCES: tuple[Source, ...] = (
         ),
         (),
         subsets=(Subset(("sen_support", "ehc_plan"), "total_pupils"),),
-        benchmarks=(
-            Benchmark("sen_support_percent", "sen_support", "total_pupils"),
-            Benchmark("ehc_plan_percent", "ehc_plan", "total_pupils"),
-            Benchmark("sen_support_count", "sen_support"),
-            Benchmark("ehc_plan_count", "ehc_plan"),
-        ),
+        benchmarks=benchmarks_of("sen"),
         excludes=("primary need", "sen provision", "sen primary need"),
         keeps=_with_flags(c.name for c in SEN_NEED_COLUMNS),
     ),
@@ -573,7 +557,7 @@ SOURCES: tuple[Source, ...] = (
         ),
         (),
         subsets=(Subset(("rwm_expected",), "pupils_eligible"),),
-        benchmarks=(Benchmark("ks2_rwm_expected_percent", "rwm_expected", "pupils_eligible"),),
+        benchmarks=benchmarks_of("ks2"),
     ),
     _ees(
         "ks4",
@@ -591,7 +575,7 @@ SOURCES: tuple[Source, ...] = (
             ),
         ),
         (),
-        benchmarks=(Benchmark("ks4_attainment8", "att8_total", "pupils"),),
+        benchmarks=benchmarks_of("ks4"),
     ),
     # The council's own record of every suspension and permanent exclusion its schools
     # notified (one row each, no names): the only source of a school's reasons and pupil

@@ -93,10 +93,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .config import Config, Limits
+from contract.settings import Config, Limits
+from contract.symbols import SYMBOLS
+
 from .readers import SOURCE_ROW, Prefilter, RawFile, RowFilter, normalise_time_period
 from .sources import MEASURE_TYPES, Column, Detection, Source, map_columns
-from .symbols import SYMBOLS
 from .tables import SCHEMA
 from .unread_layouts import unread_layout
 

@@ -27,6 +27,7 @@ import pandas as pd
 import streamlit as st
 
 import queries
+from contract import settings
 
 WAREHOUSE_ENV = "LOCALITY_EXPLORER_WAREHOUSE"
 
@@ -49,9 +50,7 @@ def warehouse_dir() -> Path:
     override = os.environ.get(WAREHOUSE_ENV)
     if override:
         return Path(override)
-    from etl.build import warehouse_path
-
-    return warehouse_path()
+    return settings.warehouse_path()
 
 
 def ensure_warehouse() -> Path:
@@ -61,7 +60,7 @@ def ensure_warehouse() -> Path:
         return target
     if os.environ.get(WAREHOUSE_ENV):
         raise FileNotFoundError(f"No warehouse at {target}")
-    from etl.build import ensure_warehouse as build_if_missing
+    from queries.prepare import ensure_warehouse as build_if_missing
 
     with st.status("First run: building the warehouse from the raw files…", expanded=True) as box:
         path = build_if_missing()
@@ -85,19 +84,16 @@ def is_demo() -> bool:
 
 
 def config_path() -> Path:
-    """The council settings the warehouse was built with (the ETL's rule: the environment's
-    LOCALITY_EXPLORER_CONFIG, else <data dir>/config.toml), so pages suppress with the same
-    thresholds the build report and the data packs state."""
-    from etl.config import default_config_path
-
-    return default_config_path()
+    """The settings file in force (contract.settings: LOCALITY_EXPLORER_CONFIG, else
+    <data dir>/config.toml): part of the cache keys, so a changed file re-opens the build
+    (its thresholds tighten the build's own, contract.settings.serving_document)."""
+    return settings.default_config_path()
 
 
 def accessibility_contact() -> str:
     """Where users report an accessibility problem ([accessibility] contact in the council
     settings); empty until the council sets one."""
-    settings = queries.load_config(config_path())
-    return str(settings.get("accessibility", {}).get("contact", "")).strip()
+    return settings.load_config(config_path()).accessibility_contact
 
 
 def missing_files(warehouse: Path) -> list[str]:
@@ -123,22 +119,10 @@ def _open(resolved_warehouse: str, config: str) -> duckdb.DuckDBPyConnection:
     missing = missing_files(warehouse)
     if missing:
         raise DataUnavailable(f"{warehouse}: missing {', '.join(missing)}")
-    # a build records the settings it was made with (the packs and the command line use
-    # them); the app uses them too, with the settings file's thresholds where those are
-    # stricter (a file tightened since the build never shows more than it allows)
-    file_settings = queries.load_config(Path(config))  # read once
-    settings = (
-        queries.load_config(None, warehouse)
-        if (warehouse / queries.BUILD_SETTINGS).is_file()
-        else dict(file_settings)
-    )
-    current = file_settings.get("suppression", {})
-    recorded = settings.get("suppression", {})
-    settings["suppression"] = {
-        key: max(int(recorded.get(key, default)), int(current.get(key, default)))
-        for key, default in (("min_count", 3), ("min_denominator", 10))
-    }
-    return queries.connect(warehouse, config=settings)
+    # the settings the build recorded, tightened to the file in force now: the same rule
+    # as queries.connect's for the packs and the command line (contract.settings)
+    current = settings.load_config(Path(config))
+    return queries.connect(warehouse, config=settings.serving_document(warehouse, current))
 
 
 @dataclass(eq=False)

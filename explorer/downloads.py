@@ -12,23 +12,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from contract.safe_export import neutralise_formula
 from explorer import data
-
-# A cell starting with one of these is run as a formula by Excel and LibreOffice
-# (OWASP "CSV injection"); prefixing a quote makes it plain text.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value: object) -> object:
-    """Return value made inert for spreadsheets when it is a string that starts a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        # Negative numbers written as text stay readable: "-3" is data, not a formula.
-        try:
-            float(value)
-            return value
-        except ValueError:
-            return "'" + value
-    return value
 
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:

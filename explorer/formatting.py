@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 
+from contract import periods
+
 SUPPRESSED_LABEL = "Suppressed"
 
 
 def year_label(time_period: int) -> str:
-    """202324 -> '2023/24'."""
-    text = str(int(time_period))
-    return f"{text[:4]}/{text[4:]}"
+    """202324 -> '2023/24' (contract.periods)."""
+    return periods.label(int(time_period))
 
 
 def format_value(value: float | None, unit: str, suppressed: bool = False) -> str:

@@ -14,7 +14,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from explorer.downloads import neutralise_formula
+from contract.safe_export import neutralise_formula
 from packs.model import DEMO_NOTICE, Pack, Table
 
 CONTENTS_SHEET = "Contents"

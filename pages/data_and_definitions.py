@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from etl.config import weakened
+from contract.settings import weakened
 from explorer.data import build_report, query
 from explorer.downloads import download_csv, download_csv_from_build
 from explorer.formatting import ESTIMATE_MARK, SUPPRESSED_LABEL

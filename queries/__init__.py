@@ -23,7 +23,6 @@ import hashlib
 import json
 import re
 import shutil
-import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -35,21 +34,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from etl import symbols
-from etl.tables import SCHEMA
-from queries import complementary
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from contract import catalogue, periods, safe_export, symbols
+from contract import settings as settings_contract
+from contract.schema import SCHEMA
+from queries import complementary, measure_fact
 
 QUERIES_DIR = Path(__file__).resolve().parent
 VIEWS_DIR = QUERIES_DIR / "views"
-MEASURES_CSV = QUERIES_DIR / "measures.csv"
+#: The code that writes the measure-fact view (part of the persisted views' fingerprint).
+MEASURE_FACT_CODE = QUERIES_DIR / "measure_fact.py"
 PROJECT_DIR = QUERIES_DIR.parent
 DEFAULT_WAREHOUSE = PROJECT_DIR / "data" / "warehouse"
-DEFAULT_CONFIG = PROJECT_DIR / "data" / "config.toml"
 
 #: Levels built from the council's own schools.
 AREA_LEVELS: tuple[str, ...] = ("County", "Locality", "Partnership", "School")
@@ -95,25 +90,24 @@ class QueryLayerError(RuntimeError):
 # --------------------------------------------------------------------------- connect
 
 
-#: The settings a build was made with (written by the ETL into the build folder): what
-#: connect() uses when it is given none, so a pack or a query run on a build suppresses
-#: with that build's thresholds, not whatever data/config.toml says now.
-BUILD_SETTINGS = "settings.json"
+#: The settings a build was made with (contract.settings, written by the ETL).
+BUILD_SETTINGS = settings_contract.BUILD_SETTINGS
 
 
 def load_config(
     config: Path | str | Mapping[str, Any] | None = None, warehouse: Path | None = None
 ) -> dict[str, Any]:
-    """The council settings: a parsed mapping, a path to a TOML file, else the settings
-    the warehouse build recorded, else data/config.toml."""
-    if config is None and warehouse is not None and (warehouse / BUILD_SETTINGS).is_file():
-        return json.loads((warehouse / BUILD_SETTINGS).read_text(encoding="utf-8"))
-    if config is None:
-        config = DEFAULT_CONFIG
+    """The settings to run views with: a parsed mapping as given, a TOML file's (read by
+    contract.settings), else those a build serves with (``contract.settings.
+    serving_document``: the settings it recorded, thresholds tightened to the file in force
+    now), else the file in force now."""
     if isinstance(config, Mapping):
         return dict(config)
-    with Path(config).open("rb") as handle:
-        return tomllib.load(handle)
+    if config is not None:
+        return dict(settings_contract.load_config(Path(config)).document)
+    if warehouse is not None:
+        return settings_contract.serving_document(Path(warehouse))
+    return settings_contract.recorded_document(settings_contract.load_config())
 
 
 def _settings_row(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -136,7 +130,7 @@ def _settings_row(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 #: A withheld cell of a table not in [withheld]: one whose symbol means withheld in that
-#: table's publications (etl.symbols: GSS, and e.g. the 2016/17 exclusions release's 'x'),
+#: table's publications (contract.symbols: GSS, and e.g. the 2016/17 exclusions release's 'x'),
 #: a small number that is at least 1 with no upper bound.
 def default_withheld_symbols(table: str) -> tuple[str, ...]:
     return tuple(s for s in symbols.SYMBOLS if symbols.meaning(s, table) == symbols.WITHHELD)
@@ -238,35 +232,46 @@ def _create_settings(con: duckdb.DuckDBPyConnection, config: Mapping[str, Any]) 
         con.execute(f"CREATE MACRO {name}() AS {_sql_literal(value)}")
 
 
-def _create_measures(con: duckdb.DuckDBPyConnection, measures_csv: Path) -> None:
-    catalogue = pd.read_csv(measures_csv, dtype=str, keep_default_na=False)
-    expected = [
-        "measure",
-        "label",
-        "subject",
-        "kind",
-        "unit",
-        "multiplier",
-        "numerator_label",
-        "denominator_label",
-        "definition",
-        "source",
-        "higher_is",
-    ]
-    if list(catalogue.columns) != expected:
-        raise QueryLayerError(f"{measures_csv} must have the columns {expected}")
+def _create_measures(con: duckdb.DuckDBPyConnection) -> None:
+    """The ``measures`` table: the measure catalogue (contract.catalogue), in its order."""
     con.execute(
         "CREATE TABLE measures (sort_order INTEGER, measure VARCHAR PRIMARY KEY, label VARCHAR,"
-        " subject VARCHAR, kind VARCHAR CHECK (kind IN ('rate', 'count', 'mean', 'amount')),"
-        " unit VARCHAR, multiplier DOUBLE, numerator_label VARCHAR, denominator_label VARCHAR,"
-        " definition VARCHAR, source VARCHAR,"
-        " higher_is VARCHAR CHECK (higher_is IN ('better', 'worse', 'neutral')))"
+        " short_label VARCHAR, subject VARCHAR,"
+        " kind VARCHAR CHECK (kind IN ('rate', 'count', 'mean', 'amount')),"
+        " unit VARCHAR, format VARCHAR, multiplier DOUBLE, fact_table VARCHAR,"
+        " numerator_column VARCHAR, denominator_column VARCHAR, statistics VARCHAR,"
+        " overdispersed BOOLEAN,"
+        " higher_is VARCHAR CHECK (higher_is IN ('better', 'worse', 'neutral')),"
+        " headline BOOLEAN, numerator_label VARCHAR, denominator_label VARCHAR,"
+        " definition VARCHAR, source VARCHAR)"
     )
     rows = [
-        [order, *(value if value != "" else None for value in record)]
-        for order, record in enumerate(catalogue.itertuples(index=False, name=None), start=1)
+        [
+            order,
+            m.measure,
+            m.label,
+            m.short_label,
+            m.subject,
+            m.kind,
+            m.unit,
+            m.format,
+            m.multiplier,
+            m.table,
+            m.numerator,
+            m.denominator,
+            m.statistics,
+            m.overdispersed,
+            m.higher_is,
+            m.headline,
+            m.numerator_label,
+            m.denominator_label,
+            m.definition,
+            m.source,
+        ]
+        for order, m in enumerate(catalogue.MEASURES, start=1)
     ]
-    con.executemany("INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    placeholders = ", ".join("?" * len(rows[0]))  # only "?" marks: the values are bound
+    con.executemany(f"INSERT INTO measures VALUES ({placeholders})", rows)  # noqa: S608
 
 
 def _strip_sql(sql: str) -> str:
@@ -335,7 +340,7 @@ def _views_fingerprint(views_dir: Path, settings: Mapping[str, Any], warehouse: 
     time: a build folder never changes, but a copied and edited one must not be served
     stale copies). A change to any of them makes the copies stale."""
     digest = hashlib.sha256()
-    for path in sorted(views_dir.glob("*.sql")) + [MEASURES_CSV]:
+    for path in [*sorted(views_dir.glob("*.sql")), catalogue.CATALOGUE_CSV, MEASURE_FACT_CODE]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(json.dumps(dict(settings), sort_keys=True, default=str).encode())
     for table in sorted(WAREHOUSE_SCHEMA):
@@ -415,6 +420,10 @@ def _view_bodies(views_dir: Path) -> dict[str, str]:
         for path in sorted(views_dir.glob("*.sql"))
         if not path.stem.startswith("_")
     }
+    # generated from the measure catalogue (queries/measure_fact.py), not a file; a test
+    # views folder holds only what it names
+    if views_dir == VIEWS_DIR:
+        bodies[measure_fact.VIEW] = measure_fact.measure_fact_sql()
     if any(complementary.TABLE in _WORD.findall(_strip_sql(b)) for b in bodies.values()):
         bodies[complementary.TABLE] = "-- materialized: table\nSELECT * FROM " + ", ".join(
             complementary.READS
@@ -515,7 +524,7 @@ def connect(
         _register_tables(con, warehouse)
         settings = load_config(config, warehouse)
         _create_settings(con, settings)
-        _create_measures(con, MEASURES_CSV)
+        _create_measures(con)
         persisted = None
         if materialize and views_dir is None:
             fingerprint = _views_fingerprint(VIEWS_DIR, _settings_row(settings), warehouse)
@@ -535,7 +544,8 @@ def missing_tables(warehouse: Path | str | None = None) -> list[str]:
 
 def list_views(con: duckdb.DuckDBPyConnection, *, internal: bool = False) -> list[str]:
     """Names of the views created from queries/views (``int_*`` ones only if ``internal``)."""
-    names = [path.stem for path in VIEWS_DIR.glob("*.sql") if not path.stem.startswith("_")]
+    names = [p.stem for p in VIEWS_DIR.glob("*.sql") if not p.stem.startswith("_")]
+    names.append(measure_fact.VIEW)
     present = {
         row[0]
         for row in con.execute(
@@ -643,30 +653,14 @@ def _level(level: str, allowed: Iterable[str] = AREA_LEVELS) -> str:
 
 
 def period(value: int | str | None) -> int | None:
-    """Normalise a time period: 202324, '202324', '2023/24', '2023-24', '2023/2024' -> 202324."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"Not a time period: {value!r}")
-    if isinstance(value, int):
-        text = str(value)
-    else:
-        text = str(value).strip()
-    match = re.fullmatch(r"(\d{4})(?:[/-]?(\d{2})|[/-](\d{4}))", text)
-    if not match:
-        raise ValueError(f"Not a time period: {value!r}")
-    start = int(match.group(1))
-    end = int(match.group(2)) if match.group(2) else int(match.group(3)) % 100
-    if end != (start + 1) % 100:
-        raise ValueError(f"Not a time period (years must be consecutive): {value!r}")
-    return start * 100 + end
+    """Normalise a time period: 202324, '202324', '2023/24', '2023-24', '2023/2024' -> 202324
+    (contract.periods); None stays None, anything else is a ValueError."""
+    return None if value is None else periods.checked(value)
 
 
 def period_label(value: int | str) -> str:
-    """202324 -> '2023/24'."""
-    tp = period(value)
-    assert tp is not None
-    return f"{tp // 100}/{tp % 100:02d}"
+    """202324 -> '2023/24' (contract.periods)."""
+    return periods.label(value)
 
 
 def _area(area: str | int) -> str:
@@ -1125,9 +1119,9 @@ def table_for_download(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFra
     return con.table(table).df()
 
 
-#: A cell starting with one of these is run as a formula by spreadsheets (the same list
-#: as explorer.downloads, which neutralises DataFrames; these are for CSVs DuckDB writes).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A cell starting with one of these is run as a formula by spreadsheets (contract.safe_export;
+#: here for the CSVs DuckDB writes).
+_FORMULA_STARTS = safe_export.FORMULA_STARTS
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 

@@ -31,7 +31,7 @@ def etl_raw_dir(etl_data_dir: Path) -> Path:
 @pytest.fixture
 def etl_config(etl_data_dir: Path):
     """The council settings of ``etl_data_dir`` (Oxfordshire, 931 / E10000025)."""
-    from etl.config import load_config
+    from contract.settings import load_config
 
     return load_config(etl_data_dir / "config.toml")
 
@@ -40,8 +40,9 @@ def etl_config(etl_data_dir: Path):
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse built once per test session from the demo generator's files
     (default seed, Oxfordshire config), outside the repository's data/."""
-    from etl import build_warehouse, warehouse_path
+    from etl import warehouse_path
     from etl.demo import generate_demo
+    from queries.prepare import build_warehouse
 
     data = tmp_path_factory.mktemp("demo_app_data")
     (data / "raw").mkdir()

@@ -14,7 +14,7 @@ import queries
 from bench import etl_bench, query_bench
 from bench.common import median_p95
 from bench.pages import app_pages, browser_url
-from etl.config import ConfigError, load_config
+from contract.settings import DEFAULT_DATA_DIR, ConfigError, load_config
 from etl.demo_exclusions import FULL_YEAR, TERMLY
 
 COUNCIL_LA = 931
@@ -31,7 +31,7 @@ def england_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
 
 
 def test_scope_setting(tmp_path: Path) -> None:
-    base = (Path(queries.DEFAULT_CONFIG)).read_text(encoding="utf-8")
+    base = (DEFAULT_DATA_DIR / "config.toml").read_text(encoding="utf-8")
     for scope, expected in (
         ('"council"', (COUNCIL_LA,)),
         ('"england"', None),

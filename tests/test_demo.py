@@ -15,7 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from etl.config import load_config
+from contract.settings import load_config
 from etl.demo import EES_STANDARD, FILE_NAMES, MORE_FILES, SPC_YEAR_GROUP_HEADERS, generate_demo
 from etl.demo_exclusions import CHARACTERISTICS, FULL_YEAR, GEOGRAPHY, LOG, REASONS, TERMLY
 from etl.sources import SEN_NEED_LABELS

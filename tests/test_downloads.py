@@ -20,8 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import queries
-from etl import build_warehouse, warehouse_path
+from etl import warehouse_path
 from explorer.downloads import neutralise_formula, neutralise_frame, safe_csv_bytes
+from queries.prepare import build_warehouse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -35,7 +35,8 @@ from broken_files import (
 )
 from etl_raw_files import csv_bytes, write_xlsx
 
-from etl import BuildError, build_warehouse, warehouse_path
+from etl import BuildError, warehouse_path
+from queries.prepare import build_warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -422,7 +423,7 @@ def test_an_unreadable_file_is_a_file_reject_not_a_stop(
     """Permission denied on one file (the tests run as root, so chmod cannot show it): the
     build's per-file step rejects it with one line counting nothing as read (the whole
     build: the next test)."""
-    from etl.config import load_config
+    from contract.settings import load_config
     from etl.pipeline import _read_and_validate
 
     data = tmp_path / "data"
@@ -450,7 +451,8 @@ def test_a_file_the_build_may_not_read_is_rejected_and_the_build_goes_on(
 ) -> None:
     """Permission denied on one file, through the whole build (fingerprint, reader, report):
     that file is one reject line and the rest goes live."""
-    from etl.build import build_warehouse, warehouse_path
+    from etl import warehouse_path
+    from queries.prepare import build_warehouse
 
     data = tmp_path / "data"
     raw = good_raw(data)

@@ -15,8 +15,9 @@ import pyarrow.parquet as pq
 import pytest
 from etl_raw_files import CONFIG_TOML, GIAS_HEADER, write_csv, write_minimal_raw
 
-from etl import BuildError, build_warehouse, ensure_warehouse, warehouse_path
+from etl import BuildError, warehouse_path
 from etl.tables import SCHEMA
+from queries.prepare import build_warehouse, ensure_warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 REPORT_KEYS = [
@@ -300,12 +301,12 @@ def test_cli_unexpected_error_is_one_line_with_a_debug_hint(
     monkeypatch, capsys, etl_data_dir: Path
 ) -> None:
     import etl.__main__ as cli
-    import etl.build
+    import queries.prepare
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(etl.build, "build_warehouse", explode)
+    monkeypatch.setattr(queries.prepare, "build_warehouse", explode)
     assert cli.main(["build"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
@@ -318,8 +319,8 @@ def test_england_scope_reads_without_the_prefilter_and_builds_the_same(
     """With scope = "england" the reader keeps every row (its prefilter would drop next to
     nothing) and validate_file sorts them: the tables and the report's counts are the same
     as a build that drops out-of-scope rows while reading."""
+    from contract.settings import load_config
     from etl import pipeline, validate
-    from etl.config import load_config
 
     config = etl_data_dir / "config.toml"
     config.write_text(
@@ -472,7 +473,7 @@ def test_one_partnership_name_in_two_localities_stays_two_partnerships(
 def test_unsafe_suppression_settings_stop_the_build_with_one_line(
     etl_raw_dir: Path, etl_data_dir: Path, setting: str, message: str
 ) -> None:
-    from etl.config import ConfigError, load_config
+    from contract.settings import ConfigError, load_config
 
     config = etl_data_dir / "config.toml"
     config.write_text(CONFIG_TOML.replace("min_count = 3", setting), encoding="utf-8")
@@ -487,7 +488,7 @@ def test_unsafe_suppression_settings_stop_the_build_with_one_line(
 
 
 def test_allow_unsafe_lets_min_count_1_through_but_never_0(etl_data_dir: Path) -> None:
-    from etl.config import ConfigError, load_config
+    from contract.settings import ConfigError, load_config
 
     config = etl_data_dir / "config.toml"
     unsafe = CONFIG_TOML.replace("min_count = 3", "min_count = 1\nallow_unsafe = true")

@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import build_warehouse, warehouse_path
+from etl import warehouse_path
+from queries.prepare import build_warehouse
 
 try:
     from etl.demo import generate_demo

@@ -685,7 +685,8 @@ def test_cli_packs_for_colliding_names_do_not_overwrite(etl_raw_dir, etl_data_di
     as many files per format as packs."""
     from etl_raw_files import MEMBERSHIP_ROWS, write_membership
 
-    from etl import build_warehouse, warehouse_path
+    from etl import warehouse_path
+    from queries.prepare import build_warehouse
 
     rows = [list(row) for row in MEMBERSHIP_ROWS]
     rows[3][2] = "Oxford-North"  # Gamma from 15/01/2023 (was Oxford South)

@@ -39,7 +39,7 @@ def test_catalogue_with_years_and_lookup(app_warehouse):
     at = open_page(PAGE, {"measure": "ks2_rwm_expected_percent"})
     assert_no_exception(at)
     catalogue = at.dataframe[0].value
-    expected = pd.read_csv(PROJECT_DIR / "queries" / "measures.csv", dtype=str)
+    expected = pd.read_csv(PROJECT_DIR / "contract" / "measures.csv", dtype=str)
     assert catalogue["measure"].tolist() == expected["measure"].tolist()
     assert catalogue["definition"].tolist() == expected["definition"].tolist()
     by_measure = catalogue.set_index("measure")
@@ -197,7 +197,7 @@ def test_data_measure_years_hand_computed(tmp_path: Path):
         con.close()
     assert (
         list(years.index)
-        == pd.read_csv(PROJECT_DIR / "queries" / "measures.csv")["measure"].tolist()
+        == pd.read_csv(PROJECT_DIR / "contract" / "measures.csv")["measure"].tolist()
     )
     assert years.loc["pupils", "years"] == "2022/23, 2023/24"
     assert years.loc["pupils", "n_years"] == 2

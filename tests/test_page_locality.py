@@ -27,7 +27,7 @@ from explorer.layout import SECTION_PARAM
 
 HEADINGS = [section.heading for section in SECTIONS]
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-MEASURES = pd.read_csv(PROJECT_DIR / "queries" / "measures.csv").set_index("measure")
+MEASURES = pd.read_csv(PROJECT_DIR / "contract" / "measures.csv").set_index("measure")
 
 
 # --------------------------------------------------------------------------- independent sums

@@ -83,41 +83,6 @@ def test_fixture_parquet_has_contract_types(tmp_path):
     assert str(pq.read_schema(folder / "ks4.parquet").field("att8_total").type) == "double"
 
 
-def test_measure_catalogue():
-    catalogue = pd.read_csv(queries.MEASURES_CSV, dtype=str, keep_default_na=False)
-    assert list(catalogue.columns) == [
-        "measure",
-        "label",
-        "subject",
-        "kind",
-        "unit",
-        "multiplier",
-        "numerator_label",
-        "denominator_label",
-        "definition",
-        "source",
-        "higher_is",
-    ]
-    contract = set(re.findall(r"^\| `([a-z0-9_]+)` \|", _doc_section("Measures"), re.M))
-    assert len(contract) == 19
-    assert contract <= set(catalogue["measure"])
-    assert catalogue["measure"].is_unique
-    assert set(catalogue["kind"]) <= {"rate", "count", "mean", "amount"}
-    assert set(catalogue["higher_is"]) <= {"better", "worse", "neutral"}
-    rates = catalogue[catalogue["kind"] == "rate"]
-    assert (rates["multiplier"] == "100").all() and (rates["denominator_label"] != "").all()
-    assert (catalogue.loc[catalogue["kind"] != "rate", "multiplier"] == "1").all()
-    for column in ("label", "definition", "source", "numerator_label"):
-        assert (catalogue[column].str.len() > 3).all(), column
-    assert (catalogue["unit"] != "").all()
-    assert pick_unit(catalogue, "perm_excl_rate") == "per 100 pupils"
-    assert pick_unit(catalogue, "ks4_attainment8") == "points (mean)"
-
-
-def pick_unit(catalogue: pd.DataFrame, measure: str) -> str:
-    return catalogue.loc[catalogue["measure"] == measure, "unit"].item()
-
-
 # --------------------------------------------------------------------------- connect
 
 

@@ -20,7 +20,7 @@ def test_the_two_commands_are_documented_and_executable() -> None:
 
 
 def test_every_measure_in_the_catalogue_is_defined_in_the_readme() -> None:
-    with (PROJECT_DIR / "queries" / "measures.csv").open(encoding="utf-8") as handle:
+    with (PROJECT_DIR / "contract" / "measures.csv").open(encoding="utf-8") as handle:
         catalogue = list(csv.DictReader(handle))
     assert len(catalogue) >= 19
     for row in catalogue:

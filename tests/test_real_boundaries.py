@@ -14,9 +14,9 @@ import shapely
 from etl_raw_files import write_minimal_raw
 from shapely.geometry import shape
 
+from contract.settings import Boundaries, load_config
 from etl.boundary_files import read_boundary_file, read_features
-from etl.build import build_warehouse
-from etl.config import Boundaries, load_config
+from queries.prepare import build_warehouse
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real" / "files"
 LAD = REAL / "ons-lad-2022" / "Local_Authority_Districts_December_2022_Boundaries_UK_BUC.geojson"

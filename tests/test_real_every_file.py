@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from real_files import REAL_FILES, council_toml
 
+from contract.settings import load_config
 from etl import archives
-from etl.config import load_config
 from etl.geo import is_boundary_file
 from etl.pipeline import _read_and_validate
 from etl.sources import SOURCES_BY_NAME

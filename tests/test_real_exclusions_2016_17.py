@@ -42,7 +42,7 @@ def _gias_rows(register: pd.DataFrame) -> list[list[object]]:
 
 
 def _build(tmp: Path, published: pd.DataFrame, complete: bool):
-    from etl import build_warehouse
+    from queries.prepare import build_warehouse
 
     data = tmp / "data"
     raw = data / "raw"

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from etl_raw_files import MEMBERSHIP_HEADER, write_csv
 
-from etl.build import build_warehouse
 from etl.readers import read_raw
 from etl.sources import detect_source
+from queries.prepare import build_warehouse
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real" / "files"
 STATEFUNDED = REAL / "gias-statefunded-head" / "edubaseallstatefunded_HEAD10.csv"

@@ -98,7 +98,7 @@ def _gias_rows() -> list[list[object]]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from etl import build_warehouse
+    from queries.prepare import build_warehouse
 
     for path in (KS4_PROVISIONAL, ABS_PERF, KS2_TRIMMED, KS4_TRIMMED, ABSENCE_BY_TERM):
         real_file(path)
@@ -230,7 +230,7 @@ def test_la_termly_absence_gives_full_year_benchmarks_summed_over_school_types(b
 
 
 def test_a_performance_tables_file_needs_its_year_in_the_path(tmp_path) -> None:
-    from etl.config import load_config
+    from contract.settings import load_config
     from etl.layouts_ks import adapt_layout
     from etl.readers import read_raw
     from etl.validate import validate_file

@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 from etl_raw_files import GIAS_ROWS, OXON, write_csv, write_gias, write_links, write_membership
 
-from etl import build_warehouse, warehouse_path
+from etl import warehouse_path
 from etl.sources import detect_source, map_columns
+from queries.prepare import build_warehouse
 
 REAL = Path("/work/shared/real/headers")
 SPC_HEADER_FILE = REAL / "fbit_e2e_fixture_census_pupils_header.csv"

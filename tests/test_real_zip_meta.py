@@ -13,7 +13,7 @@ import pytest
 from test_real_gias_inputs import STATEFUNDED, _camden_data
 
 from etl.archives import metadata_kind, open_inputs
-from etl.build import build_warehouse
+from queries.prepare import build_warehouse
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real" / "files"
 ZIP = REAL / "ees-zip" / "exclusions_by_reason.zip"

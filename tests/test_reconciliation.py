@@ -19,7 +19,7 @@ WITHHELD = '\n[withheld.exclusions]\nsymbols = ["x", "c"]\nlow = 1\nhigh = 2\n'
 
 
 def test_a_school_missing_from_gias_shows_in_the_reconciliation(etl_raw_dir, etl_data_dir):
-    from etl import build_warehouse
+    from queries.prepare import build_warehouse
 
     config = etl_data_dir / "config.toml"
     config.write_text(config.read_text(encoding="utf-8") + WITHHELD, encoding="utf-8")

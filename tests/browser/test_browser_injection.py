@@ -31,7 +31,8 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """(warehouse, renames): the demo with every name a payload, built by the ETL."""
-    from etl import build_warehouse, warehouse_path
+    from etl import warehouse_path
+    from queries.prepare import build_warehouse
 
     data = tmp_path_factory.mktemp("hostile_data")
     (data / "raw").mkdir()

@@ -1,27 +1,35 @@
-"""Council settings (data/config.toml) and the project's data paths.
+"""Council settings (data/config.toml): the only reader of the settings file.
 
 Another council changes ``data/config.toml`` (or points ``LOCALITY_EXPLORER_CONFIG`` at its
 own file), never the code. Data paths default to ``<project>/data`` and can be moved with
 ``LOCALITY_EXPLORER_DATA_DIR`` (tests use this to keep the repository's data/ untouched).
+
+A build records the settings it was made with (``settings.json`` in the build folder,
+``recorded_document``). Whatever serves a build (the app, ``python -m packs``, the bench,
+``queries.connect``) takes them from there through ``serving_document``: the recorded
+settings, with the suppression thresholds of the settings file in force now where those are
+stricter. So the app, the command line and the packs always suppress alike.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+import tomllib
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_DIR / "data"
 CONFIG_ENV = "LOCALITY_EXPLORER_CONFIG"
 DATA_DIR_ENV = "LOCALITY_EXPLORER_DATA_DIR"
+#: The settings a build was made with, in the build folder.
+BUILD_SETTINGS = "settings.json"
+#: ``[build] max_shrink_percent`` when the file does not say (etl/shrink.py).
+DEFAULT_MAX_SHRINK_PERCENT = 20.0
 
 
 class ConfigError(ValueError):
@@ -153,6 +161,12 @@ class Config:
     raw: bytes = field(repr=False, default=b"")
     boundaries: Boundaries = Boundaries()
     limits: Limits = Limits()
+    #: ``[build] max_shrink_percent``: how far a source may shrink against the live build.
+    max_shrink_percent: float = DEFAULT_MAX_SHRINK_PERCENT
+    #: ``[accessibility] contact``: where users report an accessibility problem ("" = unset).
+    accessibility_contact: str = ""
+    #: The whole file as parsed (sections only the query layer reads, e.g. ``[withheld]``).
+    document: Mapping[str, Any] = field(repr=False, default_factory=dict)
 
     def la_summary(self) -> dict[str, Any]:
         """The ``la`` block of build_report.json."""
@@ -167,6 +181,11 @@ class Config:
 
 def default_data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR)
+
+
+def warehouse_path(data_dir: Path | None = None) -> Path:
+    """The live warehouse (a symlink to data/builds/<id>/); read tables through it."""
+    return Path(data_dir or default_data_dir()) / "warehouse"
 
 
 def default_config_path() -> Path:
@@ -211,9 +230,82 @@ def load_config(path: Path | str | None = None) -> Config:
             raw=raw,
             boundaries=_boundaries(settings.get("boundaries", {})),
             limits=_limits(settings.get("limits", {})),
+            max_shrink_percent=_max_shrink_percent(settings.get("build", {}), path),
+            accessibility_contact=str(
+                (settings.get("accessibility") or {}).get("contact", "")
+            ).strip(),
+            document=settings,
         )
     except (TypeError, ValueError) as error:
         raise ConfigError(f"{path}: a setting has the wrong type ({error})") from None
+
+
+def _max_shrink_percent(table: Any, path: Path) -> float:
+    value = (table or {}).get("max_shrink_percent", DEFAULT_MAX_SHRINK_PERCENT)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise ConfigError(
+            f"{path}: [build] max_shrink_percent must be a number from 0 to 100, not {value!r}"
+        )
+    return float(value)
+
+
+# ------------------------------------------------------------------ a build's settings
+
+
+def recorded_document(config: Config) -> dict[str, Any]:
+    """What a build records (``settings.json``): the file's sections as written, with the
+    council and the suppression thresholds as checked."""
+    council = config.council
+    checked_council = {
+        key: value
+        for key, value in {
+            "name": council.name,
+            "old_la_code": council.old_la_code,
+            "new_la_code": council.new_la_code,
+            "region_code": council.region_code,
+            "region_name": council.region_name,
+            "comparator_old_la_codes": list(council.comparator_old_la_codes),
+        }.items()
+        if value is not None
+    }
+    suppression = {
+        "min_count": config.suppression.min_count,
+        "min_denominator": config.suppression.min_denominator,
+    }
+    return {**config.document, "council": checked_council, "suppression": suppression}
+
+
+def write_recorded(build_dir: Path, config: Config) -> dict[str, Any]:
+    """Record ``config`` in a build folder; returns what was written."""
+    document = recorded_document(config)
+    (build_dir / BUILD_SETTINGS).write_text(
+        json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8"
+    )
+    return document
+
+
+def read_recorded(warehouse: Path) -> dict[str, Any] | None:
+    """The settings a build recorded, or None for a build that recorded none."""
+    path = Path(warehouse) / BUILD_SETTINGS
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def serving_document(warehouse: Path, current: Config | None = None) -> dict[str, Any]:
+    """The settings to serve a build with: the recorded ones (else the file in force now),
+    with each suppression threshold the stricter of the recorded and the file in force now
+    (a file tightened since the build never shows more than it allows). ``current`` is
+    the settings file in force now (default: ``load_config()``'s)."""
+    current = current if current is not None else load_config()
+    recorded = read_recorded(warehouse)
+    document = dict(recorded) if recorded is not None else recorded_document(current)
+    recorded_thresholds = document.get("suppression") or {}
+    document["suppression"] = {
+        key: max(int(recorded_thresholds.get(key, default)), getattr(current.suppression, key))
+        for key, default in (("min_count", 3), ("min_denominator", 10))
+    }
+    return document
 
 
 def _scope(value: Any, old_la_code: int) -> dict[str, Any]:
