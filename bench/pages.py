@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from explorer.chromium import CHROMIUM, CHROMIUM_ARGS
 from explorer.navigation import DEFAULT_PAGE, PAGES
+from packs.chromium import CHROMIUM, CHROMIUM_ARGS
 
 from .common import PROJECT_DIR, PYTHON, run_child
 

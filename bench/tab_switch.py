@@ -14,7 +14,7 @@ import statistics
 import time
 from pathlib import Path
 
-from explorer.chromium import (
+from packs.chromium import (
     CHARTS_DRAWN_JS,
     STREAMLIT_IDLE_JS,
     STREAMLIT_RUN_COUNTER_JS,

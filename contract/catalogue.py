@@ -259,6 +259,40 @@ def benchmarks(table: str) -> tuple[tuple[str, str, str | None], ...]:
     return tuple((m.measure, m.numerator, m.denominator) for m in MEASURES if m.table == table)
 
 
+def _units() -> dict[str, tuple[str, str, bool]]:
+    """unit -> (format, statistics, overdispersed): the catalogue gives one of each per unit
+    (checked), so code holding only a unit (a chart, a table column) still takes the
+    measure's named format and model, never a guess from the unit's wording."""
+    found: dict[str, tuple[str, str, bool]] = {}
+    for m in MEASURES:
+        model = (m.format, m.statistics, m.overdispersed)
+        if found.setdefault(m.unit, model) != model:
+            raise CatalogueError(
+                f"unit {m.unit!r} has two formats or statistical models ({m.measure}): "
+                "give the measure its own unit"
+            )
+    return found
+
+
+def unit_format(unit: str | None) -> formats.Format:
+    """The named format of a catalogue unit ('% of pupils' -> pct1), or of a table unit
+    (formats.TABLE_UNITS: '%', '£', 'ratio'); a KeyError names any other."""
+    unit = unit or ""
+    if unit in UNITS:
+        return formats.get(UNITS[unit][0])
+    if unit in formats.TABLE_UNITS:
+        return formats.get(formats.TABLE_UNITS[unit])
+    if unit in _COUNT_UNITS:
+        return formats.get("count")
+    raise KeyError(f"unknown unit {unit!r}: not a catalogue measure's unit nor a table unit")
+
+
+def unit_model(unit: str) -> tuple[str, bool]:
+    """(statistics, overdispersed) of a catalogue unit; ('none', False) for other units."""
+    _fmt, statistics, overdispersed = UNITS.get(unit, ("count", "none", False))
+    return statistics, overdispersed
+
+
 def _check_sections() -> None:
     subjects = {m.subject for m in MEASURES}
     known = {s.subject for s in SECTIONS}
@@ -267,3 +301,6 @@ def _check_sections() -> None:
 
 
 _check_sections()
+UNITS = _units()
+#: Plain counts of things that are not a measure's unit (a pack's reason table).
+_COUNT_UNITS = frozenset({"exclusions", "suspensions", "pupils", "places", "schools"})

@@ -34,6 +34,8 @@ class Format:
     axis_unit: str = ""
     #: whether values are shares of a whole (an axis need not go above 100)
     is_percent: bool = False
+    #: the unit words after a number in text, when not the measure's unit ("points")
+    text_unit: str = ""
 
     @property
     def d3(self) -> str:
@@ -73,7 +75,8 @@ class Format:
             return NO_DATA
         if self.prefix or self.suffix:
             return self.short(float(value))  # type: ignore[arg-type]
-        return f"{self.bare(float(value))} {unit}".strip()  # type: ignore[arg-type]
+        words = self.text_unit or unit
+        return f"{self.bare(float(value))} {words}".strip()  # type: ignore[arg-type]
 
     def axis(self, value: float) -> str:
         """An axis label: '7.5%', '0.20 per 100', '46.0 points', '£3,500', '120'."""
@@ -91,11 +94,22 @@ FORMATS: dict[str, Format] = {
     for fmt in (
         Format("count", 0),
         Format("pct1", 1, suffix="%", difference_unit="percentage points", is_percent=True),
-        Format("per100", 2, difference_unit="per 100 pupils", axis_unit="per 100"),
+        Format(
+            "per100",
+            2,
+            difference_unit="per 100 pupils",
+            axis_unit="per 100",
+            text_unit="per 100 pupils",
+        ),
         Format("gbp", 0, prefix="£"),
-        Format("points1", 1, difference_unit="points", axis_unit="points"),
+        Format("points1", 1, difference_unit="points", axis_unit="points", text_unit="points"),
+        Format("ratio2", 2),
     )
 }
+
+#: Formats of units that are not a catalogue measure's (columns of the packs' tables):
+#: the catalogue's own units are looked up in the catalogue (contract.catalogue.unit_format).
+TABLE_UNITS: dict[str, str] = {"": "count", "%": "pct1", "£": "gbp", "ratio": "ratio2"}
 
 
 def get(name: str) -> Format:

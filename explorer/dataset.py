@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import differs_beyond_chance
+from contract import catalogue
 from explorer import charts, layout, maps
 from explorer.data import query
 from explorer.downloads import download_csv
@@ -38,57 +39,9 @@ from explorer.url_state import url_radio
 NOT_AVAILABLE = "Not available"
 
 
-@dataclass(frozen=True)
-class Section:
-    """One part of the data set: a heading, a line on why it matters, and its measures."""
-
-    key: str
-    heading: str
-    intro: str
-    measures: tuple[str, ...]
-
-
-SECTIONS: tuple[Section, ...] = (
-    Section(
-        "children",
-        "Numbers of children",
-        "How many pupils attend the schools, and how many are disadvantaged or learning "
-        "English as an additional language.",
-        ("pupils", "fsm_percent", "eal_percent"),
-    ),
-    Section(
-        "needs",
-        "Profile of needs",
-        "Pupils with special educational needs (SEN): those helped in school (SEN support) "
-        "and those with an Education, Health and Care (EHC) plan.",
-        ("sen_support_percent", "ehc_plan_percent"),
-    ),
-    Section(
-        "absence",
-        "Absence",
-        "How much school pupils miss, and how many miss so much that they are persistently absent.",
-        ("overall_absence_rate", "persistent_absence_rate"),
-    ),
-    Section(
-        "exclusions",
-        "Exclusions",
-        "Permanent exclusions and suspensions, as rates per 100 pupils and as counts.",
-        ("perm_excl_rate", "susp_rate", "perm_excl", "susp"),
-    ),
-    Section(
-        "attainment",
-        "Attainment",
-        "Results at the end of primary school (key stage 2) and of Year 11 (Attainment 8).",
-        ("ks2_rwm_expected_percent", "ks4_attainment8"),
-    ),
-    Section(
-        "funding",
-        "Funding",
-        "High needs funding the council paid to the schools: top-ups for individual pupils "
-        "with SEN and funding for commissioned places (for example in resource bases).",
-        ("topup_amount", "topup_pupils", "place_funding", "high_needs_places"),
-    ),
-)
+#: The data set's sections and their measures: the catalogue's (the packs' too).
+SECTIONS = catalogue.SECTIONS
+Section = catalogue.Section
 
 
 @dataclass(frozen=True)
@@ -618,13 +571,13 @@ def render_section(
     section: Section, comparison: pd.DataFrame, area: Area, cat: pd.DataFrame, county: str
 ) -> None:
     """One part of the data set: metrics, a comparison table, definitions, a trend chart."""
-    st.header(section.heading, anchor=section.key)
+    st.header(section.title, anchor=section.key)
     st.markdown(section.intro)
     rows = comparison.set_index("measure", drop=False)
     present = [m for m in section.measures if m in rows.index]
     if not present:
         st.info(
-            f"No {section.heading.lower()} figures for {md(area.name)} in {year_label(area.year)}."
+            f"No {section.title.lower()} figures for {md(area.name)} in {year_label(area.year)}."
         )
         return
     per_row = 2 if len(present) == 4 else min(len(present), 3)  # tiles wide enough to read
@@ -642,10 +595,10 @@ def render_section(
     download_csv(download, f"{area.file_stem}-{section.key}-{area.year}")
     for measure in present:
         definition_box(cat.loc[measure])
-    if section.key == "needs":
+    if section.key == "send":
         st.subheader("Primary need")
         render_need_profile(area, county)
-    st.subheader(f"{section.heading} over time")
+    st.subheader(f"{section.title} over time")
     render_trend(area, section, cat)
 
 
@@ -668,7 +621,7 @@ def render_dataset(comparison: pd.DataFrame, area: Area) -> None:
 
         return draw
 
-    layout.lazy_tabs({section.heading: section_tab(section) for section in SECTIONS})
+    layout.lazy_tabs({section.title: section_tab(section) for section in SECTIONS})
 
 
 def _in_words(names: Sequence[str]) -> str:
@@ -683,8 +636,8 @@ def render_at_a_glance(comparison: pd.DataFrame, area: Area) -> None:
     for section in SECTIONS:
         screen, download = comparison_rows(comparison, section.measures, area)
         if not screen.empty:
-            screens.append(screen.assign(Section=section.heading))
-            downloads.append(download.assign(section=section.heading))
+            screens.append(screen.assign(Section=section.title))
+            downloads.append(download.assign(section=section.title))
     if not screens:
         st.info(f"No figures for {md(area.name)} in {year_label(area.year)}.")
         return
@@ -768,20 +721,10 @@ def render_partnership_map(locality: str, year: int, highlight: str | None, file
 
 # --------------------------------------------------------------------------- wide tables
 
-#: Headline measures of the partnership and school tables: (column, heading).
-HEADLINE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("pupils", "Pupils"),
-    ("fsm_percent", "Free school meals (%)"),
-    ("eal_percent", "English as an additional language (%)"),
-    ("sen_support_percent", "SEN support (%)"),
-    ("ehc_plan_percent", "EHC plans (%)"),
-    ("overall_absence_rate", "Overall absence (% of sessions)"),
-    ("persistent_absence_rate", "Persistent absence (% of pupils)"),
-    ("perm_excl_rate", "Permanent exclusions (per 100 pupils)"),
-    ("susp_rate", "Suspensions (per 100 pupils)"),
-    ("ks2_rwm_expected_percent", "KS2 reading, writing and maths (% expected)"),
-    ("ks4_attainment8", "Attainment 8 (points)"),
-    ("topup_amount", "High needs top-ups (£)"),
+#: Headline measures of the partnership and school tables (the catalogue's headline flag):
+#: (column, heading with its unit).
+HEADLINE_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (m.measure, m.heading) for m in catalogue.headline()
 )
 
 
@@ -814,40 +757,23 @@ def wide_tables(
 #: The headline columns in two narrower tables, so neither needs sideways scrolling:
 #: (table heading, [(full column heading, short label on screen)]). The full heading is the
 #: column's help text and its name in the download.
+_NEEDS_SUBJECTS = ("Pupils", "SEND")
 TABLE_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Pupils and needs",
-        (
-            ("Pupils", "Pupils"),
-            ("Free school meals (%)", "FSM (%)"),
-            ("English as an additional language (%)", "EAL (%)"),
-            ("SEN support (%)", "SEN support (%)"),
-            ("EHC plans (%)", "EHC plans (%)"),
+        tuple(
+            (m.heading, m.short_label) for m in catalogue.headline() if m.subject in _NEEDS_SUBJECTS
         ),
     ),
     (
         "Absence, exclusions, attainment and funding",
-        (
-            ("Overall absence (% of sessions)", "Absence (%)"),
-            ("Persistent absence (% of pupils)", "Persistent absence (%)"),
-            ("Permanent exclusions (per 100 pupils)", "Perm. exclusions per 100"),
-            ("Suspensions (per 100 pupils)", "Suspensions per 100"),
-            ("KS2 reading, writing and maths (% expected)", "KS2 RWM (%)"),
-            ("Attainment 8 (points)", "Attainment 8"),
-            ("High needs top-ups (£)", "Top-ups (£)"),
+        tuple(
+            (m.heading, m.short_label)
+            for m in catalogue.headline()
+            if m.subject not in _NEEDS_SUBJECTS
         ),
     ),
 )
-
-#: Plain-English help for the short labels' abbreviations.
-_ABBREVIATIONS = {
-    "FSM (%)": "Free school meals: % of pupils known to be eligible.",
-    "EAL (%)": "English as an additional language: % of pupils.",
-    "KS2 RWM (%)": "Key stage 2: % of pupils reaching the expected standard in reading, "
-    "writing and maths.",
-    "Absence (%)": "Overall absence: % of sessions missed.",
-    "Persistent absence (%)": "% of pupils missing 10% or more of their sessions.",
-}
 
 
 def render_wide_table(
@@ -867,7 +793,7 @@ def render_wide_table(
             pinned: st.column_config.TextColumn(pinned, pinned=True, width="medium"),
         }
         for full, short in present:
-            config[full] = st.column_config.TextColumn(short, help=_ABBREVIATIONS.get(short, full))
+            config[full] = st.column_config.TextColumn(short, help=full)
         for column in ids:
             if column != pinned and column not in config:
                 config[column] = (

@@ -20,6 +20,7 @@ import pandas as pd
 
 import queries
 from analysis import comparison_sentence, differs_beyond_chance, funnel_test_name, trend_test
+from analysis.breakdowns import with_totals
 from analysis.sentences import (
     format_measure,
     membership_sentence,
@@ -27,7 +28,7 @@ from analysis.sentences import (
     trend_sentence,
 )
 from analysis.trend import format_p
-from explorer.breakdowns import with_totals
+from contract import catalogue
 
 SUPPRESSED = "Suppressed"
 #: A cell where the column means nothing for the row (a difference between counts).
@@ -54,72 +55,9 @@ class Estimate(float):
 Cell = float | int | str | None
 
 
-@dataclass(frozen=True)
-class SectionSpec:
-    key: str
-    title: str
-    intro: str
-    measures: tuple[str, ...]
-
-
-#: The sections of the 2017 Banbury data set, in its order.
-SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec(
-        "pupils",
-        "Children and young people",
-        "How many pupils attend the area's schools and the profile of their needs: eligibility "
-        "for free school meals and English as an additional language.",
-        ("pupils", "fsm_count", "fsm_percent", "eal_percent"),
-    ),
-    SectionSpec(
-        "attendance",
-        "Attendance",
-        "How much school time pupils missed, with and without the school's permission, and "
-        "how many pupils were persistently absent.",
-        (
-            "overall_absence_rate",
-            "authorised_absence_rate",
-            "unauthorised_absence_rate",
-            "persistent_absence_rate",
-        ),
-    ),
-    SectionSpec(
-        "exclusions",
-        "Exclusions and suspensions",
-        "Permanent exclusions and suspensions as rates per 100 pupils, so areas of different "
-        "sizes can be compared, and as numbers.",
-        (
-            "perm_excl_rate",
-            "susp_rate",
-            "one_plus_susp_rate",
-            "perm_excl",
-            "susp",
-            "one_plus_susp",
-            "exclusions_headcount",
-        ),
-    ),
-    SectionSpec(
-        "attainment",
-        "Attainment",
-        "Results at the end of primary school (key stage 2) and at the end of Year 11 "
-        "(key stage 4).",
-        ("ks2_rwm_expected_percent", "ks4_attainment8"),
-    ),
-    SectionSpec(
-        "send",
-        "Special educational needs",
-        "Pupils receiving SEN support or with an Education, Health and Care plan, and their "
-        "main types of need.",
-        ("sen_support_percent", "ehc_plan_percent", "sen_support_count", "ehc_plan_count"),
-    ),
-    SectionSpec(
-        "funding",
-        "High needs funding",
-        "High needs top-up and place funding paid for pupils at the area's schools in the "
-        "financial year (April to March) that mostly overlaps the school year.",
-        ("topup_amount", "topup_pupils", "place_funding", "high_needs_places"),
-    ),
-)
+#: The sections of the 2017 Banbury data set, in its order (the catalogue's).
+SECTIONS = catalogue.SECTIONS
+SectionSpec = catalogue.Section
 
 
 @dataclass(frozen=True)

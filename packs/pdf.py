@@ -11,7 +11,7 @@ import concurrent.futures
 from html import escape
 from pathlib import Path
 
-from explorer.chromium import CHROMIUM, chromium_installed, launch_chromium
+from packs.chromium import CHROMIUM, chromium_installed, launch_chromium
 from packs.html import render_html
 from packs.model import Pack
 

@@ -16,8 +16,8 @@ import altair as alt_module  # where a parameter named alt (the alt text) hides 
 import pandas as pd
 import streamlit as st
 
+from analysis.breakdowns import REMAINDER_LABEL, with_totals
 from explorer import layout
-from explorer.breakdowns import REMAINDER_LABEL, with_totals
 from explorer.charts import HIGHLIGHT, display_height, ranked_bar, trend_chart
 from explorer.data import query
 from explorer.downloads import download_csv

@@ -19,8 +19,8 @@ from apptest_helpers import assert_no_exception, open_page
 import packs
 import packs.pdf
 import queries
-from explorer.chromium import CHROMIUM, chromium_installed
 from packs.__main__ import main as cli_main
+from packs.chromium import CHROMIUM, chromium_installed
 from packs.model import DEMO_NOTICE
 
 YEAR = 202324

@@ -28,7 +28,7 @@ from views_warehouse import (
 )
 
 import queries
-from explorer.breakdowns import REMAINDER_LABEL, TOTAL_LABEL
+from analysis.breakdowns import REMAINDER_LABEL, TOTAL_LABEL
 
 PAGE = "exclusions.py"
 # the page's tabs at county level (a school has no phase or child-area tabs)

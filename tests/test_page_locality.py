@@ -25,7 +25,7 @@ import queries
 from explorer.dataset import SECTIONS
 from explorer.layout import SECTION_PARAM
 
-HEADINGS = [section.heading for section in SECTIONS]
+HEADINGS = [section.title for section in SECTIONS]
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 MEASURES = pd.read_csv(PROJECT_DIR / "contract" / "measures.csv").set_index("measure")
 
@@ -157,16 +157,16 @@ def test_metrics_match_sums_from_parquet(tabs, chosen, demo_warehouse):
     year, locality = chosen["year"], chosen["locality"]
     where = {"level": "locality", "area": locality}
     pupils, _ = area_sum(demo_warehouse, "pupils", "headcount", None, year, **where)
-    assert metric(tabs["Numbers of children"], "Pupils on roll").value == f"{pupils:,.0f}"
+    assert metric(tabs["Children and young people"], "Pupils on roll").value == f"{pupils:,.0f}"
 
     fsm = area_rate(demo_warehouse, "pupils", "fsm_eligible", "headcount", year, **where)
     county_fsm = area_rate(demo_warehouse, "pupils", "fsm_eligible", "headcount", year)
-    tile = metric(tabs["Numbers of children"], "Free school meals eligibility")
+    tile = metric(tabs["Children and young people"], "Free school meals eligibility")
     assert tile.value == f"{fsm:.1f}%"
     assert tile.delta == f"{fsm - county_fsm:+.1f} vs County"
 
     absence = area_rate(demo_warehouse, "absence", "sess_overall", "sess_possible", year, **where)
-    assert metric(tabs["Absence"], "Overall absence").value == f"{absence:.1f}%"
+    assert metric(tabs["Attendance"], "Overall absence").value == f"{absence:.1f}%"
 
     ks2 = area_rate(demo_warehouse, "ks2", "rwm_expected", "pupils_eligible", year, **where)
     assert (
@@ -177,12 +177,15 @@ def test_metrics_match_sums_from_parquet(tabs, chosen, demo_warehouse):
     assert metric(tabs["Attainment"], "Attainment 8 (points)").value == f"{points / pupils_ks4:.1f}"
 
     topups, _ = area_sum(demo_warehouse, "topups", "amount_gbp", None, year, **where)
-    assert metric(tabs["Funding"], "High needs top-up funding").value == f"£{topups / 1e6:,.2f}m"
+    assert (
+        metric(tabs["High needs funding"], "High needs top-up funding").value
+        == f"£{topups / 1e6:,.2f}m"
+    )
 
 
 def test_exclusions_table_shows_locality_and_county(tabs, chosen, demo_warehouse):
     year, locality = chosen["year"], chosen["locality"]
-    page = tabs["Exclusions"]
+    page = tabs["Exclusions and suspensions"]
     table = next(  # the section's own table, not the data set at a glance
         f.value for f in page.dataframe if "Measure" in f.value and "Section" not in f.value
     )
@@ -286,7 +289,7 @@ def test_map_shows_the_localitys_schools(page, chosen, demo_warehouse):
 
 
 def test_need_profile_chart_compares_with_the_county(tabs, chosen):
-    page = tabs["Profile of needs"]
+    page = tabs["Special educational needs"]
     spec = spec_titled(page, "Primary need of pupils with an EHC plan")
     rows = [r for r in chart_rows(page, title_of(spec)) if "primary_need" in r]
     assert {r["area_label"] for r in rows} == {chosen["locality"], "County"}
@@ -308,7 +311,7 @@ def test_every_chart_has_alt_text_and_downloads_sit_beside_them(tabs):
     for heading, at in tabs.items():
         downloads = [d.proto.id for d in at.get("download_button")]
         # the map, the partnerships, the data set at a glance, the section's table and chart
-        assert len(downloads) >= 5 + (heading == "Profile of needs"), heading
+        assert len(downloads) >= 5 + (heading == "Special educational needs"), heading
         assert len(set(downloads)) == len(downloads)
 
 

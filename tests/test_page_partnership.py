@@ -114,7 +114,7 @@ def test_page_runs_and_finds_the_locality(page, tabs, chosen):
     assert page.query_params.get("locality", chosen["locality"]) == chosen["locality"]
     headers = [h.value for h in page.header]
     assert [t.label for t in page.tabs] == [s.heading for s in SECTIONS]
-    assert [h for h in headers if h in {s.heading for s in SECTIONS}] == ["Numbers of children"]
+    assert [h for h in headers if h in {s.title for s in SECTIONS}] == ["Children and young people"]
     assert "Share of high needs top-up funding" in headers
     glance = next(f.value for f in page.dataframe if "Section" in f.value.columns)
     # the same measures, in the same order, as the sections' own tables in their tabs
@@ -133,7 +133,7 @@ def test_metrics_against_the_locality(tabs, chosen, demo_warehouse):
     own = {"level": "partnership", "area": name}
     local = {"level": "locality", "area": locality}
     pupils, _ = area_sum(demo_warehouse, "pupils", "headcount", None, year, **own)
-    page = tabs["Numbers of children"]
+    page = tabs["Children and young people"]
     assert metric(page, "Pupils on roll").value == f"{pupils:,.0f}"
     fsm = area_rate(demo_warehouse, "pupils", "fsm_eligible", "headcount", year, **own)
     fsm_locality = area_rate(demo_warehouse, "pupils", "fsm_eligible", "headcount", year, **local)
@@ -142,17 +142,18 @@ def test_metrics_against_the_locality(tabs, chosen, demo_warehouse):
     assert tile.delta == f"{fsm - fsm_locality:+.1f} vs {locality}"
     ehc = area_rate(demo_warehouse, "sen", "ehc_plan", "total_pupils", year, **own)
     assert (
-        metric(tabs["Profile of needs"], "Education Health and Care plans").value == f"{ehc:.1f}%"
+        metric(tabs["Special educational needs"], "Education Health and Care plans").value
+        == f"{ehc:.1f}%"
     )
     persistent = area_rate(demo_warehouse, "absence", "enrolments_pa_10", "enrolments", year, **own)
-    assert metric(tabs["Absence"], "Persistent absence").value == f"{persistent:.1f}%"
+    assert metric(tabs["Attendance"], "Persistent absence").value == f"{persistent:.1f}%"
 
 
 def test_section_table_has_partnership_locality_county_england(tabs, chosen, demo_warehouse):
     year, name, locality = chosen["year"], chosen["partnership"], chosen["locality"]
     tables = [
         f.value.set_index("Measure")
-        for f in tabs["Exclusions"].dataframe
+        for f in tabs["Exclusions and suspensions"].dataframe
         if "Measure" in f.value.columns
         and "Section" not in f.value.columns
         and "Suspension rate" in f.value["Measure"].tolist()

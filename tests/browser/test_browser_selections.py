@@ -192,23 +192,22 @@ def test_a_data_set_tab_opens_its_section_by_keyboard_and_its_link_reopens_it(
     assert "Overall absence" not in app.main_text()
     charts_before = app.chart_count()
 
-    first_tab = app.page.get_by_role("tab", name="Numbers of children")
+    first_tab = app.page.get_by_role("tab", name="Children and young people")
     first_tab.focus()
     runs_before = app.runs()
     # Arrow keys move along the tabs (the ARIA tabs pattern); the focused tab opens.
-    for _ in range(2):
-        app.page.keyboard.press("ArrowRight")
+    app.page.keyboard.press("ArrowRight")  # the second tab: attendance
     app.page.keyboard.press("Enter")
     app.wait_for_rerun(runs_before)
     app.wait_for_charts()
-    assert app.page.get_by_role("tab", name="Absence").get_attribute("aria-selected") == "true"
-    assert app.query_params()["section"] == "Absence"
+    assert app.page.get_by_role("tab", name="Attendance").get_attribute("aria-selected") == "true"
+    assert app.query_params()["section"] == "Attendance"
     text = app.main_text()
     assert "Overall absence" in text and "Pupils on roll" not in text
     assert app.chart_count() == charts_before  # the map and the section's trend chart
     absence_text = text
 
-    app.open("locality", {"locality": "Banbury", "section": "Absence"})
-    assert app.page.get_by_role("tab", name="Absence").get_attribute("aria-selected") == "true"
+    app.open("locality", {"locality": "Banbury", "section": "Attendance"})
+    assert app.page.get_by_role("tab", name="Attendance").get_attribute("aria-selected") == "true"
     assert app.main_text() == absence_text
     assert app.problems() == []
