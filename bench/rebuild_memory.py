@@ -28,8 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from contract.pages import DEFAULT_PAGE, PAGES
 from explorer.chromium import STREAMLIT_RUN_COUNTER_JS, launch_chromium
-from explorer.navigation import DEFAULT_PAGE, PAGES
 
 from .common import PROJECT_DIR, PYTHON
 from .pages import _wait_port, stop_processes

@@ -20,12 +20,13 @@ sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "tests" / "browser")]
 
 from browser_helpers import (  # noqa: E402
     CHROMIUM,
-    PAGE_PATHS,
     VIEWPORT,
     AppPage,
     AppServer,
     launch_chromium,
 )
+
+from contract.pages import PAGE_PATHS  # noqa: E402 (the page registry)
 
 OUT_DIR = PROJECT_DIR / "docs" / "screenshots"
 MARGIN_PX = 48

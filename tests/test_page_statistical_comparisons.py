@@ -1,4 +1,4 @@
-"""The Statistical comparisons page (pages/statistical_comparisons.py) on the demo warehouse.
+"""The Statistical comparisons page (app_pages/statistical_comparisons.py) on the demo warehouse.
 
 Every number the page shows is checked against sums worked out here from the warehouse
 Parquet files with pandas (suppression rules applied by hand), fed to ``analysis`` for the

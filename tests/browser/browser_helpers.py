@@ -19,6 +19,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from playwright.sync_api import Page
 
+# Every page of the app, and the one served at the site root: the page registry.
+from contract.pages import DEFAULT_PAGE, PAGE_PATHS  # noqa: F401 (for the tests)
+
 # One launcher for the tests, the screenshots and the data packs' PDFs (re-exported here).
 from explorer.chromium import (  # noqa: F401
     CHARTS_DRAWN_JS,
@@ -28,9 +31,6 @@ from explorer.chromium import (  # noqa: F401
     STREAMLIT_RUN_COUNTER_JS,
     launch_chromium,
 )
-
-# Every page of the app, and the one served at the site root: app.py's own list.
-from explorer.navigation import DEFAULT_PAGE, PAGE_PATHS  # noqa: F401 (for the tests)
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 VIEWPORT = {"width": 1400, "height": 3000}  # tall: Streamlit's main area scrolls inside itself
