@@ -1,6 +1,7 @@
 """ETL: raw council and DfE files -> validated Parquet warehouse (docs/architecture.md).
 
-``python -m etl build`` builds ``data/warehouse``; ``python -m etl demo`` writes demo files.
+``python -m etl build`` builds ``data/warehouse`` (demo data, from the ``demo`` package, which
+imports etl and never the other way round: ``python -m demo``).
 The app calls ``ensure_warehouse()`` / ``warehouse_path()``.
 """
 

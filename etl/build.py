@@ -119,10 +119,10 @@ def _shown(folder: Path, root: Path) -> str:
         return str(folder)
 
 
-def resolve_inputs(raw_dir: Path, progress: Progress) -> tuple[Path, RawScan, str]:
-    """(folder, scan, mode): the council's files, else the demo files (generated once).
-    A raw folder whose only files sit in unreadable folders stops the build: demo data must
-    not stand in for them."""
+def resolve_inputs(raw_dir: Path) -> tuple[Path, RawScan, str]:
+    """(folder, scan, mode): the council's files, else the demo files in <raw>/demo (written
+    by ``python -m demo``: the ETL never generates them). A raw folder whose only files sit
+    in unreadable folders stops the build: demo data must not stand in for them."""
     scan = scan_raw(raw_dir)
     if scan.files:
         return raw_dir, scan, "real"
@@ -131,20 +131,10 @@ def resolve_inputs(raw_dir: Path, progress: Progress) -> tuple[Path, RawScan, st
     demo_dir = raw_dir / "demo"
     scan = scan_raw(demo_dir)
     if not scan.files:
-        try:
-            from .demo import generate_demo
-        except ImportError as error:
-            raise BuildError(
-                f"{raw_dir} holds no data files and the demo generator is unavailable ({error})"
-            ) from None
-        progress(f"No data files in {raw_dir}: generating demo data in {demo_dir}")
-        # Generate beside it, then rename: an interrupted run leaves no half demo folder.
-        partial = raw_dir / ".demo-partial"
-        shutil.rmtree(partial, ignore_errors=True)
-        generate_demo(partial)
-        shutil.rmtree(demo_dir, ignore_errors=True)
-        partial.rename(demo_dir)
-        scan = scan_raw(demo_dir)
+        raise BuildError(
+            f"{raw_dir} holds no data files: put the council's files there, or run "
+            "`python -m demo` to write demo data"
+        )
     return demo_dir, scan, "demo"
 
 
@@ -176,11 +166,11 @@ def _stamp(stat: os.stat_result) -> list[int]:
 
 
 def etl_code_version() -> str:
-    """ETL_VERSION plus a hash of the ETL's own code (not the demo generator) and of the
-    SQL views a build materialises (a changed view must not be served stale)."""
+    """ETL_VERSION plus a hash of the ETL's own code and of the SQL views a build
+    materialises (a changed view must not be served stale)."""
     digest = hashlib.sha256(ETL_VERSION.encode())
     views = _ETL_DIR.parent / "queries" / "views"
-    code = [p for p in sorted(_ETL_DIR.glob("*.py")) if not p.name.startswith("demo")]
+    code = sorted(_ETL_DIR.glob("*.py"))
     for path in [*code, *sorted(views.glob("*.sql")), _ETL_DIR.parent / "queries" / "measures.csv"]:
         if path.is_file():
             digest.update(path.name.encode())
@@ -289,7 +279,7 @@ def build_warehouse(
         )
 
     with _build_lock(builds_dir, say):
-        root, scan, mode = resolve_inputs(raw_dir, say)
+        root, scan, mode = resolve_inputs(raw_dir)
         files = scan.files
         limit = shrink.max_shrink_percent(settings)
         fingerprint = input_fingerprint(root, files, settings, builds_dir / ".file_hashes.json")

@@ -61,7 +61,8 @@ def ensure_warehouse() -> Path:
         return target
     if os.environ.get(WAREHOUSE_ENV):
         raise FileNotFoundError(f"No warehouse at {target}")
-    from etl.build import ensure_warehouse as build_if_missing
+    # the demo package orchestrates a fresh checkout's first build: demo files, then the ETL
+    from demo import ensure_warehouse as build_if_missing
 
     with st.status("First run: building the warehouse from the raw files…", expanded=True) as box:
         path = build_if_missing()

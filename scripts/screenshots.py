@@ -36,8 +36,8 @@ README_MAX_HEIGHT_PX = 2400  # the top of a page is what a README reader needs; 
 
 def build_demo_warehouse(folder: Path) -> Path:
     """A warehouse from the demo generator's files, as the tests build it."""
+    from demo import generate_demo
     from etl import build_warehouse, warehouse_path
-    from etl.demo import generate_demo
 
     data = folder / "data"
     (data / "raw").mkdir(parents=True)

@@ -14,8 +14,8 @@ import queries
 from bench import etl_bench, query_bench
 from bench.common import median_p95
 from bench.pages import app_pages, browser_url
+from demo.exclusions import FULL_YEAR, TERMLY
 from etl.config import ConfigError, load_config
-from etl.demo_exclusions import FULL_YEAR, TERMLY
 
 COUNCIL_LA = 931
 

@@ -31,10 +31,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xlsxwriter
 
-from .demo_exclusions import (
+from etl.sources import REASON_COLUMNS, SEN_NEED_LABELS, SPC_YEAR_GROUP_PARTS, SPC_YEAR_GROUPS
+
+from .exclusions import (
     CHARACTERISTICS as CHARACTERISTICS_FILE,
 )
-from .demo_exclusions import (
+from .exclusions import (
     FULL_YEAR,
     GEOGRAPHY,
     LOG,
@@ -42,7 +44,6 @@ from .demo_exclusions import (
     TERMLY,
     write_exclusion_files,
 )
-from .sources import REASON_COLUMNS, SEN_NEED_LABELS, SPC_YEAR_GROUP_PARTS, SPC_YEAR_GROUPS
 
 # --------------------------------------------------------------------------------------
 # The contract: file names and columns (docs/architecture.md, "Raw sources")
@@ -63,7 +64,7 @@ FILE_NAMES: dict[str, str] = {
     "places": "high_needs_places.xlsx",
 }
 #: Sources written as several files (the DfE's exclusions releases and the council's log):
-#: file name -> source (etl/demo_exclusions.py).
+#: file name -> source (demo/exclusions.py).
 MORE_FILES: dict[str, str] = {
     FULL_YEAR: "exclusions",
     TERMLY: "exclusions",
