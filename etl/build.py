@@ -102,11 +102,6 @@ def scan_raw(raw_dir: Path) -> RawScan:
     return scan
 
 
-def data_files(raw_dir: Path) -> list[Path]:
-    """Data files under ``raw_dir`` (sub-folders too, not demo/, README or hidden files)."""
-    return scan_raw(raw_dir).files
-
-
 def _unreadable_message(raw_dir: Path, unreadable: list[tuple[Path, str]]) -> str:
     named = ", ".join(f"{_shown(folder, raw_dir)} ({why})" for folder, why in unreadable)
     return f"folders in {raw_dir} could not be read: {named}"

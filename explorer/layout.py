@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.formatting import unit_in_brackets, year_label
+from explorer.formatting import unit_in_brackets
 from explorer.url_state import url_tabs
 
 #: National-scale display limits (kept here, not in the page, so tests can lower them).
@@ -92,10 +92,6 @@ def definition_text(measure: pd.Series | dict) -> str:
 def definition_box(measure: pd.Series | dict) -> None:
     """The definition printed beside the chart it explains."""
     st.caption(definition_text(measure))
-
-
-def year_selector_label(time_period: int) -> str:
-    return year_label(time_period)
 
 
 def area_figure_columns(
