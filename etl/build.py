@@ -15,12 +15,11 @@ import json
 import os
 import shutil
 import time
+import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from . import shrink
 from .config import CONFIG_ENV, Config, ConfigError, default_data_dir, load_config
@@ -442,7 +441,7 @@ def ensure_warehouse(progress: Progress | None = None, *, data_dir: Path | None 
 
 
 def _new_build_id(builds_dir: Path, fingerprint: str) -> str:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     build_id = f"{stamp}-{fingerprint[:8]}"
     while (builds_dir / build_id).exists():  # same microsecond: practically never
         build_id += "x"

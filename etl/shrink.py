@@ -12,13 +12,13 @@ one line naming what fell and both counts, unless ``--accept-shrink`` is given.
 
 from __future__ import annotations
 
+import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-import tomllib
 
 from .config import Config
 from .errors import BuildError
