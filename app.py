@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # so `streamlit run` from any folder finds our packages
     sys.path.insert(0, str(ROOT))
 
+from contract.pages import PAGES  # noqa: E402
 from explorer import data, layout, search  # noqa: E402
-from explorer import navigation as pages  # noqa: E402
 
 st.set_page_config(
     page_title="Locality Explorer",
@@ -32,7 +32,19 @@ except Exception as error:  # noqa: BLE001 - shown to the user in plain words, n
     )
     st.stop()
 
-navigation = pages.navigation()
+# the sidebar's grouped page menu, from the one page registry (contract/pages.py)
+sections: dict[str, list[st.Page]] = {}
+for page in PAGES:
+    sections.setdefault(page.section, []).append(
+        st.Page(
+            page.path,
+            title=page.title,
+            icon=page.icon,
+            url_path=page.url_path,
+            default=page.default,
+        )
+    )
+navigation = st.navigation(sections)
 # each page's own title in the browser tab and history (screen readers announce it), e.g.
 # "Locality – Locality Explorer"
 st.set_page_config(page_title=f"{navigation.title} – Locality Explorer")

@@ -1,7 +1,8 @@
 """Statistics for Locality Explorer: funnel plots, trend tests and plain-English sentences.
 
-Pure Python (numpy, pandas, altair): no Streamlit, no DuckDB. Functions take
-numbers or DataFrames and return numbers, DataFrames, charts or strings.
+Pure Python (numpy, pandas): no Streamlit, no DuckDB, no charts (the funnel plot is drawn by
+explorer/funnel_chart.py). Functions take numbers or DataFrames and return numbers,
+DataFrames or strings.
 """
 
 from analysis.funnel import (
@@ -10,7 +11,6 @@ from analysis.funnel import (
     denominator_grid,
     differs_beyond_chance,
     estimate_overdispersion,
-    funnel_chart,
     funnel_points,
     funnel_test_name,
     limit_columns,
@@ -30,7 +30,6 @@ __all__ = [
     "differs_beyond_chance",
     "estimate_overdispersion",
     "format_measure",
-    "funnel_chart",
     "funnel_points",
     "funnel_test_name",
     "limit_columns",

@@ -48,7 +48,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -58,10 +57,6 @@ Kind = Literal["proportion", "rate"]
 Method = Literal["exact", "normal"]
 
 DEFAULT_Z_LEVELS: tuple[float, float] = (1.959964, 3.090232)  # two-sided 95% and 99.8%
-
-# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-_BLUE, _ORANGE, _GREEN, _VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
-_LIMIT_COLOUR = "#000000"
 
 
 # ---------------------------------------------------------------------------
@@ -426,150 +421,6 @@ def estimate_overdispersion(points: pd.DataFrame, winsorise: float = 0.1) -> Ove
     excess = count * phi - (count - 1)
     tau2 = max(0.0, excess / (w.sum() - (w**2).sum() / w.sum())) if excess > 0 else 0.0
     return Overdispersion(phi=phi, tau2=float(tau2), n_units=count)
-
-
-# ---------------------------------------------------------------------------
-# Chart
-
-
-def _number_format(unit: str) -> str:
-    unit_lower = unit.lower()
-    if "per 100" in unit_lower:
-        return ",.2f"
-    if "%" in unit_lower or "point" in unit_lower:
-        return ",.1f"
-    return ",.0f"
-
-
-def funnel_chart(
-    points: pd.DataFrame,
-    limits: pd.DataFrame,
-    value_label: str,
-    unit: str,
-    title: str,
-    label_col: str,
-    *,
-    denominator_label: str = "Pupils",
-    target_label: str = "Target",
-) -> alt.LayerChart:
-    """Layered Altair funnel plot: points, dashed inner and solid outer limits, target rule.
-
-    ``points`` is :func:`funnel_points` output (its ``numerator``, ``denominator``,
-    ``value``, ``band`` and ``target`` columns are used; ``label_col`` names each
-    point in the tooltip); ``limits`` is :func:`proportion_limits` or
-    :func:`rate_limits` output, usually on :func:`denominator_grid`. Points are
-    coloured by band (Okabe-Ito) and shaped by direction (triangles up/down outside
-    the 95% limits), so the reading never rests on colour alone. Axis titles carry
-    the unit; the y axis is scaled to the points, as the limits of the smallest
-    denominators can be far off the chart.
-    """
-    cols = _limit_cols_in(limits)
-    if not cols:
-        raise ValueError("limits has no lower_*/upper_* columns")
-    value_title = f"{value_label} ({unit})"
-    fmt = _number_format(unit)
-    # Only the fields the chart uses: smaller specs, and no None-holding columns
-    # (such as flag) for Altair to serialise as invalid JSON NaN.
-    data = points.loc[
-        points["value"].notna(), [label_col, "numerator", "denominator", "value", "band"]
-    ].copy()
-    band_text = data["band"].astype(str)
-    data["direction"] = np.select(
-        [band_text.str.endswith("(high)"), band_text.str.endswith("(low)")],
-        ["above", "below"],
-        default="inside",
-    )
-
-    # Limits in long form: one line per (level, side); the outer level is solid.
-    parts = []
-    for label, lower_col, upper_col in cols:
-        for side, col in (("lower", lower_col), ("upper", upper_col)):
-            part = limits[["denominator", col]].rename(columns={col: "limit"})
-            parts.append(part.assign(level=f"{label} limits", line=f"{label} {side}"))
-    lines_data = pd.concat(parts, ignore_index=True).dropna(subset=["limit"])
-    level_names = [f"{label} limits" for label, _, _ in cols]
-    dashes = [[6, 4]] * (len(cols) - 1) + [[1, 0]]
-
-    targets = points["target"].dropna()
-    target = float(targets.iloc[0]) if len(targets) else math.nan
-    top = float(data["value"].max()) if len(data) else 0.0
-    if math.isfinite(target):
-        top = max(top, target)
-    top = top * 1.2 if top > 0 else 1.0
-    if "%" in unit:
-        top = min(top, 100.0)
-    y_scale = alt.Scale(domain=[0, top], nice=True)
-    x_title = denominator_label
-
-    lines = (
-        alt.Chart(lines_data)
-        .mark_line(clip=True, color=_LIMIT_COLOUR, strokeWidth=1.2, opacity=0.8)
-        .encode(
-            x=alt.X("denominator:Q", title=x_title, axis=alt.Axis(format=",.0f")),
-            y=alt.Y("limit:Q", title=value_title, scale=y_scale, axis=alt.Axis(format=fmt)),
-            detail="line:N",
-            strokeDash=alt.StrokeDash(
-                "level:N",
-                scale=alt.Scale(domain=level_names, range=dashes),
-                legend=alt.Legend(title="Control limits"),
-            ),
-        )
-    )
-    layers = [lines]
-    if math.isfinite(target):
-        layers.append(
-            alt.Chart(pd.DataFrame({"target": [target]}))
-            .mark_rule(color=_GREEN, strokeWidth=1.5)
-            .encode(
-                y=alt.Y("target:Q", title=value_title, scale=y_scale),
-                tooltip=[alt.Tooltip("target:Q", title=f"{target_label} ({unit})", format=fmt)],
-            )
-        )
-    inner, outer = (label for label, _, _ in (cols[0], cols[-1]))
-    order = _order(_bands_for_labels(inner, outer))
-    tooltip = [
-        alt.Tooltip(f"{label_col}:N", title=label_col.replace("_", " ").capitalize()),
-        alt.Tooltip("value:Q", title=value_title, format=fmt),
-        alt.Tooltip("numerator:Q", title="Numerator", format=",.0f"),
-        alt.Tooltip("denominator:Q", title=x_title, format=",.0f"),
-        alt.Tooltip("band:N", title="Compared with the limits"),
-    ]
-    layers.append(
-        alt.Chart(data)
-        .mark_point(filled=True, size=60, opacity=0.9, clip=True)
-        .encode(
-            x=alt.X("denominator:Q", title=x_title),
-            y=alt.Y("value:Q", title=value_title, scale=y_scale),
-            color=alt.Color(
-                "band:N",
-                # Highest band first, so the legend reads top to bottom like the y axis.
-                scale=alt.Scale(
-                    domain=order[::-1], range=[_VERMILLION, _ORANGE, _BLUE, _ORANGE, _VERMILLION]
-                ),
-                legend=alt.Legend(title="Compared with the limits"),
-            ),
-            shape=alt.Shape(
-                "direction:N",
-                scale=alt.Scale(
-                    domain=["below", "inside", "above"],
-                    range=["triangle-down", "circle", "triangle-up"],
-                ),
-                legend=None,
-            ),
-            tooltip=tooltip,
-        )
-    )
-    return alt.layer(*layers).properties(title=title, width="container", height=380)
-
-
-def _limit_cols_in(limits: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """(label, lower, upper) for each lower_<key>/upper_<key> pair, e.g. ('99.8%', ...)."""
-    out = []
-    for col in limits.columns:
-        if col.startswith("lower_") and f"upper_{col[6:]}" in limits.columns:
-            out.append((col[6:].replace("_", ".") + "%", col, f"upper_{col[6:]}"))
-    # Inner level first, outer last, whatever the column order.
-    return sorted(out, key=lambda item: float(item[0].rstrip("%")))
 
 
 def funnel_test_name(unit: str) -> str | None:

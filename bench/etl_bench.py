@@ -49,13 +49,17 @@ class EtlRun:
         return self.run.seconds / max(self.rows_read, 1) * 1e6
 
 
-#: The demo generator's source: a changed generator makes earlier extracts stale.
-GENERATOR = PROJECT_DIR / "etl" / "demo.py"
+#: The demo generator's package: a changed generator makes earlier extracts stale.
+GENERATOR = PROJECT_DIR / "demo"
 
 
 def generator_version() -> str:
     """Short hash of the demo generator's source (part of the extracts' cache key)."""
-    return hashlib.sha256(GENERATOR.read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256()
+    for path in sorted(GENERATOR.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def generate(raw_dir: Path, n_other_las: int, years: int, say) -> tuple[Path, float]:
@@ -69,7 +73,7 @@ def generate(raw_dir: Path, n_other_las: int, years: int, say) -> tuple[Path, fl
     shutil.rmtree(raw_dir, ignore_errors=True)
     say(f"Generating demo extracts: {n_other_las} other LAs, {years} years -> {raw_dir}")
     code = (
-        "import sys; from pathlib import Path; from etl.demo import generate_demo; "
+        "import sys; from pathlib import Path; from demo import generate_demo; "
         "generate_demo(Path(sys.argv[1]), n_other_las=int(sys.argv[2]), "
         "first_year=2023 - int(sys.argv[3]) + 1, last_year=2023)"
     )

@@ -30,22 +30,21 @@ def main(warehouse: str, only: list[str] | None = None) -> None:
     results["bare_cold_s"], _ = _run(bare)
     results["bare_warm_s"], _ = _run(bare)
     # The first page pays for opening the warehouse (connect + materialised views).
-    pages = [p for p in app_pages() if not only or p[0] in only]
-    for index, (url_path, page_file, _title) in enumerate(pages):
+    for index, page in enumerate(app_pages(only)):
         cold_at = AppTest.from_file(str(APP), default_timeout=300)
-        cold_at.switch_page(f"pages/{page_file}")
+        cold_at.switch_page(page.file)
         cold, error = _run(cold_at)
         warm, _ = _run(cold_at)
         n_charts = len(cold_at.get("vega_lite_chart")) + len(cold_at.get("arrow_vega_lite_chart"))
         results["pages"].append(
             {
-                "url_path": url_path,
-                "page": page_file,
+                "url_path": page.url_path,
+                "page": page.file_name,
                 "first": index == 0,
                 "cold_s": cold,
                 "warm_s": warm,
                 "charts": n_charts,
-                "placeholder": is_placeholder(page_file),
+                "placeholder": is_placeholder(page),
                 "error": error,
             }
         )

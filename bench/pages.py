@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from explorer.navigation import DEFAULT_PAGE, PAGES
+from contract.pages import DEFAULT_PAGE, PAGES, Page
 from packs.chromium import CHROMIUM, CHROMIUM_ARGS
 
 from .common import PROJECT_DIR, PYTHON, run_child
@@ -19,9 +19,10 @@ APP = PROJECT_DIR / "app.py"
 BARE_PAGE = Path(__file__).resolve().parent / "bare_page.py"
 
 
-def app_pages() -> list[tuple[str, str, str]]:
-    """(url_path, page file, title) of every page app.py registers, in menu order."""
-    return [(page.url_path, page.file.name, page.title) for page in PAGES]
+def app_pages(only: list[str] | None = None) -> list[Page]:
+    """Every page app.py registers (contract/pages.py), in menu order, or the ``only`` url
+    paths."""
+    return [page for page in PAGES if not only or page.url_path in only]
 
 
 def browser_url(base: str, url_path: str) -> str:
@@ -30,9 +31,9 @@ def browser_url(base: str, url_path: str) -> str:
     return f"{base}/" if url_path == DEFAULT_PAGE else f"{base}/{url_path}"
 
 
-def is_placeholder(page_file: str) -> bool:
+def is_placeholder(page: Page) -> bool:
     """A page still holding the scaffold's few lines (other helpers replace them)."""
-    lines = (PROJECT_DIR / "pages" / page_file).read_text(encoding="utf-8").splitlines()
+    lines = page.path.read_text(encoding="utf-8").splitlines()
     return len([line for line in lines if line.strip()]) < 15
 
 
@@ -170,11 +171,12 @@ def browser_pages(
             bare_url = f"http://127.0.0.1:{bare_port}/"
             _time_load(page, bare_url, 60)  # warm the server and the browser cache
             bare_s = min(_time_load(page, bare_url, 60)[0] for _ in range(repeats))
-            pages = [p for p in app_pages() if not only or p[0] in only]
+            pages = app_pages(only)
             # First visit: opens the warehouse (connect + materialised views) on the server.
             base = f"http://127.0.0.1:{app_port}"
-            first_s, _, _ = _time_load(page, browser_url(base, pages[0][0]), 300)
-            for url_path, _file, _title in pages:
+            first_s, _, _ = _time_load(page, browser_url(base, pages[0].url_path), 300)
+            for app_page in pages:
+                url_path = app_page.url_path
                 url = browser_url(base, url_path)
                 samples = []
                 for _ in range(repeats):

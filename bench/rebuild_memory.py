@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from explorer.navigation import DEFAULT_PAGE, PAGES
+from contract.pages import DEFAULT_PAGE, PAGES
 from packs.chromium import STREAMLIT_RUN_COUNTER_JS, launch_chromium
 
 from .common import PROJECT_DIR, PYTHON

@@ -2,7 +2,8 @@
 
 ``etl.build.build_warehouse`` writes a build and swaps it in; the command line ``python -m etl
 build`` (and ``queries.prepare.build_warehouse``) adds the query layer's preparation of the
-build before it goes live. The ETL imports only ``contract``.
+build before it goes live. The ETL imports only ``contract``; demo data comes from the ``demo``
+package (``python -m demo``), which imports etl and never the other way round.
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
 """Command line: ``python -m etl build [--raw DIR] [--force] [--accept-shrink] [--quiet]
-[--debug]`` and ``python -m etl demo [--out DIR]``. Expected failures print one line and
-exit 1."""
+[--debug]``. Expected failures print one line and exit 1. (Demo data: ``python -m demo``.)"""
 
 from __future__ import annotations
 
@@ -9,13 +8,13 @@ import sys
 import traceback
 from pathlib import Path
 
-from contract.settings import default_data_dir
-
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="build the warehouse from data/raw (or demo data)")
+    build = commands.add_parser(
+        "build", help="build the warehouse from data/raw (or data/raw/demo)"
+    )
     build.add_argument("--raw", type=Path, help="folder of raw files (default: <data>/raw)")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build.add_argument(
@@ -30,16 +29,6 @@ def _parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, help="data folder (default: data/ or $LOCALITY_EXPLORER_DATA_DIR)"
     )
     build.add_argument("--config", type=Path, help="council config (default: data/config.toml)")
-    demo = commands.add_parser("demo", help="write the demo raw files")
-    demo.add_argument("--out", type=Path, help="output folder (default: <data>/raw/demo)")
-    demo.add_argument("--seed", type=int, default=2017)
-    demo.add_argument(
-        "--other-las",
-        type=int,
-        help="other LAs to include: the seven statistical neighbours of data/config.toml first, "
-        "then synthetic LAs (default: the seven neighbours)",
-    )
-    demo.add_argument("--debug", action="store_true", help="show tracebacks")
     return parser
 
 
@@ -52,8 +41,6 @@ def _fail(message: str, debug: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "demo":
-        return _demo(args)
     from queries.prepare import build_warehouse
 
     from .build import BuildError
@@ -79,20 +66,6 @@ def main(argv: list[str] | None = None) -> int:
             f"the previous warehouse is still live{hint}",
             args.debug,
         )
-    return 0
-
-
-def _demo(args: argparse.Namespace) -> int:
-    out = args.out or (default_data_dir() / "raw" / "demo")
-    try:
-        from .demo import generate_demo
-
-        # The generator's own default (every named neighbour) unless a count is given.
-        size = {} if args.other_las is None else {"n_other_las": args.other_las}
-        paths = generate_demo(out, seed=args.seed, **size)
-    except Exception as error:
-        return _fail(f"demo generation failed: {type(error).__name__}: {error}", args.debug)
-    print(f"Wrote {len(paths)} demo files to {out}")
     return 0
 
 

@@ -106,11 +106,6 @@ def scan_raw(raw_dir: Path) -> RawScan:
     return scan
 
 
-def data_files(raw_dir: Path) -> list[Path]:
-    """Data files under ``raw_dir`` (sub-folders too, not demo/, README or hidden files)."""
-    return scan_raw(raw_dir).files
-
-
 def _unreadable_message(raw_dir: Path, unreadable: list[tuple[Path, str]]) -> str:
     named = ", ".join(f"{_shown(folder, raw_dir)} ({why})" for folder, why in unreadable)
     return f"folders in {raw_dir} could not be read: {named}"
@@ -123,10 +118,10 @@ def _shown(folder: Path, root: Path) -> str:
         return str(folder)
 
 
-def resolve_inputs(raw_dir: Path, progress: Progress) -> tuple[Path, RawScan, str]:
-    """(folder, scan, mode): the council's files, else the demo files (generated once).
-    A raw folder whose only files sit in unreadable folders stops the build: demo data must
-    not stand in for them."""
+def resolve_inputs(raw_dir: Path) -> tuple[Path, RawScan, str]:
+    """(folder, scan, mode): the council's files, else the demo files in <raw>/demo (written
+    by ``python -m demo``: the ETL never generates them). A raw folder whose only files sit
+    in unreadable folders stops the build: demo data must not stand in for them."""
     scan = scan_raw(raw_dir)
     if scan.files:
         return raw_dir, scan, "real"
@@ -135,20 +130,10 @@ def resolve_inputs(raw_dir: Path, progress: Progress) -> tuple[Path, RawScan, st
     demo_dir = raw_dir / "demo"
     scan = scan_raw(demo_dir)
     if not scan.files:
-        try:
-            from .demo import generate_demo
-        except ImportError as error:
-            raise BuildError(
-                f"{raw_dir} holds no data files and the demo generator is unavailable ({error})"
-            ) from None
-        progress(f"No data files in {raw_dir}: generating demo data in {demo_dir}")
-        # Generate beside it, then rename: an interrupted run leaves no half demo folder.
-        partial = raw_dir / ".demo-partial"
-        shutil.rmtree(partial, ignore_errors=True)
-        generate_demo(partial)
-        shutil.rmtree(demo_dir, ignore_errors=True)
-        partial.rename(demo_dir)
-        scan = scan_raw(demo_dir)
+        raise BuildError(
+            f"{raw_dir} holds no data files: put the council's files there, or run "
+            "`python -m demo` to write demo data"
+        )
     return demo_dir, scan, "demo"
 
 
@@ -180,11 +165,11 @@ def _stamp(stat: os.stat_result) -> list[int]:
 
 
 def etl_code_version() -> str:
-    """ETL_VERSION plus a hash of the ETL's own code (not the demo generator) and of the
-    SQL views a build materialises (a changed view must not be served stale)."""
+    """ETL_VERSION plus a hash of the ETL's own code and of the SQL views a build
+    materialises (a changed view must not be served stale)."""
     digest = hashlib.sha256(ETL_VERSION.encode())
     views = _ETL_DIR.parent / "queries" / "views"
-    code = [p for p in sorted(_ETL_DIR.glob("*.py")) if not p.name.startswith("demo")]
+    code = sorted(_ETL_DIR.glob("*.py"))
     contract = sorted((_ETL_DIR.parent / "contract").glob("*"))  # schema, catalogue, settings
     generated = _ETL_DIR.parent / "queries" / "measure_fact.py"  # the catalogue's fact view
     for path in [*code, *contract, *sorted(views.glob("*.sql")), generated]:
@@ -298,7 +283,7 @@ def build_warehouse(
         )
 
     with _build_lock(builds_dir, say):
-        root, scan, mode = resolve_inputs(raw_dir, say)
+        root, scan, mode = resolve_inputs(raw_dir)
         files = scan.files
         limit = settings.max_shrink_percent
         fingerprint = input_fingerprint(root, files, settings, builds_dir / ".file_hashes.json")
@@ -411,7 +396,7 @@ def ensure_warehouse(
 
 
 def _new_build_id(builds_dir: Path, fingerprint: str) -> str:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     build_id = f"{stamp}-{fingerprint[:8]}"
     while (builds_dir / build_id).exists():  # same microsecond: practically never
         build_id += "x"

@@ -195,7 +195,7 @@ def build_tables(
 ) -> dict[str, Any]:
     """Write every contract table into ``build_dir``; returns the report's body. ``notes``:
     report entries with no data rows (folders that could not be read), listed and warned."""
-    started_at = dt.datetime.now(dt.timezone.utc)
+    started_at = dt.datetime.now(dt.UTC)
     council = config.council
     la_label = f"{council.name} ({council.old_la_code})"
     results: list[FileResult] = []
@@ -357,7 +357,7 @@ def build_tables(
     )
     return {
         "started_at": started_at.isoformat(timespec="seconds"),
-        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "la": config.la_summary(),
         "files": file_reports,
         "tables": counts,

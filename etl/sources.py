@@ -97,7 +97,6 @@ class Source:
     #: (a characteristics file may also have ``school_laestab``).
     excludes: tuple[str, ...] = ()
     sheet: str | None = None
-    required_source: bool = False
     #: An EES breakdown whose LA, region and England rows are kept per category in the
     #: ``benchmark_breakdowns`` table ("reason" or "characteristic"), see etl.breakdowns.
     breakdown: str | None = None
@@ -317,7 +316,6 @@ SOURCES: tuple[Source, ...] = (
             Column("ward", "AdministrativeWard (name)", required=False),
         ),
         ("urn",),
-        required_source=True,
     ),
     Source(
         "gias_links",
@@ -346,7 +344,6 @@ SOURCES: tuple[Source, ...] = (
         ),
         ("urn", "partnership", "start_date"),
         sheet="Membership",
-        required_source=True,
     ),
     _ees(
         "census",

@@ -297,41 +297,6 @@ def trend_chart(
     )
 
 
-def small_multiples(
-    df: pd.DataFrame,
-    value_label: str,
-    unit: str,
-    title: str,
-    facet: str = "area",
-    year: str = "year",
-    columns: int = 3,
-    panel_width: int = 250,
-    panel_height: int = 130,
-) -> alt.FacetChart:
-    """One small trend panel per area, sharing a y axis so panels compare fairly.
-
-    Vega-Lite cannot size facet panels to their container, so ``panel_width`` is chosen to
-    fill Streamlit's main column (about 940 pixels wide) with three panels.
-    """
-    axis_title = f"{value_label} ({unit})"
-    return (
-        alt.Chart(df)
-        .mark_line(point=True, color=HIGHLIGHT, invalid="break-paths-filter-domains")
-        .encode(
-            x=alt.X(f"{year}:O", title=None, axis=alt.Axis(labelAngle=-45)),
-            y=alt.Y("value:Q", title=unit, axis=alt.Axis(format=_value_format(unit))),
-            tooltip=[
-                alt.Tooltip(f"{facet}:N", title="Area"),
-                alt.Tooltip(f"{year}:O", title="Academic year"),
-                alt.Tooltip("value:Q", title=axis_title, format=_value_format(unit)),
-            ],
-        )
-        .properties(width=panel_width, height=panel_height)
-        .facet(facet=alt.Facet(f"{facet}:N", title=None), columns=columns)
-        .properties(title=alt.TitleParams(text=title, subtitle=axis_title, anchor="start"))
-    )
-
-
 def grouped_bar(
     df: pd.DataFrame,
     category: str,

@@ -60,10 +60,13 @@ def ensure_warehouse() -> Path:
         return target
     if os.environ.get(WAREHOUSE_ENV):
         raise FileNotFoundError(f"No warehouse at {target}")
-    from queries.prepare import ensure_warehouse as build_if_missing
+    # the demo package writes a fresh checkout's demo files, the ETL builds them and the query
+    # layer prepares the build before it goes live
+    from demo import ensure_warehouse as build_if_missing
+    from queries.prepare import prepare_build
 
     with st.status("First run: building the warehouse from the raw files…", expanded=True) as box:
-        path = build_if_missing()
+        path = build_if_missing(prepare=prepare_build)
         box.update(label="Warehouse built", state="complete", expanded=False)
     return path
 

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+import queries
 from contract.safe_export import neutralise_formula
 from explorer import data
 
@@ -107,4 +108,22 @@ def download_csv_from_build(
         help=help,
         on_click=_note_if_replaced,
         args=(offer, flag),
+    )
+
+
+#: The tables and public views the Data page may offer whole (queries.DOWNLOADABLE).
+DOWNLOADABLE_TABLES: tuple[str, ...] = tuple(queries.DOWNLOADABLE)
+
+
+def download_rejects_csv(label: str, help: str | None = None) -> None:
+    """Every rejected row and warning of the build as CSV, written when clicked."""
+    download_csv_from_build(queries.write_rejects_csv, "rejects-and-warnings", label, help)
+
+
+def download_table_csv(table: str, label: str, help: str | None = None) -> None:
+    """A whole downloadable table as CSV (DuckDB writes it to a file when clicked)."""
+    if table not in DOWNLOADABLE_TABLES:
+        raise ValueError(f"{table!r} is not a downloadable table")
+    download_csv_from_build(
+        lambda con, path: queries.write_table_csv(con, table, path), table, label, help
     )

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer import data
-from explorer.formatting import unit_in_brackets, year_label
+from explorer.formatting import unit_in_brackets
 from explorer.url_state import url_tabs
 
 #: National-scale display limits (kept here, not in the page, so tests can lower them).
@@ -58,25 +58,8 @@ def suppression_note() -> str:
     )
 
 
-def run_through_app() -> None:
-    """Make sure this page runs inside app.py's navigation.
-
-    Streamlit treats a folder named pages/ beside the entry script as a legacy multipage
-    app until st.navigation has run once in the server process, so a deep link that is the
-    first request to a fresh server runs the page alone: no app.py, so no page config, no
-    grouped navigation and no warehouse check. Switch the process to st.navigation and
-    rerun: the rerun goes through app.py, which opens the page the address names.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def page_header(title: str, intro: str) -> None:
     """Page title, a plain-English line on what the page is for, and the demo banner."""
-    run_through_app()
     st.title(title)
     demo_banner()
     st.markdown(intro)
@@ -109,10 +92,6 @@ def definition_text(measure: pd.Series | dict) -> str:
 def definition_box(measure: pd.Series | dict) -> None:
     """The definition printed beside the chart it explains."""
     st.caption(definition_text(measure))
-
-
-def year_selector_label(time_period: int) -> str:
-    return year_label(time_period)
 
 
 def area_figure_columns(

@@ -46,14 +46,16 @@ def option_label(row: pd.Series) -> str:
 def destination(row: pd.Series) -> Destination:
     """The page that shows a found area (a school is shown within its partnership)."""
     if row["kind"] == "Locality":
-        return Destination("pages/locality.py", {"locality": str(row["name"])})
+        return Destination("app_pages/locality.py", {"locality": str(row["name"])})
     if row["kind"] == "Partnership" or (row["kind"] == "School" and pd.notna(row["partnership"])):
         params = {"partnership": str(row["partnership"]), "locality": str(row["locality"])}
         if row["kind"] == "School":
             params["school"] = str(int(row["urn"]))
-        return Destination("pages/partnership.py", params)
+        return Destination("app_pages/partnership.py", params)
     # a school in no partnership: its figures are on the Exclusions explorer's school level
-    return Destination("pages/exclusions.py", {"level": "School", "school": str(int(row["urn"]))})
+    return Destination(
+        "app_pages/exclusions.py", {"level": "School", "school": str(int(row["urn"]))}
+    )
 
 
 def _remember_choice(labels: dict[str, Destination]) -> None:

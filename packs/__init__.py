@@ -18,7 +18,6 @@ from packs.model import (
     Table,
     available_areas,
     build_pack,
-    latest_year,
 )
 from packs.pdf import PdfUnavailable, pdf_available, write_pdf
 
@@ -33,7 +32,6 @@ __all__ = [
     "Table",
     "available_areas",
     "build_pack",
-    "latest_year",
     "pdf_available",
     "render_html",
     "write_excel",

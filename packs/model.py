@@ -823,10 +823,6 @@ def available_areas(
     return sorted(str(a) for a in frame[name])
 
 
-def latest_year(con: duckdb.DuckDBPyConnection) -> int:
-    return int(queries.list_years(con)["time_period"].max())
-
-
 def build_pack(
     con: duckdb.DuckDBPyConnection,
     level: str,

@@ -20,12 +20,13 @@ sys.path[:0] = [str(PROJECT_DIR), str(PROJECT_DIR / "tests" / "browser")]
 
 from browser_helpers import (  # noqa: E402
     CHROMIUM,
-    PAGE_PATHS,
     VIEWPORT,
     AppPage,
     AppServer,
     launch_chromium,
 )
+
+from contract.pages import PAGE_PATHS  # noqa: E402 (the page registry)
 
 OUT_DIR = PROJECT_DIR / "docs" / "screenshots"
 MARGIN_PX = 48
@@ -35,8 +36,8 @@ README_MAX_HEIGHT_PX = 2400  # the top of a page is what a README reader needs; 
 
 def build_demo_warehouse(folder: Path) -> Path:
     """A warehouse from the demo generator's files, as the tests build it."""
+    from demo import generate_demo
     from etl import warehouse_path
-    from etl.demo import generate_demo
     from queries.prepare import build_warehouse
 
     data = folder / "data"

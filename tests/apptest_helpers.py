@@ -15,12 +15,12 @@ APP = PROJECT_DIR / "app.py"
 def open_page(
     page_file: str, query_params: dict[str, str] | None = None, timeout: float = 60
 ) -> AppTest:
-    """Run app.py, switch to ``pages/<page_file>`` with the given URL query parameters, and
+    """Run app.py, switch to ``app_pages/<page_file>`` with the given URL query parameters, and
     return the AppTest after the run. Use the ``app_warehouse`` fixture alongside."""
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     for key, value in (query_params or {}).items():
         at.query_params[key] = value
-    at.switch_page(f"pages/{page_file}")
+    at.switch_page(f"app_pages/{page_file}")
     at.run()
     return at
 

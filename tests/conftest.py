@@ -40,8 +40,8 @@ def etl_config(etl_data_dir: Path):
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse built once per test session from the demo generator's files
     (default seed, Oxfordshire config), outside the repository's data/."""
+    from demo import generate_demo
     from etl import warehouse_path
-    from etl.demo import generate_demo
     from queries.prepare import build_warehouse
 
     data = tmp_path_factory.mktemp("demo_app_data")

@@ -83,12 +83,12 @@ def rename_csv_columns(
 
 
 def write_hostile_demo_raw(raw: Path, council_la_name: str = "Oxfordshire") -> dict:
-    """The demo's raw files (etl.demo) in ``raw``/demo with every name a payload: schools
+    """The demo's raw files (demo.generator) in ``raw``/demo with every name a payload: schools
     (GIAS EstablishmentName, the membership's School name, the DfE files' school_name),
     partnerships, localities, other LAs' names (GIAS LA (name), the DfE files' la_name)
     and region names. The council keeps its own name, which comes from data/config.toml.
     Returns the renames by field."""
-    from etl.demo import generate_demo
+    from demo import generate_demo
 
     out = raw / "demo"
     generate_demo(out)

@@ -1,4 +1,4 @@
-"""Funnel plot limits, points, outliers, over-dispersion and chart.
+"""Funnel plot limits, points, outliers and over-dispersion (the chart: test_funnel_chart.py).
 
 Expected values are worked by hand in the comments and recomputed here from
 first principles (exact fractions for the binomial, direct sums for the
@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,7 +19,6 @@ from hypothesis import strategies as st
 from analysis import (
     denominator_grid,
     estimate_overdispersion,
-    funnel_chart,
     funnel_points,
     outliers,
     proportion_limits,
@@ -378,7 +376,7 @@ def test_no_overdispersion_when_scatter_is_binomial():
     assert od.tau2 == 0.0 and not od.overdispersed
 
 
-# --- grid and chart -----------------------------------------------------------------------
+# --- grid --------------------------------------------------------------------------------
 
 
 def test_denominator_grid():
@@ -386,21 +384,6 @@ def test_denominator_grid():
     assert grid[0] == 27 and grid[-1] == 1260
     assert np.all(np.diff(grid) > 0)
     assert denominator_grid([]).size == 0
-
-
-def test_chart_layers_colours_and_titles():
-    df = pd.DataFrame({"school": ["A", "B", "C"], "susp": [2, 40, 300], "pupils": [50, 800, 1500]})
-    pts = funnel_points(df, "susp", "pupils", "rate")
-    limits = rate_limits(pts["target"].iloc[0], denominator_grid(pts["denominator"]))
-    chart = funnel_chart(pts, limits, "Suspension rate", "per 100 pupils", "Suspensions", "school")
-    assert isinstance(chart, alt.LayerChart)
-    spec = chart.to_dict()
-    text = str(spec)
-    assert "Suspension rate (per 100 pupils)" in text
-    assert "[6, 4]" in text and "[1, 0]" in text  # dashed 95%, solid 99.8%
-    assert "#0072B2" in text and "#D55E00" in text
-    assert len(spec["layer"]) == 3
-    assert spec["title"] == "Suspensions"
 
 
 def test_t_distribution_helper_against_tables():

@@ -15,7 +15,7 @@ from bench import etl_bench, query_bench
 from bench.common import median_p95
 from bench.pages import app_pages, browser_url
 from contract.settings import DEFAULT_DATA_DIR, ConfigError, load_config
-from etl.demo_exclusions import FULL_YEAR, TERMLY
+from demo.exclusions import FULL_YEAR, TERMLY
 
 COUNCIL_LA = 931
 
@@ -149,11 +149,12 @@ def test_query_bench_runs_every_named_query(england_build: tuple[Path, Path]) ->
 def test_helpers() -> None:
     assert median_p95([1.0, 2.0, 3.0, 4.0, 100.0]) == (3.0, pytest.approx(80.8))
     pages = app_pages()
-    # url paths may change (app.py owns them); the files and titles are what the bench needs
-    assert any(file == "county_overview.py" and title for _, file, title in pages)
-    assert all((Path(queries.PROJECT_DIR) / "pages" / file).is_file() for _, file, _ in pages)
+    # url paths may change (contract/pages.py owns them); files and titles the bench needs
+    assert any(page.file_name == "county_overview.py" and page.title for page in pages)
+    assert all(page.path.is_file() for page in pages)
+    assert [page.url_path for page in app_pages(["locality"])] == ["locality"]
     # the browser opens each page where users do: the default page at the site root
-    urls = {file: browser_url("http://app", url) for url, file, _ in pages}
+    urls = {page.file_name: browser_url("http://app", page.url_path) for page in pages}
     assert urls["county_overview.py"] == "http://app/"
     assert sum(url == "http://app/" for url in urls.values()) == 1
     assert urls["locality.py"].startswith("http://app/") and urls["locality.py"] != "http://app/"

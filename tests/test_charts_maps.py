@@ -181,13 +181,6 @@ def test_trend_chart_subtitle_carries_the_unit(trend):
     assert title["text"] == "Rates" and title["subtitle"] == "Per 100 pupils, by academic year"
 
 
-def test_small_multiples_break_at_suppressed_years_and_fill_the_column(trend):
-    data = spec(charts.small_multiples(trend, "Rate", "per 100 pupils", "Rates"))
-    assert data["spec"]["mark"]["invalid"] == "break-paths-filter-domains"
-    assert data["spec"]["width"] * 3 >= 700  # three panels fill Streamlit's ~940px column
-    assert data["title"]["subtitle"] == "Rate (per 100 pupils)"
-
-
 def test_small_multiples_with_reference_legend_draws_line_samples_not_blobs(trend):
     own = trend[trend["area"] == "Oxford"]
     county = trend[trend["area"] == "County"]

@@ -1,4 +1,4 @@
-"""The demo-data generator (etl/demo.py) against the data contract (docs/architecture.md).
+"""The demo-data generator (demo/generator.py) against the data contract (docs/architecture.md).
 
 Most tests share one generation at the default parameters (7 years, Oxfordshire plus its
 seven statistical neighbours, a few seconds); the determinism test runs smaller ones.
@@ -7,6 +7,8 @@ seven statistical neighbours, a few seconds); the determinism test runs smaller 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -16,8 +18,14 @@ import pandas as pd
 import pytest
 
 from contract.settings import load_config
-from etl.demo import EES_STANDARD, FILE_NAMES, MORE_FILES, SPC_YEAR_GROUP_HEADERS, generate_demo
-from etl.demo_exclusions import CHARACTERISTICS, FULL_YEAR, GEOGRAPHY, LOG, REASONS, TERMLY
+from demo.exclusions import CHARACTERISTICS, FULL_YEAR, GEOGRAPHY, LOG, REASONS, TERMLY
+from demo.generator import (
+    EES_STANDARD,
+    FILE_NAMES,
+    MORE_FILES,
+    SPC_YEAR_GROUP_HEADERS,
+    generate_demo,
+)
 from etl.sources import SEN_NEED_LABELS
 
 CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
@@ -751,3 +759,74 @@ def test_high_needs_funding_rises(demo: Path) -> None:
     assert 8 <= resourced["URN"].nunique() <= 12
     place_funding = places.groupby("Financial year")["Place funding (£)"].sum()
     assert place_funding.iloc[-1] > place_funding.iloc[0]
+
+
+# --------------------------------------------------------------------------------------
+# The package around the generator: one-way dependency, first-run data, command line
+# --------------------------------------------------------------------------------------
+
+
+def test_the_etl_never_imports_the_demo_package() -> None:
+    """demo imports etl; etl (every module, its command line too) never imports demo."""
+    etl_dir = Path(__file__).resolve().parents[1] / "etl"
+    modules = ["etl", *(f"etl.{p.stem}" for p in sorted(etl_dir.glob("*.py")))]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m == 'demo' or m.startswith('demo.')))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=etl_dir.parent
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+
+
+def _fast_generator(out_dir: Path, **_options) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "edubasealldata20240901.csv").write_text("URN\n", encoding="utf-8")
+    return [out_dir / "edubasealldata20240901.csv"]
+
+
+def test_demo_data_is_written_once_and_only_where_the_council_has_no_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import demo
+
+    monkeypatch.setattr(demo, "generate_demo", _fast_generator)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "README.md").write_text("Drop files here", encoding="utf-8")  # not a data file
+    messages: list[str] = []
+    assert demo.ensure_demo_data(raw, messages.append) is True
+    assert (raw / "demo" / "edubasealldata20240901.csv").is_file()
+    assert messages == [f"No data files in {raw}: generating demo data in {raw / 'demo'}"]
+    assert [p.name for p in raw.iterdir() if p.name.startswith(".")] == []  # no partial left
+    assert demo.ensure_demo_data(raw) is False  # already there
+
+    council = tmp_path / "council"
+    (council / "from_dfe").mkdir(parents=True)
+    (council / "from_dfe" / "spc.csv").write_text("urn\n1\n", encoding="utf-8")
+    assert demo.ensure_demo_data(council) is False
+    assert not (council / "demo").exists()
+
+
+def test_python_m_demo_if_no_data_writes_the_demo_files_a_build_then_uses(
+    etl_data_dir: Path,
+) -> None:
+    """What scripts/start runs on a fresh checkout before ``python -m etl build``."""
+    repo = Path(__file__).resolve().parents[1]
+    first = subprocess.run(
+        [sys.executable, "-m", "demo", "--if-no-data"], capture_output=True, text=True, cwd=repo
+    )
+    assert first.returncode == 0, first.stderr
+    assert "generating demo data" in first.stdout
+    demo_files = etl_data_dir / "raw" / "demo"
+    assert (demo_files / "edubasealldata20240901.csv").is_file()
+    again = subprocess.run(
+        [sys.executable, "-m", "demo", "--if-no-data"], capture_output=True, text=True, cwd=repo
+    )
+    assert (again.returncode, again.stdout) == (0, "")
+    from etl.build import resolve_inputs
+
+    assert resolve_inputs(etl_data_dir / "raw")[::2] == (demo_files, "demo")

@@ -242,6 +242,17 @@ def test_demo_folder_used_when_raw_holds_no_data_files(etl_data_dir: Path) -> No
     assert result.mode == "demo" and result.report["mode"] == "demo"
 
 
+def test_a_raw_folder_with_no_data_files_and_no_demo_data_says_how_to_get_some(
+    etl_data_dir: Path,
+) -> None:
+    """The ETL never writes demo data itself (the demo package does: python -m demo)."""
+    (etl_data_dir / "raw" / "README.md").write_text("Drop files here", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"holds no data files: .*`python -m demo`"):
+        build_warehouse(data_dir=etl_data_dir)
+    assert not (etl_data_dir / "raw" / "demo").exists()
+    assert not warehouse_path(etl_data_dir).exists()
+
+
 def test_ensure_warehouse_builds_only_when_missing(etl_raw_dir: Path, etl_data_dir: Path) -> None:
     path = ensure_warehouse(data_dir=etl_data_dir)
     first = path.resolve()

@@ -9,13 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from demo import generate_demo
 from etl import warehouse_path
 from queries.prepare import build_warehouse
-
-try:
-    from etl.demo import generate_demo
-except ImportError:  # the generator is written in parallel: skip only if it is absent
-    generate_demo = None
 
 #: Rejects the demo generator plants on purpose (rule -> count); none so far.
 INTENDED_REJECTS: dict[str, int] = {}
@@ -23,8 +19,6 @@ INTENDED_REJECTS: dict[str, int] = {}
 
 @pytest.fixture(scope="module")
 def demo_build(tmp_path_factory: pytest.TempPathFactory):
-    if generate_demo is None:
-        pytest.skip("etl.demo is not available")
     data = tmp_path_factory.mktemp("demo_data")
     (data / "raw").mkdir()
     (data / "config.toml").write_text(

@@ -1,4 +1,4 @@
-"""The Statistical comparisons page (pages/statistical_comparisons.py) on the demo warehouse.
+"""The Statistical comparisons page (app_pages/statistical_comparisons.py) on the demo warehouse.
 
 Every number the page shows is checked against sums worked out here from the warehouse
 Parquet files with pandas (suppression rules applied by hand), fed to ``analysis`` for the
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import tomllib
 from apptest_helpers import (
     as_read,
     assert_no_exception,

@@ -3,11 +3,11 @@ out here with pandas straight from the demo warehouse's Parquet files."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import tomllib
 from parquet_sums import complementary_cells
 
 import queries

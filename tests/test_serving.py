@@ -121,7 +121,7 @@ def test_every_page_says_plainly_that_a_missing_file_makes_its_data_unavailable(
 ) -> None:
     from apptest_helpers import open_page
 
-    from explorer.navigation import PAGES
+    from contract.pages import PAGES
 
     warehouse = copy_build(demo_warehouse, tmp_path / "damaged-build", f"damaged-{gone}")
     (warehouse / gone).unlink()

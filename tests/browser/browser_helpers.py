@@ -19,8 +19,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from playwright.sync_api import Page
 
-# Every page of the app, and the one served at the site root: app.py's own list.
-from explorer.navigation import DEFAULT_PAGE, PAGE_PATHS  # noqa: F401 (for the tests)
+# Every page of the app, and the one served at the site root: the page registry.
+from contract.pages import DEFAULT_PAGE, PAGE_PATHS  # noqa: F401 (for the tests)
 
 # One launcher for the tests, the screenshots and the data packs' PDFs (re-exported here).
 from packs.chromium import (  # noqa: F401

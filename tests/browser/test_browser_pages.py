@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from browser_helpers import PAGE_PATHS, AppPage
 
-from explorer.navigation import TITLES
+from contract.pages import TITLES
 
 pytestmark = pytest.mark.browser
 

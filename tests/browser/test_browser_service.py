@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser_helpers import PAGE_PATHS, AppPage
 
-from explorer.navigation import TITLES
+from contract.pages import TITLES
 
 
 def test_no_deploy_button_or_developer_menu(app: AppPage) -> None:

@@ -351,7 +351,7 @@ measures = query("list_measures", subject="Exclusions").set_index("measure")
 county_trend = query("exclusion_trend", level="County", area=council)
 if county_trend.empty:
     st.info("This warehouse holds no exclusions data. Add the DfE exclusions files and rebuild.")
-    st.page_link("pages/data_and_definitions.py", label="See which data the warehouse holds")
+    st.page_link("app_pages/data_and_definitions.py", label="See which data the warehouse holds")
     st.stop()
 
 level = url_radio(
@@ -957,20 +957,20 @@ st.subheader("Related pages")
 links = st.columns(3)
 if locality:
     links[0].page_link(
-        "pages/locality.py",
+        "app_pages/locality.py",
         label=f"Locality profile: {md(locality)}",
         icon=":material/location_on:",
         query_params={"locality": locality, "year": str(time_period)},
     )
 if partnership:
     links[1].page_link(
-        "pages/partnership.py",
+        "app_pages/partnership.py",
         label=f"Partnership profile: {md(partnership)}",
         icon=":material/groups:",
         query_params={"partnership": partnership, "locality": locality, "year": str(time_period)},
     )
 links[2].page_link(
-    "pages/statistical_comparisons.py",
+    "app_pages/statistical_comparisons.py",
     # short enough for a third of the page: a longer label was cut off mid-word
     label="Is a difference more than chance?",
     help="Statistical comparisons: funnel plots and trend tests for this measure",
@@ -979,7 +979,7 @@ links[2].page_link(
 )
 if not locality:
     links[0].page_link(
-        "pages/compare_localities.py",
+        "app_pages/compare_localities.py",
         label="Compare the localities on any measure",
         icon=":material/bar_chart:",
         query_params={"measure": rate, "year": str(time_period)},

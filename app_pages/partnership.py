@@ -114,7 +114,7 @@ if not found.empty and found.iloc[0]["partnership"] == partnership:
         icon=":material/school:",
     )
     st.page_link(
-        "pages/exclusions.py",
+        "app_pages/exclusions.py",
         label=f"Exclusions at {md(school['name'])}, year by year",
         icon=":material/query_stats:",
         query_params={"level": "School", "school": str(school["urn"]), "year": str(year)},
@@ -228,7 +228,7 @@ else:
 # --------------------------------------------------------------------------- onward
 st.header("Explore further", anchor="further")
 st.page_link(
-    "pages/exclusions.py",
+    "app_pages/exclusions.py",
     label=f"Exclusions explorer for {md(partnership)}: reasons, pupil groups and schools",
     icon=":material/query_stats:",
     query_params={
@@ -239,13 +239,13 @@ st.page_link(
     },
 )
 st.page_link(
-    "pages/data_pack.py",
+    "app_pages/data_pack.py",
     label=f"Data pack for {md(partnership)} (to print or share)",
     icon=":material/description:",
     query_params={"level": "Partnership", "partnership": partnership, "year": str(year)},
 )
 st.page_link(
-    "pages/locality.py",
+    "app_pages/locality.py",
     label=f"The whole of {md(locality)} locality",
     icon=":material/location_on:",
     query_params={"locality": locality, "year": str(year)},

@@ -387,26 +387,26 @@ st.header("Look closer")
 links = {"measure": measure_id, "year": str(time_period)}
 if highlight:
     st.page_link(
-        "pages/locality.py",
+        "app_pages/locality.py",
         label=f"Everything about {md(highlight)}",
         icon=":material/location_on:",
         query_params={**links, "locality": highlight},
     )
 st.page_link(
-    "pages/statistical_comparisons.py",
+    "app_pages/statistical_comparisons.py",
     label="Are the differences bigger than chance? See the statistical comparisons",
     icon=":material/scatter_plot:",
     query_params={**links, "level": "Locality"},
 )
 st.page_link(
-    "pages/county_overview.py",
+    "app_pages/county_overview.py",
     label="See this measure on the county map",
     icon=":material/map:",
     query_params=links,
 )
 if measure["subject"] == "Exclusions":
     st.page_link(
-        "pages/exclusions.py",
+        "app_pages/exclusions.py",
         label="Explore exclusions by reason and pupil characteristic",
         icon=":material/query_stats:",
         query_params={**links, **({"locality": highlight} if highlight else {})},

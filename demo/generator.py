@@ -31,10 +31,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xlsxwriter
 
-from .demo_exclusions import (
+from etl.sources import REASON_COLUMNS, SEN_NEED_LABELS, SPC_YEAR_GROUP_PARTS, SPC_YEAR_GROUPS
+
+from .exclusions import (
     CHARACTERISTICS as CHARACTERISTICS_FILE,
 )
-from .demo_exclusions import (
+from .exclusions import (
     FULL_YEAR,
     GEOGRAPHY,
     LOG,
@@ -42,7 +44,6 @@ from .demo_exclusions import (
     TERMLY,
     write_exclusion_files,
 )
-from .sources import REASON_COLUMNS, SEN_NEED_LABELS, SPC_YEAR_GROUP_PARTS, SPC_YEAR_GROUPS
 
 # --------------------------------------------------------------------------------------
 # The contract: file names and columns (docs/architecture.md, "Raw sources")
@@ -63,7 +64,7 @@ FILE_NAMES: dict[str, str] = {
     "places": "high_needs_places.xlsx",
 }
 #: Sources written as several files (the DfE's exclusions releases and the council's log):
-#: file name -> source (etl/demo_exclusions.py).
+#: file name -> source (demo/exclusions.py).
 MORE_FILES: dict[str, str] = {
     FULL_YEAR: "exclusions",
     TERMLY: "exclusions",
@@ -478,7 +479,6 @@ PERMANENT_RISK = SUSPENSION_RISK * np.array([1.1, 0.9, 1.2, 1.0, 0.9, 1.1, 0.95]
 NEED_CODES: list[str] = [
     "asd", "slcn", "semh", "mld", "spld", "sld", "pmld", "pd", "hi", "vi", "msi", "oth", "nsa"
 ]  # fmt: skip
-PRIMARY_NEEDS: list[str] = [SEN_NEED_LABELS[code] for code in NEED_CODES]
 #: Need mix by profile (rows: primary, secondary, special, ap); the last need is SEN support only.
 SUPPORT_NEED_MIX = np.array([
     [0.10, 0.30, 0.19, 0.15, 0.08, 0.003, 0.002, 0.02, 0.015, 0.008, 0.002, 0.04, 0.06],
@@ -1573,27 +1573,6 @@ def _register_texts(register: pd.DataFrame) -> dict[str, np.ndarray]:
     }  # fmt: skip
 
 
-def _breakdown(
-    source: str,
-    school_fields: list[str],
-    labels: list[str],
-    present: np.ndarray,
-    matrices: dict[str, np.ndarray],
-) -> _EesFile:
-    """A file with one row per school-year and category, from (panel rows, categories)
-    matrices; DfE suppresses 1s and 2s in school-level breakdowns with `c`."""
-    row, category = np.nonzero(present)
-    counts = {name: m[row, category] for name, m in matrices.items()}
-    symbols = {
-        name: np.where((v >= 1) & (v <= 2), CONFIDENTIAL, NO_SYMBOL).astype(np.int8)
-        for name, v in counts.items()
-    }
-    return _EesFile(
-        source, school_fields, row, counts, list(counts), symbols, category,
-        [",".join(_csv_field(part) for part in label.split("\t")) for label in labels],
-    )  # fmt: skip
-
-
 def _symbol_where(mask: np.ndarray, symbol: int) -> np.ndarray:
     return np.where(mask, symbol, NO_SYMBOL).astype(np.int8)
 
@@ -1920,9 +1899,8 @@ def _topup_rows(panel, facts, register, sites, rng) -> pd.DataFrame:
 
 
 def _write_topups(out_dir, panel, facts, register, sites, rng) -> Path:
-    return _write_cp1252_csv(
-        out_dir / FILE_NAMES["topups"], _topup_rows(panel, facts, register, sites, rng)
-    )
+    rows = _topup_rows(panel, facts, register, sites, rng)
+    return _write_cp1252_csv(out_dir / FILE_NAMES["topups"], rows[TOPUPS_COLUMNS])
 
 
 def _place_rows(panel, facts, register, sites, rng) -> pd.DataFrame:

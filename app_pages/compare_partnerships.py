@@ -53,7 +53,7 @@ if len(chosen) < 2 or measure_id is None or time_period is None:
         "profile page compares it with its locality, the county and England."
     )
     st.page_link(
-        "pages/partnership.py", label="Open a partnership's profile", icon=":material/groups:"
+        "app_pages/partnership.py", label="Open a partnership's profile", icon=":material/groups:"
     )
     st.stop()
 
@@ -171,7 +171,7 @@ download_csv(
 st.header("Explore further")
 for name in chosen:
     st.page_link(
-        "pages/partnership.py",
+        "app_pages/partnership.py",
         label=f"{md(name)}: its profile",
         icon=":material/groups:",
         query_params={"partnership": name, "locality": home[name], "year": str(time_period)},

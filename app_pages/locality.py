@@ -91,7 +91,7 @@ else:
     link_columns = st.columns(min(len(partnerships), 3))
     for index, name in enumerate(partnerships["partnership"]):
         link_columns[index % len(link_columns)].page_link(
-            "pages/partnership.py",
+            "app_pages/partnership.py",
             label=md(name),
             icon=":material/groups:",
             query_params={"partnership": name, "locality": locality, "year": str(year)},
@@ -107,19 +107,19 @@ dataset.render_dataset(comparison, area)
 # --------------------------------------------------------------------------- onward
 st.header("Explore further", anchor="further")
 st.page_link(
-    "pages/exclusions.py",
+    "app_pages/exclusions.py",
     label=f"Exclusions explorer for {md(locality)}: reasons, pupil groups and schools",
     icon=":material/query_stats:",
     query_params={"level": "Locality", "locality": locality, "year": str(year)},
 )
 st.page_link(
-    "pages/compare_localities.py",
+    "app_pages/compare_localities.py",
     label="Compare all nine localities",
     icon=":material/bar_chart:",
     query_params={"locality": locality, "year": str(year)},
 )
 st.page_link(
-    "pages/data_pack.py",
+    "app_pages/data_pack.py",
     label=f"Data pack for {md(locality)} (to print or share)",
     icon=":material/description:",
     query_params={"level": "Locality", "locality": locality, "year": str(year)},

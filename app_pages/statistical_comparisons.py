@@ -61,7 +61,7 @@ FIRST_MEASURES = [
     "persistent_absence_rate",
     "ehc_plan_percent",
 ]
-PROFILE_PAGE = {"Locality": "pages/locality.py", "Partnership": "pages/partnership.py"}
+PROFILE_PAGE = {"Locality": "app_pages/locality.py", "Partnership": "app_pages/partnership.py"}
 
 
 def slug(text: str) -> str:
@@ -104,7 +104,7 @@ measures = rates.set_index("measure")
 years = query("list_years")["time_period"].tolist()
 if not years:
     st.info("The warehouse holds no school data yet. Add the DfE files and rebuild.")
-    st.page_link("pages/data_and_definitions.py", label="See which data the warehouse holds")
+    st.page_link("app_pages/data_and_definitions.py", label="See which data the warehouse holds")
     st.stop()
 
 pick_measure, pick_year = st.columns([2, 1])
@@ -398,7 +398,7 @@ def show_funnel() -> None:
                     for slot, (_, row) in zip(links, flagged.head(3).iterrows(), strict=False):
                         with slot:
                             st.page_link(
-                                "pages/partnership.py",
+                                "app_pages/partnership.py",
                                 label=f"Open {md(row['area_name'])}",
                                 icon=":material/arrow_forward:",
                                 query_params={
@@ -623,21 +623,21 @@ st.divider()
 nav = st.columns(3)
 with nav[0]:
     st.page_link(
-        "pages/compare_localities.py",
+        "app_pages/compare_localities.py",
         label="Compare the localities side by side",
         icon=":material/bar_chart:",
         query_params={"measure": measure, "year": str(time_period)},
     )
 with nav[1]:
     st.page_link(
-        "pages/exclusions.py",
+        "app_pages/exclusions.py",
         label="Explore exclusions in detail",
         icon=":material/query_stats:",
         query_params={"year": str(time_period)},
     )
 with nav[2]:
     st.page_link(
-        "pages/data_and_definitions.py",
+        "app_pages/data_and_definitions.py",
         label="Data sources and definitions",
         icon=":material/menu_book:",
     )

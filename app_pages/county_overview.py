@@ -115,7 +115,7 @@ if localities.empty:
         f"There are no locality figures for {label.lower()} in {year}. "
         "Try another year: not every source covers every year."
     )
-    st.page_link("pages/data_and_definitions.py", label="See which years each source covers")
+    st.page_link("app_pages/data_and_definitions.py", label="See which years each source covers")
     st.stop()
 
 shown = localities[~localities["suppressed"] & localities["value"].notna()]
@@ -202,7 +202,7 @@ def tile(container, title: str, row: Row | None, series: str, link_to: str | Non
     )
     if link_to:
         container.page_link(
-            "pages/locality.py",
+            "app_pages/locality.py",
             label=f"{md(link_to)} locality page",
             icon=":material/arrow_forward:",
             query_params={"locality": link_to, "measure": measure_id, "year": str(time_period)},
@@ -374,13 +374,13 @@ download_csv(download, file_stem=f"county-localities-{measure_id}-{time_period}"
 # ---------------------------------------------------------------- where next
 st.header("Look closer")
 st.page_link(
-    "pages/compare_localities.py",
+    "app_pages/compare_localities.py",
     label="Compare the localities side by side, with trends over every year",
     icon=":material/bar_chart:",
     query_params={"measure": measure_id, "year": str(time_period)},
 )
 st.page_link(
-    "pages/data_and_definitions.py",
+    "app_pages/data_and_definitions.py",
     label="Where the data comes from and how each measure is defined",
     icon=":material/menu_book:",
 )

@@ -146,21 +146,21 @@ st.caption(
 links = st.columns(3)
 page_params = {"year": str(year), level.lower(): area}
 links[0].page_link(
-    "pages/locality.py" if level == "Locality" else "pages/partnership.py",
+    "app_pages/locality.py" if level == "Locality" else "app_pages/partnership.py",
     label="Locality page" if level == "Locality" else "Partnership profile",
     icon=":material/arrow_forward:",
     query_params=page_params,
     help=f"Open {md(area)} on the {level.lower()} page",
 )
 links[1].page_link(
-    "pages/exclusions.py",
+    "app_pages/exclusions.py",
     label="Exclusions explorer",
     icon=":material/query_stats:",
     query_params={**page_params, "level": level},
     help=f"Exclusions in {md(area)} by reason, characteristic and school",
 )
 links[2].page_link(
-    "pages/data_and_definitions.py",
+    "app_pages/data_and_definitions.py",
     label="Data and definitions",
     icon=":material/menu_book:",
 )

@@ -306,7 +306,7 @@ def _simulate_log(
     log: list[list[str]] = []
     terms: dict = {}
     labels = np.array([c for _g, c in characteristics], dtype=object)
-    # each LA its own stream: what one LA draws never shifts another's (as etl.demo)
+    # each LA its own stream: what one LA draws never shifts another's (as demo.generator)
     streams = {
         la: np.random.default_rng([seed, int(las["code"].iloc[la]), 99])
         for la in sorted(schools["la"].unique())

@@ -8,10 +8,14 @@ import math
 import pandas as pd
 import streamlit as st
 
-import queries
 from contract.settings import weakened
 from explorer.data import build_report, query
-from explorer.downloads import download_csv, download_csv_from_build
+from explorer.downloads import (
+    DOWNLOADABLE_TABLES,
+    download_csv,
+    download_rejects_csv,
+    download_table_csv,
+)
 from explorer.formatting import ESTIMATE_MARK, SUPPRESSED_LABEL
 from explorer.layout import page_header
 from explorer.text import md
@@ -26,7 +30,7 @@ KIND_WORDS = {
     "mean": "an average per pupil",
     "amount": "an amount of money",
 }
-# What each downloadable table holds, in plain words (names from queries.DOWNLOADABLE).
+# What each downloadable table holds, in plain words (names from DOWNLOADABLE_TABLES).
 TABLE_DESCRIPTIONS = {
     "area_measure_year": "Every measure for every school, partnership, locality, the county "
     "and the published England, regional and council figures, one row per area, year and "
@@ -441,9 +445,7 @@ else:
         placeholder="–",
         alt="Rows the last build rejected or warned about (one page)",
     )
-download_csv_from_build(
-    queries.write_rejects_csv,
-    "rejects-and-warnings",
+download_rejects_csv(
     f"Download all {n_rejects + n_warnings:,} rejected rows and warnings (CSV)",
     help="The file is written when you press the button; a long list takes a moment.",
 )
@@ -456,7 +458,7 @@ st.markdown(
 )
 table = st.selectbox(
     "Table",
-    list(queries.DOWNLOADABLE),
+    list(DOWNLOADABLE_TABLES),
     format_func=lambda name: name.replace("_", " ").capitalize(),
     key="download-table",
 )
@@ -480,8 +482,7 @@ if table is not None:
     )
     # The whole table is written as CSV only when the button is pressed (by DuckDB, to a
     # file): nationally area_measure_year has millions of rows, too many for every run.
-    download_csv_from_build(
-        lambda con, path: queries.write_table_csv(con, table, path),
+    download_table_csv(
         table,
         f"Download the whole {table} table (CSV, {rows:,} rows)",
         help="The file is prepared when you press the button; a big table takes a moment.",
