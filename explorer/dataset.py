@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import differs_beyond_chance
-from contract import catalogue
+from contract import catalogue as measure_catalogue
 from explorer import charts, layout, maps
 from explorer.data import query
 from explorer.downloads import download_csv
@@ -40,8 +40,8 @@ NOT_AVAILABLE = "Not available"
 
 
 #: The data set's sections and their measures: the catalogue's (the packs' too).
-SECTIONS = catalogue.SECTIONS
-Section = catalogue.Section
+SECTIONS = measure_catalogue.SECTIONS
+Section = measure_catalogue.Section
 
 
 @dataclass(frozen=True)
@@ -724,7 +724,7 @@ def render_partnership_map(locality: str, year: int, highlight: str | None, file
 #: Headline measures of the partnership and school tables (the catalogue's headline flag):
 #: (column, heading with its unit).
 HEADLINE_COLUMNS: tuple[tuple[str, str], ...] = tuple(
-    (m.measure, m.heading) for m in catalogue.headline()
+    (m.measure, m.heading) for m in measure_catalogue.headline()
 )
 
 
@@ -762,14 +762,16 @@ TABLE_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Pupils and needs",
         tuple(
-            (m.heading, m.short_label) for m in catalogue.headline() if m.subject in _NEEDS_SUBJECTS
+            (m.heading, m.short_label)
+            for m in measure_catalogue.headline()
+            if m.subject in _NEEDS_SUBJECTS
         ),
     ),
     (
         "Absence, exclusions, attainment and funding",
         tuple(
             (m.heading, m.short_label)
-            for m in catalogue.headline()
+            for m in measure_catalogue.headline()
             if m.subject not in _NEEDS_SUBJECTS
         ),
     ),
