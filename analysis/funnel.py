@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from analysis._dist import binomial_quantiles, normal_cdf, poisson_quantiles
+from contract.catalogue import unit_model
 
 Kind = Literal["proportion", "rate"]
 Method = Literal["exact", "normal"]
@@ -423,13 +424,23 @@ def estimate_overdispersion(points: pd.DataFrame, winsorise: float = 0.1) -> Ove
     return Overdispersion(phi=phi, tau2=float(tau2), n_units=count)
 
 
+def _funnel_model(unit: str) -> str | None:
+    """'poisson' or 'binomial' where a funnel verdict holds for the unit's measures (the
+    catalogue's statistics), None where it does not: over-dispersed shares (sessions)
+    and measures that are not counts ('none')."""
+    statistics, overdispersed = unit_model(unit)
+    if statistics == "poisson" or (statistics == "binomial" and not overdispersed):
+        return statistics
+    return None
+
+
 def funnel_test_name(unit: str) -> str | None:
     """The test :func:`differs_beyond_chance` applies for a unit, in words for a reader
     ('exact Poisson funnel, 95% limits'); None where it gives no verdict."""
-    unit_lower = unit.lower()
-    if "per 100" in unit_lower:
+    model = _funnel_model(unit)
+    if model == "poisson":
         return "exact Poisson funnel, 95% limits"
-    if unit_lower == "% of pupils":
+    if model == "binomial":
         return "exact binomial funnel, 95% limits"
     return None
 
@@ -449,10 +460,10 @@ def differs_beyond_chance(
         return None
     if any(isinstance(x, float) and math.isnan(x) for x in (value, target, denominator)):
         return None
-    unit_lower = unit.lower()
-    if "per 100" in unit_lower:
+    model = _funnel_model(unit)
+    if model == "poisson":
         limits = rate_limits(target, [denominator])
-    elif unit_lower == "% of pupils" and 0 <= target <= 100:
+    elif model == "binomial" and 0 <= target <= 100:
         limits = proportion_limits(target, [denominator])
     else:
         return None

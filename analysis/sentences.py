@@ -21,6 +21,7 @@ from typing import Literal
 import pandas as pd
 
 from analysis.trend import TrendResult, format_change, year_label
+from contract.catalogue import unit_format
 
 HigherIs = Literal["better", "worse", "neutral"]
 
@@ -32,46 +33,15 @@ def _is_missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _unit_kind(unit: str) -> str:
-    unit_lower = unit.strip().lower()
-    if unit_lower.startswith("£"):
-        return "money"
-    if "%" in unit_lower:
-        return "percent"
-    if "per 100" in unit_lower:
-        return "per100"
-    if "point" in unit_lower:
-        return "points"
-    return "count"
-
-
 def _number(value: float, unit: str) -> str:
     """The number as displayed, with a unit only where it is a symbol (% or £)."""
-    kind = _unit_kind(unit)
-    if kind == "money":
-        return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
-    if kind == "percent":
-        return f"{value:,.1f}%"
-    if kind == "per100":
-        return f"{value:,.2f}"
-    if kind == "points":
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
+    return unit_format(unit).short(value)
 
 
 def format_measure(value: float, unit: str) -> str:
-    """A value with its unit as a chair would read it.
-
-    '%...' -> '6.3%'; 'per 100...' -> '0.12 per 100 pupils'; 'points...' -> '46.2 points';
-    '£' -> '£1,234'; anything else is a count -> '1,234'.
-    """
-    kind = _unit_kind(unit)
-    text = _number(value, unit)
-    if kind == "per100":
-        return f"{text} per 100 pupils"
-    if kind == "points":
-        return f"{text} points"
-    return text
+    """A value with its unit as a chair would read it (the unit's named format):
+    '6.3%', '0.12 per 100 pupils', '46.2 points', '£1,234', a count '1,234'."""
+    return unit_format(unit).spoken(value)
 
 
 def _possessive(name: str) -> str:

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import differs_beyond_chance
+from contract.catalogue import unit_format
 from explorer import layout
 from explorer.charts import display_height, show_chart
 from explorer.data import query
@@ -46,14 +47,8 @@ DELTA_COLOUR = {"better": "normal", "worse": "inverse", "neutral": "off"}
 
 def change_text(change: float, unit: str) -> str:
     """A year-on-year change with its unit; percentages change by percentage points."""
-    places = decimals_for(unit)
-    if "%" in unit:
-        unit_words = "percentage points"
-    elif unit.startswith("£"):
-        return f"{'+' if change >= 0 else '-'}£{abs(change):,.0f}"
-    else:
-        unit_words = unit
-    return f"{change:+,.{places}f} {unit_words}"
+    fmt = unit_format(unit)
+    return ("+" if change >= 0 else "-") + fmt.difference(abs(change), unit)
 
 
 def figure(row: Row | None, unit: str) -> str:
@@ -68,10 +63,7 @@ def short_figure(row: Row | None, unit: str) -> str:
     text = figure(row, unit)
     if row is None or row["suppressed"] or pd.isna(row["value"]):
         return text
-    value = float(row["value"])
-    if unit.startswith("£"):
-        return f"£{value:,.0f}"
-    return f"{value:,.{decimals_for(unit)}f}" + ("%" if "%" in unit else "")
+    return unit_format(unit).short(float(row["value"]))
 
 
 page_header(

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.funnel import DEFAULT_Z_LEVELS
+from contract.catalogue import unit_format, unit_model
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import SUPPRESSED_LABEL, format_value, year_label
@@ -81,9 +82,10 @@ def cached_trend_table(trends: pd.DataFrame, kind: str, label: str, higher_is: s
     return trend_table(trends, kind, label, higher_is)
 
 
-def denominator_noun(denominator_label: str) -> str:
-    """'possible sessions' for absence rates, else 'pupils' (for the plain-English lines)."""
-    return "possible sessions" if "session" in denominator_label.lower() else "pupils"
+def denominator_noun(unit: str) -> str:
+    """'possible sessions' for shares of sessions (the catalogue's over-dispersed binomial
+    measures: absence), else 'pupils' (for the plain-English lines)."""
+    return "possible sessions" if unit_model(unit)[1] else "pupils"
 
 
 page_header(
@@ -311,9 +313,7 @@ def show_funnel() -> None:
                 )
 
             st.subheader(f"{noun.capitalize()} outside the limits")
-            flagged = outlier_table(
-                funnel, unit, denominator_noun(denominator_label), info["higher_is"]
-            )
+            flagged = outlier_table(funnel, unit, denominator_noun(unit), info["higher_is"])
             if flagged.empty:
                 st.success(
                     f"No {unit_label.lower()} is outside the {INNER_LABEL} limits: every "
@@ -328,7 +328,7 @@ def show_funnel() -> None:
                     f"**{len(flagged) - n_out}** between the {INNER_LABEL} and {OUTER_LABEL} "
                     "limits (worth watching: one area in twenty lands there by chance)."
                 )
-                fmt = "%.2f" if "per 100" in unit else "%.1f"
+                fmt = f"%.{unit_format(unit).decimals}f"
                 st.dataframe(
                     flagged,
                     column_order=[

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 
 #: A figure hidden by small-number suppression (never a zero).
 SUPPRESSED = "Suppressed"
-#: A figure that was never published or has no data for the year.
+#: A figure with no data: no row for the area or year (charts, maps, packs, sentences).
 NO_DATA = "No data"
+#: A cell of the data set's tables (locality, partnership and school figures) for a figure
+#: that does not apply (key stage 2 at a secondary school) or was never published: the
+#: partnership page's caption explains the word, so it is not "No data".
+NOT_AVAILABLE = "Not available"
 #: Marks a figure estimated from withheld cells: "≈ 23".
 ESTIMATE_MARK = "≈"
 
@@ -66,6 +70,20 @@ class Format:
         """With the symbol but no unit word: '23.4%', '0.18', '£3,500'."""
         return self.bare(value) + self.suffix
 
+    def tile(self, value: float) -> str:
+        """A metric tile, whose label carries the unit: short, money over a million in
+        millions ('£1.23m') so the tile stays narrow."""
+        if self.prefix and abs(value) >= 1e6:
+            sign = "-" if value < 0 else ""
+            return f"{sign}{self.prefix}{abs(value) / 1e6:,.2f}m"
+        return self.short(value)
+
+    def spoken(self, value: float) -> str:
+        """A value as a sentence for chairs says it: the symbol and the format's own unit
+        words, never a count's noun (the label names what is counted): '6.3%', '0.12 per
+        100 pupils', '46.2 points', '£1,234', '1,234'."""
+        return f"{self.short(value)} {self.text_unit}".strip()
+
     def text(self, value: float | None, unit: str, suppressed: bool = False) -> str:
         """A value with its unit for a sentence or a table: '23.4%', '0.18 per 100 pupils',
         '46.2 points', '£3,500', '1,204 pupils'; 'Suppressed' / 'No data' instead of 0."""
@@ -85,6 +103,8 @@ class Format:
 
     def difference(self, size: float, unit: str) -> str:
         """A difference's size in words: '5.1 percentage points', '1,200 pupils'."""
+        if self.prefix:
+            return self.bare(size)  # '£1,200': the symbol says the unit
         words = self.difference_unit or unit
         return f"{self.bare(size)} {words}".strip()
 

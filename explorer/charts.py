@@ -11,6 +11,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from contract import formats
+from contract.catalogue import unit_format
+
 # Chart text in GOV.UK black and dark grey (WCAG 2.2 AA): Vega's default axis and legend
 # text is a mid grey, 3.7:1 on white (4.5:1 needed). A theme, so every chart gets it.
 CHART_TEXT, CHART_SECONDARY_TEXT = "#0b0c0c", "#505a5f"
@@ -120,16 +123,9 @@ def reference_styles(names: list[str]) -> list[tuple[str, list[int]]]:
 
 
 def _value_format(unit: str) -> str:
-    unit_lower = unit.lower()
-    if unit_lower.startswith("£"):
-        # d3-format has no "£" symbol: "£,.0f" is invalid and blanks the whole chart.
-        # The axis title carries "(£)".
-        return ",.0f"
-    if "per 100" in unit_lower:
-        return ",.2f"
-    if "%" in unit_lower or "point" in unit_lower:
-        return ",.1f"
-    return ",.0f"
+    """The unit's d3 format: never with "£" (d3-format has none: "£,.0f" is invalid and
+    blanks the whole chart); the axis title carries "(£)"."""
+    return unit_format(unit).d3
 
 
 def ranked_bar(
@@ -149,7 +145,7 @@ def ranked_bar(
     data = df[[category, "value", "suppressed"]].copy()
     data["shown"] = data["value"].where(~data["suppressed"].fillna(False).astype(bool))
     data["label"] = data["shown"].map(
-        lambda v: "Suppressed" if pd.isna(v) else format(v, _value_format(unit).replace("£", ""))
+        lambda v: formats.SUPPRESSED if pd.isna(v) else format(v, _value_format(unit))
     )
     data["is_highlight"] = data[category] == highlight
     order = data.sort_values("shown", ascending=False, na_position="last")[category].tolist()
@@ -370,7 +366,7 @@ def small_multiples_with_reference(
     data["selected"] = data[facet] == highlight
     data["panel"] = data[facet].where(~data["selected"], data[facet] + " (selected)")
     data["label"] = data["value"].map(
-        lambda v: "Suppressed" if pd.isna(v) else format(v, _value_format(unit).replace("£", ""))
+        lambda v: formats.SUPPRESSED if pd.isna(v) else format(v, _value_format(unit))
     )
     data["emphasis"] = 1.0 if highlight is None else data["selected"].map({True: 1.0, False: 0.5})
     axis_title = f"{value_label} ({unit})"
@@ -528,7 +524,9 @@ def trend_heatmap(
             ],
         )
     )
-    hidden = base.transform_filter("datum.suppressed").transform_calculate(shown="'Suppressed'")
+    hidden = base.transform_filter("datum.suppressed").transform_calculate(
+        shown=f"'{formats.SUPPRESSED}'"
+    )
     hidden_cells = hidden.mark_rect(fill=SUPPRESSED_FILL, stroke="white", strokeWidth=0.5).encode(
         tooltip=[tooltip_name, tooltip_year, alt.Tooltip("shown:N", title=axis_title)]
     )

@@ -19,29 +19,24 @@ import pandas as pd
 import streamlit as st
 
 from analysis import differs_beyond_chance
-from contract import catalogue
+from contract import catalogue as measure_catalogue
+from contract import formats
+from contract.catalogue import unit_format
 from explorer import charts, layout, maps
 from explorer.data import query
 from explorer.downloads import download_csv
-from explorer.formatting import (
-    ESTIMATE_MARK,
-    SUPPRESSED_LABEL,
-    bare_number,
-    decimals_for,
-    estimate_note,
-    format_value,
-    year_label,
-)
+from explorer.formatting import ESTIMATE_MARK, bare_number, estimate_note, format_value, year_label
 from explorer.layout import definition_box, measure_help
 from explorer.text import md
 from explorer.url_state import url_radio
 
-NOT_AVAILABLE = "Not available"
+NOT_AVAILABLE = formats.NOT_AVAILABLE
+SUPPRESSED_LABEL = formats.SUPPRESSED
 
 
 #: The data set's sections and their measures: the catalogue's (the packs' too).
-SECTIONS = catalogue.SECTIONS
-Section = catalogue.Section
+SECTIONS = measure_catalogue.SECTIONS
+Section = measure_catalogue.Section
 
 
 @dataclass(frozen=True)
@@ -151,34 +146,22 @@ def download_value(value: object, suppressed: object = False) -> object:
 
 def difference_text(difference: float, unit: str, name: str) -> str:
     """A short metric delta in the measure's own unit: '+1.3 vs County'."""
-    return f"{difference:+,.{decimals_for(unit)}f} vs {name}"
+    return f"{difference:+,.{unit_format(unit).decimals}f} vs {name}"
 
 
 def difference_sentence(difference: float, unit: str, name: str, reference: str) -> str:
     """'5.1 percentage points higher than County (23.3%)': the delta in words."""
-    decimals = decimals_for(unit)
-    if round(difference, decimals) == 0:
+    fmt = unit_format(unit)
+    if round(difference, fmt.decimals) == 0:
         return f"The same as {name} ({reference})"
-    size = abs(difference)
-    unit_lower = unit.lower()
-    if "%" in unit_lower:
-        amount = f"{size:.{decimals}f} percentage points"
-    elif "per 100" in unit_lower:
-        amount = f"{size:.{decimals}f} per 100 pupils"
-    elif "point" in unit_lower:
-        amount = f"{size:.{decimals}f} points"
-    else:
-        amount = f"{size:,.{decimals}f} {unit}"
     side = "higher" if difference > 0 else "lower"
-    return f"{amount} {side} than {name} ({reference})"
+    return f"{fmt.difference(abs(difference), unit)} {side} than {name} ({reference})"
 
 
 def axis_format(unit: str) -> str:
     """A d3 axis format with no needless zeros: ticks read 0, 5, 10 or 0.5, 1, 1.5, never
-    0.0, 5.0, 10.0 (the '~' drops trailing zeros)."""
-    if unit.startswith("£"):
-        return ",.0f"  # d3 has no £ symbol; the axis title carries it
-    return f",.{decimals_for(unit)}~f"
+    0.0, 5.0, 10.0 (d3 has no £ symbol; the axis title carries it)."""
+    return unit_format(unit).d3_axis
 
 
 def metric_value(value: object, unit: str, suppressed: object = False) -> str:
@@ -187,19 +170,15 @@ def metric_value(value: object, unit: str, suppressed: object = False) -> str:
         return SUPPRESSED_LABEL
     if _is_missing(value):
         return NOT_AVAILABLE
-    number = float(value)
-    if unit.startswith("£"):
-        return f"£{number / 1e6:,.2f}m" if abs(number) >= 1e6 else f"£{number:,.0f}"
-    if "%" in unit:
-        return f"{number:.1f}%"
-    return f"{number:,.{decimals_for(unit)}f}"
+    return unit_format(unit).tile(float(value))
 
 
 def metric_label(label: str, unit: str) -> str:
     """The label with its unit when the value alone does not say it: 'Attainment 8 (points)'."""
+    fmt = unit_format(unit)
     base_unit = unit.split(" (")[0]
-    if unit.startswith("£") or "%" in unit or base_unit.lower() in label.lower():
-        return label
+    if fmt.prefix or fmt.suffix or base_unit.lower() in label.lower():
+        return label  # '£1.2m' and '23.4%' say their unit
     return f"{label} ({base_unit})"
 
 
@@ -517,7 +496,7 @@ def need_profile_chart(
     percent_suppressed."""
     data = frame[["primary_need", "area_label", "shown_percent", "percent_suppressed"]].copy()
     data["label"] = [
-        SUPPRESSED_LABEL if bool(hidden) else f"{float(v):.1f}%"
+        SUPPRESSED_LABEL if bool(hidden) else formats.get("pct1").short(float(v))
         for v, hidden in zip(data["shown_percent"], data["percent_suppressed"], strict=True)
     ]
     # Suppressed bars are not drawn: their label sits at the axis (x = 0) instead.
@@ -724,7 +703,7 @@ def render_partnership_map(locality: str, year: int, highlight: str | None, file
 #: Headline measures of the partnership and school tables (the catalogue's headline flag):
 #: (column, heading with its unit).
 HEADLINE_COLUMNS: tuple[tuple[str, str], ...] = tuple(
-    (m.measure, m.heading) for m in catalogue.headline()
+    (m.measure, m.heading) for m in measure_catalogue.headline()
 )
 
 
@@ -762,14 +741,16 @@ TABLE_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Pupils and needs",
         tuple(
-            (m.heading, m.short_label) for m in catalogue.headline() if m.subject in _NEEDS_SUBJECTS
+            (m.heading, m.short_label)
+            for m in measure_catalogue.headline()
+            if m.subject in _NEEDS_SUBJECTS
         ),
     ),
     (
         "Absence, exclusions, attainment and funding",
         tuple(
             (m.heading, m.short_label)
-            for m in catalogue.headline()
+            for m in measure_catalogue.headline()
             if m.subject not in _NEEDS_SUBJECTS
         ),
     ),

@@ -1,12 +1,15 @@
-"""Formatting numbers for people: units, suppression, academic years."""
+"""Formatting numbers for people: units, suppression, academic years.
+
+Every format is the measure's named one (contract.formats, through the catalogue's unit:
+contract.catalogue.unit_format); nothing here reads the unit's wording.
+"""
 
 from __future__ import annotations
 
-import math
+from contract import formats, periods
+from contract.catalogue import unit_format
 
-from contract import periods
-
-SUPPRESSED_LABEL = "Suppressed"
+SUPPRESSED_LABEL = formats.SUPPRESSED
 
 
 def year_label(time_period: int) -> str:
@@ -16,30 +19,12 @@ def year_label(time_period: int) -> str:
 
 def format_value(value: float | None, unit: str, suppressed: bool = False) -> str:
     """A value with its unit; suppressed and missing values say so instead of showing 0."""
-    if suppressed:
-        return SUPPRESSED_LABEL
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "No data"
-    unit_lower = unit.lower()
-    if unit_lower.startswith("£"):
-        return f"£{value:,.0f}"
-    if "%" in unit_lower:
-        return f"{value:.1f}%"
-    if "per 100" in unit_lower:
-        return f"{value:.2f} per 100 pupils"
-    if "point" in unit_lower:
-        return f"{value:.1f} points"
-    return f"{value:,.0f} {unit}".strip()
+    return unit_format(unit).text(value, unit, suppressed)
 
 
 def decimals_for(unit: str) -> int:
     """How many decimals a measure in this unit deserves in tables and axes."""
-    unit_lower = unit.lower()
-    if "per 100" in unit_lower:
-        return 2
-    if "%" in unit_lower or "point" in unit_lower:
-        return 1
-    return 0
+    return unit_format(unit).decimals
 
 
 def unit_in_brackets(unit: str) -> str:
@@ -57,21 +42,19 @@ def label_with_unit(label: str, unit: str) -> str:
 
 
 #: Marks a figure estimated from withheld cells (tiles, tables): "≈ 23".
-ESTIMATE_MARK = "≈"
+ESTIMATE_MARK = formats.ESTIMATE_MARK
 
 
 def bare_number(value: float, unit: str) -> str:
     """A number to the measure's decimals, without its unit: '0.18', '1,204', '£3,500'."""
-    if unit.lower().startswith("£"):
-        return f"£{value:,.0f}"
-    return f"{value:,.{decimals_for(unit)}f}"
+    return unit_format(unit).bare(value)
 
 
 def range_text(low: float | None, high: float | None, unit: str) -> str:
     """The range a figure with withheld cells lies in: 'between 21 and 25', 'at least 21'."""
-    if low is None or (isinstance(low, float) and math.isnan(low)):
+    if formats.is_missing(low):
         return ""
-    if high is None or (isinstance(high, float) and math.isnan(high)):
+    if formats.is_missing(high):
         return f"at least {bare_number(low, unit)}"
     if bare_number(low, unit) == bare_number(high, unit):
         return f"{bare_number(low, unit)}"

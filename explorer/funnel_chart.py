@@ -32,6 +32,8 @@ from analysis.funnel import (
 )
 from analysis.sentences import comparison_sentence, format_measure, trend_sentence
 from analysis.trend import TrendResult, format_change, format_p, trend_test
+from contract import formats
+from contract.catalogue import unit_format, unit_model
 from explorer.charts import OKABE_ITO, title_lines
 
 INNER_LABEL, OUTER_LABEL = (label for label, _, _ in limit_columns(DEFAULT_Z_LEVELS))
@@ -54,17 +56,19 @@ UNIT_NOUNS = {"Locality": "localities", "Partnership": "partnerships", "School":
 
 
 def measure_kind(unit: str) -> Kind:
-    """'rate' (Poisson: events can outnumber pupils) for 'per 100' units, else 'proportion'."""
-    return "rate" if "per 100" in unit.lower() else "proportion"
+    """'rate' for a Poisson measure (events can outnumber pupils: per 100 pupils), else
+    'proportion' (the catalogue's statistics for the unit)."""
+    statistics, _overdispersed = unit_model(unit)
+    return "rate" if statistics == "poisson" else "proportion"
 
 
 def number_format(unit: str) -> str:
     """d3 format for values in this unit: 2 decimals per 100, 1 for percentages."""
-    return ",.2f" if "per 100" in unit.lower() else ",.1f"
+    return unit_format(unit).d3
 
 
 def _shown(value: float, unit: str) -> str:
-    return format(value, number_format(unit)) + ("%" if "%" in unit else "")
+    return unit_format(unit).short(value)
 
 
 # --------------------------------------------------------------------------- funnel
@@ -227,8 +231,8 @@ def funnel_chart(
     bottom = max(0.0, min(low_candidates) * 0.9)
     if bottom < 0.35 * top:
         bottom = 0.0
-    if "%" in unit:
-        top = min(top, 100.0)
+    if unit_format(unit).is_percent:
+        top = min(top, 100.0)  # a share never goes above the whole
     y_scale = alt.Scale(domain=[bottom, top], nice=True, zero=False)
     x_axis = alt.Axis(format=",.0f")
 
@@ -653,16 +657,16 @@ def comparator_wide(data: pd.DataFrame, unit: str, years: Sequence[str]) -> pd.D
 
     def shown(row: pd.Series) -> str:
         if bool(row["suppressed"]):
-            return "Suppressed"
+            return formats.SUPPRESSED
         if pd.isna(row["value"]):
-            return "No data"
+            return formats.NO_DATA
         return _shown(float(row["value"]), unit)
 
     cells = data.assign(shown=data.apply(shown, axis=1))
     wide = cells.pivot_table(
         index=["series", "role"], columns="year", values="shown", aggfunc="first", sort=False
     )
-    wide = wide.reindex(columns=[y for y in years if y in wide.columns]).fillna("No data")
+    wide = wide.reindex(columns=[y for y in years if y in wide.columns]).fillna(formats.NO_DATA)
     return wide.reset_index().rename(columns={"series": "Area", "role": "Compared as"})
 
 

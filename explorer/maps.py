@@ -10,6 +10,7 @@ import pandas as pd
 import shapely
 import shapely.geometry
 
+from contract import formats
 from explorer.charts import HALO, OKABE_ITO, VegaLiteSpec, title_lines
 
 # Vega draws outside-in rings the wrong way round unless exterior rings are clockwise;
@@ -81,9 +82,9 @@ def _features(boundaries: pd.DataFrame, values: pd.DataFrame | None, unit: str) 
                 "properties": {
                     "locality": name,
                     "value": shown,
-                    "label": "Suppressed"
+                    "label": formats.SUPPRESSED
                     if suppressed
-                    else ("No data" if shown is None else f"{shown:,.2f} {unit}"),
+                    else (formats.NO_DATA if shown is None else f"{shown:,.2f} {unit}"),
                 },
             }
         )

@@ -14,6 +14,8 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from contract import formats
+from contract.catalogue import unit_format
 from contract.safe_export import neutralise_formula
 from packs.model import DEMO_NOTICE, Pack, Table
 
@@ -24,14 +26,7 @@ NOTES_SHEET = "Notes"
 
 def number_format(unit: str | None) -> str:
     """The Excel number format for a unit (decimals as the app shows them)."""
-    unit_lower = (unit or "").lower()
-    if unit_lower.startswith("£"):
-        return "£#,##0"
-    if "per 100" in unit_lower or unit_lower == "ratio":
-        return "0.00"
-    if "%" in unit_lower or "point" in unit_lower:
-        return "0.0"
-    return "#,##0"
+    return unit_format(unit).excel
 
 
 def sheet_name(title: str) -> str:
@@ -82,7 +77,7 @@ class _Writer:
                     sheet.write_string(row, col, "Yes" if cell else "No")
                 elif isinstance(cell, int | float):
                     sheet.write_number(row, col, float(cell), self.number(table.cell_unit(r, col)))
-                elif cell == "Suppressed":
+                elif cell == formats.SUPPRESSED:
                     sheet.write_string(row, col, cell, self.suppressed)
                 else:
                     sheet.write_string(row, col, _text(cell))

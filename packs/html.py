@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
+from contract.catalogue import unit_format
+from contract.formats import ESTIMATE_MARK, NO_DATA
 from packs.model import DEMO_NOTICE, SUPPRESSED, Estimate, Figure, Pack, Table
 
 # Okabe-Ito colours (distinguishable with colour-vision deficiency), one dash pattern each:
@@ -93,11 +95,11 @@ def display(value: float | int | str | None, unit: str | None) -> str:
     """A table cell as shown: numbers to the app's decimals, 'Suppressed', 'No data', and an
     estimate as '≈ 0.18 (0.15 to 0.21)' so a withheld cell never reads as exact or zero."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "No data"
+        return NO_DATA
     if isinstance(value, str):
         return value
     if isinstance(value, Estimate):
-        shown = f"≈ {_number(float(value), unit)}"
+        shown = f"{ESTIMATE_MARK} {_number(float(value), unit)}"
         if value.low is not None and value.high is not None:
             shown += f" ({_number(value.low, unit)} to {_number(value.high, unit)})"
         elif value.low is not None:
@@ -107,26 +109,13 @@ def display(value: float | int | str | None, unit: str | None) -> str:
 
 
 def _number(value: float | int, unit: str | None) -> str:
-    unit_lower = (unit or "").lower()
-    if unit_lower.startswith("£"):
-        return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
-    if "per 100" in unit_lower or unit_lower == "ratio":
-        return f"{value:,.2f}"
-    if "%" in unit_lower or "point" in unit_lower:
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
+    """The number to the unit's decimals, £ included, % not (the column header says it)."""
+    return unit_format(unit).bare(float(value))
 
 
 def axis_value(value: float, unit: str) -> str:
-    """An axis label with its unit: '7.5%', '0.20 per 100', '46 points'."""
-    unit_lower = unit.lower()
-    if "%" in unit_lower:
-        return f"{_number(value, unit)}%"
-    if "per 100" in unit_lower:
-        return f"{_number(value, unit)} per 100"
-    if "point" in unit_lower:
-        return f"{_number(value, unit)} points"
-    return _number(value, unit)
+    """An axis label with its unit: '7.5%', '0.20 per 100', '46.0 points'."""
+    return unit_format(unit).axis(value)
 
 
 def figure_value(figure: Figure) -> str:
@@ -134,9 +123,9 @@ def figure_value(figure: Figure) -> str:
     if figure.suppressed:
         return SUPPRESSED
     if figure.value is None:
-        return "No data"
+        return NO_DATA
     number = display(figure.cell if figure.cell is not None else figure.value, figure.unit)
-    return number if figure.unit.startswith("£") else f"{number} {figure.unit}"
+    return number if unit_format(figure.unit).prefix else f"{number} {figure.unit}"
 
 
 def _style(name: str) -> tuple[str, str, float]:
@@ -151,7 +140,8 @@ def _axis_bounds(values: Sequence[float], unit: str) -> tuple[float, float]:
     """Round numbers just outside the values, at the unit's displayed precision or coarser,
     so the printed min and max labels are exactly where the axis starts and ends."""
     low, high = min(values), max(values)
-    precision = 0.01 if "per 100" in unit.lower() else 0.1
+    # tenths at the coarsest: a mean's or a count's axis still steps by 0.1 on a flat line
+    precision = 10.0 ** -max(unit_format(unit).decimals, 1)
     span = max(high - low, precision)
     step = max(precision, 10 ** math.floor(math.log10(span)) / 2)
     bottom = math.floor(low / step + 1e-9) * step

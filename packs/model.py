@@ -29,11 +29,10 @@ from analysis.sentences import (
 )
 from analysis.trend import format_p
 from contract import catalogue
+from contract.formats import SUPPRESSED
 
-SUPPRESSED = "Suppressed"
 #: A cell where the column means nothing for the row (a difference between counts).
 NOT_APPLICABLE = "Not applicable"
-NO_DATA = "No data"
 PACK_LEVELS: tuple[str, ...] = ("Locality", "Partnership", "County")
 
 
@@ -316,7 +315,9 @@ def _year_label(time_period: int) -> str:
 
 
 def _trend_kind(unit: str) -> str:
-    return "rate" if "per 100" in unit.lower() else "proportion"
+    """The trend test's model: 'rate' (Poisson) or 'proportion' (binomial), as catalogued."""
+    statistics, _overdispersed = catalogue.unit_model(unit)
+    return "rate" if statistics == "poisson" else "proportion"
 
 
 def _describe_change(label: str, area: str, points: Sequence[TrendPoint], unit: str) -> str:
@@ -522,7 +523,7 @@ def _figure(
             [row["numerator"] for _, row in usable],
             [row["denominator"] for _, row in usable],
             _trend_kind(unit),  # type: ignore[arg-type]
-            overdispersion="session" in unit.lower(),
+            overdispersion=catalogue.unit_model(unit)[1],  # shares of sessions
         )
         trend_text = trend_sentence(label, area, result, higher_is)  # type: ignore[arg-type]
         trend_significant = result.tested and result.direction in ("rising", "falling")

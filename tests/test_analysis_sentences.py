@@ -145,7 +145,7 @@ def test_bad_higher_is():
     value=st.floats(0, 1000, allow_nan=False),
     comparator=st.floats(0, 1000, allow_nan=False),
     significant=st.sampled_from([None, True, False]),
-    unit=st.sampled_from(["%", "per 100 pupils", "points", "£", "pupils"]),
+    unit=st.sampled_from(["%", "per 100 pupils", "points (mean)", "£", "pupils"]),
 )
 def test_never_better_unless_the_measure_says_so(value, comparator, significant, unit):
     def say(higher_is):
