@@ -1,5 +1,9 @@
 """A data pack as one printable, self-contained HTML page (and, through packs.pdf, a PDF).
 
+Rendered from packs/templates/pack.html.j2 with autoescaping: this module turns the pack
+into plain values (texts, numbers as displayed, chart coordinates); the template writes
+the markup, so a name from the data can never become markup.
+
 No external assets and no JavaScript: styles are inline in <style>, charts are inline
 SVG. The first printed page is a summary of what stands out; each section then has its
 sentences, this year's figures beside the comparators, a chart per rate and a table of
@@ -14,8 +18,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from html import escape
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
 
 from contract.catalogue import unit_format
 from contract.formats import ESTIMATE_MARK, NO_DATA
@@ -151,17 +159,32 @@ def _axis_bounds(values: Sequence[float], unit: str) -> tuple[float, float]:
     return bottom, top
 
 
-def trend_chart(figure: Figure, names: Sequence[str], area: str = "the area") -> str:
-    """Inline SVG: the area's line (solid) and each comparator's (its own dash) over the years,
-    with the y-axis's lowest and highest values and the first and last years labelled.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-    ``names`` are the comparators in the order of the trend points' ``references``.
-    Suppressed or missing years leave a gap. Returns '' with fewer than two values. Only
-    rates and means are drawn: a part's count beside the whole's says nothing.
-    """
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _template() -> jinja2.Template:
+    return _environment().get_template("pack.html.j2")
+
+
+def _macros() -> Any:
+    """The pieces (table, chart, key) on their own, for the functions that return one."""
+    return _environment().get_template("macros.html.j2").module
+
+
+def _chart_data(figure: Figure, names: Sequence[str], area: str) -> dict[str, Any] | None:
+    """The trend chart's coordinates and texts, or None when there is nothing to draw."""
     points = figure.trend
     if figure.kind not in ("rate", "mean") or len(points) < 2:
-        return ""
+        return None
     own = [p.value if not p.suppressed else None for p in points]
     lines = [("area", area, own)]
     for index, name in enumerate(names):
@@ -171,7 +194,7 @@ def trend_chart(figure: Figure, names: Sequence[str], area: str = "the area") ->
             values.append(float(cell) if isinstance(cell, int | float) else None)
         lines.append(("reference", name, values))
     if len([v for v in own if v is not None]) < 2:
-        return ""
+        return None
     shown = [v for _, _, values in lines for v in values if v is not None]
     bottom, top = _axis_bounds(shown, figure.unit)
     width, height, left, right, top_pad, bottom_pad = 160, 78, 60, 8, 7, 16
@@ -182,37 +205,27 @@ def trend_chart(figure: Figure, names: Sequence[str], area: str = "the area") ->
     def y(v: float) -> float:
         return top_pad + (top - v) * (height - top_pad - bottom_pad) / (top - bottom)
 
-    shapes = [
-        # axes, and the two labelled values of each
-        f'<line x1="{left}" y1="{top_pad}" x2="{left}" y2="{height - bottom_pad}" stroke="#888"/>',
-        f'<line x1="{left}" y1="{height - bottom_pad}" x2="{width - right}" '
-        f'y2="{height - bottom_pad}" stroke="#888"/>',
-        f'<text x="{left - 3}" y="{top_pad + 3}" text-anchor="end">'
-        f"{escape(axis_value(top, figure.unit))}</text>",
-        f'<text x="{left - 3}" y="{height - bottom_pad + 3}" text-anchor="end">'
-        f"{escape(axis_value(bottom, figure.unit))}</text>",
-        f'<text x="{left}" y="{height - 4}" text-anchor="start">{escape(points[0].year)}</text>',
-        f'<text x="{width - right}" y="{height - 4}" text-anchor="end">'
-        f"{escape(points[-1].year)}</text>",
-    ]
+    drawn = []
     # comparators first, so the area's line is drawn on top
     for kind, name, values in reversed(lines):
         colour, dash, stroke = _AREA_STYLE if kind == "area" else _style(name)
-        runs: list[list[str]] = [[]]
+        runs: list[list[tuple[float, float]]] = [[]]
         for i, v in enumerate(values):
             if v is None:
                 runs.append([])
             else:
-                runs[-1].append(f"{x(i):.1f},{y(v):.1f}")
+                runs[-1].append((x(i), y(v)))
         for run in (r for r in runs if r):
-            dashes = f' stroke-dasharray="{dash}"' if dash else ""
-            shapes.append(
-                f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
-                f'stroke-width="{stroke}"{dashes}/>'
+            drawn.append(
+                {
+                    "points": " ".join(f"{px:.1f},{py:.1f}" for px, py in run),
+                    "colour": colour,
+                    "stroke": stroke,
+                    "dash": dash,
+                    # a lone year between gaps: a dot
+                    "dot": (f"{run[0][0]:.1f}", f"{run[0][1]:.1f}") if len(run) == 1 else None,
+                }
             )
-            if len(run) == 1:  # a lone year between gaps: a dot
-                cx, cy = run[0].split(",")
-                shapes.append(f'<circle cx="{cx}" cy="{cy}" r="2.2" fill="{colour}"/>')
 
     def described(i: int) -> str:
         p = points[i]
@@ -230,61 +243,85 @@ def trend_chart(figure: Figure, names: Sequence[str], area: str = "the area") ->
         + "; ".join(described(i) for i in range(len(points)))
         + "."
     )
-    return (
-        f'<figure class="chart"><figcaption>{escape(figure.label)} '
-        f'<span class="test">({escape(figure.unit)})</span></figcaption>'
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(text)}" '
-        'font-family="Arial, sans-serif" font-size="8" fill="#333">'
-        f"<title>{escape(text)}</title>{''.join(shapes)}</svg></figure>"
-    )
+    return {
+        "label": figure.label,
+        "unit": figure.unit,
+        "text": text,
+        "width": width,
+        "height": height,
+        "left": left,
+        "top_pad": top_pad,
+        "axis_y": height - bottom_pad,
+        "right_x": width - right,
+        "top_label": axis_value(top, figure.unit),
+        "bottom_label": axis_value(bottom, figure.unit),
+        "first_year": points[0].year,
+        "last_year": points[-1].year,
+        "lines": drawn,
+    }
+
+
+def trend_chart(figure: Figure, names: Sequence[str], area: str = "the area") -> str:
+    """Inline SVG: the area's line (solid) and each comparator's (its own dash) over the years,
+    with the y-axis's lowest and highest values and the first and last years labelled.
+
+    ``names`` are the comparators in the order of the trend points' ``references``.
+    Suppressed or missing years leave a gap. Returns '' with fewer than two values. Only
+    rates and means are drawn: a part's count beside the whole's says nothing.
+    """
+    data = _chart_data(figure, names, area)
+    return "" if data is None else str(_macros().chart(data))
+
+
+def _key_items(area: str, names: Sequence[str]) -> list[dict[str, Any]]:
+    items = []
+    for kind, name in [("area", area), *(("reference", n) for n in names)]:
+        colour, dash, stroke = _AREA_STYLE if kind == "area" else _style(name)
+        items.append({"name": name, "colour": colour, "dash": dash, "stroke": stroke})
+    return items
 
 
 def chart_key(area: str, names: Sequence[str]) -> str:
     """The lines' key: a sample of each line beside its name."""
-    items = []
-    for kind, name in [("area", area), *(("reference", n) for n in names)]:
-        colour, dash, stroke = _AREA_STYLE if kind == "area" else _style(name)
-        dashes = f' stroke-dasharray="{dash}"' if dash else ""
-        items.append(
-            '<svg width="28" height="8" aria-hidden="true">'
-            f'<line x1="0" y1="4" x2="28" y2="4" stroke="{colour}" stroke-width="{stroke}"'
-            f"{dashes}/></svg> {escape(name)}"
-        )
-    return f'<span class="key">Lines: {" &nbsp; ".join(items)}</span>'
+    return str(_macros().key(_key_items(area, names)))
 
 
-def table_html(table: Table, heading: bool = True, columns: int | None = None) -> str:
-    """The table with its heading and caption; only its first ``columns`` when given."""
+def _table_data(table: Table, columns: int | None = None) -> dict[str, Any]:
+    """A table's headers and cells as displayed, each cell with its class: 'row' (the row's
+    header), 'num', 'unit', 'suppressed', 'nodata' or none."""
     kept = table.columns[:columns]
-    head = "".join(f'<th scope="col">{escape(c.header)}</th>' for c in kept)
-    body = []
+    rows = []
     for r, cells in enumerate(table.rows):
         out = []
         for col, cell in enumerate(cells[: len(kept)]):
             unit = table.cell_unit(r, col)
             if col == 0:
-                out.append(f'<th scope="row">{escape(display(cell, unit))}</th>')
+                out.append({"kind": "row", "text": display(cell, unit)})
             elif cell == SUPPRESSED:
-                out.append(f'<td class="suppressed">{SUPPRESSED}</td>')
+                out.append({"kind": "suppressed", "text": SUPPRESSED})
             elif cell is None or (isinstance(cell, float) and math.isnan(cell)):
-                out.append('<td class="nodata">No data</td>')
+                out.append({"kind": "nodata", "text": NO_DATA})
             elif isinstance(cell, int | float):
-                out.append(f'<td class="num">{escape(display(cell, unit))}</td>')
+                out.append({"kind": "num", "text": display(cell, unit)})
             elif kept[col].header == "Unit":
-                out.append(f'<td class="unit">{escape(display(cell, unit))}</td>')
+                out.append({"kind": "unit", "text": display(cell, unit)})
             else:
-                out.append(f"<td>{escape(display(cell, unit))}</td>")
-        body.append(f"<tr>{''.join(out)}</tr>")
-    title = f'<h3 id="{escape(table.key)}">{escape(table.title)}</h3>' if heading else ""
-    # a long table may run on to the next page (its header repeats); a short one never splits
-    long = len(table.rows) > LONG_TABLE_ROWS
-    wrapper, table_class = ("long", ' class="long"') if long else ("block", "")
-    return (
-        f'<div class="{wrapper}">{title}'
-        f"<table{table_class}><caption>{escape(table.caption)}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-    )
+                out.append({"kind": "", "text": display(cell, unit)})
+        rows.append(out)
+    return {
+        "key": table.key,
+        "title": table.title,
+        "caption": table.caption,
+        "headers": [c.header for c in kept],
+        "rows": rows,
+        # a long table may run on to the next page (its header repeats); a short one never
+        "long": len(table.rows) > LONG_TABLE_ROWS,
+    }
+
+
+def table_html(table: Table, heading: bool = True, columns: int | None = None) -> str:
+    """The table with its heading and caption; only its first ``columns`` when given."""
+    return str(_macros().table(_table_data(table, columns), heading))
 
 
 def plain_source(source: str) -> str:
@@ -294,27 +331,22 @@ def plain_source(source: str) -> str:
     return re.sub(r"\s*\((?:[a-z0-9]+(?:_[a-z0-9]+)+(?:,\s*)?)+\)", "", source)
 
 
-def definitions_html(table: Table) -> str:
-    """The definitions as a two-column list ('Name (unit): what it means'), then each source
-    once with the measures it gives (most sources give several)."""
+def _definitions_data(table: Table) -> dict[str, Any]:
+    """The definitions ('Name (unit): what it means'), then each source once with the
+    measures it gives (most sources give several)."""
     header = [c.header for c in table.columns]
     items, sources = [], {}
     for row in table.rows:
         cell = dict(zip(header, row, strict=True))
         items.append(
-            f'<div class="definition"><dt>{escape(str(cell["Measure"]))} '
-            f'<span class="test">({escape(str(cell["Unit"]))})</span></dt>'
-            f"<dd>{escape(str(cell['What it means']))}</dd></div>"
+            {
+                "measure": str(cell["Measure"]),
+                "unit": str(cell["Unit"]),
+                "meaning": str(cell["What it means"]),
+            }
         )
         sources.setdefault(plain_source(str(cell["Source"])), []).append(str(cell["Measure"]))
-    listed = "".join(
-        f"<li>{escape(source)}: {escape(', '.join(measures))}.</li>"
-        for source, measures in sources.items()
-    )
-    return (
-        f'<p>{escape(table.caption)}</p><dl class="definitions">{"".join(items)}</dl>'
-        f'<div class="block"><h3>Sources</h3><ul class="sources test">{listed}</ul></div>'
-    )
+    return {"caption": table.caption, "entries": items, "sources": sources}
 
 
 def _compared_with(pack: Pack) -> str:
@@ -322,114 +354,42 @@ def _compared_with(pack: Pack) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _summary(pack: Pack) -> list[str]:
-    where = f"{pack.level} data pack for {pack.area}"
-    if pack.locality:
-        where += f", a partnership of {pack.locality} locality"
-    parts = [
-        '<section class="summary" id="summary" aria-labelledby="summary-h">',
-        f"<h1>{escape(pack.title)}</h1>",
-        f'<p class="meta"><strong>{escape(where)}</strong>. School year {escape(pack.year)}, '
-        f"compared with {escape(_compared_with(pack))}. Generated {escape(pack.generated_at)} "
-        f"from data build {escape(pack.build_id)}.</p>",
-    ]
-    if pack.demo:
-        parts.append(f'<p class="demo" role="note">{escape(DEMO_NOTICE)}</p>')
-    parts.append('<h2 id="summary-h">Summary: what stands out</h2>')
-    found = pack.highlights
-    if found:
-        parts.append(
-            f"<p>{len(found)} finding{'' if len(found) == 1 else 's'} where a test says the "
-            "difference or the trend is more than chance alone would produce (every other "
-            "figure is in the sections that follow):</p>"
-        )
-        parts.append('<ul class="sentences">')
-        parts += [
-            f'<li>{escape(h.sentence)} <span class="test">Test: {escape(h.test)}.</span></li>'
-            for h in found
-        ]
-        parts.append("</ul>")
-    else:
-        parts.append(
-            "<p>No difference from the comparators and no trend is beyond what chance alone "
-            "could produce; the sections that follow give every figure.</p>"
-        )
-    if any(f.trend_caveat for s in pack.sections for f in s.figures):
-        parts.append(
-            f"<p>{escape(pack.area)}'s schools changed over these years (see the notes), so "
-            "part of any trend may come from schools joining or leaving.</p>"
-        )
-    parts.append(
-        '<p class="test">Differences are tested only for percentages of pupils and rates per '
-        "100 pupils (funnel limits); absence, attainment 8, counts and money are described "
-        "without a test. Contents: "
-        + escape(", ".join(s.title for s in pack.sections))
-        + ", definitions and notes.</p></section>"
-    )
-    return parts
-
-
-def _section(pack: Pack, section, first: bool) -> list[str]:
+def _section_data(pack: Pack, section: Any) -> dict[str, Any]:
     names = list(pack.comparator_names)
-    classes = "pack-section" if first else "pack-section flow"
-    parts = [
-        f'<section class="{classes}" id="{section.key}" aria-labelledby="{section.key}-h">',
-        '<div class="block">',
-        f'<h2 id="{section.key}-h">{escape(section.title)}</h2>',
-        f"<p>{escape(section.intro)}</p>",
-        "<h3>In plain English</h3></div>",
-        '<ul class="sentences">',
-        # one item per measure: its comparisons and trend read as a short paragraph
-        *(f"<li>{escape(' '.join(f.sentences))}</li>" for f in section.figures if f.sentences),
-        "</ul>",
-    ]
-    if section.caveat:
-        parts.append(f"<p>{escape(section.caveat)}</p>")
     summary, trend, *extra = section.tables
-    # the differences and shares are in the sentences (and the Excel workbook)
-    parts.append(table_html(summary, columns=3 + len(pack.comparator_names)))
-    charts = [trend_chart(f, names, pack.area) for f in section.figures]
-    charts = [c for c in charts if c]
-    if charts:
-        parts.append('<div class="block">')
-        # the key shares the heading's line
-        parts.append(
-            f"<h3>{escape(section.title)} over the years {chart_key(pack.area, names)}</h3>"
-        )
-        parts.append(f'<div class="charts">{"".join(charts)}</div></div>')
-    parts.append(table_html(trend))
-    parts += [table_html(t) for t in extra]
-    parts.append("</section>")
-    return parts
+    charts = [_chart_data(f, names, pack.area) for f in section.figures]
+    return {
+        "key": section.key,
+        "title": section.title,
+        "intro": section.intro,
+        # one item per measure: its comparisons and trend read as a short paragraph
+        "sentences": [" ".join(f.sentences) for f in section.figures if f.sentences],
+        "caveat": section.caveat,
+        # the differences and shares are in the sentences (and the Excel workbook)
+        "summary": _table_data(summary, columns=3 + len(names)),
+        "charts": [c for c in charts if c is not None],
+        "trend": _table_data(trend),
+        "extra": [_table_data(t) for t in extra],
+    }
 
 
 def render_html(pack: Pack, target: Path | str | None = None) -> str:
     """The pack as one self-contained HTML document; also written to ``target`` when given."""
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en-GB"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(pack.title)}</title>",
-        f'<meta name="generator" content="Locality Explorer data pack; build {escape(pack.build_id)}">',
-        f"<style>{_CSS}</style></head><body><main>",
-        *_summary(pack),
-        '<nav aria-label="Contents"><h2>Contents</h2><ol>',
-    ]
-    parts.append('<li><a href="#summary">Summary: what stands out</a></li>')
-    for section in pack.sections:
-        parts.append(f'<li><a href="#{section.key}">{escape(section.title)}</a></li>')
-    parts.append('<li><a href="#definitions-section">Definitions</a></li>')
-    parts.append('<li><a href="#notes">Notes</a></li></ol></nav>')
-    for index, section in enumerate(pack.sections):
-        parts += _section(pack, section, first=index == 0)
-    parts.append('<section class="pack-section flow" id="definitions-section">')
-    parts.append("<h2>Definitions</h2>")
-    parts.append(definitions_html(pack.definitions))
-    # (the demo notice is on the first page, and in the page footer of every page)
-    parts.append('</section><section class="pack-section flow" id="notes"><h2>Notes</h2>')
-    parts += [f"<p>{escape(note)}</p>" for note in pack.notes]
-    parts.append("</section></main></body></html>")
-    document = "\n".join(parts)
+    where = f"{pack.level} data pack for {pack.area}"
+    if pack.locality:
+        where += f", a partnership of {pack.locality} locality"
+    document = _template().render(
+        pack=pack,
+        css=Markup(_CSS),  # our own constant, not data
+        where=where,
+        compared_with=_compared_with(pack),
+        demo_notice=DEMO_NOTICE,
+        highlights=pack.highlights,
+        schools_changed=any(f.trend_caveat for s in pack.sections for f in s.figures),
+        sections=[_section_data(pack, s) for s in pack.sections],
+        key_items=_key_items(pack.area, list(pack.comparator_names)),
+        definitions=_definitions_data(pack.definitions),
+    )
     if target is not None:
         Path(target).write_text(document, encoding="utf-8")
     return document

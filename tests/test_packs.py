@@ -712,3 +712,22 @@ def test_cli_packs_for_colliding_names_do_not_overwrite(etl_raw_dir, etl_data_di
     assert len(list(tmp_path.glob("*.xlsx"))) == len(listed)
     assert len(list(tmp_path.glob("*.html"))) == len(listed)
     assert f"Wrote {2 * len(listed)} files" in stream.getvalue()
+
+
+def test_the_html_pack_is_a_template_that_escapes_every_name(pack):
+    """packs/templates/pack.html.j2 is rendered with autoescaping: an area, a comparator
+    or a section named like markup is shown as text, never run or fetched."""
+    import dataclasses
+
+    from packs.html import render_html
+
+    payload = '<img src="http://example.invalid/x.png" onerror="alert(1)">'
+    hostile = dataclasses.replace(
+        pack,
+        area=f"North {payload}",
+        sections=tuple(dataclasses.replace(s, title=f"{s.title} {payload}") for s in pack.sections),
+    )
+    html = render_html(hostile)
+    assert "<img" not in html and 'example.invalid/x.png"' not in html
+    assert "&lt;img src=&#34;http://example.invalid/x.png&#34;" in html
+    assert html.count("&lt;img") >= 2 * len(pack.sections) + 2  # title, h1, contents, h2s
