@@ -230,5 +230,5 @@ def computed_at_connect(warehouse: Path) -> bool:
     catalogue or the settings changed since the ETL ran, or the build has none)."""
     warehouse = Path(warehouse).resolve()
     settings = queries._settings_row(queries.load_config(None))
-    fingerprint = queries._views_fingerprint(queries.VIEWS_DIR, settings, warehouse)
+    fingerprint = queries._views_fingerprint(settings, warehouse)
     return queries._persisted(warehouse, fingerprint) is None

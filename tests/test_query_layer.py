@@ -128,7 +128,7 @@ def test_settings_and_views(con):
     public = queries.list_views(con)
     assert "area_measure_year" in public and "locality_vs_county" in public
     assert not any(name.startswith("int_") for name in public)
-    assert "int_measure_fact" in queries.list_views(con, internal=True)
+    assert "stg_measure_fact" in queries.list_views(con, internal=True)
 
 
 def test_functions_work_on_a_cursor(con):
@@ -450,7 +450,7 @@ def test_persisted_views_row_groups_follow_their_size(
     plain = queries.connect(folder, CONFIG, materialize=False)
     sizes = {
         name: plain.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # noqa: S608
-        for name in ("int_area_measure_year_areas", "int_area_measure_year_schools")
+        for name in ("area_measure_year_areas", "area_measure_year_schools")
     }
     small, large = sorted(sizes, key=sizes.get)
     assert sizes[small] < sizes[large]
@@ -469,7 +469,7 @@ def test_persisted_views_row_groups_follow_their_size(
     assert not list(stored.glob("*.small.parquet"))
     for name, rows in sizes.items():
         assert pq.read_metadata(stored / f"{name}.parquet").num_rows == rows
-    areas = pq.read_table(stored / "int_area_measure_year_areas.parquet").to_pandas()
+    areas = pq.read_table(stored / "area_measure_year_areas.parquet").to_pandas()
     keys = ["level", "measure", "time_period", "area"]
     assert areas[keys].equals(areas[keys].sort_values(keys).reset_index(drop=True))
     fast = queries.connect(folder, CONFIG)
@@ -519,7 +519,7 @@ def test_persisted_school_rows_are_stored_in_the_ranking_order(tmp_path: Path) -
     folder = build_tiny_warehouse(tmp_path / "build")
     queries.persist_materialized_views(folder, CONFIG)
     stored = pq.read_table(
-        folder / queries.PERSISTED_DIR / "int_area_measure_year_schools.parquet"
+        folder / queries.PERSISTED_DIR / "area_measure_year_schools.parquet"
     ).to_pandas()
     con = queries.connect(folder, CONFIG)
     checked = 0

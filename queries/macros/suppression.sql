@@ -28,7 +28,7 @@
 -- numerator and denominator they show beside a hidden value (use *_is_suppressed).
 -- Complementary (differencing) suppression: queries/complementary.py hides, besides
 -- these, the cells that would let a hidden one be worked out by subtraction (its table,
--- int_complementary_cells, is applied by int_disclosed_area_measure_year,
+-- int_complementary_cells, is applied by disclosed_area_measure_year,
 -- exclusions_by_reason and exclusions_by_characteristic).
 
 CREATE OR REPLACE MACRO count_is_suppressed(n) AS

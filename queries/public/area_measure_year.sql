@@ -9,6 +9,6 @@
 -- n_schools: schools whose figures were used; n_schools_missing: schools with a
 -- row but a withheld source cell, left out of both sums.
 -- Computed in int_checked_area_measure_year; stored in two parts for speed at scale.
-SELECT * FROM int_area_measure_year_areas
+SELECT * FROM area_measure_year_areas
 UNION ALL
-SELECT * FROM int_area_measure_year_schools
+SELECT * FROM area_measure_year_schools

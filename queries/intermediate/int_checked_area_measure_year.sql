@@ -126,7 +126,7 @@ final AS (
         CASE WHEN suppressed OR level IN ('National', 'Regional', 'LA') THEN NULL
             ELSE numerator END AS schools_numerator,
         -- what each withheld cell counts as this measure and year (internal: the
-        -- like-for-like series reuse it; int_disclosed_area_measure_year drops it)
+        -- like-for-like series reuse it; disclosed_area_measure_year drops it)
         withheld_each
     FROM checked
 )

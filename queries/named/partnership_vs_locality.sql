@@ -5,12 +5,12 @@
 -- locality / county, in the measure's unit (percentage points for % measures).
 -- For counts and money a difference means nothing, so percent_of_locality and
 -- percent_of_county give the partnership's share of the total instead.
--- Reads int_area_measure_year_areas: the rows of area_measure_year for every level but
+-- Reads area_measure_year_areas: the rows of area_measure_year for every level but
 -- School (the same suppressed rows, held in memory), so no query plan binds the
 -- millions of School rows it never returns.
 WITH partnership AS (
     SELECT *
-    FROM int_area_measure_year_areas
+    FROM area_measure_year_areas
     WHERE level = 'Partnership' AND area = $partnership AND time_period = $time_period
 ),
 reference AS (
@@ -21,7 +21,7 @@ reference AS (
         max(value) FILTER (WHERE level = 'County') AS county_value,
         bool_or(suppressed) FILTER (WHERE level = 'County') AS county_suppressed,
         max(value) FILTER (WHERE level = 'National') AS national_value
-    FROM int_area_measure_year_areas
+    FROM area_measure_year_areas
     WHERE time_period = $time_period
         AND (
             level IN ('County', 'National')

@@ -3,7 +3,7 @@
 -- The urn test repeats "area = $area" for schools in a form that reaches the
 -- Parquet scans (area is the URN as text there); it is true for other levels.
 -- Two branches (not one OR) so each reaches the sorted Parquet's row-group filters.
--- The references (County, England) come from int_area_measure_year_areas: the rows of
+-- The references (County, England) come from area_measure_year_areas: the rows of
 -- area_measure_year but School (the same suppressed rows, held in memory).
 SELECT
     CASE
@@ -51,7 +51,7 @@ SELECT
     n_schools,
     n_schools_missing,
     coverage_percent, estimated, value_low, value_high, n_withheld, dfe_la_figure
-FROM int_area_measure_year_areas
+FROM area_measure_year_areas
 WHERE measure = $measure
     AND $references
     AND level IN ('County', 'National')

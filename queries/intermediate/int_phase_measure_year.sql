@@ -1,6 +1,6 @@
 -- materialized: table
 -- Internal: the council's schools of each phase summed per measure and year (the
--- target of a phase's school funnel). UNSUPPRESSED: funnel_phase_units suppresses it.
+-- target of a phase's school funnel). UNSUPPRESSED: phase_measure_year suppresses it.
 -- A few thousand rows held in memory, where summing int_school_measure_year on each
 -- query read two 122,880-row groups nationally.
 SELECT

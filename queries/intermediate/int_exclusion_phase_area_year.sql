@@ -4,7 +4,7 @@
 -- scale it groups every school's row, too much to repeat on every page view.
 -- Phase is the school's phase in that year (school_year). Each count pairs with
 -- the headcount of the schools where both are published, exactly as the overall
--- rates in int_measure_fact do, so the phases of an area add up to its total.
+-- rates in stg_measure_fact do, so the phases of an area add up to its total.
 SELECT
     a.level,
     a.area,

@@ -2,7 +2,7 @@
 -- by side (a pivot of area_measure_year, so every value is already suppressed).
 -- n_schools counts the partnership's schools that year (from school_year);
 -- suppressed_measures lists the headline measures hidden for the partnership.
--- Reads int_area_measure_year_areas: the rows of area_measure_year for every level but
+-- Reads area_measure_year_areas: the rows of area_measure_year for every level but
 -- School (the same suppressed rows, held in memory), so no query plan binds the
 -- millions of School rows it never returns.
 WITH schools AS (
@@ -30,7 +30,7 @@ wide AS (
         max(value) FILTER (WHERE measure = 'ks4_attainment8') AS ks4_attainment8,
         max(value) FILTER (WHERE measure = 'topup_amount') AS topup_amount,
         list(measure ORDER BY measure) FILTER (WHERE suppressed) AS suppressed_measures
-    FROM int_area_measure_year_areas
+    FROM area_measure_year_areas
     WHERE level = 'Partnership'
         AND parent_area = $locality
         AND time_period = $time_period

@@ -1,29 +1,21 @@
 -- School funnel inputs for one phase (like with like): each school of $phase in one year
 -- (optionally only those in one locality), plus the target: the rate over ALL the
--- council's schools of that phase (is_county TRUE), suppressed by the same macros as
--- every public view. Reads the internal sums of the county's schools per phase
--- (int_phase_measure_year); nothing unsuppressed is returned.
+-- council's schools of that phase (is_county TRUE), from phase_measure_year (suppressed
+-- there). A phase with no schools that year still has its County row, suppressed.
 WITH county AS (
     -- one row even when the phase has no schools that year (then 0 schools)
     SELECT
-        s.numerator,
-        s.denominator,
-        coalesce(s.n_schools, 0) AS n_schools,
-        coalesce(s.n_schools_missing, 0) AS n_schools_missing
+        p.value,
+        coalesce(p.suppressed, true) AS suppressed,
+        p.numerator,
+        p.denominator,
+        coalesce(p.n_schools, 0) AS n_schools,
+        coalesce(p.n_schools_missing, 0) AS n_schools_missing
     FROM (SELECT 1) AS one
-    LEFT JOIN int_phase_measure_year AS s
-        ON s.measure = $measure AND s.time_period = $time_period AND s.phase = $phase
-),
-checked AS (
-    SELECT
-        c.*,
-        m.kind,
-        m.multiplier,
-        measure_is_suppressed(m.kind, c.numerator, c.denominator)
-            OR all_withheld(c.n_schools, c.n_schools + c.n_schools_missing)
-            OR c.n_schools + c.n_schools_missing = 0 AS suppressed
-    FROM county AS c
-    JOIN measures AS m ON m.measure = $measure
+    LEFT JOIN phase_measure_year AS p
+        ON p.measure = $measure AND p.time_period = $time_period AND p.phase = $phase
+    -- no County row for a measure outside the catalogue (as no school rows)
+    SEMI JOIN measures AS m ON m.measure = $measure
 )
 SELECT
     true AS is_county,
@@ -35,14 +27,13 @@ SELECT
     $time_period AS time_period,
     period_label($time_period) AS year,
     $measure AS measure,
-    CASE WHEN suppressed THEN NULL
-        ELSE suppress_measure(kind, multiplier, numerator, denominator) END AS value,
+    value,
     suppressed,
-    CASE WHEN suppressed THEN NULL ELSE numerator END AS numerator,
-    CASE WHEN suppressed THEN NULL ELSE denominator END AS denominator,
+    numerator,
+    denominator,
     n_schools,
     n_schools_missing
-FROM checked
+FROM county
 UNION ALL
 SELECT
     false AS is_county,

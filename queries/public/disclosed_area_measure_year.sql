@@ -1,6 +1,7 @@
--- Internal: int_checked_area_measure_year with complementary suppression applied (a cell
--- in int_complementary_cells is hidden for every measure of its family: the measures
--- that share its numerator). SUPPRESSED: the body of area_measure_year's two stored parts.
+-- Public: int_checked_area_measure_year (the primary suppression) with the complementary
+-- suppression applied (a cell in int_complementary_cells is hidden for every measure of
+-- its family: the measures that share its numerator). The body of area_measure_year's
+-- two stored parts (area_measure_year_areas, area_measure_year_schools).
 WITH hide AS (
     SELECT DISTINCT h.level, h.area, h.time_period, m.measure
     FROM int_complementary_cells AS h

@@ -2,7 +2,7 @@
 -- published Local authority rows for data/config.toml [council] comparator_old_la_codes)
 -- for one measure over the years, plus the county as summed from its own schools.
 -- role: 'County (DfE)', 'County (our schools)', 'England', 'Region', 'Statistical neighbour'.
--- Reads int_area_measure_year_areas: the rows of area_measure_year for every level but
+-- Reads area_measure_year_areas: the rows of area_measure_year for every level but
 -- School (the same suppressed rows, held in memory), so no query plan binds the
 -- millions of School rows it never returns.
 SELECT
@@ -24,7 +24,7 @@ SELECT
     suppressed,
     numerator,
     denominator
-FROM int_area_measure_year_areas
+FROM area_measure_year_areas
 WHERE measure = $measure
     AND (
         level IN ('County', 'National')

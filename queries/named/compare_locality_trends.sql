@@ -2,7 +2,7 @@
 -- England's series beside them (one call feeds small multiples and the
 -- year-on-year change tiles). series is the label a chart shows: the locality's
 -- name, or 'County' / 'England' for the references.
--- Reads int_area_measure_year_areas: the rows of area_measure_year for every level but
+-- Reads area_measure_year_areas: the rows of area_measure_year for every level but
 -- School (the same suppressed rows, held in memory), so no query plan binds the
 -- millions of School rows it never returns.
 SELECT
@@ -25,7 +25,7 @@ SELECT
     n_schools,
     n_schools_missing,
     coverage_percent, estimated, value_low, value_high, n_withheld, dfe_la_figure
-FROM int_area_measure_year_areas
+FROM area_measure_year_areas
 WHERE measure = $measure
     AND level IN ('Locality', 'County', 'National')
 ORDER BY is_reference, level, area_name, time_period

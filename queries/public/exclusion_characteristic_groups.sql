@@ -1,6 +1,6 @@
 -- materialized: table
--- Internal: the characteristic groups in the exclusions data and how many
--- characteristics each has (names only, no numbers). Computed once: counting
+-- Public, no figures: the characteristic groups in the exclusions data and how many
+-- characteristics each has (names only, no count of pupils). Computed once: counting
 -- distinct names scans every breakdown row (millions nationally).
 SELECT characteristic_group, count(DISTINCT characteristic) AS n_characteristics
 FROM exclusions_characteristic

@@ -17,6 +17,6 @@ SELECT
     county_pupils
 FROM funding_share
 WHERE level = 'Partnership'
-    AND time_period = coalesce($time_period, (SELECT max(time_period) FROM topups))
+    AND time_period = coalesce($time_period, (SELECT max(time_period) FROM topup_years))
     AND ($locality IS NULL OR parent_area = $locality)
 ORDER BY topup_share_percent DESC NULLS LAST, partnership

@@ -17,7 +17,7 @@ WITH fact AS (
         ) AS is_withheld,
         w.low AS range_low,
         w.high AS range_high
-    FROM int_measure_fact AS f
+    FROM stg_measure_fact AS f
     JOIN measures AS m ON m.measure = f.measure
     LEFT JOIN withheld_ranges AS w
         ON w.fact_table = f.fact_table AND w.symbol = lower(trim(f.numerator_flag))

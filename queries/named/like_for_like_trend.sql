@@ -8,7 +8,7 @@ WHERE area = $partnership AND measure = $measure
 UNION ALL
 SELECT a.time_period, a.year, a.measure, a.value, a.suppressed, a.numerator, a.denominator,
     a.estimated, a.n_schools, false
-FROM int_area_measure_year_areas AS a
+FROM area_measure_year_areas AS a
 WHERE a.level = 'Partnership' AND a.area = $partnership AND a.measure = $measure
     AND a.time_period NOT IN (
         SELECT time_period FROM like_for_like_measure_year
