@@ -17,7 +17,7 @@ import duckdb
 
 AREA_LEVELS = ("School", "Partnership", "Locality", "County")
 #: Combinations run per named query at most (a fixed sample of the rest).
-MAX_RUNS = 120
+MAX_RUNS = 40
 
 
 def _column(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
