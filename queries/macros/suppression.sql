@@ -1,11 +1,11 @@
 -- Suppression: the ONE place disclosure control is defined.
 --
--- Files whose names start with "_" are macro scripts, not views: queries.connect()
--- runs them (in name order) after creating the `settings` table from
--- data/config.toml [suppression] and before creating any view. Every public view
--- (any view whose name does not start with "int_") returns its numbers through
--- these macros, so changing a threshold in config.toml changes every page and
--- download at once and nothing else needs editing.
+-- The files of queries/macros/ are macro scripts, not views: queries.connect() runs
+-- them (in name order) after creating the `settings` table from the build's settings
+-- ([suppression] of config.toml) and before creating any view. Every public view
+-- (queries/public/, no stg_ / int_ prefix) returns its numbers through these macros,
+-- so changing a threshold in config.toml changes every page and download at once and
+-- nothing else needs editing. Named queries (queries/named/) read public views only.
 --
 -- The thresholds min_count() and min_denominator() are constant macros that
 -- queries.connect() creates from config.toml [suppression] (also stored in the

@@ -3,7 +3,7 @@
 -- Locality, County (schools in the council's warehouse), and the DfE's
 -- National / Regional / LA figures from benchmarks.
 -- value: rate/mean = multiplier * numerator / denominator; count/amount = numerator.
--- suppressed: hidden by the thresholds (see _suppression.sql), or every school
+-- suppressed: hidden by the thresholds (see macros/suppression.sql), or every school
 -- in the area had its source cell withheld. numerator and denominator are NULL
 -- whenever value is hidden, so no unsuppressed small number leaks.
 -- n_schools: schools whose figures were used; n_schools_missing: schools with a
