@@ -268,12 +268,14 @@ def _create_measures(con: duckdb.DuckDBPyConnection, measures_csv: Path) -> None
     con.executemany("INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
-def view_build_order(bodies: Mapping[str, str]) -> list[str]:
+def view_build_order(
+    bodies: Mapping[str, str], con: duckdb.DuckDBPyConnection | None = None
+) -> list[str]:
     """View names ordered so each comes after the views it reads (a topological sort of
     the relations DuckDB's parser finds in each body: common table expressions, columns,
     strings, comments and function calls are not relations). Raises QueryLayerError
     naming the views on a cycle."""
-    return layers.build_order(bodies)
+    return layers.build_order(bodies, con)
 
 
 def _is_materialized(body: str) -> bool:
@@ -378,13 +380,20 @@ def persist_materialized_views(
     return names
 
 
-def _view_bodies(files: Mapping[str, Path]) -> dict[str, str]:
+def _view_bodies(
+    files: Mapping[str, Path], con: duckdb.DuckDBPyConnection | None = None
+) -> dict[str, str]:
     """Every view's SQL by name; plus, when a view reads it, the table complementary
-    suppression computes in Python (its "body" names the views it reads, for the order)."""
+    suppression computes in Python (its "body" names the views it reads, for the order).
+    Bodies are parsed on ``con`` if given (see queries.layers.parse_many)."""
     bodies = {
         name: path.read_text(encoding="utf-8").strip().rstrip(";") for name, path in files.items()
     }
-    if any(complementary.TABLE in layers.parse(body).relations for body in bodies.values()):
+    try:
+        parsed = layers.parse_many(bodies.values(), con)
+    except QueryLayerError:
+        parsed = []  # view_build_order names the view that cannot be parsed
+    if any(complementary.TABLE in reads.relations for reads in parsed):
         bodies[complementary.TABLE] = "-- materialized: table\nSELECT * FROM " + ", ".join(
             complementary.READS
         )
@@ -421,11 +430,11 @@ def _create_views(
         except duckdb.Error as error:
             raise QueryLayerError(f"Macro script {script.name} failed: {error}") from error
     files = layers.view_files(None if views_dir is None else [views_dir])
-    bodies = _view_bodies(files)
+    bodies = _view_bodies(files, con)
     for name in bodies:
         if not _IDENTIFIER.fullmatch(name):
             raise QueryLayerError(f"View file name {name!r} is not a lower-case SQL identifier")
-    order = view_build_order(bodies)
+    order = view_build_order(bodies, con)
     for name in order:
         if name == complementary.TABLE:
             stored = persisted / f"{name}.parquet" if persisted is not None else None

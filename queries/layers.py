@@ -26,9 +26,9 @@ the relations it names exist (that is how the build order is found).
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -125,25 +125,68 @@ def _walk(node: Any, scope: frozenset[str], found: dict[str, set[str]]) -> None:
             _walk(value, scope, found)
 
 
-@lru_cache(maxsize=4096)
+#: One parser connection for the process (json_serialize_sql needs no catalogue; a new
+#: connection costs ~15 ms, a parse well under one), used under a lock: DuckDB
+#: connections are not for concurrent use. Parsed texts are kept (a view's text is parsed
+#: once per process however many connections open).
+_PARSER: duckdb.DuckDBPyConnection | None = None
+_PARSER_LOCK = threading.Lock()
+_PARSED: dict[str, Reads] = {}
+
+
+def _reads(sql: str, tree: dict[str, Any]) -> Reads:
+    if tree.get("error"):
+        raise QueryLayerError(str(tree.get("error_message", "not a SELECT statement")))
+    statements = tree.get("statements", [])
+    if len(statements) != 1:
+        raise QueryLayerError(f"expected one SELECT statement, found {len(statements)}")
+    found: dict[str, set[str]] = {"relations": set(), "functions": set(), "parameters": set()}
+    _walk(statements[0], frozenset(), found)
+    return Reads(
+        frozenset(found["relations"]), frozenset(found["functions"]), frozenset(found["parameters"])
+    )
+
+
+def parse_many(sqls: Iterable[str], con: duckdb.DuckDBPyConnection | None = None) -> list[Reads]:
+    """:func:`parse` of each text, the ones not parsed yet in one DuckDB query (on ``con``
+    if given, a connection the caller is not using from another thread)."""
+    global _PARSER
+    sqls = list(sqls)
+    with _PARSER_LOCK:
+        todo = sorted({sql for sql in sqls if sql not in _PARSED})
+        if todo:
+            if con is None and _PARSER is None:
+                _PARSER = duckdb.connect(":memory:")
+            rows = (
+                (con or _PARSER)
+                .execute(
+                    "SELECT q, json_serialize_sql(q, skip_empty := true, skip_null := true)"
+                    " FROM unnest($sqls) AS t(q)",
+                    {"sqls": todo},
+                )
+                .fetchall()
+            )
+            trees = {sql: json.loads(tree) for sql, tree in rows}
+            errors: list[str] = []
+            for sql in todo:
+                try:
+                    _PARSED[sql] = _reads(sql, trees[sql])
+                except QueryLayerError as error:
+                    errors.append(str(error))
+            if errors and len(todo) == 1:
+                raise QueryLayerError(errors[0])
+        missing = [sql for sql in sqls if sql not in _PARSED]
+    if missing:  # name the first text that failed
+        parse_many(missing[:1])
+    return [_PARSED[sql] for sql in sqls]
+
+
 def parse(sql: str) -> Reads:
     """The relations, functions and parameters of one SELECT statement (DuckDB's parser).
 
     Raises QueryLayerError with DuckDB's message when the text is not one SELECT.
     """
-    with duckdb.connect(":memory:") as con:
-        tree = json.loads(
-            con.execute("SELECT json_serialize_sql($sql)", {"sql": sql}).fetchone()[0]
-        )
-    if tree.get("error"):
-        raise QueryLayerError(str(tree.get("error_message", "not a SELECT statement")))
-    if len(tree["statements"]) != 1:
-        raise QueryLayerError(f"expected one SELECT statement, found {len(tree['statements'])}")
-    found: dict[str, set[str]] = {"relations": set(), "functions": set(), "parameters": set()}
-    _walk(tree["statements"][0], frozenset(), found)
-    return Reads(
-        frozenset(found["relations"]), frozenset(found["functions"]), frozenset(found["parameters"])
-    )
+    return parse_many([sql])[0]
 
 
 def macro_reads(con: duckdb.DuckDBPyConnection) -> dict[str, Reads]:
@@ -230,11 +273,17 @@ def macro_scripts() -> list[Path]:
 # --------------------------------------------------------------------------- build order
 
 
-def build_order(bodies: Mapping[str, str]) -> list[str]:
+def build_order(
+    bodies: Mapping[str, str], con: duckdb.DuckDBPyConnection | None = None
+) -> list[str]:
     """View names ordered so each comes after the views it reads (a topological sort of
-    the relations DuckDB's parser finds in each body). Raises QueryLayerError naming the
-    views on a cycle, or a body DuckDB cannot parse."""
+    the relations DuckDB's parser finds in each body; parsed on ``con`` if given). Raises
+    QueryLayerError naming the views on a cycle, or a body DuckDB cannot parse."""
     names = set(bodies)
+    try:
+        parse_many(bodies.values(), con)  # one query for all, not one per view
+    except QueryLayerError:
+        pass  # the view it was is named below
     depends: dict[str, set[str]] = {}
     for name, body in bodies.items():
         try:

@@ -231,3 +231,12 @@ def test_the_build_order_follows_the_parser(tmp_path: Path):
         }
     )
     assert order.index("base") < order.index("uses") < order.index("top")
+
+
+def test_a_view_duckdb_cannot_parse_is_named(tmp_path: Path):
+    views = tmp_path / "views"
+    views.mkdir()
+    (views / "fine.sql").write_text("SELECT 1 AS x", encoding="utf-8")
+    (views / "broken.sql").write_text("SELEC 1 AS x", encoding="utf-8")
+    with pytest.raises(QueryLayerError, match="View broken cannot be parsed"):
+        queries.connect(build_tiny_warehouse(tmp_path / "wh"), CONFIG, views_dir=views)
