@@ -1,4 +1,4 @@
-"""Query latency: every named query (queries/<name>.sql behind a function in ``queries``)
+"""Query latency: every named query (queries/named/<name>.sql behind a function in ``queries``)
 and every view, median and p95 over repeated runs on one warehouse.
 
 Runs in-process on one connection, as the app does (explorer.data caches one connection
@@ -158,8 +158,8 @@ def _call(function: Callable[..., Any], con, params: dict[str, Any]) -> Callable
 
 
 def named_queries() -> set[str]:
-    """Public functions of the query layer that run a queries/<name>.sql file."""
-    folder = Path(queries.__file__).resolve().parent
+    """Public functions of the query layer that run a queries/named/<name>.sql file."""
+    folder = queries.layers.NAMED_DIR
     return {
         name
         for name, member in inspect.getmembers(queries, inspect.isfunction)
@@ -230,5 +230,5 @@ def computed_at_connect(warehouse: Path) -> bool:
     catalogue or the settings changed since the ETL ran, or the build has none)."""
     warehouse = Path(warehouse).resolve()
     settings = queries._settings_row(queries.load_config(None))
-    fingerprint = queries._views_fingerprint(queries.VIEWS_DIR, settings, warehouse)
+    fingerprint = queries._views_fingerprint(settings, warehouse)
     return queries._persisted(warehouse, fingerprint) is None

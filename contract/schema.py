@@ -199,7 +199,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "school_year": ["time_period", "urn"],
     "pupils_year_group": ["time_period", "urn", "year_group"],
     # The breakdowns (millions of rows nationally) by school first: their School rows are
-    # stored in this order (queries/views/int_*_schools.sql), so one school's years sit
+    # stored in this order (queries/intermediate/int_*_schools.sql), so one school's years sit
     # in one or two row groups.
     "exclusions_reason": ["urn", "time_period", "reason"],
     "exclusions_characteristic": ["urn", "time_period", "characteristic_group", "characteristic"],

@@ -69,6 +69,7 @@ def ensure_warehouse(
     *,
     data_dir: Path | None = None,
     prepare: Prepare | None = None,
+    prepare_version: str = "",
 ) -> Path:
     """The live warehouse, building it first when there is none, from demo data written
     first on a checkout with no data files (etl.ensure_warehouse, after ensure_demo_data).
@@ -77,4 +78,6 @@ def ensure_warehouse(
     warehouse = warehouse_path(data_dir)
     if not (warehouse / "build_report.json").is_file():
         ensure_demo_data(warehouse.parent / "raw", progress)
-    return etl_ensure_warehouse(progress, data_dir=data_dir, prepare=prepare)
+    return etl_ensure_warehouse(
+        progress, data_dir=data_dir, prepare=prepare, prepare_version=prepare_version
+    )

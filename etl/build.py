@@ -165,14 +165,12 @@ def _stamp(stat: os.stat_result) -> list[int]:
 
 
 def etl_code_version() -> str:
-    """ETL_VERSION plus a hash of the ETL's own code and of the SQL views a build
-    materialises (a changed view must not be served stale)."""
+    """ETL_VERSION plus a hash of the ETL's own code and of the contract it writes to (a
+    build's preparation adds its own: ``build_warehouse(prepare_version=...)``)."""
     digest = hashlib.sha256(ETL_VERSION.encode())
-    views = _ETL_DIR.parent / "queries" / "views"
     code = sorted(_ETL_DIR.glob("*.py"))
     contract = sorted((_ETL_DIR.parent / "contract").glob("*"))  # schema, catalogue, settings
-    generated = _ETL_DIR.parent / "queries" / "measure_fact.py"  # the catalogue's fact view
-    for path in [*code, *contract, *sorted(views.glob("*.sql")), generated]:
+    for path in [*code, *contract]:
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -180,9 +178,15 @@ def etl_code_version() -> str:
 
 
 def input_fingerprint(
-    root: Path, files: list[Path], config: Config, cache_file: Path | None = None
+    root: Path,
+    files: list[Path],
+    config: Config,
+    cache_file: Path | None = None,
+    prepare_version: str = "",
 ) -> str:
-    """sha256 over every input file's name and bytes, the config and the ETL code.
+    """sha256 over every input file's name and bytes, the config, the ETL code and the
+    version of the build's preparation (the query layer's views: a changed view must not be
+    served stale).
 
     File hashes are cached in ``cache_file`` by path, size, mtime, inode and ctime
     (``_stamp``), so checking a few GB of unchanged national files costs a stat each, not
@@ -196,6 +200,7 @@ def input_fingerprint(
     fresh: dict[str, Any] = {}
     digest = hashlib.sha256()
     digest.update(etl_code_version().encode())
+    digest.update(prepare_version.encode())
     digest.update(config.raw)
     for path in files:
         stat = path.stat()
@@ -256,6 +261,7 @@ def build_warehouse(
     config: Config | Path | None = None,
     accept_shrink: bool = False,
     prepare: Prepare | None = None,
+    prepare_version: str = "",
 ) -> BuildResult:
     """Build the warehouse from ``raw_dir`` (default <data>/raw) unless it is up to date.
 
@@ -263,7 +269,8 @@ def build_warehouse(
     a source holds far less than in the live build (etl.shrink) unless ``accept_shrink``;
     the live warehouse is then untouched. ``prepare(build_dir, settings, progress)`` runs
     on the finished build before it goes live (the query layer's materialised views and
-    reconciliation: queries.prepare); what it returns joins the build report.
+    reconciliation: queries.prepare); what it returns joins the build report, and
+    ``prepare_version`` (its code's hash) the input fingerprint.
     """
     started = time.perf_counter()
     say: Progress = progress or (lambda _message: None)
@@ -286,7 +293,8 @@ def build_warehouse(
         root, scan, mode = resolve_inputs(raw_dir)
         files = scan.files
         limit = settings.max_shrink_percent
-        fingerprint = input_fingerprint(root, files, settings, builds_dir / ".file_hashes.json")
+        hashes = builds_dir / ".file_hashes.json"
+        fingerprint = input_fingerprint(root, files, settings, hashes, prepare_version)
         live = _live_report(warehouse)
         if live and live.get("input_fingerprint") == fingerprint and not force:
             say(f"Warehouse up to date (build {live.get('build_id')}); use --force to rebuild")
@@ -382,11 +390,14 @@ def ensure_warehouse(
     *,
     data_dir: Path | None = None,
     prepare: Prepare | None = None,
+    prepare_version: str = "",
 ) -> Path:
     """The live warehouse path, building it first when there is none yet."""
     warehouse = warehouse_path(data_dir)
     if _live_report(warehouse) is None:
-        build_warehouse(progress=progress, data_dir=data_dir, prepare=prepare)
+        build_warehouse(
+            progress=progress, data_dir=data_dir, prepare=prepare, prepare_version=prepare_version
+        )
     return warehouse
 
 

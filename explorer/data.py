@@ -63,10 +63,10 @@ def ensure_warehouse() -> Path:
     # the demo package writes a fresh checkout's demo files, the ETL builds them and the query
     # layer prepares the build before it goes live
     from demo import ensure_warehouse as build_if_missing
-    from queries.prepare import prepare_build
+    from queries.prepare import prepare_build, prepare_version
 
     with st.status("First run: building the warehouse from the raw files…", expanded=True) as box:
-        path = build_if_missing(prepare=prepare_build)
+        path = build_if_missing(prepare=prepare_build, prepare_version=prepare_version())
         box.update(label="Warehouse built", state="complete", expanded=False)
     return path
 

@@ -3,18 +3,21 @@
 Pure Python (no Streamlit). ``connect()`` opens an in-memory DuckDB database over
 one warehouse build; every other public function takes that connection (or a
 cursor of it) and returns a DataFrame. Pages never write SQL: each function
-runs a named query file ``queries/<name>.sql`` with its ``$name`` parameters
+runs a named query file ``queries/named/<name>.sql`` with its ``$name`` parameters
 bound by DuckDB, never formatted into the SQL text.
 
-Layers (see docs/architecture.md):
+What connect() creates, in order (docs/architecture.md, "Layers and suppression";
+the rules are in queries/layers.py and tests/test_query_layers.py):
 
 * warehouse tables: one view per ``<table>.parquet`` (empty typed stand-ins for
   missing optional tables);
-* ``settings`` (suppression thresholds and council codes from data/config.toml) and
-  ``measures`` (queries/measures.csv) tables;
-* macro scripts ``queries/views/_*.sql`` (suppression lives in ``_suppression.sql``);
-* views ``queries/views/<name>.sql`` created in dependency order; ``int_*`` views
-  hold unsuppressed numerators and are never read by pages.
+* ``settings`` (suppression thresholds and council codes from data/config.toml),
+  ``withheld_ranges`` and ``measures`` (contract/measures.csv) tables;
+* macro scripts ``queries/macros/*.sql`` (suppression lives in ``suppression.sql``);
+* the views of three folders, in the order DuckDB's parser says they read each other:
+  ``staging/stg_*`` (read warehouse tables only) and ``intermediate/int_*`` hold
+  unsuppressed numbers; ``public/`` views (no prefix) are suppressed, and are the only
+  views named queries (``named/``) read.
 """
 
 from __future__ import annotations
@@ -37,10 +40,12 @@ import pyarrow.parquet as pq
 from contract import catalogue, periods, safe_export, symbols
 from contract import settings as settings_contract
 from contract.schema import SCHEMA
-from queries import complementary, measure_fact
+from queries import complementary, layers, measure_fact
+from queries.layers import QueryLayerError
 
 QUERIES_DIR = Path(__file__).resolve().parent
-VIEWS_DIR = QUERIES_DIR / "views"
+#: The folders of the three view layers (staging, intermediate, public); see queries.layers.
+VIEW_DIRS: tuple[Path, ...] = tuple(layers.VIEW_DIRS.values())
 #: The code that writes the measure-fact view (part of the persisted views' fingerprint).
 MEASURE_FACT_CODE = QUERIES_DIR / "measure_fact.py"
 PROJECT_DIR = QUERIES_DIR.parent
@@ -59,7 +64,7 @@ WAREHOUSE_SCHEMA: dict[str, list[tuple[str, str]]] = SCHEMA
 #: Tables without which nothing can be shown: connect() refuses to open without them.
 REQUIRED_TABLES: frozenset[str] = frozenset({"school_year"})
 
-#: Tables and public views the Data page may offer whole (never ``int_*`` views,
+#: Tables and public views the Data page may offer whole (never staging or intermediate views,
 #: never council-only fact tables whose small numbers are not suppressed).
 DOWNLOADABLE: tuple[str, ...] = (
     "area_measure_year",
@@ -78,13 +83,7 @@ DOWNLOADABLE: tuple[str, ...] = (
 )
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
-_PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
 _MATERIALIZED = re.compile(r"\A(?:\s*--[^\n]*\n)*?\s*--\s*materialized:\s*table\b", re.I)
-_WORD = re.compile(r"(?<![\w.$])([A-Za-z_]\w*)(?!\w)(?!\s*\()")
-
-
-class QueryLayerError(RuntimeError):
-    """The warehouse or the view definitions cannot be turned into a working connection."""
 
 
 # --------------------------------------------------------------------------- connect
@@ -274,43 +273,14 @@ def _create_measures(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany(f"INSERT INTO measures VALUES ({placeholders})", rows)  # noqa: S608
 
 
-def _strip_sql(sql: str) -> str:
-    """SQL without comments and string literals (for finding referenced names)."""
-    sql = re.sub(r"--[^\n]*", " ", sql)
-    sql = re.sub(r"/\*.*?\*/", " ", sql, flags=re.S)
-    return re.sub(r"'(?:[^']|'')*'", "''", sql)
-
-
-def view_build_order(bodies: Mapping[str, str]) -> list[str]:
-    """View names ordered so each comes after the views it reads (a topological sort).
-
-    A view depends on another when the other's name appears in its SQL as a bare
-    identifier (outside comments and strings, not a column ``t.name``, not a function
-    call ``name(``). Raises QueryLayerError naming the views on a cycle.
-    """
-    names = set(bodies)
-    depends = {
-        name: {word for word in _WORD.findall(_strip_sql(body)) if word in names and word != name}
-        for name, body in bodies.items()
-    }
-    order: list[str] = []
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-
-    def visit(name: str, path: list[str]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            cycle = path[path.index(name) :] + [name]
-            raise QueryLayerError("Views depend on each other in a cycle: " + " -> ".join(cycle))
-        state[name] = 1
-        for dependency in sorted(depends[name]):
-            visit(dependency, [*path, name])
-        state[name] = 2
-        order.append(name)
-
-    for name in sorted(names):
-        visit(name, [])
-    return order
+def view_build_order(
+    bodies: Mapping[str, str], con: duckdb.DuckDBPyConnection | None = None
+) -> list[str]:
+    """View names ordered so each comes after the views it reads (a topological sort of
+    the relations DuckDB's parser finds in each body: common table expressions, columns,
+    strings, comments and function calls are not relations). Raises QueryLayerError
+    naming the views on a cycle."""
+    return layers.build_order(bodies, con)
 
 
 def _is_materialized(body: str) -> bool:
@@ -334,14 +304,17 @@ PERSISTED_LARGE_ROWS = 1_000_000
 PERSISTED_SMALL_ROW_GROUP_SIZE = 20_480
 
 
-def _views_fingerprint(views_dir: Path, settings: Mapping[str, Any], warehouse: Path) -> str:
-    """What a persisted view was computed from: every view and macro file, the measure
-    catalogue, the settings and the warehouse's table files (name, size and modification
-    time: a build folder never changes, but a copied and edited one must not be served
-    stale copies). A change to any of them makes the copies stale."""
+def _views_fingerprint(settings: Mapping[str, Any], warehouse: Path) -> str:
+    """What a persisted view was computed from: every view and macro file (with its
+    folder: a view moved to another layer is another view), the measure catalogue, the
+    settings and the warehouse's table files (name, size and modification time: a build
+    folder never changes, but a copied and edited one must not be served stale copies).
+    A change to any of them makes the copies stale."""
     digest = hashlib.sha256()
-    for path in [*sorted(views_dir.glob("*.sql")), catalogue.CATALOGUE_CSV, MEASURE_FACT_CODE]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    sources = layers.macro_scripts() + sorted(layers.view_files().values())
+    for path in [*sources, catalogue.CATALOGUE_CSV, MEASURE_FACT_CODE]:
+        name = path.relative_to(QUERIES_DIR.parent).as_posix()
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(json.dumps(dict(settings), sort_keys=True, default=str).encode())
     for table in sorted(WAREHOUSE_SCHEMA):
         path = warehouse / f"{table}.parquet"
@@ -374,11 +347,11 @@ def persist_materialized_views(
     warehouse = Path(warehouse)
     settings = load_config(config)
     # taken first: a view file edited while these are computed leaves them stale
-    fingerprint = _views_fingerprint(VIEWS_DIR, _settings_row(settings), warehouse)
+    fingerprint = _views_fingerprint(_settings_row(settings), warehouse)
     folder = warehouse / PERSISTED_DIR
     folder.mkdir(exist_ok=True)
     (folder / "fingerprint.txt").unlink(missing_ok=True)
-    bodies = _view_bodies(VIEWS_DIR)
+    bodies = _view_bodies(layers.view_files())
     names = [name for name in view_build_order(bodies) if _is_materialized(bodies[name])]
     con = connect(warehouse, settings, materialize=False)
     try:
@@ -412,19 +385,27 @@ def persist_materialized_views(
     return names
 
 
-def _view_bodies(views_dir: Path) -> dict[str, str]:
-    """Every view's SQL by name; plus, when a view reads it, the table complementary
-    suppression computes in Python (its "body" names the views it reads, for the order)."""
+def _view_bodies(
+    files: Mapping[str, Path],
+    con: duckdb.DuckDBPyConnection | None = None,
+    *,
+    generated: bool = True,
+) -> dict[str, str]:
+    """Every view's SQL by name, with the staging view generated from the measure catalogue
+    (unless ``generated`` is False: a test's own views folder); plus, when a view reads it,
+    the table complementary suppression computes in Python (its "body" names the views it
+    reads, for the order). Bodies are parsed on ``con`` if given (queries.layers.parse_many)."""
     bodies = {
-        path.stem: path.read_text(encoding="utf-8").strip().rstrip(";")
-        for path in sorted(views_dir.glob("*.sql"))
-        if not path.stem.startswith("_")
+        name: path.read_text(encoding="utf-8").strip().rstrip(";") for name, path in files.items()
     }
-    # generated from the measure catalogue (queries/measure_fact.py), not a file; a test
-    # views folder holds only what it names
-    if views_dir == VIEWS_DIR:
+    if generated:
+        # the staging view generated from the measure catalogue (queries/measure_fact.py)
         bodies[measure_fact.VIEW] = measure_fact.measure_fact_sql()
-    if any(complementary.TABLE in _WORD.findall(_strip_sql(b)) for b in bodies.values()):
+    try:
+        parsed = layers.parse_many(bodies.values(), con)
+    except QueryLayerError:
+        parsed = []  # view_build_order names the view that cannot be parsed
+    if any(complementary.TABLE in reads.relations for reads in parsed):
         bodies[complementary.TABLE] = "-- materialized: table\nSELECT * FROM " + ", ".join(
             complementary.READS
         )
@@ -451,20 +432,21 @@ def _create_complementary(con: duckdb.DuckDBPyConnection, stored: Path | None) -
 
 def _create_views(
     con: duckdb.DuckDBPyConnection,
-    views_dir: Path,
+    views_dir: Path | None = None,
     materialize: bool = True,
     persisted: Path | None = None,
 ) -> list[str]:
-    for script in sorted(views_dir.glob("_*.sql")):
+    for script in layers.macro_scripts():
         try:
             con.execute(script.read_text(encoding="utf-8"))
         except duckdb.Error as error:
             raise QueryLayerError(f"Macro script {script.name} failed: {error}") from error
-    bodies = _view_bodies(views_dir)
+    files = layers.view_files(None if views_dir is None else [views_dir])
+    bodies = _view_bodies(files, con, generated=views_dir is None)
     for name in bodies:
         if not _IDENTIFIER.fullmatch(name):
             raise QueryLayerError(f"View file name {name!r} is not a lower-case SQL identifier")
-    order = view_build_order(bodies)
+    order = view_build_order(bodies, con)
     for name in order:
         if name == complementary.TABLE:
             stored = persisted / f"{name}.parquet" if persisted is not None else None
@@ -484,13 +466,10 @@ def _create_views(
             con.execute(f'CREATE {kind} "{name}" AS\n{body}')
         except duckdb.CatalogException as error:
             raise QueryLayerError(
-                f"View {name} ({views_dir / (name + '.sql')}) reads a table or view that does"
-                f" not exist: {error}"
+                f"View {name} ({files[name]}) reads a table or view that does not exist: {error}"
             ) from error
         except duckdb.Error as error:
-            raise QueryLayerError(
-                f"View {name} ({views_dir / (name + '.sql')}): {error}"
-            ) from error
+            raise QueryLayerError(f"View {name} ({files[name]}): {error}") from error
     return order
 
 
@@ -509,7 +488,8 @@ def connect(
     optional tables become empty typed views so every view still builds.
     View files whose first comment lines include ``-- materialized: table`` are
     created as tables (computed once, here) unless ``materialize`` is False; the
-    results are identical either way. ``views_dir`` replaces queries/views (tests).
+    results are identical either way. ``views_dir`` (tests) is one folder of view files
+    used instead of the layer folders (staging/, intermediate/, public/).
     """
     warehouse = Path(warehouse) if warehouse is not None else DEFAULT_WAREHOUSE
     if not warehouse.is_dir():
@@ -527,9 +507,9 @@ def connect(
         _create_measures(con)
         persisted = None
         if materialize and views_dir is None:
-            fingerprint = _views_fingerprint(VIEWS_DIR, _settings_row(settings), warehouse)
+            fingerprint = _views_fingerprint(_settings_row(settings), warehouse)
             persisted = _persisted(warehouse, fingerprint)
-        _create_views(con, views_dir or VIEWS_DIR, materialize=materialize, persisted=persisted)
+        _create_views(con, views_dir, materialize=materialize, persisted=persisted)
     except BaseException:
         con.close()
         raise
@@ -543,9 +523,9 @@ def missing_tables(warehouse: Path | str | None = None) -> list[str]:
 
 
 def list_views(con: duckdb.DuckDBPyConnection, *, internal: bool = False) -> list[str]:
-    """Names of the views created from queries/views (``int_*`` ones only if ``internal``)."""
-    names = [p.stem for p in VIEWS_DIR.glob("*.sql") if not p.stem.startswith("_")]
-    names.append(measure_fact.VIEW)
+    """Names of the public views (queries/public), or with ``internal`` of every view of
+    the three layers (staging and intermediate ones hold unsuppressed numbers)."""
+    names = [*layers.view_files(), measure_fact.VIEW]
     present = {
         row[0]
         for row in con.execute(
@@ -556,7 +536,7 @@ def list_views(con: duckdb.DuckDBPyConnection, *, internal: bool = False) -> lis
             {"names": names},
         ).fetchall()
     }
-    return sorted(n for n in present if internal or not n.startswith("int_"))
+    return sorted(n for n in present if internal or layers.layer_of(n) == layers.PUBLIC)
 
 
 # --------------------------------------------------------------------------- run
@@ -566,15 +546,16 @@ def list_views(con: duckdb.DuckDBPyConnection, *, internal: bool = False) -> lis
 def _query_text(name: str) -> tuple[str, frozenset[str]]:
     if not _IDENTIFIER.fullmatch(name):
         raise ValueError(f"Not a query name: {name!r}")
-    path = QUERIES_DIR / f"{name}.sql"
+    path = layers.NAMED_DIR / f"{name}.sql"
     if not path.is_file():
-        raise ValueError(f"No query file queries/{name}.sql")
+        raise ValueError(f"No query file queries/named/{name}.sql")
     sql = path.read_text(encoding="utf-8")
-    return sql, frozenset(_PARAMETER.findall(_strip_sql(sql)))
+    return sql, layers.parse(sql.strip().rstrip(";")).parameters
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
-    """Run the named query ``queries/<name>.sql`` with its ``$param`` placeholders bound.
+    """Run the named query ``queries/named/<name>.sql`` with its ``$param`` placeholders
+    bound.
 
     Every placeholder must be given and no others (a typo is an error, not a no-op).
     """
@@ -718,7 +699,7 @@ def list_schools(
 
 
 def list_measures(con: duckdb.DuckDBPyConnection, subject: str | None = None) -> pd.DataFrame:
-    """The measure catalogue (queries/measures.csv), optionally for one subject, in file order."""
+    """The measure catalogue (contract/measures.csv), optionally for one subject, in file order."""
     return run(con, "list_measures", subject=subject)
 
 

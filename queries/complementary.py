@@ -1,6 +1,6 @@
 """Complementary (secondary) suppression: no hidden number can be worked out by subtraction.
 
-The primary rules (``views/_suppression.sql``) hide small numbers. A hidden number is
+The primary rules (``macros/suppression.sql``) hide small numbers. A hidden number is
 still recoverable when it is the only hidden term of a sum whose other terms are shown: a
 partnership's total minus its other schools, a locality minus its partnerships (and its
 schools in no partnership), the county minus its localities, all exclusions minus the

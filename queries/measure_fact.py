@@ -19,8 +19,7 @@ from collections.abc import Iterable
 
 from contract.catalogue import MEASURES, SUMMED_TABLES, Measure
 
-#: int_measure_fact until the SQL layers land (then stg_measure_fact)
-VIEW = "int_measure_fact"
+VIEW = "stg_measure_fact"
 
 
 def _branch(m: Measure) -> str:

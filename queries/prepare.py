@@ -10,15 +10,18 @@ the ETL never imports it).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
 from typing import Any
 
 import queries
+from contract import catalogue
 from etl.build import BuildResult, Progress
 from etl.build import build_warehouse as _build_tables_and_swap
 from etl.build import ensure_warehouse as _ensure
+from queries import layers
 
 
 def prepare_build(build_dir: Path, settings: dict[str, Any], say: Progress) -> dict[str, Any]:
@@ -29,13 +32,25 @@ def prepare_build(build_dir: Path, settings: dict[str, Any], say: Progress) -> d
     return {"reconciliation": _reconcile(build_dir, settings, say)}
 
 
+def prepare_version() -> str:
+    """A hash of what the preparation computes from: the views, macros, the catalogue and
+    the code that writes the measure-fact view (a change rebuilds the warehouse)."""
+    digest = hashlib.sha256()
+    sources = layers.macro_scripts() + sorted(layers.view_files().values())
+    for path in [*sources, catalogue.CATALOGUE_CSV, queries.MEASURE_FACT_CODE]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def build_warehouse(*args: Any, **kwargs: Any) -> BuildResult:
     """etl.build.build_warehouse with the query layer's preparation (same arguments)."""
-    return _build_tables_and_swap(*args, prepare=prepare_build, **kwargs)
+    return _build_tables_and_swap(
+        *args, prepare=prepare_build, prepare_version=prepare_version(), **kwargs
+    )
 
 
 def _reconcile(build_dir: Path, config: dict[str, Any], say: Progress) -> dict[str, Any]:
-    """The county's schools against the DfE's LA figures (queries/views/reconciliation.sql),
+    """The county's schools against the DfE's LA figures (queries/public/reconciliation.sql),
     for build_report.json: every measure and year, and a warning when a residual does not
     fit the range of the cells the DfE withheld (schools missing from GIAS or the
     membership, or figures that count different things)."""
@@ -63,4 +78,6 @@ def _reconcile(build_dir: Path, config: dict[str, Any], say: Progress) -> dict[s
 
 def ensure_warehouse(progress: Progress | None = None, *, data_dir: Path | None = None) -> Path:
     """The live warehouse path, building it first (prepared) when there is none yet."""
-    return _ensure(progress, data_dir=data_dir, prepare=prepare_build)
+    return _ensure(
+        progress, data_dir=data_dir, prepare=prepare_build, prepare_version=prepare_version()
+    )

@@ -114,7 +114,7 @@ def test_persisted_views_match_computed_ones(
     in_memory = {
         row[0] for row in fast.execute("SELECT table_name FROM duckdb_tables()").fetchall()
     }
-    assert {"int_exclusion_reason_schools", "int_area_measure_year_schools"} <= persisted
+    assert {"int_exclusion_reason_schools", "area_measure_year_schools"} <= persisted
     if in_memory_rows == 0:
         assert read_from_files == persisted
     else:

@@ -235,7 +235,7 @@ def test_names_survive_every_encoding(names, encoding) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# Suppression in the query layer (queries/views/_suppression.sql, thresholds from config)
+# Suppression in the query layer (queries/macros/suppression.sql, thresholds from config)
 # --------------------------------------------------------------------------------------
 
 THRESHOLDS = [(1, 1), (3, 10), (5, 20)]
@@ -243,7 +243,7 @@ THRESHOLDS = [(1, 1), (3, 10), (5, 20)]
 
 @pytest.fixture(scope="module")
 def macro_cons():
-    script = (Path(queries.__file__).parent / "views" / "_suppression.sql").read_text()
+    script = (Path(queries.__file__).parent / "macros" / "suppression.sql").read_text()
     cons = {}
     for min_count, min_denominator in THRESHOLDS:
         con = duckdb.connect(":memory:")

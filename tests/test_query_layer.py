@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import named_query_params
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -25,7 +26,7 @@ from views_warehouse import (
 )
 
 import queries
-from queries import QueryLayerError
+from queries import QueryLayerError, layers
 
 ARCHITECTURE = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 
@@ -93,7 +94,7 @@ def test_settings_and_views(con):
     public = queries.list_views(con)
     assert "area_measure_year" in public and "locality_vs_county" in public
     assert not any(name.startswith("int_") for name in public)
-    assert "int_measure_fact" in queries.list_views(con, internal=True)
+    assert "stg_measure_fact" in queries.list_views(con, internal=True)
 
 
 def test_functions_work_on_a_cursor(con):
@@ -335,15 +336,53 @@ COUNT_COLUMNS = {
 }
 
 
+MIN_COUNT, MIN_DENOMINATOR = 3, 10  # CONFIG's thresholds
+
+
+def _small_numbers(frame: pd.DataFrame, kinds: dict[str, str]) -> list[str]:
+    """What a result shows that suppression should have hidden: a count below the
+    threshold, a count or rate's numerator below it or a rate or mean's denominator below
+    its threshold, a number beside its own ``*_suppressed`` flag or a hidden figure's
+    value, numerator or denominator."""
+    found: list[str] = []
+    for column in COUNT_COLUMNS & set(frame.columns):
+        shown = pd.to_numeric(frame[column], errors="coerce").dropna()
+        if ((shown > 0) & (shown < MIN_COUNT)).any():
+            found.append(f"{column} shows a count below {MIN_COUNT}")
+    if {"measure", "numerator"} <= set(frame.columns):
+        kind = frame["measure"].map(kinds)
+        numerator = pd.to_numeric(frame["numerator"], errors="coerce")
+        small = kind.isin(["count", "rate"]) & (numerator > 0) & (numerator < MIN_COUNT)
+        if small.any():
+            found.append("a count or rate's numerator below the threshold is shown")
+        if "denominator" in frame.columns:
+            denominator = pd.to_numeric(frame["denominator"], errors="coerce")
+            if (kind.isin(["rate", "mean"]) & (denominator < MIN_DENOMINATOR)).any():
+                found.append("a rate or mean's denominator below the threshold is shown")
+    if "suppressed" in frame.columns:
+        hidden = frame[frame["suppressed"].fillna(False).astype(bool)]
+        for column in {"value", "numerator", "denominator"} & set(frame.columns):
+            if hidden[column].notna().any():
+                found.append(f"a suppressed row shows its {column}")
+    for flag in [c for c in frame.columns if c.endswith("_suppressed")]:
+        hidden = frame[flag].fillna(False).astype(bool)
+        stem = flag.removesuffix("_suppressed")
+        for column in {stem, f"{stem}_value"} & set(frame.columns):
+            numbers = pd.api.types.is_numeric_dtype(frame[column])
+            if numbers and frame.loc[hidden, column].notna().any():
+                found.append(f"{column} is shown where {flag} is true")
+    return found
+
+
 def test_public_views_never_show_small_counts(con):
     """Property check over every public view: no count of 1 or 2 is ever visible."""
+    kinds = dict(con.execute("SELECT measure, kind FROM measures").fetchall())
     checked = 0
     for name in queries.list_views(con):
         frame = view(con, name)
+        assert _small_numbers(frame, kinds) == [], name
         for column in COUNT_COLUMNS & set(frame.columns):
-            shown = frame[column].dropna()
-            assert not shown.isin([1, 2]).any(), f"{name}.{column} shows a count below 3"
-            checked += len(shown)
+            checked += frame[column].notna().sum()
     assert checked > 100
     amy = view(con, "area_measure_year").merge(queries.list_measures(con)[["measure", "kind"]])
     small = amy[amy["kind"].isin(["count", "rate"])]
@@ -353,6 +392,39 @@ def test_public_views_never_show_small_counts(con):
     hidden = amy[amy["suppressed"]]
     assert len(hidden) > 10
     assert hidden[["value", "numerator", "denominator"]].isna().all().all()
+
+
+def test_named_queries_never_show_small_numbers(con):
+    """The same property over every named query (what the pages and packs show), each run
+    with many combinations of its parameters (tests/named_query_params.py: every level
+    and area, measure, year, locality … of the tiny warehouse, up to a fixed sample)."""
+    kinds = dict(con.execute("SELECT measure, kind FROM measures").fetchall())
+    runs = rows = 0
+    for name in sorted(layers.named_files()):
+        _, parameters = queries._query_text(name)
+        produced = 0
+        for combo in named_query_params.combinations(con, parameters, name):
+            frame = queries.run(con, name, **combo)
+            assert _small_numbers(frame, kinds) == [], (name, combo)
+            runs += 1
+            produced += len(frame)
+        assert produced > 0 or name in {"rejects_page"}, f"{name} never returned a row"
+        rows += produced
+    assert runs > 400 and rows > 2_000
+
+
+def test_the_small_number_check_can_fail(con):
+    """The check above finds what the unsuppressed layers hold (so it can fail)."""
+    kinds = dict(con.execute("SELECT measure, kind FROM measures").fetchall())
+    raw = con.execute("SELECT measure, numerator, denominator FROM int_area_measure_year").df()
+    assert _small_numbers(raw, kinds) == [
+        "a count or rate's numerator below the threshold is shown",
+        "a rate or mean's denominator below the threshold is shown",
+    ]
+    counts = con.execute("SELECT perm_excl FROM int_exclusion_reason_area_year").df()
+    assert _small_numbers(counts, kinds) == ["perm_excl shows a count below 3"]
+    flagged = pd.DataFrame({"pupils": [5], "pupils_suppressed": [True]})
+    assert _small_numbers(flagged, kinds) == ["pupils is shown where pupils_suppressed is true"]
 
 
 def test_fixture_covers_what_the_brief_asks_for():
@@ -415,7 +487,7 @@ def test_persisted_views_row_groups_follow_their_size(
     plain = queries.connect(folder, CONFIG, materialize=False)
     sizes = {
         name: plain.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # noqa: S608
-        for name in ("int_area_measure_year_areas", "int_area_measure_year_schools")
+        for name in ("area_measure_year_areas", "area_measure_year_schools")
     }
     small, large = sorted(sizes, key=sizes.get)
     assert sizes[small] < sizes[large]
@@ -434,7 +506,7 @@ def test_persisted_views_row_groups_follow_their_size(
     assert not list(stored.glob("*.small.parquet"))
     for name, rows in sizes.items():
         assert pq.read_metadata(stored / f"{name}.parquet").num_rows == rows
-    areas = pq.read_table(stored / "int_area_measure_year_areas.parquet").to_pandas()
+    areas = pq.read_table(stored / "area_measure_year_areas.parquet").to_pandas()
     keys = ["level", "measure", "time_period", "area"]
     assert areas[keys].equals(areas[keys].sort_values(keys).reset_index(drop=True))
     fast = queries.connect(folder, CONFIG)
@@ -484,7 +556,7 @@ def test_persisted_school_rows_are_stored_in_the_ranking_order(tmp_path: Path) -
     folder = build_tiny_warehouse(tmp_path / "build")
     queries.persist_materialized_views(folder, CONFIG)
     stored = pq.read_table(
-        folder / queries.PERSISTED_DIR / "int_area_measure_year_schools.parquet"
+        folder / queries.PERSISTED_DIR / "area_measure_year_schools.parquet"
     ).to_pandas()
     con = queries.connect(folder, CONFIG)
     checked = 0

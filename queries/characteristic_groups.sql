@@ -1,4 +1,0 @@
--- Characteristic groups present in the exclusions data (precomputed by a view).
-SELECT characteristic_group, n_characteristics
-FROM int_exclusion_characteristic_groups
-ORDER BY characteristic_group
