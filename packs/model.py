@@ -632,13 +632,15 @@ def _schools_table(con: duckdb.DuckDBPyConnection, pack: dict) -> Table | None:
         partnership=area if level == "Partnership" else None,
         locality=area if level == "Locality" else None,
     )
+    # the headline measures that fit a printed page beside the names: pupils and their needs
     measures = [
-        ("pupils", "Pupils on roll", "pupils"),
-        ("fsm_percent", "Eligible for free school meals (%)", "%"),
-        ("sen_support_percent", "SEN support (%)", "%"),
-        ("ehc_plan_percent", "EHC plans (%)", "%"),
-        ("overall_absence_rate", "Overall absence (% of sessions)", "%"),
-    ]
+        (m.measure, m.heading, m.unit)
+        for m in map(
+            catalogue.measure,
+            ("pupils", "fsm_percent", "sen_support_percent", "ehc_plan_percent",
+             "overall_absence_rate"),
+        )
+    ]  # fmt: skip
     columns = [Column("School"), Column("URN"), Column("Phase")]
     if level == "Locality":
         columns.append(Column("Partnership"))

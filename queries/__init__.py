@@ -40,14 +40,14 @@ import pyarrow.parquet as pq
 from contract import catalogue, periods, safe_export, symbols
 from contract import settings as settings_contract
 from contract.schema import SCHEMA
-from queries import complementary, layers, measure_fact
+from queries import catalogue_sql, complementary, layers
 from queries.layers import QueryLayerError
 
 QUERIES_DIR = Path(__file__).resolve().parent
 #: The folders of the three view layers (staging, intermediate, public); see queries.layers.
 VIEW_DIRS: tuple[Path, ...] = tuple(layers.VIEW_DIRS.values())
 #: The code that writes the measure-fact view (part of the persisted views' fingerprint).
-MEASURE_FACT_CODE = QUERIES_DIR / "measure_fact.py"
+CATALOGUE_SQL_CODE = QUERIES_DIR / "catalogue_sql.py"
 PROJECT_DIR = QUERIES_DIR.parent
 DEFAULT_WAREHOUSE = PROJECT_DIR / "data" / "warehouse"
 
@@ -312,7 +312,7 @@ def _views_fingerprint(settings: Mapping[str, Any], warehouse: Path) -> str:
     A change to any of them makes the copies stale."""
     digest = hashlib.sha256()
     sources = layers.macro_scripts() + sorted(layers.view_files().values())
-    for path in [*sources, catalogue.CATALOGUE_CSV, MEASURE_FACT_CODE]:
+    for path in [*sources, catalogue.CATALOGUE_CSV, CATALOGUE_SQL_CODE]:
         name = path.relative_to(QUERIES_DIR.parent).as_posix()
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(json.dumps(dict(settings), sort_keys=True, default=str).encode())
@@ -396,11 +396,12 @@ def _view_bodies(
     the table complementary suppression computes in Python (its "body" names the views it
     reads, for the order). Bodies are parsed on ``con`` if given (queries.layers.parse_many)."""
     bodies = {
-        name: path.read_text(encoding="utf-8").strip().rstrip(";") for name, path in files.items()
+        name: catalogue_sql.expand(path.read_text(encoding="utf-8")).strip().rstrip(";")
+        for name, path in files.items()
     }
     if generated:
-        # the staging view generated from the measure catalogue (queries/measure_fact.py)
-        bodies[measure_fact.VIEW] = measure_fact.measure_fact_sql()
+        # the staging view generated from the measure catalogue (queries/catalogue_sql.py)
+        bodies[catalogue_sql.VIEW] = catalogue_sql.measure_fact_sql()
     try:
         parsed = layers.parse_many(bodies.values(), con)
     except QueryLayerError:
@@ -525,7 +526,7 @@ def missing_tables(warehouse: Path | str | None = None) -> list[str]:
 def list_views(con: duckdb.DuckDBPyConnection, *, internal: bool = False) -> list[str]:
     """Names of the public views (queries/public), or with ``internal`` of every view of
     the three layers (staging and intermediate ones hold unsuppressed numbers)."""
-    names = [*layers.view_files(), measure_fact.VIEW]
+    names = [*layers.view_files(), catalogue_sql.VIEW]
     present = {
         row[0]
         for row in con.execute(
@@ -549,7 +550,7 @@ def _query_text(name: str) -> tuple[str, frozenset[str]]:
     path = layers.NAMED_DIR / f"{name}.sql"
     if not path.is_file():
         raise ValueError(f"No query file queries/named/{name}.sql")
-    sql = path.read_text(encoding="utf-8")
+    sql = catalogue_sql.expand(path.read_text(encoding="utf-8"))
     return sql, layers.parse(sql.strip().rstrip(";")).parameters
 
 

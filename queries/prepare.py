@@ -37,7 +37,7 @@ def prepare_version() -> str:
     the code that writes the measure-fact view (a change rebuilds the warehouse)."""
     digest = hashlib.sha256()
     sources = layers.macro_scripts() + sorted(layers.view_files().values())
-    for path in [*sources, catalogue.CATALOGUE_CSV, queries.MEASURE_FACT_CODE]:
+    for path in [*sources, catalogue.CATALOGUE_CSV, queries.CATALOGUE_SQL_CODE]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 

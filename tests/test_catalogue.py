@@ -11,7 +11,7 @@ import pytest
 from contract import catalogue, docs, formats
 from contract.catalogue import MEASURES, SECTIONS, CatalogueError
 from etl.sources import SOURCES
-from queries import measure_fact
+from queries import catalogue_sql
 
 
 def test_every_measure_is_complete_and_checked() -> None:
@@ -89,7 +89,7 @@ def test_the_documentation_tables_are_generated_from_the_catalogue() -> None:
 
 def test_the_measure_fact_view_has_one_branch_per_measure(demo_con) -> None:
     rows = demo_con.execute(
-        f"select measure, fact_table, count(*) from {measure_fact.VIEW} group by all"  # noqa: S608
+        f"select measure, fact_table, count(*) from {catalogue_sql.VIEW} group by all"  # noqa: S608
     ).fetchall()
     fact = {measure: table for measure, table, _n in rows}
     for m in MEASURES:

@@ -13,7 +13,7 @@ import pytest
 from views_warehouse import CONFIG, build_tiny_warehouse, tiny_connection
 
 import queries
-from queries import complementary, layers, measure_fact
+from queries import catalogue_sql, complementary, layers
 from queries.layers import INTERMEDIATE, PUBLIC, STAGING, QueryLayerError
 
 
@@ -27,13 +27,16 @@ def con(tmp_path_factory):
 def _views() -> dict[str, tuple[str, str]]:
     """Every view of the layer folders: name -> (its folder, its SQL)."""
     return {
-        name: (path.parent.name, path.read_text(encoding="utf-8"))
+        name: (path.parent.name, catalogue_sql.expand(path.read_text(encoding="utf-8")))
         for name, path in layers.view_files().items()
-    } | {measure_fact.VIEW: (STAGING, measure_fact.measure_fact_sql())}  # from the catalogue
+    } | {catalogue_sql.VIEW: (STAGING, catalogue_sql.measure_fact_sql())}  # from the catalogue
 
 
 def _named() -> dict[str, str]:
-    return {name: path.read_text(encoding="utf-8") for name, path in layers.named_files().items()}
+    return {
+        name: catalogue_sql.expand(path.read_text(encoding="utf-8"))
+        for name, path in layers.named_files().items()
+    }
 
 
 def _problems(con, views=None, named=None, macros=None) -> list[str]:

@@ -15,9 +15,10 @@ only if every row is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from contract.catalogue import MEASURES, SUMMED_TABLES, Measure
+from contract.catalogue import MEASURES, SUMMED_TABLES, Measure, headline
 
 VIEW = "stg_measure_fact"
 
@@ -63,3 +64,39 @@ def measure_fact_sql(measures: Iterable[Measure] = MEASURES) -> str:
         " CAST(NULL AS VARCHAR) AS fact_table\nWHERE false"
     )
     return "\nUNION ALL\n".join([header, *(_branch(m) for m in measures)])
+
+
+# --------------------------------------------------------------------------- headline
+
+#: Markers a view or named query may hold, expanded from the catalogue's headline measures
+#: before DuckDB sees the SQL (so the wide tables' columns are never listed by hand):
+#: ``/*headline_measures*/`` their names as SQL strings ('pupils', 'fsm_percent', ...);
+#: ``/*headline_pivot*/`` one ``max(value) FILTER (WHERE measure = 'm') AS m,`` per measure;
+#: ``/*headline_columns:w*/`` the measures of the relation ``w``, counts as BIGINT.
+_MARKER = re.compile(r"/\*headline_(measures|pivot|columns(?::(\w+))?)\*/")
+
+
+def _headline_sql(kind: str, alias: str | None, measures: Iterable[Measure]) -> str:
+    names = [m.measure for m in measures]
+    if kind == "measures":
+        return ", ".join(f"'{name}'" for name in names)
+    if kind == "pivot":
+        return " ".join(f"max(value) FILTER (WHERE measure = '{n}') AS {n}," for n in names)
+    prefix = f"{alias}." if alias else ""
+    return " ".join(
+        f"CAST({prefix}{m.measure} AS BIGINT) AS {m.measure},"
+        if m.kind == "count"
+        else f"{prefix}{m.measure},"
+        for m in measures
+    )
+
+
+def expand(sql: str, measures: Iterable[Measure] | None = None) -> str:
+    """``sql`` with its headline markers written out from the catalogue."""
+    chosen = tuple(headline() if measures is None else measures)
+
+    def written(match: re.Match[str]) -> str:
+        kind = match.group(1).split(":")[0]
+        return _headline_sql(kind, match.group(2), chosen)
+
+    return _MARKER.sub(written, sql)
