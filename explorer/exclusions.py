@@ -8,7 +8,6 @@ explorer.exclusions_sections and its level and area pickers in explorer.exclusio
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -185,11 +184,6 @@ def open_view(
 
 
 # ---------------------------------------------------------------- tables and downloads
-
-
-def slug(text: str) -> str:
-    """A file-name-safe form of an area name (for download file names and keys)."""
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
 
 def with_suppressed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

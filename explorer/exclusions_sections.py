@@ -14,7 +14,7 @@ from analysis.breakdowns import REMAINDER_LABEL, with_totals
 from explorer import layout
 from explorer.charts import trend_chart
 from explorer.data import query
-from explorer.downloads import download_csv
+from explorer.downloads import download_csv, slug
 from explorer.exclusions import (
     BREAKDOWN_NOTE,
     CHILD_TAB,
@@ -32,7 +32,6 @@ from explorer.exclusions import (
     estimate_columns,
     level_years,
     show_table,
-    slug,
     with_suppressed,
 )
 from explorer.exclusions_drill import drill_from_table, go_to
