@@ -9,7 +9,7 @@ module lays them out.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import partial
 
 import pandas as pd
@@ -245,8 +245,8 @@ def open_comparison(choice: Choice) -> Comparison:
                 time_period=choice.time_period,
                 locality=choice.locality,
             )
-    fields = {name: getattr(choice, name) for name in Choice.__dataclass_fields__}
-    return Comparison(**fields, units=units)
+    chosen = {field.name: getattr(choice, field.name) for field in fields(Choice)}
+    return Comparison(**chosen, units=units)
 
 
 def sections(comparison: Comparison) -> dict[str, Callable[[], None]]:

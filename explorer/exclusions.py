@@ -8,7 +8,7 @@ explorer.exclusions_sections and its level and area pickers in explorer.exclusio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import altair as alt
 import altair as alt_module  # where a parameter named alt (the alt text) hides the module
@@ -173,7 +173,7 @@ def open_view(
     this_year = trend[trend["time_period"] == place.time_period]
     county_now = county_trend[county_trend["time_period"] == place.time_period].iloc[0]
     return View(
-        **{name: getattr(place, name) for name in Place.__dataclass_fields__},
+        **{field.name: getattr(place, field.name) for field in fields(Place)},
         council=council,
         rate=rate,
         measures=measures,
@@ -250,7 +250,9 @@ def _not_published_as_text(frame: pd.DataFrame, config: dict) -> pd.DataFrame:
     return out
 
 
-def show_table(frame: pd.DataFrame, first: dict, alt_text: str, key: str | None = None, **kw):
+def show_table(
+    frame: pd.DataFrame, first: dict, alt_text: str, key: str | None = None, **kw
+) -> object:
     """A table with labelled columns; a suppressed cell (NULL) reads 'Suppressed', a
     figure that was never published 'Not published'."""
     columns = [*first, *[c for c in EXCLUSION_COLUMNS if c in frame.columns]]
@@ -419,7 +421,7 @@ def tile_help(row: pd.Series, column: str, unit: str, definition: str) -> str:
 def headline_note(view: View) -> str:
     """The line under the tiles: pupils and schools counted, whose figures these are (the
     DfE's for the LA, or estimates where schools' figures were withheld) and, below the
-    county, the county's own rates. Plain text: the page escapes it."""
+    county, the county's own rates. Plain text (headline escapes it for Markdown)."""
     now, county_now, council = view.now, view.county_now, view.council
     note = (
         f"Out of {figure(now, 'headcount', 'pupils')} on roll in {int(now['n_schools'])} "
