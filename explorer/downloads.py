@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +40,12 @@ def safe_csv_bytes(df: pd.DataFrame) -> bytes:
     a bare carriage return, which would otherwise start a new row in Excel whose first
     cell (the text after the CR) escapes neutralising."""
     return neutralise_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def slug(text: object) -> str:
+    """A file-name-safe form of a name, for download file names and widget keys:
+    'Banbury North' -> 'banbury-north'."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
 
 def download_csv(

@@ -3,9 +3,11 @@ in the address (explorer.url_state)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from explorer.formatting import year_label
+from explorer.formatting import label_with_unit, year_label
 from explorer.url_state import url_selectbox
 
 YEAR_HELP = (
@@ -38,3 +40,38 @@ def measure_picker(measures: pd.DataFrame, default: str, container) -> str | Non
         format_func=lambda m: f"{subjects[m]}: {labels[m]}",
         container=container,
     )
+
+
+@dataclass(frozen=True)
+class MeasureYear:
+    """A measure (its list_measures row) and an academic year, as the two pickers chose."""
+
+    measure_id: str
+    measure: pd.Series
+    time_period: int
+
+    @classmethod
+    def of(cls, measures: pd.DataFrame, measure_id: str, time_period: int) -> MeasureYear:
+        return cls(measure_id, measures.set_index("measure").loc[measure_id], time_period)
+
+    @property
+    def info(self) -> dict:
+        """The measure as layout.definition_box and measure_help take it."""
+        return {"measure": self.measure_id, **self.measure.to_dict()}
+
+    @property
+    def label(self) -> str:
+        return str(self.measure["label"])
+
+    @property
+    def unit(self) -> str:
+        return str(self.measure["unit"])
+
+    @property
+    def label_and_unit(self) -> str:
+        """'Suspensions (suspensions)' says nothing twice: the unit only when it adds something."""
+        return label_with_unit(self.label, self.unit)
+
+    @property
+    def year(self) -> str:
+        return year_label(self.time_period)

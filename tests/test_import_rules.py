@@ -31,7 +31,7 @@ ALLOWED: dict[str, set[str]] = {
     "packs": {"contract", "queries", "analysis"},
     # explorer.data: a fresh checkout's first run writes the demo files and builds them
     "explorer": {"contract", "queries", "analysis", "packs", "demo"},
-    "app_pages": {"contract", "explorer", "analysis", "packs"},
+    "app_pages": {"contract", "explorer", "analysis"},
     "app": {"contract", "explorer"},
 }
 #: Who may import Streamlit: the app's UI only (the packs, the query layer, the ETL and the

@@ -238,7 +238,7 @@ def test_unsafe_thresholds_are_stated_loudly(tmp_path: Path, demo_warehouse: Pat
 # --------------------------------------------------------------------------- many rejects
 
 MANY_REJECTS = 200_000
-REJECTS_PAGE_ROWS = 500  # app_pages/data_and_definitions.py
+REJECTS_PAGE_ROWS = 500  # explorer/definitions.py
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def tabs(demo_warehouse: Path, chosen: dict) -> dict:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(demo_warehouse))
         params = {"partnership": chosen["partnership"], "year": str(chosen["year"])}
-        yield open_each_tab("partnership.py", params, SECTION_PARAM, [s.heading for s in SECTIONS])
+        yield open_each_tab("partnership.py", params, SECTION_PARAM, [s.title for s in SECTIONS])
 
 
 # --------------------------------------------------------------------------- tests
@@ -113,7 +113,7 @@ def test_page_runs_and_finds_the_locality(page, tabs, chosen):
     # the locality follows from the partnership: the page's default, so not in the address
     assert page.query_params.get("locality", chosen["locality"]) == chosen["locality"]
     headers = [h.value for h in page.header]
-    assert [t.label for t in page.tabs] == [s.heading for s in SECTIONS]
+    assert [t.label for t in page.tabs] == [s.title for s in SECTIONS]
     assert [h for h in headers if h in {s.title for s in SECTIONS}] == ["Children and young people"]
     assert "Share of high needs top-up funding" in headers
     glance = next(f.value for f in page.dataframe if "Section" in f.value.columns)
@@ -121,7 +121,7 @@ def test_page_runs_and_finds_the_locality(page, tabs, chosen):
     in_tabs = [
         measure
         for section in SECTIONS
-        for frame in tabs[section.heading].dataframe
+        for frame in tabs[section.title].dataframe
         if "Measure" in frame.value.columns and "Section" not in frame.value.columns
         for measure in frame.value["Measure"]
     ]
@@ -191,7 +191,7 @@ def test_school_table_lists_each_school_with_suppression(page, chosen, demo_ware
     by_urn = table.set_index("URN")
     for row in schools.itertuples():
         if pd.notna(row.headcount) and row.headcount >= 3:
-            assert by_urn.loc[row.urn, "Pupils"] == f"{row.headcount:,.0f}"
+            assert by_urn.loc[row.urn, "Pupils on roll"] == f"{row.headcount:,.0f}"
     outcomes = next(
         f.value
         for f in page.dataframe
