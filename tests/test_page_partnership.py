@@ -22,8 +22,12 @@ from apptest_helpers import chart_title as title_of
 from parquet_sums import area_rate, area_sum, parquet
 
 import queries
+from contract import catalogue
 from explorer.dataset import SECTIONS
 from explorer.layout import SECTION_PARAM
+
+#: The partnership and school tables' column for the permanent exclusion rate.
+PERM_EXCL_RATE = catalogue.measure("perm_excl_rate").heading
 
 
 def chart_rows(at, start: str) -> tuple[dict, list[dict]]:
@@ -193,13 +197,11 @@ def test_school_table_lists_each_school_with_suppression(page, chosen, demo_ware
         if pd.notna(row.headcount) and row.headcount >= 3:
             assert by_urn.loc[row.urn, "Pupils on roll"] == f"{row.headcount:,.0f}"
     outcomes = next(
-        f.value
-        for f in page.dataframe
-        if "School" in f.value.columns and "Permanent exclusions (per 100 pupils)" in f.value
+        f.value for f in page.dataframe if "School" in f.value.columns and PERM_EXCL_RATE in f.value
     )
     small = outcomes.set_index("School").loc[chosen["small_school"]]
-    assert small["Permanent exclusions (per 100 pupils)"] == "Suppressed"
-    assert "0.00" not in str(small["Permanent exclusions (per 100 pupils)"])
+    assert small[PERM_EXCL_RATE] == "Suppressed"
+    assert "0.00" not in str(small[PERM_EXCL_RATE])
 
 
 def test_funding_share_sentence_and_chart(page, chosen, demo_warehouse):
