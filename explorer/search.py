@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from explorer.data import query
+from explorer.data import build_id, query
 
 SEARCH_KEY = "find-anything"
 #: Set by the search box's callback, read once by `go_to_choice` (a callback cannot
@@ -65,10 +65,19 @@ def _remember_choice(labels: dict[str, Destination]) -> None:
     st.session_state[SEARCH_KEY] = None  # the box is empty again when the page opens
 
 
+@st.cache_data(max_entries=2, show_spinner=False)
+def _options(build: str) -> dict[str, Destination]:
+    """Every option's label and destination, once per build: nationally 24,000 schools,
+    seconds of work that every page's run would otherwise repeat."""
+    index = query("search_index")
+    columns = list(index.columns)
+    rows = (pd.Series(values, index=columns) for values in index.itertuples(index=False))
+    return {option_label(row): destination(row) for row in rows}
+
+
 def search_box() -> None:
     """The search box (call inside the sidebar), then open what was chosen."""
-    index = query("search_index")
-    labels = {option_label(row): destination(row) for _, row in index.iterrows()}
+    labels = _options(build_id())
     st.selectbox(
         "Find a school, partnership or locality",
         list(labels),

@@ -517,12 +517,6 @@ def connect(
     return con
 
 
-def missing_tables(warehouse: Path | str | None = None) -> list[str]:
-    """Contract tables with no Parquet file in the warehouse (shown as empty)."""
-    folder = Path(warehouse) if warehouse is not None else DEFAULT_WAREHOUSE
-    return [t for t in WAREHOUSE_SCHEMA if not (folder / f"{t}.parquet").is_file()]
-
-
 def list_views(con: duckdb.DuckDBPyConnection, *, internal: bool = False) -> list[str]:
     """Names of the public views (queries/public), or with ``internal`` of every view of
     the three layers (staging and intermediate ones hold unsuppressed numbers)."""

@@ -1,3 +1,6 @@
+-- materialized: table
+-- (computed once by the ETL: a few thousand rows nationally, read twice by every
+-- like-for-like trend)
 -- Public: every partnership's figures with today's schools in every year (like for
 -- like), suppressed by the same rules as area_measure_year, primary and complementary
 -- (a like-for-like figure minus the partnership's own minus the schools that joined or
