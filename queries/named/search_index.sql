@@ -1,6 +1,8 @@
 -- Everything the search box can find, one row each: the localities, the partnerships and
 -- the schools of the latest year, with the words a reader may type (name, URN, postcode
--- district) in one label. Public: names and places only, no figures.
+-- district) in one label. Public: names and places only, no figures. Only the council's
+-- schools (in a partnership, or in its LA by the establishment number): a warehouse of
+-- every LA in England (scope = "england") holds 24,000 schools the box need not offer.
 with latest as (
     select max(time_period) as time_period from school_year
 ),
@@ -16,6 +18,8 @@ schools as (
         nullif(split_part(trim(p.postcode), ' ', 1), '') as postcode_district
     from school_points as p
     join latest as l on p.time_period = l.time_period
+    left join schools as s on s.urn = p.urn
+    where p.partnership is not null or s.laestab // 10000 = old_la_code()
 ),
 
 partnerships as (
