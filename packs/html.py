@@ -91,7 +91,7 @@ dl.definitions dd { margin: 0; }
   table, figure, .block { break-inside: avoid; page-break-inside: avoid; }
   table.long { break-inside: auto; page-break-inside: auto; }
   /* reference matter, read when needed: a size smaller than the findings */
-  #definitions-section, #notes { font-size: 7.3pt; }
+  #definitions-section, #notes { font-size: 7pt; }
   tr, .long h3, .long caption { break-inside: avoid; page-break-inside: avoid; }
   .long h3 { break-after: avoid; }
   thead { display: table-header-group; }
