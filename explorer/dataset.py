@@ -733,38 +733,36 @@ def wide_tables(
     return screen, download
 
 
-#: The headline columns in two narrower tables, so neither needs sideways scrolling:
+#: The headline columns in narrower tables by section, so none needs sideways scrolling:
 #: (table heading, [(full column heading, short label on screen)]). The full heading is the
 #: column's help text and its name in the download.
-_NEEDS_SUBJECTS = ("Pupils", "SEND")
-TABLE_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+_TABLE_SUBJECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Pupils and needs", ("Pupils", "SEND")),
+    ("Absence and exclusions", ("Attendance", "Exclusions")),
+    ("Attainment and funding", ("Attainment", "Funding")),
+)
+TABLE_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = tuple(
     (
-        "Pupils and needs",
+        heading,
         tuple(
             (m.heading, m.short_label)
             for m in measure_catalogue.headline()
-            if m.subject in _NEEDS_SUBJECTS
+            if m.subject in subjects
         ),
-    ),
-    (
-        "Absence, exclusions, attainment and funding",
-        tuple(
-            (m.heading, m.short_label)
-            for m in measure_catalogue.headline()
-            if m.subject not in _NEEDS_SUBJECTS
-        ),
-    ),
+    )
+    for heading, subjects in _TABLE_SUBJECTS
 )
 
 
 def render_wide_table(
     screen: pd.DataFrame, id_columns: Sequence[str], pinned: str, key: str
 ) -> None:
-    """The screen table from ``wide_tables`` as two narrower tables (pupils and needs; then
-    outcomes and funding), each with short column labels whose help gives the full heading.
-    The identifying columns (e.g. name) lead both; ``pinned`` stays put when scrolling."""
+    """The screen table from ``wide_tables`` as narrower tables (pupils and needs; absence
+    and exclusions; attainment and funding), each with short column labels whose help gives
+    the full heading. The identifying columns (e.g. name) lead the first, the name the
+    others; ``pinned`` stays put when scrolling."""
     for group, (heading, columns) in enumerate(TABLE_GROUPS):
-        # Only the first table repeats every identifying column; the second needs the name.
+        # Only the first table repeats every identifying column; the others need the name.
         ids = list(id_columns) if group == 0 else [pinned]
         present = [(full, short) for full, short in columns if full in screen.columns]
         if not present:
