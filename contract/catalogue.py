@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from contract import formats
-from contract.schema import SCHEMA
+from contract.schema import AREA_ONLY, SCHEMA
 
 CATALOGUE_CSV = Path(__file__).resolve().parent / "measures.csv"
 
@@ -93,6 +93,12 @@ class Measure:
         return label_with_unit(self.label, self.unit)
 
     @property
+    def area_only(self) -> bool:
+        """Published for LAs, regions and England only (EHC plans): no school, partnership
+        or locality figure exists, so it is on the SEND board, not in the data set."""
+        return self.table in AREA_ONLY
+
+    @property
     def tested(self) -> bool:
         """Whether a difference can be tested against chance (funnel limits): counts of
         pupils or events with a known denominator; over-dispersed shares (sessions) and
@@ -112,7 +118,7 @@ class Section:
 
     @property
     def measures(self) -> tuple[str, ...]:
-        return tuple(m.measure for m in MEASURES if m.subject == self.subject)
+        return tuple(m.measure for m in MEASURES if m.subject == self.subject and not m.area_only)
 
 
 def label_with_unit(label: str, unit: str) -> str:
@@ -141,9 +147,9 @@ def _checked(row: dict[str, str]) -> Measure:
         if row[column] not in allowed:
             raise CatalogueError(f"{name}: {column} {row[column]!r} is not one of {allowed}")
     table = row["table"]
-    if table not in SCHEMA:
+    if table not in SCHEMA and table not in AREA_ONLY:
         raise CatalogueError(f"{name}: table {table!r} is not a warehouse table")
-    columns = {column for column, _type in SCHEMA[table]}
+    columns = {column for column, _type in SCHEMA.get(table) or AREA_ONLY[table]}
     for column in ("numerator", "denominator"):
         if row[column] and row[column] not in columns:
             raise CatalogueError(f"{name}: {column} {row[column]!r} is not a column of {table}")
@@ -246,6 +252,11 @@ def measure(name: str) -> Measure:
         return BY_NAME[name]
     except KeyError:
         raise KeyError(f"unknown measure {name!r}") from None
+
+
+def area_only() -> tuple[Measure, ...]:
+    """The measures published for areas only (the SEND board's), in catalogue order."""
+    return tuple(m for m in MEASURES if m.area_only)
 
 
 def headline() -> tuple[Measure, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 #: A figure hidden by small-number suppression (never a zero).
 SUPPRESSED = "Suppressed"
@@ -61,10 +62,11 @@ class Format:
     def bare(self, value: float) -> str:
         """The number to the format's decimals, £ included, % and unit words not:
         '0.18', '1,204', '£3,500', '-£20'."""
+        rounded = dfe_round(value, self.decimals) if math.isfinite(value) else value
         if self.prefix:
-            sign = "-" if value < 0 else ""
-            return f"{sign}{self.prefix}{abs(value):,.{self.decimals}f}"
-        return f"{value:,.{self.decimals}f}"
+            sign = "-" if rounded < 0 else ""
+            return f"{sign}{self.prefix}{abs(rounded):,.{self.decimals}f}"
+        return f"{rounded:,.{self.decimals}f}"
 
     def short(self, value: float) -> str:
         """With the symbol but no unit word: '23.4%', '0.18', '£3,500'."""
@@ -130,6 +132,15 @@ FORMATS: dict[str, Format] = {
 #: Formats of units that are not a catalogue measure's (columns of the packs' tables):
 #: the catalogue's own units are looked up in the catalogue (contract.catalogue.unit_format).
 TABLE_UNITS: dict[str, str] = {"": "count", "%": "pct1", "£": "gbp", "ratio": "ratio2"}
+
+
+def dfe_round(value: float, decimals: int) -> Decimal:
+    """``value`` rounded as the DfE's publications round: halves away from zero (1 of 16 is
+    published as 6.3%, where Python's round-half-even on the binary float writes 6.2%).
+    The float is first cut to 9 decimals so 100 * 87 / 240 (36.2499999...) counts as the
+    half it is."""
+    exact = Decimal(repr(float(value))).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def get(name: str) -> Format:

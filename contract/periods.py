@@ -4,6 +4,10 @@ Every warehouse table stores ``time_period`` as an INTEGER like ``202324``: acad
 2023/24, or the financial year April 2023 to March 2024 (council funding files), which
 mostly overlaps it. Inputs may say ``202324``, ``2023/24``, ``2023-24``, ``2023/2024`` or
 ``FY 2023-24``; users see ``2023/24``.
+
+Some DfE collections count calendar years (EHC plans, SEN2: ``time_period`` ``2021`` with
+``time_identifier`` "Calendar year"): those are stored as the four-digit year and shown as
+it (``2021``). A bare year is a calendar year only where the file says so.
 """
 
 from __future__ import annotations
@@ -41,12 +45,38 @@ def checked(value: object) -> int:
     return period
 
 
+FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR = 1990, 2100
+
+
+def calendar_year(text: object) -> int | None:
+    """'2021', 2021 -> 2021 (a file whose time_identifier says "Calendar year"); None for
+    anything else."""
+    if isinstance(text, bool):
+        return None
+    compact = str(text).strip().removesuffix(".0")
+    if not re.fullmatch(r"\d{4}", compact):
+        return None
+    year = int(compact)
+    return year if FIRST_CALENDAR_YEAR <= year <= LAST_CALENDAR_YEAR else None
+
+
+def is_calendar_year(time_period: int | str) -> bool:
+    """Whether a stored time_period is a four-digit calendar year (2021), not 202122."""
+    return calendar_year(time_period) is not None
+
+
 def label(time_period: int | str) -> str:
-    """202324 -> '2023/24'."""
+    """202324 -> '2023/24'; a calendar year 2021 -> '2021'."""
+    year = calendar_year(time_period)
+    if year is not None:
+        return str(year)
     period = checked(time_period)
     return f"{period // 100}/{period % 100:02d}"
 
 
 def start_year(time_period: int) -> int:
-    """202324 -> 2023 (the calendar year the academic or financial year starts in)."""
+    """202324 -> 2023 (the calendar year the academic or financial year starts in); a
+    calendar year is itself."""
+    if is_calendar_year(time_period):
+        return int(time_period)
     return int(time_period) // 100

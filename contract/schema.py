@@ -175,6 +175,31 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+#: Figures the DfE publishes for local authorities, regions and England only, never for a
+#: school (EHC plans: the SEN2 collection). No warehouse table holds them: their catalogue
+#: measures are rows of ``benchmarks`` (numerator, denominator), computed by the ETL from
+#: these columns of the files (etl/sources.py). table -> [(column, type)].
+AREA_ONLY: dict[str, list[tuple[str, str]]] = {
+    # SEN2 management information / 20-week timeliness, calendar years (time_period 2021)
+    "ehc_plans": [
+        ("plans_issued", "BIGINT"),
+        ("plans_issued_20_weeks", "BIGINT"),
+        ("plans_issued_ex", "BIGINT"),
+        ("plans_issued_20_weeks_ex", "BIGINT"),
+        ("initial_requests", "BIGINT"),
+        ("requests_refused", "BIGINT"),
+    ],
+    # SEN2 caseload in January by placement, academic years (time_period 202425)
+    "ehc_caseload": [
+        ("ehc_plans", "BIGINT"),
+        ("mainstream_total", "BIGINT"),
+        ("special_total", "BIGINT"),
+        ("special_independent", "BIGINT"),
+        ("special_non_maintained", "BIGINT"),
+        ("ap_pru_total", "BIGINT"),
+    ],
+}
+
 #: Fact tables (loaded from one source each) and the columns that order their rows.
 FACT_TABLES: tuple[str, ...] = (
     "pupils",

@@ -6,7 +6,9 @@ GSS symbols (DfE analysts' guide, "Data symbols"; eesyscreener's ``gss_symbols``
 legacy ``:`` (not available) and ``~`` (rounds to zero). Older releases also use ``.`` (not
 applicable, the 2016/17 exclusions release). The performance-tables downloads (KS2, KS4)
 use ``SUPP`` (suppressed), ``NE`` (no entries), ``NA`` (not applicable) and ``LOWCOV``
-(low coverage).
+(low coverage). The EHC plans (SEN2) management information file of 2014-2018 writes
+``NULL`` where a figure was not collected (initial requests before 2016, statements after
+they ended).
 
 Some publications swap meanings: the schools, pupils and characteristics (SPC) and SEN
 data guidance (2022/23 on) say "``x`` not applicable, ``z`` unknown / not available".
@@ -30,6 +32,7 @@ SYMBOLS: tuple[str, ...] = (
     "ne",
     "na",
     "lowcov",
+    "null",
 )
 
 #: What a symbol means. ``withheld``: a real value exists but is not shown (suppressed or
@@ -49,6 +52,7 @@ MEANINGS: dict[str, str] = {
     "x": NOT_AVAILABLE,
     ":": NOT_AVAILABLE,
     "lowcov": NOT_AVAILABLE,
+    "null": NOT_AVAILABLE,
     "z": NOT_APPLICABLE,
     ".": NOT_APPLICABLE,
     "na": NOT_APPLICABLE,

@@ -139,7 +139,8 @@ def _finish_source(
         for result in results:
             result.bench = canonical_levels(result.bench)
         key = [*BENCHMARK_KEY, *(k for k in source.key if k not in ("time_period", "urn"))]
-        reject_duplicates(results, key, attr="bench")
+        widest = [b.numerator for b in source.benchmarks] if source.widest_file_first else []
+        reject_duplicates(results, key, attr="bench", widest_first=widest)
     if source.kind in ("ees", "council", "membership"):
         for result in results:
             warn_unknown_urns(result, known_urns, la_label)

@@ -62,6 +62,7 @@ def shape_results(results: list[FileResult], register: pd.DataFrame | None, sour
             no_school_rows(result)
         if source.kind == "ees":
             totals_only(result)
+            all_plans_only(result)
         if source.name == "exclusions":
             identify_by_laestab(result, register)
             sum_terms(result, "rows", ("time_period", "urn"))
@@ -83,6 +84,24 @@ def totals_only(result: FileResult) -> None:
         return
     phase = bench[PHASE_FILTER].fillna("").astype("str").str.strip().str.lower()
     other = (phase.ne(TOTAL) & phase.ne("")).to_numpy(dtype=bool)
+    if not other.any():
+        return
+    result.rows_out_of_scope += result.weight_of(bench[SOURCE_ROW][other])
+    result.bench = bench[~other].reset_index(drop=True)
+
+
+#: The breakdown whose rows are an area's figure in the SEN2 2026 release's files (the others
+#: split it by age, need ...: out of scope here).
+ALL_PLANS = "all ehc plans"
+
+
+def all_plans_only(result: FileResult) -> None:
+    """Benchmark rows of a breakdown other than 'All EHC plans' are counted out of scope."""
+    bench = result.bench
+    if bench.empty or "breakdown" not in bench:
+        return
+    breakdown = bench["breakdown"].fillna("").astype("str").str.strip().str.lower()
+    other = (breakdown.ne(ALL_PLANS) & breakdown.ne("")).to_numpy(dtype=bool)
     if not other.any():
         return
     result.rows_out_of_scope += result.weight_of(bench[SOURCE_ROW][other])

@@ -17,11 +17,21 @@ from typing import Literal
 from contract import catalogue
 
 #: Column types. ``id``: a URN (whole number > 0, required); ``period``: a time period;
+#: ``calendar_year``: a four-digit year (files whose time_identifier is "Calendar year");
 #: ``count``: whole number >= 0 or a suppression symbol; ``amount``: number >= 0 (money,
 #: points, rates) or a symbol; ``whole``: whole number >= 0 or blank (ages); ``coordinate``:
 #: a number or blank; ``date``; ``category``: required text (part of a key); ``text``.
 ColumnType = Literal[
-    "id", "period", "count", "amount", "whole", "coordinate", "date", "category", "text"
+    "id",
+    "period",
+    "calendar_year",
+    "count",
+    "amount",
+    "whole",
+    "coordinate",
+    "date",
+    "category",
+    "text",
 ]
 SourceKind = Literal["ees", "gias", "links", "membership", "council"]
 
@@ -96,6 +106,10 @@ class Source:
     #: Headers that mean the file is a breakdown of this source, not this source
     #: (a characteristics file may also have ``school_laestab``).
     excludes: tuple[str, ...] = ()
+    #: Two files publishing the same area and year: keep the one with more of the
+    #: benchmarks' columns filled, not the first by name (SEN2's layouts overlap in years
+    #: and the newest has fewer columns: etl.validate.reject_duplicates).
+    widest_file_first: bool = False
     sheet: str | None = None
     #: An EES breakdown whose LA, region and England rows are kept per category in the
     #: ``benchmark_breakdowns`` table ("reason" or "characteristic"), see etl.breakdowns.
@@ -573,6 +587,85 @@ SOURCES: tuple[Source, ...] = (
         ),
         (),
         benchmarks=benchmarks_of("ks4"),
+    ),
+    # EHC plans (SEN2), published for LAs, regions and England only: calendar years. One
+    # source, three real layouts (shared/real): the 2014-2018 management information file
+    # (long names), the EHC plans publication to 2022 (snake case, as the DfE's SEND and AP
+    # dashboard keeps it) and the 2026 release's timeliness_20_week.csv (breakdown rows).
+    Source(
+        "sen2",
+        "ees",
+        None,
+        (
+            Column("time_period", "time_period", "calendar_year"),
+            *EES_STANDARD[1:],
+            Column("breakdown_topic", "breakdown_topic", required=False),
+            Column("breakdown", "breakdown", required=False),
+            _count(
+                "plans_issued",
+                "tot_inc_exc_ehc",
+                "ehc_new_plans_including_exception_cases",
+                "plans_issued_den",
+            ),
+            _count(
+                "plans_issued_20_weeks",
+                "inc_exc_20week_ehc",
+                "ehc_new_plans_in_20_weeks_including_exception_cases",
+                "plans_issued_within_20_weeks",
+            ),
+            _count(
+                "plans_issued_ex",
+                "tot_no_exc_ehc",
+                "ehc_new_plans_excluding_exception_cases",
+                "plans_issued_den_ex",
+            ),
+            _count(
+                "plans_issued_20_weeks_ex",
+                "no_exc_20week_ehc",
+                "ehc_new_plans_in_20_weeks_excluding_exception_cases",
+                "plans_issued_20_weeks_ex",
+            ),
+            _count("initial_requests", "inreq_ehc", "ehc_initial_requests", required=False),
+            _count("requests_refused", "ass_refused_ehc", "ehc_assessment_refused", required=False),
+            _rate("inc_exc_20week_rate", "pc_plans_issued_within_20_weeks"),
+            _rate("no_exc_20week_rate", "pc_plans_issued_20_weeks_ex"),
+            _rate("ass_refused_ehc_pc"),
+        ),
+        ("time_period", "urn"),
+        subsets=(
+            Subset(("plans_issued_20_weeks",), "plans_issued"),
+            Subset(("plans_issued_20_weeks_ex",), "plans_issued_ex"),
+            Subset(("plans_issued_ex",), "plans_issued"),
+            Subset(("requests_refused",), "initial_requests"),
+        ),
+        benchmarks=benchmarks_of("ehc_plans"),
+        widest_file_first=True,
+    ),
+    # EHC plans maintained in January by placement (SEN2 2026 release, caseload.csv: WIDE,
+    # academic years 201819 on). The earlier long layout (sen2_estab_caseload.csv, one row
+    # per establishment type) has not been seen as a file here: it is not read.
+    _ees(
+        "sen2_caseload",
+        None,
+        (
+            Column("breakdown_topic", "breakdown_topic", required=False),
+            Column("breakdown", "breakdown", required=False),
+            _count("ehc_plans", "ehcplans"),
+            _count("mainstream_total", "mainstream_total"),
+            _count("special_total", "special_total"),
+            _count("special_independent", "special_independent"),
+            _count("special_non_maintained", "special_non_maintained"),
+            _count("ap_pru_total", "ap_pru_total"),
+            _rate("mainstream_total_pc"),
+            _rate("special_total_pc"),
+            _rate("ap_pru_total_pc"),
+        ),
+        (),
+        subsets=(
+            Subset(("mainstream_total", "special_total", "ap_pru_total"), "ehc_plans"),
+            Subset(("special_independent", "special_non_maintained"), "special_total"),
+        ),
+        benchmarks=benchmarks_of("ehc_caseload"),
     ),
     # The council's own record of every suspension and permanent exclusion its schools
     # notified (one row each, no names): the only source of a school's reasons and pupil

@@ -22,30 +22,6 @@ class UnreadLayout:
 
 UNREAD_LAYOUTS: tuple[UnreadLayout, ...] = (
     UnreadLayout(
-        "sen2",
-        ("time_period", "geographic_level", "la_name", "ehcplans"),
-        "this is the DfE's EHC plans (SEN2) file for local authorities: it is not read yet "
-        "(the SEND board's source); leave it out of the raw folder for now",
-    ),
-    UnreadLayout(
-        "sen2_timeliness",
-        ("time_period", "geographic_level", "la_name", "plans_issued_within_20_weeks"),
-        "this is the DfE's EHC plans (SEN2) 20-week timeliness file for local authorities: "
-        "it is not read yet; leave it out of the raw folder for now",
-    ),
-    UnreadLayout(
-        "sen2_mi",
-        ("time_period", "geographic_level", "la_name", "ehc_assessment_refused"),
-        "this is the DfE's EHC plans (SEN2) management information for local authorities: "
-        "it is not read yet; leave it out of the raw folder for now",
-    ),
-    UnreadLayout(
-        "sen2_mi_dashboard",
-        ("time_period", "geographic_level", "la_name", "ass_refused_ehc"),
-        "this is the EHC plans (SEN2) file of the DfE's SEND and AP dashboard, for local "
-        "authorities: it is not read yet; leave it out of the raw folder for now",
-    ),
-    UnreadLayout(
         "performance_spine",
         ("URN", "LA", "ESTAB", "LAESTAB", "SCHNAME", "OPENDATE", "CLOSEDATE"),
         "this is the school performance tables' register of schools (the spine): the build "

@@ -836,6 +836,31 @@ def check_period(checked: Checked, column: Column) -> None:
     checked.frame[name] = periods
 
 
+def check_calendar_year(checked: Checked, column: Column) -> None:
+    """A four-digit calendar year (EHC plans: time_identifier "Calendar year"), kept as
+    the year itself (2021), from FIRST_PERIOD_YEAR to next year."""
+    name = column.name
+    raw_values = checked.frame[name]
+    years = pd.to_numeric(raw_values.str.strip(), errors="coerce")
+    bad = ~(years.notna() & (years % 1 == 0) & raw_values.str.strip().str.fullmatch(r"\d{4}"))
+    bad = bad.to_numpy(dtype=bool, na_value=True)
+    checked.reject(
+        bad, name, raw_values, "bad_time_period", "is not a calendar year (expected 2021)"
+    )
+    last = pd.Timestamp.today().year + PERIOD_YEARS_AHEAD
+    outside = ~bad & ((years < FIRST_PERIOD_YEAR) | (years > last)).to_numpy(
+        dtype=bool, na_value=False
+    )
+    checked.reject(
+        outside,
+        name,
+        raw_values,
+        "out_of_range",
+        f"is out of range (expected a year from {FIRST_PERIOD_YEAR} to {last})",
+    )
+    checked.frame[name] = years.where(~pd.Series(bad, index=years.index)).astype("Int64")
+
+
 def parse_dates(text: pd.Series) -> pd.Series:
     """Dates in any of DATE_FORMATS (GIAS dd-mm-yyyy, Excel cells as yyyy-mm-dd)."""
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
@@ -1012,6 +1037,8 @@ def validate_file(raw: RawFile, order: int, config: Config, file: str | None = N
             check_id(checked, column, only)
         elif column.type == "period":
             check_period(checked, column)
+        elif column.type == "calendar_year":
+            check_calendar_year(checked, column)
         elif column.type in ("whole", "coordinate"):
             check_plain_number(checked, column)
         elif column.type == "date":
@@ -1125,7 +1152,15 @@ def _reject_swallowing(checked: Checked, raw: RawFile, file: str) -> None:
 
 
 #: Column types validate_file checks (or keeps as text); any other EES column is descriptive.
-_CHECKED_TYPES = MEASURE_TYPES | {"id", "period", "whole", "coordinate", "date", "category"}
+_CHECKED_TYPES = MEASURE_TYPES | {
+    "id",
+    "period",
+    "calendar_year",
+    "whole",
+    "coordinate",
+    "date",
+    "category",
+}
 
 
 def _descriptive_columns(source: Source) -> frozenset[str]:
@@ -1220,13 +1255,28 @@ def _check_membership_dates(checked: Checked) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def reject_duplicates(results: list[FileResult], key: Sequence[str], attr: str = "rows") -> None:
+def reject_duplicates(
+    results: list[FileResult],
+    key: Sequence[str],
+    attr: str = "rows",
+    widest_first: Sequence[str] = (),
+) -> None:
     """Reject rows whose ``key`` an earlier row had (files in name order, then row order).
-    A source without a key (the exclusions log: one row per event) has no duplicates."""
+    A source without a key (the exclusions log: one row per event) has no duplicates.
+
+    ``widest_first``: the columns that decide which of two files publishing the same key is
+    kept: the file with more of them filled comes first, so a repeat dropped never carries
+    a figure the row kept lacks (SEN2: the 2026 timeliness file has no requests)."""
     if not key:
         return
+
+    def order(result: FileResult) -> int:
+        frame = getattr(result, attr)
+        filled = sum(1 for c in widest_first if c in frame and frame[c].notna().any())
+        return -filled * 1_000_000 + result.path_order
+
     frames = [
-        getattr(r, attr).assign(_file=r.file, _order=r.path_order)
+        getattr(r, attr).assign(_file=r.file, _order=order(r))
         for r in results
         if not r.file_rejected and len(getattr(r, attr))
     ]

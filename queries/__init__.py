@@ -242,7 +242,7 @@ def _create_measures(con: duckdb.DuckDBPyConnection) -> None:
         " overdispersed BOOLEAN,"
         " higher_is VARCHAR CHECK (higher_is IN ('better', 'worse', 'neutral')),"
         " headline BOOLEAN, numerator_label VARCHAR, denominator_label VARCHAR,"
-        " definition VARCHAR, source VARCHAR)"
+        " definition VARCHAR, source VARCHAR, area_only BOOLEAN)"
     )
     rows = [
         [
@@ -266,6 +266,7 @@ def _create_measures(con: duckdb.DuckDBPyConnection) -> None:
             m.denominator_label,
             m.definition,
             m.source,
+            m.area_only,
         ]
         for order, m in enumerate(catalogue.MEASURES, start=1)
     ]

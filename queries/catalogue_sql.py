@@ -63,7 +63,8 @@ def measure_fact_sql(measures: Iterable[Measure] = MEASURES) -> str:
         " CAST(NULL AS VARCHAR) AS denominator_flag, CAST(NULL AS BOOLEAN) AS is_known,"
         " CAST(NULL AS VARCHAR) AS fact_table\nWHERE false"
     )
-    return "\nUNION ALL\n".join([header, *(_branch(m) for m in measures)])
+    branches = [_branch(m) for m in measures if not m.area_only]  # no school rows
+    return "\nUNION ALL\n".join([header, *branches])
 
 
 # --------------------------------------------------------------------------- headline

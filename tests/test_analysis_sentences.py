@@ -129,9 +129,10 @@ def test_units_and_verbs():
 
 def test_format_measure():
     assert format_measure(6.345, "% of sessions") == "6.3%"
-    assert format_measure(0.125, "per 100 pupils") == "0.12 per 100 pupils"  # half-even on binary
-    assert format_measure(46.15, "points (mean)") == "46.1 points"
-    assert format_measure(1234.5, "£") == "£1,234"  # 1234.5 rounds half to even
+    # halves round away from zero, as the DfE publishes (contract.formats.dfe_round)
+    assert format_measure(0.125, "per 100 pupils") == "0.13 per 100 pupils"
+    assert format_measure(46.15, "points (mean)") == "46.2 points"  # 46.149999... in binary
+    assert format_measure(1234.5, "£") == "£1,235"
     assert format_measure(-1500, "£") == "-£1,500"
     assert format_measure(1234567, "suspensions") == "1,234,567"
 

@@ -52,6 +52,16 @@ TABLE = [
     ("£", "gbp", "£23", ",.0f", ",.0f", "£#,##0", "£23", "£5", "£23", "£1.23m"),
     ("ratio", "ratio2", "23.46 ratio", ",.2f", ",.2~f", "0.00", "23.46", "5.12 ratio", "23.46",
      "1,234,567.80"),
+    ("% of new EHC plans", "pct1", "23.5%", ",.1f", ",.1~f", "0.0", "23.5%",
+     "5.1 percentage points", "23.5%", "1,234,567.8%"),
+    ("% of EHC plans", "pct1", "23.5%", ",.1f", ",.1~f", "0.0", "23.5%",
+     "5.1 percentage points", "23.5%", "1,234,567.8%"),
+    ("% of requests", "pct1", "23.5%", ",.1f", ",.1~f", "0.0", "23.5%",
+     "5.1 percentage points", "23.5%", "1,234,567.8%"),
+    ("EHC plans", "count", "23 EHC plans", ",.0f", ",.0f", "#,##0", "23", "5 EHC plans", "23",
+     "1,234,568"),
+    ("requests", "count", "23 requests", ",.0f", ",.0f", "#,##0", "23", "5 requests", "23",
+     "1,234,568"),
 ]  # fmt: skip
 
 # unit: (funnel verdict, funnel/trend kind, trend over-dispersion allowance)
@@ -68,6 +78,11 @@ MODELS = {
     "£": (None, "proportion", False),
     "places": (None, "proportion", False),
     "%": (None, "proportion", False),
+    "% of new EHC plans": ("exact binomial funnel, 95% limits", "proportion", False),
+    "% of EHC plans": ("exact binomial funnel, 95% limits", "proportion", False),
+    "% of requests": ("exact binomial funnel, 95% limits", "proportion", False),
+    "EHC plans": (None, "proportion", False),
+    "requests": (None, "proportion", False),
 }
 
 
@@ -125,7 +140,17 @@ def test_the_app_packs_and_sentences_write_what_they_wrote_before(
 def test_the_ratio_column_of_the_packs() -> None:
     assert excel.number_format("ratio") == "0.00"
     assert html.display(1.2345, "ratio") == "1.23"
-    assert html.display(1234.5, None) == "1,234"  # a number in a text column: a count
+    assert html.display(1234.5, None) == "1,235"  # a number in a text column: a count
+
+
+def test_halves_round_away_from_zero_as_the_dfe_publishes() -> None:
+    """1 of 16 is published as 6.3% (SEN2 2014, Luton); 87 of 240 as 36.3% (2016, Lewisham):
+    Python's round-half-even on the binary float wrote 6.2% and 36.2%."""
+    pct = formats.get("pct1")
+    assert pct.bare(100 * 1 / 16) == "6.3" and pct.bare(100 * 87 / 240) == "36.3"
+    assert pct.bare(-6.25) == "-6.3" and pct.bare(6.249) == "6.2"
+    assert formats.get("count").bare(2.5) == "3" and formats.get("gbp").bare(-5.5) == "-£6"
+    assert formats.get("pct1").bare(float("nan")) == "nan"  # callers check for missing first
 
 
 @pytest.mark.parametrize("unit", sorted(MODELS))

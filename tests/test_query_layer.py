@@ -26,6 +26,7 @@ from views_warehouse import (
 )
 
 import queries
+from contract import catalogue
 from queries import QueryLayerError, layers
 
 ARCHITECTURE = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
@@ -337,6 +338,9 @@ COUNT_COLUMNS = {
 
 
 MIN_COUNT, MIN_DENOMINATOR = 3, 10  # CONFIG's thresholds
+#: Published by the DfE for LAs, regions and England only (EHC plans): shown as published,
+#: never re-suppressed (queries/intermediate/int_checked_area_measure_year.sql).
+AREA_ONLY = {m.measure for m in catalogue.MEASURES if m.area_only}
 
 
 def _small_numbers(frame: pd.DataFrame, kinds: dict[str, str]) -> list[str]:
@@ -345,6 +349,8 @@ def _small_numbers(frame: pd.DataFrame, kinds: dict[str, str]) -> list[str]:
     its threshold, a number beside its own ``*_suppressed`` flag or a hidden figure's
     value, numerator or denominator."""
     found: list[str] = []
+    if "measure" in frame.columns:
+        frame = frame[~frame["measure"].isin(AREA_ONLY)]
     for column in COUNT_COLUMNS & set(frame.columns):
         shown = pd.to_numeric(frame[column], errors="coerce").dropna()
         if ((shown > 0) & (shown < MIN_COUNT)).any():

@@ -24,8 +24,6 @@ from etl.sources import SOURCES_BY_NAME
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real_layouts"
 #: Real files whose layout the explorer does not load, and the words their line must say.
 NOT_READ = {
-    "ees-sen2-la/SEN2_MI.csv": "EHC plans (SEN2)",
-    "ees-sen2-la/sen2_mi_sendap.csv": "EHC plans (SEN2)",
     "ees-absence-2017/absence_in_prus.csv": "pupil referral units",
     "perf-spine-2017-18/2017-2018_england_spine.xlsx": "GIAS",
     "perf-tables-kspdeveloper/england_abs.csv": "no sessions",
@@ -101,7 +99,6 @@ def _manifest() -> list[dict[str, str]]:
 
 #: Fixtures of layouts that are not sources of the explorer (yet): rejected, and why.
 NOT_SOURCES = {
-    "sen2": "EHC plans (SEN2)",
     "ks4_destinations": "destinations",
     "absence_enrolments": "",
 }

@@ -49,6 +49,7 @@ estimated AS (
         i.*,
         m.kind,
         m.multiplier,
+        m.area_only,
         i.level = 'County' AND p.la_numerator IS NOT NULL AS dfe_la_figure,
         i.level NOT IN ('School', 'National', 'Regional', 'LA')
             AND coalesce(i.n_withheld, 0) > 0 AS has_withheld,
@@ -82,12 +83,19 @@ figures AS (
     FROM estimated
 ),
 
+-- A measure the DfE publishes only for LAs, regions and England (EHC plans) is shown as
+-- published: the DfE applied its disclosure control first (a withheld cell is already
+-- NULL), no school or locality figure lies below it to be recovered by subtraction, and
+-- hiding a published figure (an LA's 6 of 7 plans in 20 weeks in 2014) would only make
+-- the app disagree with the DfE.
 checked AS (
     SELECT
         *,
-        measure_is_suppressed(kind, figure_numerator, figure_denominator)
+        NOT area_only AND (
+            measure_is_suppressed(kind, figure_numerator, figure_denominator)
             OR all_withheld(n_schools + coalesce(n_withheld, 0), n_schools + n_schools_missing)
-            OR (level = 'School' AND n_withheld > 0) AS suppressed
+            OR (level = 'School' AND n_withheld > 0)
+        ) AS suppressed
     FROM figures
 ),
 
@@ -106,7 +114,12 @@ final AS (
         measure,
         CASE WHEN suppressed THEN NULL ELSE figure_numerator END AS numerator,
         CASE WHEN suppressed THEN NULL ELSE figure_denominator END AS denominator,
-        CASE WHEN suppressed THEN NULL
+        CASE
+            WHEN suppressed THEN NULL
+            WHEN area_only AND kind IN ('rate', 'mean') THEN
+                CASE WHEN figure_denominator > 0
+                    THEN multiplier * figure_numerator / figure_denominator END
+            WHEN area_only THEN multiplier * figure_numerator
             ELSE suppress_measure(kind, multiplier, figure_numerator, figure_denominator)
         END AS value,
         suppressed,
