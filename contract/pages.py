@@ -51,6 +51,7 @@ PAGES: tuple[Page, ...] = (
     _page(
         "statistical_comparisons", "Statistical comparisons", ":material/scatter_plot:", "Analyse"
     ),
+    _page("send_board", "SEND board", ":material/dashboard:", "Analyse"),
     _page("data_pack", "Data packs", ":material/description:", "Analyse"),
     _page("data_and_definitions", "Data and definitions", ":material/menu_book:", "About"),
     _page("accessibility", "Accessibility statement", ":material/accessibility:", "About"),

@@ -106,6 +106,59 @@ def _suppression(table: Any, path: Path) -> Suppression:
     return Suppression(count, denominator, allow_unsafe)
 
 
+@dataclass(frozen=True)
+class Target:
+    """A council's target for one board measure: ``target`` by the year ``by``, on a
+    straight-line trajectory from its own figure in the year ``start``."""
+
+    measure: str
+    target: float
+    by: int
+    start: int
+
+
+@dataclass(frozen=True)
+class SendBoard:
+    """``[send_board]``: the SEND board's statistical neighbours (empty: the DfE's sets of
+    each year) and targets (``[send_board.targets]``)."""
+
+    neighbours: tuple[int, ...] = ()
+    targets: tuple[Target, ...] = ()
+
+    def target_for(self, measure: str) -> Target | None:
+        return next((t for t in self.targets if t.measure == measure), None)
+
+
+def send_board(document: Mapping[str, Any], path: Path | str = "settings") -> SendBoard:
+    """``[send_board]`` of a settings document (the file, or what a build recorded), checked:
+    one plain line naming the setting when a value is wrong."""
+    table = document.get("send_board") or {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [send_board] must be a table of settings")
+    neighbours = table.get("neighbours", [])
+    if not isinstance(neighbours, list) or not all(
+        isinstance(c, int) and not isinstance(c, bool) and 100 <= c <= 999 for c in neighbours
+    ):
+        raise ConfigError(
+            f"{path}: [send_board] neighbours must be a list of three-digit old LA codes"
+        )
+    targets = []
+    for measure, spec in (table.get("targets") or {}).items():
+        where = f"{path}: [send_board.targets] {measure}"
+        if not isinstance(spec, dict) or not {"target", "by", "from"} <= set(spec):
+            raise ConfigError(f"{where} must be {{ target = N, by = YEAR, from = YEAR }}")
+        value, by, start = spec["target"], spec["by"], spec["from"]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{where}: target = {value!r} must be a number")
+        for key, year in (("by", by), ("from", start)):
+            if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+                raise ConfigError(f"{where}: {key} = {year!r} must be a year such as 2026")
+        if by <= start:
+            raise ConfigError(f"{where}: by ({by}) must come after from ({start})")
+        targets.append(Target(str(measure), float(value), by, start))
+    return SendBoard(tuple(neighbours), tuple(targets))
+
+
 def weakened(min_count: int, min_denominator: int) -> bool:
     """Whether thresholds are below the checked rules (allowed only by allow_unsafe)."""
     return min_count < SAFE_MIN_COUNT or min_denominator < min_count
@@ -211,6 +264,7 @@ def load_config(path: Path | str | None = None) -> Config:
     if missing:
         raise ConfigError(f"{path}: [council] needs {', '.join(missing)}")
     checked = _suppression(suppression, path)  # its own plain lines (ConfigError)
+    send_board(settings, path)  # checked now, so a wrong target stops the build in one line
     try:
         return Config(
             council=Council(

@@ -44,6 +44,10 @@ from .exclusions import (
     TERMLY,
     write_exclusion_files,
 )
+from .sen2 import CASELOAD as SEN2_CASELOAD
+from .sen2 import PUBLICATION as SEN2_PUBLICATION
+from .sen2 import TIMELINESS as SEN2_TIMELINESS
+from .sen2 import write_sen2_files
 
 # --------------------------------------------------------------------------------------
 # The contract: file names and columns (docs/architecture.md, "Raw sources")
@@ -72,6 +76,9 @@ MORE_FILES: dict[str, str] = {
     REASONS: "exclusions_reason",
     CHARACTERISTICS_FILE: "exclusions_characteristic",
     LOG: "exclusions_log",
+    SEN2_PUBLICATION: "sen2",
+    SEN2_TIMELINESS: "sen2",
+    SEN2_CASELOAD: "sen2_caseload",
 }
 
 EES_STANDARD: list[str] = [
@@ -578,6 +585,8 @@ def generate_demo(
         _write_membership(out_dir, oxon.membership),
     ]
     paths += _write_ees_files(out_dir, panel, facts, register, las, seed)
+    la_rows = list(las[["code", "new_code", "name", "region"]].itertuples(index=False, name=None))
+    paths += write_sen2_files(out_dir, la_rows, REGIONS, COUNTRY, years, seed)
     high_needs = _stream(seed, OXFORDSHIRE[0], "high needs")
     paths += [
         _write_topups(out_dir, panel, facts, register, sites, high_needs),

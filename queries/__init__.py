@@ -1240,6 +1240,16 @@ def council_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {key: (None if pd.isna(value) else value) for key, value in frame.iloc[0].items()}
 
 
+def send_board_areas(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The SEND board's published figures (the area-only measures: EHC plans) for every LA,
+    region and England, every year.
+
+    Columns: level ('LA', 'Regional', 'National'), area_code, old_la_code, area_name,
+    measure, time_period, year, value, numerator, denominator, suppressed.
+    """
+    return run(con, "send_board_areas")
+
+
 def area_measures_trend(con: duckdb.DuckDBPyConnection, level: str, area: str) -> pd.DataFrame:
     """Every measure over the years for one Locality, Partnership or County, plus the County's
     and England's figures (one query where a data pack would otherwise run one per measure).

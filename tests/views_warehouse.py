@@ -362,6 +362,15 @@ TABLES: dict[str, list[dict[str, Any]]] = {
             80_000.0,
         ),
         (Y2, "Local authority", "E06000053", 908, "Isles of Scilly", "perm_excl", 1.0, None),
+        # EHC plans (SEN2): calendar years, LA, region and England only; a small published
+        # count (2 of 7 plans) is shown as published
+        (2021, "National", "E92000001", None, "England", "ehc_20_weeks_ex_pct", 34249, 57196),
+        (2022, "National", "E92000001", None, "England", "ehc_20_weeks_ex_pct", 30000, 60000),
+        (2022, "Regional", "E12000008", None, "South East", "ehc_20_weeks_ex_pct", 4000, 9000),
+        (2021, "Local authority", "E10000025", 931, "Oxfordshire", "ehc_20_weeks_ex_pct", 213, 693),
+        (2022, "Local authority", "E10000025", 931, "Oxfordshire", "ehc_20_weeks_ex_pct", 27, 662),
+        (2022, "Local authority", "E10000025", 931, "Oxfordshire", "ehc_new_plans", 667, None),
+        (2022, "Local authority", "E10000003", 873, "Cambridgeshire", "ehc_20_weeks_ex_pct", 2, 7),
     ),
     "benchmark_breakdowns": _rows(
         [

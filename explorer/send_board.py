@@ -1,0 +1,371 @@
+"""The SEND board: one row per KPI (the catalogue's area-only measures: EHC plans, SEN2)
+with the council's latest figure, its direction over 3 and 5 years, England, the region and
+the statistical neighbours of that year, the council's target and trajectory, RAG against
+each, a sparkline and a one-line verdict.
+
+``kpi_rows`` is pure (a frame of published figures in, rows out) so the rules are tested
+without Streamlit; ``render_*`` draw them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from analysis.funnel import differs_beyond_chance
+from contract import catalogue, formats, neighbours, periods, settings
+from explorer import data
+from explorer.downloads import download_csv
+
+#: RAG words: never colour alone (WCAG 1.4.1); the icon and the word say it too.
+GREEN, AMBER, RED, NONE = "Green", "Amber", "Red", "No rating"
+BADGE = {GREEN: ":green-badge[:material/check_circle: {}]",
+         AMBER: ":orange-badge[:material/error: {}]",
+         RED: ":red-badge[:material/cancel: {}]",
+         NONE: ":gray-badge[{}]"}  # fmt: skip
+NEXT_UPDATE = (
+    "The DfE publishes EHC plan figures (SEN2) once a year, usually in June, for the calendar "
+    "year before (plans in January of that year for placements)."
+)
+
+
+@dataclass(frozen=True)
+class Council:
+    name: str
+    old_la_code: int
+    region_code: str | None
+
+
+@dataclass
+class KpiRow:
+    measure: catalogue.Measure
+    year: int | None = None  # time_period of the latest council figure
+    value: float | None = None
+    denominator: float | None = None
+    england: float | None = None
+    region: float | None = None
+    neighbour_average: float | None = None
+    neighbours_with_figure: int = 0
+    neighbour_set: neighbours.NeighbourSet | None = None
+    rank: int | None = None  # 1 = highest among the council and its neighbours
+    ranked: int = 0
+    change_3: float | None = None
+    change_5: float | None = None
+    target: settings.Target | None = None
+    trajectory: float | None = None  # where the trajectory is in the latest year
+    start_value: float | None = None
+    rag_target: str = NONE
+    target_text: str = "No target set"
+    rag_neighbours: str = NONE
+    neighbours_text: str = ""
+    verdict: str = ""
+    series: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def year_label(self) -> str:
+        return periods.label(self.year) if self.year is not None else formats.NO_DATA
+
+    def shown(self, value: float | None) -> str:
+        return self.measure.fmt.text(value, self.measure.unit)
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _better(measure: catalogue.Measure, difference: float) -> bool | None:
+    """Whether a positive ``difference`` (this minus that) is better, by the polarity."""
+    if measure.higher_is == "neutral" or difference == 0:
+        return None
+    return bool(difference > 0) == (measure.higher_is == "better")  # bool: not numpy's
+
+
+def _change_text(row: KpiRow, change: float | None, years: int) -> str:
+    if change is None:
+        return f"No figure {years} years earlier"
+    if change == 0:
+        return f"No change over {years} years"
+    size = row.measure.fmt.difference(abs(change), row.measure.unit)
+    better = _better(row.measure, change)
+    judged = "" if better is None else (" (better)" if better else " (worse)")
+    return f"{'Up' if change > 0 else 'Down'} {size} over {years} years{judged}"
+
+
+def kpi_rows(
+    figures: pd.DataFrame,
+    council: Council,
+    board: settings.SendBoard,
+    reference: object = neighbours.REFERENCE_CSV,
+) -> list[KpiRow]:
+    """One row per board measure from the published figures (send_board_areas)."""
+    rows = []
+    for measure in catalogue.area_only():
+        mine = figures[figures["measure"] == measure.measure]
+        rows.append(_kpi_row(measure, mine, council, board, reference))
+    return rows
+
+
+def _value_at(frame: pd.DataFrame, year: int) -> pd.Series | None:
+    hit = frame[frame["time_period"] == year]
+    return None if hit.empty or pd.isna(hit["value"].iloc[0]) else hit.iloc[0]
+
+
+def _kpi_row(measure, frame, council, board, reference) -> KpiRow:
+    row = KpiRow(measure, target=board.target_for(measure.measure))
+    las = frame[frame["level"] == "LA"]
+    own = las[las["old_la_code"] == council.old_la_code].dropna(subset=["value"])
+    own = own.sort_values("time_period")
+    england = frame[frame["level"] == "National"].sort_values("time_period")
+    row.series = pd.concat(
+        [
+            own.assign(area=council.name)[["time_period", "year", "value", "area"]],
+            england.assign(area="England")[["time_period", "year", "value", "area"]],
+        ]
+    ).dropna(subset=["value"])
+    if own.empty:
+        row.verdict = f"{council.name} has no published figure for this measure."
+        return row
+    latest = own.iloc[-1]
+    row.year, row.value, row.denominator = int(latest["time_period"]), latest["value"], None
+    if measure.denominator is not None and pd.notna(latest["denominator"]):
+        row.denominator = float(latest["denominator"])
+    start = periods.start_year(row.year)
+    by_start = {periods.start_year(int(t)): v for t, v in zip(own["time_period"], own["value"],
+                                                              strict=True)}  # fmt: skip
+    for years in (3, 5):
+        earlier = by_start.get(start - years)
+        setattr(row, f"change_{years}", None if earlier is None else row.value - earlier)
+    hit = _value_at(england, row.year)
+    row.england = None if hit is None else hit["value"]
+    region = frame[(frame["level"] == "Regional") & (frame["area_code"] == council.region_code)]
+    hit = _value_at(region, row.year)
+    row.region = None if hit is None else hit["value"]
+    _neighbours(row, las, council, board, reference, start)
+    _target(row, by_start, start)
+    row.verdict = _verdict(row, council)
+    return row
+
+
+def _neighbours(row, las, council, board, reference, start) -> None:
+    chosen = neighbours.neighbours_of(council.old_la_code, start, board.neighbours, reference)
+    row.neighbour_set = chosen
+    if chosen is None:
+        row.neighbours_text = "No statistical neighbours for this council"
+        return
+    year = las[las["time_period"] == row.year]
+    values = year[year["old_la_code"].isin(chosen.codes)].dropna(subset=["value"])
+    row.neighbours_with_figure = len(values)
+    if values.empty:
+        row.neighbours_text = "No neighbour published a figure"
+        return
+    row.neighbour_average = float(values["value"].mean())
+    ranked = [*values["value"].tolist(), row.value]
+    row.ranked = len(ranked)
+    row.rank = 1 + sum(v > row.value for v in ranked)
+    rank_text = f"{ordinal(row.rank)} highest of {row.ranked}"
+    tested = differs_beyond_chance(
+        row.measure.unit, row.value, row.denominator, row.neighbour_average
+    )
+    better = _better(row.measure, row.value - row.neighbour_average)
+    if row.measure.higher_is == "neutral":
+        row.rag_neighbours, judged = NONE, "context, not rated"
+    elif tested is None:
+        row.rag_neighbours, judged = NONE, "no test of chance for a count"
+    elif not tested:
+        row.rag_neighbours, judged = AMBER, "not different beyond chance"
+    else:
+        row.rag_neighbours = GREEN if better else RED
+        judged = f"{'better' if better else 'worse'} beyond chance"
+    row.neighbours_text = f"{rank_text}; {judged}"
+
+
+def _target(row: KpiRow, by_start: dict[int, float], start: int) -> None:
+    target = row.target
+    if target is None:
+        return
+    row.start_value = by_start.get(target.start)
+    if row.start_value is None:
+        row.target_text = f"No figure for {target.start}, where the trajectory starts"
+        return
+    share = min(1.0, max(0.0, (start - target.start) / (target.by - target.start)))
+    row.trajectory = row.start_value + (target.target - row.start_value) * share
+    aim = row.shown(target.target)
+    if _better(row.measure, row.value - row.trajectory) is not False:
+        row.rag_target = GREEN
+        row.target_text = f"On track for {aim} by {target.by}"
+    elif _better(row.measure, row.value - row.start_value):
+        row.rag_target = AMBER
+        row.target_text = (
+            f"Behind the trajectory to {aim} by {target.by} "
+            f"({row.shown(row.trajectory)} by now), better than {target.start}"
+        )
+    else:
+        row.rag_target = RED
+        row.target_text = (
+            f"Off track for {aim} by {target.by}: no better than in {target.start} "
+            f"({row.shown(row.start_value)})"
+        )
+
+
+def _verdict(row: KpiRow, council: Council) -> str:
+    parts = [f"{council.name}: {row.shown(row.value)} in {row.year_label}"]
+    if row.england is not None:
+        better = _better(row.measure, row.value - row.england)
+        word = {True: "better than England", False: "worse than England", None: "England"}[better]
+        if row.value == row.england:
+            word = "the same as England"
+        parts.append(f"{word}: {row.shown(row.england)}")
+    if row.rank is not None:
+        parts.append(f"{ordinal(row.rank)} highest of {row.ranked} with its statistical neighbours")
+    if row.target is not None:
+        parts.append(row.target_text[0].lower() + row.target_text[1:])
+    return "; ".join(parts) + "."
+
+
+RULES_TEXT = (
+    "Against target: green when the latest figure is on or ahead of a straight-line "
+    "trajectory from the council's figure in the target's start year to the target; amber "
+    "when behind it but better than the start year; red when no better than the start year. "
+    "Against neighbours: green or red when the council's figure differs from the average of "
+    "its statistical neighbours beyond chance (outside the 95% funnel limits for its number "
+    "of plans or requests, the test the funnel charts use), amber when it does not; counts "
+    "and context measures are not rated. Neighbours are the DfE's children's services "
+    "statistical neighbours of the figure's year (the 2021 set to 2024, the 2025 set after) "
+    "unless the council set its own."
+)
+
+
+def headline_sentence(rows: list[KpiRow], council: Council) -> str:
+    """How many KPIs are green, amber and red against target and against neighbours."""
+
+    def counts(attr: str) -> str:
+        rated = [getattr(r, attr) for r in rows if getattr(r, attr) != NONE]
+        if not rated:
+            return "none rated"
+        return ", ".join(f"{rated.count(w)} {w.lower()}" for w in (GREEN, AMBER, RED))
+
+    latest = max((r.year for r in rows if r.year is not None), key=periods.start_year)
+    return (
+        f"**{council.name}, {len(rows)} measures, latest {periods.label(latest)}.** "
+        f"Against target: {counts('rag_target')}. "
+        f"Against statistical neighbours: {counts('rag_neighbours')}."
+    )
+
+
+def summary_table(rows: list[KpiRow]) -> pd.DataFrame:
+    """The board as a table (screen readers, the download and print)."""
+    return pd.DataFrame(
+        {
+            "Measure": [r.measure.heading for r in rows],
+            "Year": [r.year_label for r in rows],
+            "Council": [r.shown(r.value) for r in rows],
+            "Change over 3 years": [_change_text(r, r.change_3, 3) for r in rows],
+            "Change over 5 years": [_change_text(r, r.change_5, 5) for r in rows],
+            "England": [r.shown(r.england) for r in rows],
+            "Region": [r.shown(r.region) for r in rows],
+            "Neighbour average": [r.shown(r.neighbour_average) for r in rows],
+            "Among neighbours": [r.neighbours_text for r in rows],
+            "Against neighbours": [r.rag_neighbours for r in rows],
+            "Target": [r.target_text for r in rows],
+            "Against target": [r.rag_target for r in rows],
+            "Higher is": [r.measure.higher_is for r in rows],
+        }
+    )
+
+
+# ------------------------------------------------------------------------ the page's parts
+
+
+def _document() -> dict:
+    """The live build's recorded settings (targets are kept with the build), tightened to
+    the file in force now (contract.settings.serving_document)."""
+    current = settings.load_config(data.config_path())
+    return settings.serving_document(data.warehouse_dir(), current)
+
+
+def council() -> Council:
+    chosen = _document().get("council") or {}
+    return Council(str(chosen["name"]), int(chosen["old_la_code"]), chosen.get("region_code"))
+
+
+def board_settings() -> settings.SendBoard:
+    return settings.send_board(_document())
+
+
+def load() -> tuple[Council, list[KpiRow]]:
+    return (chosen := council()), kpi_rows(data.query("send_board_areas"), chosen,
+                                           board_settings())  # fmt: skip
+
+
+def sparkline(row: KpiRow, council_name: str) -> alt.Chart:
+    """The council's line (solid) and England's (dashed, for shares only: England's count
+    would flatten the council's) over the years; the axis fits the figures (a sparkline
+    shows the shape; the numbers are in the row and the table)."""
+    frame = row.series
+    if row.measure.fmt.suffix != "%":
+        frame = frame[frame["area"] != "England"]
+    frame = frame.assign(start=[periods.start_year(int(t)) for t in frame["time_period"]])
+    fmt = row.measure.fmt
+    areas = [council_name, "England"]
+    title = f"{row.measure.short_label}: {council_name}" + (
+        " and England by year" if "England" in set(frame["area"]) else " by year"
+    )
+    return (
+        alt.Chart(frame, title=alt.TitleParams(title, fontSize=12), description=row.verdict)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("start:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=10)),
+            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
+                    axis=alt.Axis(format=fmt.d3_axis, tickCount=3)),
+            color=alt.Color("area:N", scale=alt.Scale(domain=areas, range=["#1d70b8", "#505a5f"]),
+                            legend=alt.Legend(title=None, orient="top")),
+            strokeDash=alt.StrokeDash("area:N", scale=alt.Scale(domain=areas,
+                                      range=[[1, 0], [5, 3]]), legend=None),
+            tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("year:N", title="Year"),
+                     alt.Tooltip("value:Q", title=row.measure.short_label, format=fmt.d3)],
+        )
+        .properties(height=150, width="container")
+    )  # fmt: skip
+
+
+def render_row(row: KpiRow, council_name: str) -> None:
+    with st.container(border=True):
+        words, badges, chart = st.columns([5, 3, 4])
+        words.markdown(f"**{row.measure.label}**")
+        words.markdown(f"### {row.shown(row.value)}")
+        words.caption(f"{row.year_label} · {row.measure.unit}")
+        words.markdown(row.verdict)
+        badges.markdown(
+            "Against target: " + BADGE[row.rag_target].format(row.rag_target)
+            + "\n\nAgainst neighbours: " + BADGE[row.rag_neighbours].format(row.rag_neighbours)
+        )  # fmt: skip
+        badges.caption(_change_text(row, row.change_3, 3))
+        badges.caption(_change_text(row, row.change_5, 5))
+        if not row.series.empty:
+            chart.altair_chart(sparkline(row, council_name), width="stretch", height=170)
+        with st.expander(f"How {row.measure.short_label} is defined, and where it comes from"):
+            st.markdown(row.measure.definition)
+            polarity = {"better": "Higher is better.", "worse": "Higher is worse.",
+                        "neutral": "Context: neither higher nor lower is better."}  # fmt: skip
+            st.caption(f"{polarity[row.measure.higher_is]} Source: {row.measure.source}. "
+                       f"{NEXT_UPDATE}")  # fmt: skip
+            if row.neighbour_set is not None:
+                st.caption(
+                    f"Neighbours ({row.neighbour_set.source}): "
+                    + (
+                        ", ".join(row.neighbour_set.names)
+                        or ", ".join(map(str, row.neighbour_set.codes))
+                    )
+                    + f". {row.neighbours_with_figure} of {len(row.neighbour_set.codes)} "
+                    f"published a figure for {row.year_label}."
+                )
+
+
+def render_table(rows: list[KpiRow]) -> None:
+    table = summary_table(rows)
+    st.dataframe(table, hide_index=True, use_container_width=True)
+    download_csv(table, "send_board", "Download the board (CSV)")

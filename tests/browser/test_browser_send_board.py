@@ -1,0 +1,43 @@
+"""The SEND board as a strategic lead reaches it: from the county overview by the sidebar's
+own link (clicked, not opened by address), every KPI row drawn with its words for green,
+amber and red, a definition opened, and Back and Forward between the two pages."""
+
+from __future__ import annotations
+
+import re
+
+from browser_helpers import AppPage
+
+from contract import catalogue
+
+
+def test_a_lead_reaches_the_board_from_the_menu_and_back(app: AppPage) -> None:
+    app.open("county_overview")
+    runs = app.runs()
+    app.page.locator('[data-testid="stSidebarNav"] a', has_text="SEND board").click()
+    app.wait_for_rerun(runs)
+    app.page.wait_for_selector('[data-testid="stMain"] h1:has-text("SEND board")')
+    app.wait_idle()
+    assert app.problems() == []
+    assert app.page.url.rstrip("/").endswith("/send_board")
+    text = app.main_text()
+    for measure in catalogue.area_only():
+        assert measure.label in text
+    # each row's ratings, in words (the headline and the rules say them in lower case)
+    rated = re.findall(r"Against target:\s*(?:[a-z_]+\s+)?(Green|Amber|Red|No rating)", text)
+    assert len(rated) == len(catalogue.area_only()), rated
+    assert app.chart_count() == len(catalogue.area_only())
+    assert all(w > 100 and h > 60 for w, h in app.chart_sizes()), app.chart_sizes()
+    # a definition, opened by keyboard as a screen-reader user would
+    summary = app.main.locator("summary", has_text="is defined, and where it comes from").first
+    summary.focus()
+    app.page.keyboard.press("Enter")
+    app.page.wait_for_selector("text=DfE children's services statistical neighbours")
+    assert "Source: DfE: Education, health and care plans (SEN2)" in app.main_text()
+    app.page.go_back()
+    app.page.wait_for_selector('[data-testid="stMain"] h1:has-text("County overview")')
+    app.wait_idle()
+    app.page.go_forward()
+    app.page.wait_for_selector('[data-testid="stMain"] h1:has-text("SEND board")')
+    app.wait_idle()
+    assert app.problems() == []
