@@ -73,6 +73,28 @@ def t_two_sided_p(t: float, df: int) -> float:
     return min(1.0, max(0.0, 1.0 - a))
 
 
+def t_ppf(p: float, df: int) -> float:
+    """The p quantile of Student's t with an integer number of degrees of freedom, by
+    bisection on ``t_two_sided_p`` (which falls steadily as |t| grows), to 1e-12 relative."""
+    if not 0.0 < p < 1.0:
+        raise ValueError("p must be strictly between 0 and 1")
+    if p == 0.5:
+        return 0.0
+    if p < 0.5:
+        return -t_ppf(1.0 - p, df)
+    tail = 2.0 * (1.0 - p)
+    lo, hi = 0.0, 1.0
+    while t_two_sided_p(hi, df) > tail:
+        lo, hi = hi, 2.0 * hi
+    while hi - lo > 1e-12 * hi:
+        mid = 0.5 * (lo + hi)
+        if t_two_sided_p(mid, df) > tail:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
 def _interpolated_quantiles(first: int, pmf: np.ndarray, probs: np.ndarray) -> np.ndarray:
     """Spiegelhalter's interpolated quantiles of a discrete distribution on first, first+1, ...
 

@@ -28,9 +28,13 @@ CASELOAD = "caseload.csv"
 PUBLICATION_YEARS = range(2015, 2023)
 FIRST_TIMELINESS_YEAR = 2019
 
-#: Oxfordshire's DfE statistical neighbours (2021 and 2025 sets) that are not demo LAs:
-#: old code, new code, name, region (as the real SEN2 file names them in 2022).
+#: Oxfordshire's DfE statistical neighbours (2021 and 2025 sets), written whether or not the
+#: demo has their schools: old code, new code, name, region (as the real SEN2 file names
+#: them in 2022; the demo LAs among them as the demo's register codes them).
 NEIGHBOURS: list[tuple[int, str, str, int]] = [
+    (825, "E10000002", "Buckinghamshire", 7),
+    (850, "E10000014", "Hampshire", 7),
+    (937, "E10000031", "Warwickshire", 4),
     (873, "E10000003", "Cambridgeshire", 5),
     (919, "E10000015", "Hertfordshire", 5),
     (800, "E06000022", "Bath and North East Somerset", 8),

@@ -80,11 +80,17 @@ def tick(ok: bool) -> str:
 # ---------------------------------------------------------------- measures
 
 
+def years_words(measure: pd.Series) -> str:
+    if measure["area_only"]:  # EHC plans: the DfE publishes the LA's figure, no school's
+        return "Years with the council's published figure (LA level only)"
+    return "Years for the council's schools"
+
+
 def show_measures() -> None:
     """Every measure: a look-up box for one (definition, unit, how it is worked out,
     source, years), then the whole catalogue as a table to download."""
     st.header("Measures")
-    measures = query("list_measures")
+    measures = query("data_dictionary")
     coverage = query("data_measure_years")
     catalogue = measures.merge(coverage, on="measure", how="left")
     labels = dict(zip(catalogue["measure"], catalogue["label"], strict=True))
@@ -104,7 +110,7 @@ def show_measures() -> None:
                 f"- **Unit:** {measure['unit']} ({KIND_WORDS.get(str(measure['kind']), '')})\n"
                 f"- **How it is worked out:** {how_worked_out(measure)}\n"
                 f"- **Source:** {measure['source']}\n"
-                f"- **Years for the council's schools:** {measure['years'] or 'none in this build'}\n"
+                f"- **{years_words(measure)}:** {measure['years'] or 'none in this build'}\n"
                 f"- **Years with England figures:** {measure['england_years'] or 'none published'}"
             )
     st.caption("Every measure in the catalogue, with the years this build holds for it.")

@@ -1240,6 +1240,15 @@ def council_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return {key: (None if pd.isna(value) else value) for key, value in frame.iloc[0].items()}
 
 
+def data_dictionary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every catalogue measure (the SEND board's area-only ones too), in file order.
+
+    Columns: measure, label, subject, kind, unit, multiplier, numerator_label,
+    denominator_label, definition, source, higher_is, area_only.
+    """
+    return run(con, "data_dictionary")
+
+
 def send_board_areas(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The SEND board's published figures (the area-only measures: EHC plans) for every LA,
     region and England, every year.

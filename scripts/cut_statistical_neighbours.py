@@ -1,6 +1,6 @@
 """Write data/reference/statistical_neighbours.csv (long: one row per LA, set and rank) from
 the two copies of the DfE's children's services statistical-neighbour sets kept in
-tests/fixtures/real_layouts (provenance: data/reference/statistical_neighbours.md).
+data/reference/sets (provenance: data/reference/statistical_neighbours.md).
 
     .venv/bin/python scripts/cut_statistical_neighbours.py
 """
@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO / "tests" / "fixtures" / "real_layouts"
+FIXTURES = REPO / "data" / "reference" / "sets"
 OUT = REPO / "data" / "reference" / "statistical_neighbours.csv"
 #: set year -> (file, LA code column, LA name column, neighbour columns, closeness columns)
 SETS = {
