@@ -115,6 +115,10 @@ def backtest(years: Sequence[int], values: Sequence[float], back: int = 5) -> pd
     set what happened beside it: year, projected, lower_80, upper_80, lower_95, upper_95,
     actual, error (projected - actual), within_80, within_95."""
     years, values = list(years), list(values)
+    if back < 1:
+        raise ProjectionError(
+            f"A backtest needs more than {MIN_YEARS} years of figures; there are {len(years)}."
+        )
     cut = len(years) - back
     if cut < MIN_YEARS:
         raise ProjectionError(

@@ -2,14 +2,15 @@
 England, the region and the statistical neighbours of the year, with the council's targets.
 
 For strategic leads and the board: the published LA-level figures (EHC plans, SEN2), never
-a school's. Read top to bottom: the summary, a row per KPI, the table to download.
+a school's. Read top to bottom: the summary, a row per KPI, the table to download, then
+ten-year projections with their backtest and a scenario a lead sets.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from explorer import send_board
+from explorer import send_board, send_projections
 from explorer.data import unavailable_data_as_message
 from explorer.layout import page_header
 
@@ -44,6 +45,12 @@ for row in rows:
 st.header("The board as a table")
 send_board.render_table(rows)
 st.caption(send_board.NEXT_UPDATE)
+
+# ---------------------------------------------------------------- ten years on
+st.header("Projections: EHC plans over the next ten years")
+send_projections.render(council.name, rows)
+st.subheader("A scenario: new plans, independent placements and cost")
+send_projections.render_scenario(council.name, rows)
 
 # ---------------------------------------------------------------- where next
 st.header("Look closer")

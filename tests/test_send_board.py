@@ -190,4 +190,45 @@ def test_the_board_page_shows_every_kpi_with_the_published_figure(app_warehouse)
     table = at.dataframe[0].value
     assert len(table) == len(catalogue.area_only())
     assert set(table["Against target"]) <= {GREEN, AMBER, RED, NONE}
-    assert len(at.get("vega_lite_chart")) == len(catalogue.area_only())
+    # a sparkline per KPI, the projection and the scenario
+    assert len(at.get("vega_lite_chart")) == len(catalogue.area_only()) + 2
+
+
+def _demo_caseload(demo_warehouse: Path) -> list[float]:
+    """Oxfordshire's plans maintained each January, from the demo's raw caseload.csv."""
+    path = demo_warehouse.parents[1] / "raw" / "demo" / "caseload.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["old_la_code"] == "931"]
+    return [float(r["ehcplans"]) for r in sorted(rows, key=lambda r: r["time_period"])]
+
+
+def test_the_projection_and_scenario_on_the_page(app_warehouse) -> None:
+    import numpy as np
+
+    plans = _demo_caseload(app_warehouse)
+    years = np.arange(len(plans))
+    slope, intercept = np.polyfit(years, np.log(plans), 1)
+    in_ten = float(np.exp(intercept + slope * (len(plans) - 1 + 10)))
+    at = open_page("send_board.py")
+    assert_no_exception(at)
+    texts = [m.value for m in at.markdown]
+    (trend,) = [t for t in texts if t.startswith("On the trend of")]
+    assert f"**{in_ten:,.0f}** EHC plans maintained" in trend
+    assert any(t.startswith("**Backtest.**") for t in texts)
+    backtest = at.dataframe[1].value
+    assert list(backtest.columns) == [
+        "Year", "Projected", "95% band", "Published", "Inside the 95% band"
+    ]  # fmt: skip
+    assert backtest["Published"].tolist()[-1] == f"{plans[-1]:,.0f}"
+    # the scenario: a share and costs set by the lead change the plans and the cost
+    share, independent, other = at.slider[1], at.number_input[0], at.number_input[1]
+    share.set_value(10.0)
+    independent.set_value(60_000)
+    other.set_value(20_000).run()
+    assert_no_exception(at)
+    (scenario,) = [m.value for m in at.markdown if m.value.startswith("With new plans growing")]
+    stock = int(scenario.split("**")[1].replace(",", ""))
+    assert f", {round(stock * 0.10):,} of them in independent special schools" in scenario
+    cost = stock * (0.1 * 60_000 + 0.9 * 20_000)  # from the rounded plans shown: within 0.1%
+    shown = float(scenario.split("**")[3].strip("£m")) * 1e6
+    assert shown == pytest.approx(cost, rel=1e-3)

@@ -20,7 +20,7 @@ MIN_CHARTS = {
     "compare_partnerships": 0,  # until two partnerships are chosen
     "exclusions": 2,
     "statistical_comparisons": 1,
-    "send_board": 9,  # a sparkline per KPI
+    "send_board": 11,  # a sparkline per KPI, the projection and the scenario
     "data_pack": 0,
     "data_and_definitions": 0,
     "accessibility": 0,

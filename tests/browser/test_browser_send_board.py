@@ -26,7 +26,7 @@ def test_a_lead_reaches_the_board_from_the_menu_and_back(app: AppPage) -> None:
     # each row's ratings, in words (the headline and the rules say them in lower case)
     rated = re.findall(r"Against target:\s*(?:[a-z_]+\s+)?(Green|Amber|Red|No rating)", text)
     assert len(rated) == len(catalogue.area_only()), rated
-    assert app.chart_count() == len(catalogue.area_only())
+    assert app.chart_count() == len(catalogue.area_only()) + 2  # + projection, scenario
     assert all(w > 100 and h > 60 for w, h in app.chart_sizes()), app.chart_sizes()
     # a definition, opened by keyboard as a screen-reader user would
     summary = app.main.locator("summary", has_text="is defined, and where it comes from").first
@@ -40,4 +40,12 @@ def test_a_lead_reaches_the_board_from_the_menu_and_back(app: AppPage) -> None:
     app.page.go_forward()
     app.page.wait_for_selector('[data-testid="stMain"] h1:has-text("SEND board")')
     app.wait_idle()
+    assert app.problems() == []
+    # then the projection of new plans instead of plans maintained: kept in the address
+    runs = app.runs()
+    app.page.get_by_text("New EHC plans issued (calendar year)", exact=True).click()
+    app.wait_for_rerun(runs)
+    assert app.query_params().get("project") == "ehc_new_plans"
+    assert "new EHC plans issued in 2034" in app.main_text()
+    assert "Backtest." in app.main_text()
     assert app.problems() == []

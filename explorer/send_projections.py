@@ -1,0 +1,194 @@
+"""Ten-year projections on the SEND board: EHC plans maintained and new plans continued on
+their trend with 80% and 95% bands and a backtest (analysis.projections), and a scenario a
+lead sets (growth of new plans, share in independent special schools, costs) that changes
+the projected plans and cost. Only the council's own published figures are used."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from analysis import projections
+from contract import formats, periods
+from explorer.downloads import download_csv
+from explorer.send_board import KpiRow
+from explorer.url_state import url_radio
+
+HORIZON = 10
+SERIES = {
+    "ehc_caseload": "EHC plans maintained (January)",
+    "ehc_new_plans": "New EHC plans issued (calendar year)",
+}
+NOUNS = {"ehc_caseload": "EHC plans maintained", "ehc_new_plans": "new EHC plans issued"}
+#: The backtest starts this many years before the last figure, or as many as the series
+#: allows while leaving the method its minimum of years to fit.
+BACKTEST_YEARS = 5
+COUNT = formats.get("count")
+MONEY = formats.get("gbp")
+
+
+def council_series(rows: list[KpiRow], measure: str) -> tuple[list[int], list[float]]:
+    """The council's figures by year: a calendar year for new plans, the January a caseload
+    counts (202324: January 2024)."""
+    (row,) = [r for r in rows if r.measure.measure == measure]
+    own = row.series[row.series["area"] != "England"].sort_values("time_period")
+    years = [
+        int(t) if periods.is_calendar_year(int(t)) else periods.start_year(int(t)) + 1
+        for t in own["time_period"]
+    ]
+    return years, own["value"].astype(float).tolist()
+
+
+def _band_chart(frame: pd.DataFrame, test: pd.DataFrame | None, title: str) -> alt.Chart:
+    observed = frame[frame["kind"] == "observed"]
+    ahead = frame[frame["kind"] == "projected"]
+    joined = pd.concat([observed.tail(1), ahead])  # the projection starts at the last figure
+    x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
+    fmt = COUNT.d3
+    layers = [
+        alt.Chart(ahead).mark_area(opacity=0.18, color="#1d70b8").encode(
+            x=x, y=alt.Y("lower_95:Q", title="EHC plans", axis=alt.Axis(format=fmt)),
+            y2="upper_95:Q"),
+        alt.Chart(ahead).mark_area(opacity=0.3, color="#1d70b8").encode(
+            x=x, y="lower_80:Q", y2="upper_80:Q"),
+        alt.Chart(observed.assign(line="Published")).mark_line(point=True, color="#0b0c0c")
+        .encode(x=x, y="value:Q", tooltip=[alt.Tooltip("year:O", title="Year"),
+                                           alt.Tooltip("value:Q", title="Plans", format=fmt)]),
+        alt.Chart(joined).mark_line(strokeDash=[6, 4], color="#1d70b8").encode(
+            x=x, y="value:Q",
+            tooltip=[alt.Tooltip("year:O", title="Year"),
+                     alt.Tooltip("value:Q", title="Projected", format=fmt),
+                     alt.Tooltip("lower_95:Q", title="95% from", format=fmt),
+                     alt.Tooltip("upper_95:Q", title="95% to", format=fmt)]),
+    ]  # fmt: skip
+    if test is not None and not test.empty:
+        layers.append(
+            alt.Chart(test).mark_line(strokeDash=[2, 2], color="#d4351c", point=True).encode(
+                x=x, y="projected:Q",
+                tooltip=[alt.Tooltip("year:O", title="Year"),
+                         alt.Tooltip("projected:Q", title="Backtest projection", format=fmt),
+                         alt.Tooltip("actual:Q", title="Published", format=fmt)])
+        )  # fmt: skip
+    return alt.layer(*layers).properties(
+        height=320,
+        title=title,
+        description=(
+            f"{title}. Published figures as a solid line, the projection dashed with its 80% and "
+            "95% bands shaded, and the backtest (the projection from an earlier year) as a red dotted line."
+        ),
+    )
+
+
+def render(council_name: str, rows: list[KpiRow]) -> None:
+    measure = url_radio(
+        "Project", list(SERIES), "project", format_func=SERIES.get, help="Which series to project"
+    )
+    years, values = council_series(rows, measure)
+    try:
+        frame = projections.project(years, values, HORIZON)
+        fit = projections.fit_log_linear(years, values)
+    except projections.ProjectionError as error:
+        st.info(f"{SERIES[measure]} for {council_name} cannot be projected: {error}")
+        return
+    try:
+        back = min(BACKTEST_YEARS, len(years) - projections.MIN_YEARS)
+        test = projections.backtest(years, values, back=back)
+    except projections.ProjectionError as error:
+        test = None
+        st.caption(f"No backtest: {error}")
+    last = frame[frame["kind"] == "projected"].iloc[-1]
+    title = f"{SERIES[measure]}, {council_name}: published and projected to {int(last['year'])}"
+    st.altair_chart(_band_chart(frame, test, title), width="stretch")
+    growth = formats.get("pct1").short(100 * fit.growth)
+    st.markdown(
+        f"On the trend of {len(years)} years ({years[0]} to {years[-1]}), {council_name} would "
+        f"have **{COUNT.bare(last['value'])}** {NOUNS[measure]} in "
+        f"{int(last['year'])} (95 in 100: {COUNT.bare(last['lower_95'])} to "
+        f"{COUNT.bare(last['upper_95'])}), growing {growth} a year."
+    )
+    st.caption(projections.METHOD_TEXT.format(n=len(years), growth=growth))
+    if test is not None:
+        error = projections.mean_absolute_percentage_error(test)
+        inside = int(test["within_95"].sum())
+        st.markdown(
+            f"**Backtest.** {projections.BACKTEST_TEXT.format(origin=years[-back - 1])} It was "
+            f"off by "
+            f"{formats.get('pct1').short(error)} on average, and {inside} of {len(test)} "
+            "published figures fell inside its 95% band."
+        )
+        shown = test.assign(
+            Year=test["year"],
+            Projected=test["projected"].map(COUNT.bare),
+            **{"95% band": [f"{COUNT.bare(a)} to {COUNT.bare(b)}"
+                            for a, b in zip(test["lower_95"], test["upper_95"], strict=True)]},
+            Published=test["actual"].map(COUNT.bare),
+            **{"Inside the 95% band": test["within_95"].map({True: "Yes", False: "No"})},
+        )[["Year", "Projected", "95% band", "Published", "Inside the 95% band"]]  # fmt: skip
+        st.dataframe(shown, hide_index=True)
+    table = frame.rename(columns={"value": "plans"})
+    download_csv(table, f"projection-{measure}", "Download the projection (CSV)")
+
+
+def render_scenario(council_name: str, rows: list[KpiRow]) -> None:
+    stock_years, stock = council_series(rows, "ehc_caseload")
+    new_years, new = council_series(rows, "ehc_new_plans")
+    if not stock_years or not new_years:
+        st.info("The scenario needs the council's plans maintained and new plans.")
+        return
+    ceasing = projections.ceasing_rate(dict(zip(stock_years, stock, strict=True)),
+                                       dict(zip(new_years, new, strict=True)))  # fmt: skip
+    if ceasing is None:
+        st.info("No year has plans maintained, new plans and the next January's plans together.")
+        return
+    trend = projections.fit_log_linear(new_years, new).growth if len(new) >= 4 else 0.0
+    (share_row,) = [r for r in rows if r.measure.measure == "ehc_independent_special_pct"]
+    share_now = (share_row.value or 0.0) / 100
+    left, right = st.columns(2)
+    growth = left.slider(
+        "Growth of new EHC plans a year (%)", -10.0, 20.0,
+        min(20.0, max(-10.0, round(100 * trend * 2) / 2)), 0.5,
+        help="Starts at the trend of the council's new plans",
+    ) / 100  # fmt: skip
+    share = left.slider(
+        "Share of plans in independent special schools (%)", 0.0, 20.0,
+        min(20.0, round(100 * share_now, 1)), 0.1, help="Starts at the latest published share",
+    ) / 100  # fmt: skip
+    cost_independent = right.number_input(
+        "Average yearly cost of a place in an independent special school (£)", 0, 500_000, 0,
+        1_000, help="The council's own figure: no published figure is assumed",
+    )  # fmt: skip
+    cost_other = right.number_input(
+        "Average yearly cost of an EHC plan in any other placement (£)", 0, 500_000, 0, 500,
+        help="The council's own figure: no published figure is assumed",
+    )  # fmt: skip
+    flow = projections.stock_and_flow(stock_years[-1], stock[-1], new[-1], growth, ceasing, HORIZON)
+    frame = projections.projected_cost(flow, share, cost_independent, cost_other)
+    end = frame.iloc[-1]
+    st.markdown(
+        f"With new plans growing {formats.get('pct1').short(100 * growth)} a year and "
+        f"{formats.get('pct1').short(100 * ceasing)} of plans ending each year, {council_name} "
+        f"would maintain **{COUNT.bare(end['stock'])}** EHC plans in January "
+        f"{int(end['year'])}, {COUNT.bare(end['independent'])} of them in independent special "
+        "schools."
+        + (f" Their yearly cost would be **{MONEY.tile(end['cost'])}**."
+           if cost_independent or cost_other else
+           " Enter the costs per place to see the projected cost.")
+    )  # fmt: skip
+    st.caption(projections.STOCK_FLOW_TEXT.format(ceasing=formats.get("pct1").short(100 * ceasing)))
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True, color="#1d70b8")
+        .encode(
+            x=alt.X("year:O", title="January", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("stock:Q", title="EHC plans maintained", axis=alt.Axis(format=COUNT.d3)),
+            tooltip=[alt.Tooltip("year:O", title="January"),
+                     alt.Tooltip("stock:Q", title="Plans", format=COUNT.d3),
+                     alt.Tooltip("independent:Q", title="In independent special", format=",.0f"),
+                     alt.Tooltip("cost:Q", title="Cost (£)", format=",.0f")],
+        )
+        .properties(height=260, title=f"Scenario: EHC plans maintained, {council_name}",
+                    description="The scenario's EHC plans maintained each January, ten years on.")
+    )  # fmt: skip
+    st.altair_chart(chart, width="stretch")
+    download_csv(frame, "scenario-ehc-plans", "Download the scenario (CSV)")
