@@ -77,6 +77,13 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def rank_words(rank: int, ranked: int) -> str:
+    """'highest of 11', '3rd highest of 11', 'lowest of 11' (1 = the highest figure)."""
+    if ranked > 1 and rank == ranked:
+        return f"lowest of {ranked}"
+    return f"{'' if rank == 1 else ordinal(rank) + ' '}highest of {ranked}"
+
+
 def _better(measure: catalogue.Measure, difference: float) -> bool | None:
     """Whether a positive ``difference`` (this minus that) is better, by the polarity."""
     if measure.higher_is == "neutral" or difference == 0:
@@ -166,7 +173,7 @@ def _neighbours(row, las, council, board, reference, start) -> None:
     ranked = [*values["value"].tolist(), row.value]
     row.ranked = len(ranked)
     row.rank = 1 + sum(v > row.value for v in ranked)
-    rank_text = f"{ordinal(row.rank)} highest of {row.ranked}"
+    rank_text = rank_words(row.rank, row.ranked)
     tested = differs_beyond_chance(
         row.measure.unit, row.value, row.denominator, row.neighbour_average
     )
@@ -190,6 +197,12 @@ def _target(row: KpiRow, by_start: dict[int, float], start: int) -> None:
     row.start_value = by_start.get(target.start)
     if row.start_value is None:
         row.target_text = f"No figure for {target.start}, where the trajectory starts"
+        return
+    if start <= target.start:  # nothing published since the line began: nothing to rate
+        row.target_text = (
+            f"Target {row.shown(target.target)} by {target.by}: the trajectory starts in "
+            f"{target.start}, and no later figure is published yet"
+        )
         return
     share = min(1.0, max(0.0, (start - target.start) / (target.by - target.start)))
     row.trajectory = row.start_value + (target.target - row.start_value) * share
@@ -220,7 +233,7 @@ def _verdict(row: KpiRow, council: Council) -> str:
             word = "the same as England"
         parts.append(f"{word}: {row.shown(row.england)}")
     if row.rank is not None:
-        parts.append(f"{ordinal(row.rank)} highest of {row.ranked} with its statistical neighbours")
+        parts.append(f"{rank_words(row.rank, row.ranked)} with its statistical neighbours")
     if row.target is not None:
         parts.append(row.target_text[0].lower() + row.target_text[1:])
     return "; ".join(parts) + "."

@@ -22,7 +22,7 @@ from real_files import REAL_FILES, real_file
 
 from contract import formats, periods
 from etl import warehouse_path
-from queries import connect
+from queries import connect, send_board_areas
 from queries.prepare import build_warehouse
 
 SEN2 = REAL_FILES / "ees-sen2-la"
@@ -254,3 +254,59 @@ def test_calendar_years_parse_and_label() -> None:
     assert periods.label(2021) == "2021" and periods.label(202122) == "2021/22"
     assert periods.calendar_year("202122") is None and periods.calendar_year("21") is None
     assert periods.start_year(2021) == 2021 and periods.start_year(202122) == 2021
+
+
+def test_the_board_shows_oxfordshire_as_published_with_england_and_neighbours(
+    sen2_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SEND board on the real files: each KPI row's series (what its sparkline draws),
+    its latest figure, England's and the neighbours', against the real file."""
+    from apptest_helpers import assert_no_exception, open_page
+
+    from contract import settings
+    from explorer.send_board import Council, kpi_rows
+
+    published = {
+        int(r["time_period"]): r
+        for r in _rows(real_file(SENDAP))
+        if r["geographic_level"] == "Local authority" and r["old_la_code"] == str(OXFORDSHIRE)
+    }
+    england = {
+        int(r["time_period"]): r for r in _rows(SENDAP) if r["geographic_level"] == "National"
+    }
+    con = connect(sen2_warehouse)
+    try:
+        figures = send_board_areas(con)
+    finally:
+        con.close()
+    rows = {r.measure.measure: r for r in kpi_rows(
+        figures, Council("Oxfordshire", OXFORDSHIRE, "E12000008"), settings.SendBoard())}  # fmt: skip
+    pct = formats.get("pct1")
+    twenty = rows["ehc_20_weeks_ex_pct"]
+    own = twenty.series[twenty.series["area"] == "Oxfordshire"].set_index("time_period")["value"]
+    expected = {
+        y: r["no_exc_20week_rate"]
+        for y, r in published.items()
+        if _number(r["no_exc_20week_rate"]) is not None
+    }
+    assert sorted(own.index) == sorted(expected)  # 2015-2022
+    assert {y: pct.bare(v) for y, v in own.items()} == {
+        y: pct.bare(float(v)) for y, v in expected.items()
+    }
+    plans = rows["ehc_new_plans"].series
+    plans = plans[plans["area"] == "Oxfordshire"].set_index("time_period")["value"]
+    assert {y: int(v) for y, v in plans.items() if y >= 2015} == {
+        y: int(r["tot_inc_exc_ehc"]) for y, r in published.items() if y >= 2015
+    }
+    assert (twenty.year, pct.bare(twenty.value)) == (2022, pct.bare(float(expected[2022])))
+    assert pct.bare(twenty.england) == pct.bare(float(england[2022]["no_exc_20week_rate"]))
+    assert twenty.neighbour_set.codes == (873, 919, 800, 850, 869, 865, 916, 825, 867, 938)
+    assert twenty.neighbours_with_figure >= 9 and twenty.rank == twenty.ranked  # the lowest
+    # and the page says it
+    monkeypatch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(sen2_warehouse))
+    monkeypatch.setenv("LOCALITY_EXPLORER_DATA_DIR", str(sen2_warehouse.parent))
+    at = open_page("send_board.py")
+    assert_no_exception(at)
+    england_2022 = pct.short(float(england[2022]["no_exc_20week_rate"]))
+    verdict = f"Oxfordshire: {pct.short(float(expected[2022]))} in 2022; worse than England: {england_2022}"
+    assert any(m.value.startswith(verdict) for m in at.markdown), verdict

@@ -126,7 +126,7 @@ def test_a_kpi_row_has_its_latest_figure_direction_comparators_and_rank() -> Non
     assert row.rag_neighbours == RED and "worse beyond chance" in row.neighbours_text
     assert row.rag_target == NONE and row.target_text == "No target set"
     assert row.verdict == (
-        "Oxfordshire: 20.0% in 2022; worse than England: 60.0%; 11th highest of 11 with its "
+        "Oxfordshire: 20.0% in 2022; worse than England: 60.0%; lowest of 11 with its "
         "statistical neighbours."
     )
 
@@ -157,7 +157,18 @@ def test_a_council_list_replaces_the_dfe_neighbours() -> None:
     assert row.neighbour_average == 90.0 and (row.rank, row.ranked) == (2, 2)
 
 
+def test_a_trajectory_that_starts_in_the_latest_year_is_not_rated() -> None:
+    row = _row(Target("ehc_20_weeks_ex_pct", 90, 2025, 2022))
+    assert row.rag_target == NONE and "no later figure is published yet" in row.target_text
+
+
 def test_ordinals() -> None:
+    from explorer.send_board import rank_words
+
+    assert [rank_words(r, 11) for r in (1, 2, 3, 11)] == [
+        "highest of 11", "2nd highest of 11", "3rd highest of 11", "lowest of 11"
+    ]  # fmt: skip
+    assert rank_words(1, 1) == "highest of 1"
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"
     ]  # fmt: skip
