@@ -360,6 +360,12 @@ def render_row(row: KpiRow, council_name: str) -> None:
         badges.caption(_change_text(row, row.change_5, 5))
         if not row.series.empty:
             chart.altair_chart(sparkline(row, council_name), width="stretch", height=170)
+        st.page_link(
+            "app_pages/data_and_definitions.py",
+            label=f"{row.measure.short_label}: the definition, source and years",
+            icon=":material/menu_book:",
+            query_params={"measure": row.measure.measure},
+        )
         with st.expander(f"How {row.measure.short_label} is defined, and where it comes from"):
             st.markdown(row.measure.definition)
             polarity = {"better": "Higher is better.", "worse": "Higher is worse.",

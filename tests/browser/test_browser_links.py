@@ -31,6 +31,7 @@ STARTS = [
     ("exclusions", {"level": "Partnership", "partnership": "Banbury North Partnership"}, None,
      None),
     ("statistical_comparisons", {}, None, None),
+    ("send_board", {}, None, None),
     ("data_pack", {"level": "Partnership", "partnership": "Bicester Partnership"}, None, None),
 ]  # fmt: skip
 
