@@ -137,7 +137,7 @@ def _kpi_row(measure, frame, council, board, reference) -> KpiRow:
         row.verdict = f"{council.name} has no published figure for this measure."
         return row
     latest = own.iloc[-1]
-    row.year, row.value, row.denominator = int(latest["time_period"]), latest["value"], None
+    row.year, row.value = int(latest["time_period"]), latest["value"]
     if measure.denominator is not None and pd.notna(latest["denominator"]):
         row.denominator = float(latest["denominator"])
     start = periods.start_year(row.year)
@@ -300,18 +300,16 @@ def _document() -> dict:
     return settings.serving_document(data.warehouse_dir(), current)
 
 
-def council() -> Council:
-    chosen = _document().get("council") or {}
+def council(document: dict) -> Council:
+    chosen = document.get("council") or {}
     return Council(str(chosen["name"]), int(chosen["old_la_code"]), chosen.get("region_code"))
 
 
-def board_settings() -> settings.SendBoard:
-    return settings.send_board(_document())
-
-
 def load() -> tuple[Council, list[KpiRow]]:
-    return (chosen := council()), kpi_rows(data.query("send_board_areas"), chosen,
-                                           board_settings())  # fmt: skip
+    """The council and its board rows, from one reading of the build's settings."""
+    document = _document()
+    chosen = council(document)
+    return chosen, kpi_rows(data.query("send_board_areas"), chosen, settings.send_board(document))
 
 
 def sparkline(row: KpiRow, council_name: str) -> alt.Chart:
