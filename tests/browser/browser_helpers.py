@@ -7,16 +7,19 @@ are taken only once a page has really finished drawing.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 # Every page of the app, and the one served at the site root: the page registry.
@@ -138,8 +141,40 @@ class AppPage:
 
     def wait_for_rerun(self, runs_before: int) -> None:
         """A run started after ``runs_before`` was read, and everything it drew is on screen."""
-        self.page.wait_for_function(f"(window.__stRuns || 0) > {runs_before}", polling=20)
+        self._wait_for_start(f"(window.__stRuns || 0) > {runs_before}")
         self.wait_idle()
+
+    def navigate(self, action: Callable[[], object]) -> None:
+        """Do ``action`` (click a link, go Back or Forward), which changes the address, and
+        wait until the page it leads to has drawn.
+
+        A changed address or a reloaded document also counts as the run having started:
+        when the browser is busy, the frontend can handle "running" and "finished" in one
+        render, so the run counter never sees the script running (CI, 2026-12-02: one
+        link click in about 300 timed out waiting for it)."""
+        runs_before, url_before = self.runs(), self.page.url
+        self.page.evaluate("window.__beforeNavigation = true")
+        action()
+        self._wait_for_start(
+            f"(window.__stRuns || 0) > {runs_before} || location.href !== {json.dumps(url_before)}"
+            " || !window.__beforeNavigation"
+        )
+        self.page.wait_for_selector('[data-testid="stMain"] h1')
+        self.wait_idle()
+
+    def _wait_for_start(self, condition: str) -> None:
+        try:
+            self.page.wait_for_function(f"() => {condition}", polling=20)
+        except PlaywrightError as error:
+            raise AssertionError(f"no run started ({condition}): {self._state()}") from error
+
+    def _state(self) -> dict:
+        return self.page.evaluate(
+            """() => { const a = document.querySelector('[data-testid="stApp"]');
+               return {url: location.href, runs: window.__stRuns,
+                       script: a && a.getAttribute('data-test-script-state'),
+                       connection: a && a.getAttribute('data-test-connection-state')}; }"""
+        )
 
     def wait_for_charts(self) -> None:
         self.page.wait_for_function(CHARTS_DRAWN_JS, polling=50)

@@ -102,14 +102,8 @@ def test_back_and_forward_return_to_each_view(
 
 
 def _history(app: AppPage, move) -> None:
-    runs = app.runs()
-    move()
-    app.wait_for_rerun(runs)
-    app.wait_idle()
+    app.navigate(move)
 
 
 def _click(app: AppPage, index: int) -> None:
-    runs = app.runs()
-    app.page.locator(LINK).nth(index).click()
-    app.wait_for_rerun(runs)
-    app.wait_idle()
+    app.navigate(app.page.locator(LINK).nth(index).click)

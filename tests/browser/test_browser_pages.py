@@ -63,10 +63,8 @@ def test_sidebar_lists_every_page_and_its_links_open_them(app: AppPage) -> None:
 
     titles = {app.main.locator("h1").first.inner_text()}
     for label, path in [("Locality", "locality"), ("Data and definitions", "data_and_definitions")]:
-        runs_before = app.runs()
-        links.filter(has_text=label).click()
+        app.navigate(links.filter(has_text=label).click)
         app.page.wait_for_url(f"**/{path}*")
-        app.wait_for_rerun(runs_before)
         assert app.problems() == []
         titles.add(app.main.locator("h1").first.inner_text())
     assert len(titles) == 3, f"each page has its own title: {titles}"
@@ -91,8 +89,6 @@ def test_keyboard_alone_reaches_the_sidebar_navigation_and_opens_a_page(app: App
     assert reached[:1] == ["County overview"], reached
     assert "Data and definitions" in reached
 
-    runs_before = app.runs()
-    app.page.keyboard.press("Enter")
+    app.navigate(lambda: app.page.keyboard.press("Enter"))
     app.page.wait_for_url("**/data_and_definitions*")
-    app.wait_for_rerun(runs_before)
     assert app.problems() == []

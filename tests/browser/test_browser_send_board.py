@@ -13,9 +13,7 @@ from contract import catalogue
 
 def test_a_lead_reaches_the_board_from_the_menu_and_back(app: AppPage) -> None:
     app.open("county_overview")
-    runs = app.runs()
-    app.page.locator('[data-testid="stSidebarNav"] a', has_text="SEND board").click()
-    app.wait_for_rerun(runs)
+    app.navigate(app.page.locator('[data-testid="stSidebarNav"] a', has_text="SEND board").click)
     app.page.wait_for_selector('[data-testid="stMain"] h1:has-text("SEND board")')
     app.wait_idle()
     assert app.problems() == []
