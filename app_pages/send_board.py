@@ -2,8 +2,9 @@
 England, the region and the statistical neighbours of the year, with the council's targets.
 
 For strategic leads and the board: the published LA-level figures (EHC plans, SEN2), never
-a school's. Read top to bottom: the summary, a row per KPI, the table to download, then
-ten-year projections with their backtest and a scenario a lead sets.
+a school's. Read top to bottom: the summary, a row per KPI, the table to download and the
+board on one page to print, then ten-year projections with their backtest and a scenario
+a lead sets.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ for row in rows:
 st.header("The board as a table")
 send_board.render_table(rows)
 st.caption(send_board.NEXT_UPDATE)
+send_board.render_one_page()
 
 # ---------------------------------------------------------------- ten years on
 st.header("Projections: EHC plans over the next ten years")

@@ -1,296 +1,37 @@
-"""The SEND board: one row per KPI (the catalogue's area-only measures: EHC plans, SEN2)
-with the council's latest figure, its direction over 3 and 5 years, England, the region and
-the statistical neighbours of that year, the council's target and trajectory, RAG against
-each, a sparkline and a one-line verdict.
-
-``kpi_rows`` is pure (a frame of published figures in, rows out) so the rules are tested
-without Streamlit; ``render_*`` draw them.
+"""The SEND board page's parts: the board's rows (analysis.send_board: the rules, shared
+with the county data pack) read from the live build, drawn one row each with a sparkline,
+and the board as a table to download.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import altair as alt
-import pandas as pd
 import streamlit as st
 
-from analysis.funnel import differs_beyond_chance
-from contract import catalogue, formats, neighbours, periods, settings
+import packs
+from analysis.send_board import (  # noqa: F401 (the page reads the texts from here)
+    AMBER,
+    GREEN,
+    NEXT_UPDATE,
+    NONE,
+    RED,
+    RULES_TEXT,
+    Council,
+    KpiRow,
+    change_text,
+    headline,
+    kpi_rows,
+    summary_table,
+)
+from contract import periods, settings
 from explorer import data
 from explorer.downloads import download_csv
 
 #: RAG words: never colour alone (WCAG 1.4.1); the icon and the word say it too.
-GREEN, AMBER, RED, NONE = "Green", "Amber", "Red", "No rating"
 BADGE = {GREEN: ":green-badge[:material/check_circle: {}]",
          AMBER: ":orange-badge[:material/error: {}]",
          RED: ":red-badge[:material/cancel: {}]",
          NONE: ":gray-badge[{}]"}  # fmt: skip
-NEXT_UPDATE = (
-    "The DfE publishes EHC plan figures (SEN2) once a year, usually in June, for the calendar "
-    "year before (plans in January of that year for placements)."
-)
-
-
-@dataclass(frozen=True)
-class Council:
-    name: str
-    old_la_code: int
-    region_code: str | None
-
-
-@dataclass
-class KpiRow:
-    measure: catalogue.Measure
-    year: int | None = None  # time_period of the latest council figure
-    value: float | None = None
-    denominator: float | None = None
-    england: float | None = None
-    region: float | None = None
-    neighbour_average: float | None = None
-    neighbours_with_figure: int = 0
-    neighbour_set: neighbours.NeighbourSet | None = None
-    rank: int | None = None  # 1 = highest among the council and its neighbours
-    ranked: int = 0
-    change_3: float | None = None
-    change_5: float | None = None
-    target: settings.Target | None = None
-    trajectory: float | None = None  # where the trajectory is in the latest year
-    start_value: float | None = None
-    rag_target: str = NONE
-    target_text: str = "No target set"
-    rag_neighbours: str = NONE
-    neighbours_text: str = ""
-    verdict: str = ""
-    series: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    @property
-    def year_label(self) -> str:
-        return periods.label(self.year) if self.year is not None else formats.NO_DATA
-
-    def shown(self, value: float | None) -> str:
-        return self.measure.fmt.text(value, self.measure.unit)
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def rank_words(rank: int, ranked: int) -> str:
-    """'highest of 11', '3rd highest of 11', 'lowest of 11' (1 = the highest figure)."""
-    if ranked > 1 and rank == ranked:
-        return f"lowest of {ranked}"
-    return f"{'' if rank == 1 else ordinal(rank) + ' '}highest of {ranked}"
-
-
-def _better(measure: catalogue.Measure, difference: float) -> bool | None:
-    """Whether a positive ``difference`` (this minus that) is better, by the polarity."""
-    if measure.higher_is == "neutral" or difference == 0:
-        return None
-    return bool(difference > 0) == (measure.higher_is == "better")  # bool: not numpy's
-
-
-def _change_text(row: KpiRow, change: float | None, years: int) -> str:
-    if change is None:
-        return f"No figure {years} years earlier"
-    if change == 0:
-        return f"No change over {years} years"
-    size = row.measure.fmt.difference(abs(change), row.measure.unit)
-    better = _better(row.measure, change)
-    judged = "" if better is None else (" (better)" if better else " (worse)")
-    return f"{'Up' if change > 0 else 'Down'} {size} over {years} years{judged}"
-
-
-def kpi_rows(
-    figures: pd.DataFrame,
-    council: Council,
-    board: settings.SendBoard,
-    reference: object = neighbours.REFERENCE_CSV,
-) -> list[KpiRow]:
-    """One row per board measure from the published figures (send_board_areas)."""
-    rows = []
-    for measure in catalogue.area_only():
-        mine = figures[figures["measure"] == measure.measure]
-        rows.append(_kpi_row(measure, mine, council, board, reference))
-    return rows
-
-
-def _value_at(frame: pd.DataFrame, year: int) -> pd.Series | None:
-    hit = frame[frame["time_period"] == year]
-    return None if hit.empty or pd.isna(hit["value"].iloc[0]) else hit.iloc[0]
-
-
-def _kpi_row(measure, frame, council, board, reference) -> KpiRow:
-    row = KpiRow(measure, target=board.target_for(measure.measure))
-    las = frame[frame["level"] == "LA"]
-    own = las[las["old_la_code"] == council.old_la_code].dropna(subset=["value"])
-    own = own.sort_values("time_period")
-    england = frame[frame["level"] == "National"].sort_values("time_period")
-    row.series = pd.concat(
-        [
-            own.assign(area=council.name)[["time_period", "year", "value", "area"]],
-            england.assign(area="England")[["time_period", "year", "value", "area"]],
-        ]
-    ).dropna(subset=["value"])
-    if own.empty:
-        row.verdict = f"{council.name} has no published figure for this measure."
-        return row
-    latest = own.iloc[-1]
-    row.year, row.value = int(latest["time_period"]), latest["value"]
-    if measure.denominator is not None and pd.notna(latest["denominator"]):
-        row.denominator = float(latest["denominator"])
-    start = periods.start_year(row.year)
-    by_start = {periods.start_year(int(t)): v for t, v in zip(own["time_period"], own["value"],
-                                                              strict=True)}  # fmt: skip
-    for years in (3, 5):
-        earlier = by_start.get(start - years)
-        setattr(row, f"change_{years}", None if earlier is None else row.value - earlier)
-    hit = _value_at(england, row.year)
-    row.england = None if hit is None else hit["value"]
-    region = frame[(frame["level"] == "Regional") & (frame["area_code"] == council.region_code)]
-    hit = _value_at(region, row.year)
-    row.region = None if hit is None else hit["value"]
-    _neighbours(row, las, council, board, reference, start)
-    _target(row, by_start, start)
-    row.verdict = _verdict(row, council)
-    return row
-
-
-def _neighbours(row, las, council, board, reference, start) -> None:
-    chosen = neighbours.neighbours_of(council.old_la_code, start, board.neighbours, reference)
-    row.neighbour_set = chosen
-    if chosen is None:
-        row.neighbours_text = "No statistical neighbours for this council"
-        return
-    year = las[las["time_period"] == row.year]
-    values = year[year["old_la_code"].isin(chosen.codes)].dropna(subset=["value"])
-    row.neighbours_with_figure = len(values)
-    if values.empty:
-        row.neighbours_text = "No neighbour published a figure"
-        return
-    row.neighbour_average = float(values["value"].mean())
-    ranked = [*values["value"].tolist(), row.value]
-    row.ranked = len(ranked)
-    row.rank = 1 + sum(v > row.value for v in ranked)
-    rank_text = rank_words(row.rank, row.ranked)
-    tested = differs_beyond_chance(
-        row.measure.unit, row.value, row.denominator, row.neighbour_average
-    )
-    better = _better(row.measure, row.value - row.neighbour_average)
-    if row.measure.higher_is == "neutral":
-        row.rag_neighbours, judged = NONE, "context, not rated"
-    elif tested is None:
-        row.rag_neighbours, judged = NONE, "no test of chance for a count"
-    elif not tested:
-        row.rag_neighbours, judged = AMBER, "not different beyond chance"
-    else:
-        row.rag_neighbours = GREEN if better else RED
-        judged = f"{'better' if better else 'worse'} beyond chance"
-    row.neighbours_text = f"{rank_text}; {judged}"
-
-
-def _target(row: KpiRow, by_start: dict[int, float], start: int) -> None:
-    target = row.target
-    if target is None:
-        return
-    row.start_value = by_start.get(target.start)
-    if row.start_value is None:
-        row.target_text = f"No figure for {target.start}, where the trajectory starts"
-        return
-    if start <= target.start:  # nothing published since the line began: nothing to rate
-        row.target_text = (
-            f"Target {row.shown(target.target)} by {target.by}: the trajectory starts in "
-            f"{target.start}, and no later figure is published yet"
-        )
-        return
-    share = min(1.0, max(0.0, (start - target.start) / (target.by - target.start)))
-    row.trajectory = row.start_value + (target.target - row.start_value) * share
-    aim = row.shown(target.target)
-    if _better(row.measure, row.value - row.trajectory) is not False:
-        row.rag_target = GREEN
-        row.target_text = f"On track for {aim} by {target.by}"
-    elif _better(row.measure, row.value - row.start_value):
-        row.rag_target = AMBER
-        row.target_text = (
-            f"Behind the trajectory to {aim} by {target.by} "
-            f"({row.shown(row.trajectory)} by now), better than {target.start}"
-        )
-    else:
-        row.rag_target = RED
-        row.target_text = (
-            f"Off track for {aim} by {target.by}: no better than in {target.start} "
-            f"({row.shown(row.start_value)})"
-        )
-
-
-def _verdict(row: KpiRow, council: Council) -> str:
-    parts = [f"{council.name}: {row.shown(row.value)} in {row.year_label}"]
-    if row.england is not None:
-        better = _better(row.measure, row.value - row.england)
-        word = {True: "better than England", False: "worse than England", None: "England"}[better]
-        if row.value == row.england:
-            word = "the same as England"
-        parts.append(f"{word}: {row.shown(row.england)}")
-    if row.rank is not None:
-        parts.append(f"{rank_words(row.rank, row.ranked)} with its statistical neighbours")
-    if row.target is not None:
-        parts.append(row.target_text[0].lower() + row.target_text[1:])
-    return "; ".join(parts) + "."
-
-
-RULES_TEXT = (
-    "Against target: green when the latest figure is on or ahead of a straight-line "
-    "trajectory from the council's figure in the target's start year to the target; amber "
-    "when behind it but better than the start year; red when no better than the start year. "
-    "Against neighbours: green or red when the council's figure differs from the average of "
-    "its statistical neighbours beyond chance (outside the 95% funnel limits for its number "
-    "of plans or requests, the test the funnel charts use), amber when it does not; counts "
-    "and context measures are not rated. Neighbours are the DfE's children's services "
-    "statistical neighbours of the figure's year (the 2021 set to 2024, the 2025 set after) "
-    "unless the council set its own."
-)
-
-
-def headline_sentence(rows: list[KpiRow], council: Council) -> str:
-    """How many KPIs are green, amber and red against target and against neighbours."""
-
-    def counts(attr: str) -> str:
-        rated = [getattr(r, attr) for r in rows if getattr(r, attr) != NONE]
-        if not rated:
-            return "none rated"
-        return ", ".join(f"{rated.count(w)} {w.lower()}" for w in (GREEN, AMBER, RED))
-
-    latest = max((r.year for r in rows if r.year is not None), key=periods.start_year)
-    return (
-        f"**{council.name}, {len(rows)} measures, latest {periods.label(latest)}.** "
-        f"Against target: {counts('rag_target')}. "
-        f"Against statistical neighbours: {counts('rag_neighbours')}."
-    )
-
-
-def summary_table(rows: list[KpiRow]) -> pd.DataFrame:
-    """The board as a table (screen readers, the download and print)."""
-    return pd.DataFrame(
-        {
-            "Measure": [r.measure.heading for r in rows],
-            "Year": [r.year_label for r in rows],
-            "Council": [r.shown(r.value) for r in rows],
-            "Change over 3 years": [_change_text(r, r.change_3, 3) for r in rows],
-            "Change over 5 years": [_change_text(r, r.change_5, 5) for r in rows],
-            "England": [r.shown(r.england) for r in rows],
-            "Region": [r.shown(r.region) for r in rows],
-            "Neighbour average": [r.shown(r.neighbour_average) for r in rows],
-            "Among neighbours": [r.neighbours_text for r in rows],
-            "Against neighbours": [r.rag_neighbours for r in rows],
-            "Target": [r.target_text for r in rows],
-            "Against target": [r.rag_target for r in rows],
-            "Higher is": [r.measure.higher_is for r in rows],
-        }
-    )
-
-
-# ------------------------------------------------------------------------ the page's parts
 
 
 def _document() -> dict:
@@ -343,6 +84,12 @@ def sparkline(row: KpiRow, council_name: str) -> alt.Chart:
     )  # fmt: skip
 
 
+def headline_sentence(rows: list[KpiRow], council: Council) -> str:
+    """The board's headline as Markdown: what it covers in bold, then the RAG counts."""
+    covers, counts = headline(rows, council)
+    return f"**{covers}** {counts}"
+
+
 def render_row(row: KpiRow, council_name: str) -> None:
     with st.container(border=True):
         words, badges, chart = st.columns([5, 3, 4])
@@ -354,8 +101,8 @@ def render_row(row: KpiRow, council_name: str) -> None:
             "Against target: " + BADGE[row.rag_target].format(row.rag_target)
             + "\n\nAgainst neighbours: " + BADGE[row.rag_neighbours].format(row.rag_neighbours)
         )  # fmt: skip
-        badges.caption(_change_text(row, row.change_3, 3))
-        badges.caption(_change_text(row, row.change_5, 5))
+        badges.caption(change_text(row, row.change_3, 3))
+        badges.caption(change_text(row, row.change_5, 5))
         if not row.series.empty:
             chart.altair_chart(sparkline(row, council_name), width="stretch", height=170)
         st.page_link(
@@ -386,3 +133,67 @@ def render_table(rows: list[KpiRow]) -> None:
     table = summary_table(rows)
     st.dataframe(table, hide_index=True, use_container_width=True)
     download_csv(table, "send_board", "Download the board (CSV)")
+
+
+# ------------------------------------------------------------ the board on one page
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _one_page(build: str) -> tuple[packs.BoardSummary | None, bytes]:
+    """The board on one page (the county pack's) and its HTML; cached per warehouse build."""
+    summary = packs.build_board_summary(data.connection(), build=data.build_report())
+    return summary, (packs.render_board_html(summary).encode("utf-8") if summary else b"")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _one_page_pdf(build: str) -> bytes:
+    summary, _html = _one_page(build)
+    return packs.write_board_pdf(summary)
+
+
+def render_one_page() -> None:
+    """The board on one A4 page for the meeting: a web page to print, and a PDF on request
+    (a few seconds in Chromium, so only when asked)."""
+    build = data.build_id()
+    summary, html = _one_page(build)
+    if summary is None:
+        return
+    html_column, pdf_column = st.columns(2)
+    html_column.download_button(
+        "Download the board on one page (.html)",
+        data=html,
+        file_name=f"{summary.file_stem}.html",
+        mime="text/html",
+        key="download-board-html",
+        icon=":material/print:",
+        help="Opens in any browser with no internet needed; prints on one A4 page.",
+    )
+    wanted = f"board-pdf-{build}"
+    if not packs.pdf_available():
+        pdf_column.caption(
+            "A PDF cannot be made here because the Chromium browser is not installed; "
+            "download the web page and print it to PDF instead."
+        )
+    elif not st.session_state.get(wanted):
+        pdf_column.button(
+            "Make a PDF of the board (A4)",
+            key="make-board-pdf",
+            icon=":material/picture_as_pdf:",
+            help="Prints the board to one A4 page; takes a few seconds.",
+            on_click=lambda: st.session_state.update({wanted: True}),
+        )
+    else:
+        try:
+            with pdf_column, st.spinner("Making the PDF…"):
+                pdf = _one_page_pdf(build)
+        except Exception:  # noqa: BLE001 - the browser failed: one plain line, no traceback
+            pdf_column.caption("The PDF could not be made just now; download the web page.")
+            return
+        pdf_column.download_button(
+            "Download the board as a PDF",
+            data=pdf,
+            file_name=f"{summary.file_stem}.pdf",
+            mime="application/pdf",
+            key="download-board-pdf",
+            icon=":material/picture_as_pdf:",
+        )

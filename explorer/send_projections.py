@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from analysis import projections
+from analysis.send_board import KpiRow
 from contract import formats, periods
 from explorer.downloads import download_csv
-from explorer.send_board import KpiRow
 from explorer.url_state import url_radio
 
 HORIZON = 10

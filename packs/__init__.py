@@ -3,11 +3,12 @@
 ``build_pack(con, level, area, year)`` gathers the numbers (through the query layer,
 so already suppressed), sentences and tables; ``write_excel``, ``render_html`` and
 ``write_pdf`` (headless Chromium) turn a pack into a file. ``python -m packs`` builds
-packs for every area at a level.
+packs for every area at a level. ``build_board_summary`` is the SEND board on one page
+(``render_board_html``, ``write_board_pdf``), as in the county pack.
 """
 
 from packs.excel import write_excel
-from packs.html import render_html
+from packs.html import render_board_html, render_html
 from packs.model import (
     PACK_LEVELS,
     SECTIONS,
@@ -17,9 +18,10 @@ from packs.model import (
     Section,
     Table,
     available_areas,
+    build_board_summary,
     build_pack,
 )
-from packs.pdf import PdfUnavailable, pdf_available, write_pdf
+from packs.pdf import PdfUnavailable, pdf_available, write_board_pdf, write_pdf
 
 __all__ = [
     "PACK_LEVELS",
@@ -31,9 +33,12 @@ __all__ = [
     "Section",
     "Table",
     "available_areas",
+    "build_board_summary",
     "build_pack",
     "pdf_available",
+    "render_board_html",
     "render_html",
+    "write_board_pdf",
     "write_excel",
     "write_pdf",
 ]

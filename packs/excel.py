@@ -21,6 +21,7 @@ from packs.model import DEMO_NOTICE, Pack, Table
 
 CONTENTS_SHEET = "Contents"
 DEFINITIONS_SHEET = "Definitions"
+BOARD_SHEET = "SEND board"
 NOTES_SHEET = "Notes"
 
 
@@ -121,6 +122,10 @@ def write_excel(pack: Pack, target: Path | str | None = None) -> bytes:
         contents.write_url(row, 0, f"internal:'{name}'!A1", w.link, string=name)
         contents.write_string(row, 1, _text(section.intro), w.wrap)
         row += 1
+    if pack.board is not None:
+        contents.write_url(row, 0, f"internal:'{BOARD_SHEET}'!A1", w.link, string=BOARD_SHEET)
+        contents.write_string(row, 1, _text(pack.board.covers + " " + pack.board.counts), w.wrap)
+        row += 1
     for name, about in (
         (DEFINITIONS_SHEET, "What each measure counts, its unit and source."),
         (NOTES_SHEET, "Suppression rules, methods and the data build."),
@@ -144,6 +149,18 @@ def write_excel(pack: Pack, target: Path | str | None = None) -> bytes:
         row += 1
         for table in section.tables:
             row = w.table(sheet, row, table)
+        sheet.freeze_panes(1, 0)
+
+    if pack.board is not None:
+        sheet = book.add_worksheet(BOARD_SHEET)
+        sheet.set_column(0, 0, 50)
+        sheet.set_column(1, len(pack.board.table.columns) - 1, 24)
+        sheet.write_string(0, 0, _text(f"{BOARD_SHEET}: {pack.board.covers}"), w.title)
+        sheet.write_string(1, 0, _text(pack.board.counts))
+        row = w.table(sheet, 3, pack.board.table)
+        for text in (pack.board.rules, pack.board.next_update):
+            sheet.write_string(row, 0, _text(text))
+            row += 1
         sheet.freeze_panes(1, 0)
 
     definitions = book.add_worksheet(DEFINITIONS_SHEET)

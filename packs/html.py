@@ -27,7 +27,16 @@ from markupsafe import Markup
 
 from contract.catalogue import unit_format
 from contract.formats import ESTIMATE_MARK, NO_DATA
-from packs.model import DEMO_NOTICE, SUPPRESSED, Estimate, Figure, Pack, Table
+from packs.model import (
+    DEMO_NOTICE,
+    SUPPRESSED,
+    Board,
+    BoardSummary,
+    Estimate,
+    Figure,
+    Pack,
+    Table,
+)
 
 # Okabe-Ito colours (distinguishable with colour-vision deficiency), one dash pattern each:
 # the area, then the comparators in the pack's order (locality, county, England).
@@ -171,8 +180,8 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _template() -> jinja2.Template:
-    return _environment().get_template("pack.html.j2")
+def _template(name: str = "pack.html.j2") -> jinja2.Template:
+    return _environment().get_template(name)
 
 
 def _macros() -> Any:
@@ -373,6 +382,18 @@ def _section_data(pack: Pack, section: Any) -> dict[str, Any]:
     }
 
 
+def _board_data(board: Board | None) -> dict[str, Any] | None:
+    if board is None:
+        return None
+    return {
+        "covers": board.covers,
+        "counts": board.counts,
+        "rules": board.rules,
+        "next_update": board.next_update,
+        "table": _table_data(board.table),
+    }
+
+
 def render_html(pack: Pack, target: Path | str | None = None) -> str:
     """The pack as one self-contained HTML document; also written to ``target`` when given."""
     where = f"{pack.level} data pack for {pack.area}"
@@ -389,6 +410,20 @@ def render_html(pack: Pack, target: Path | str | None = None) -> str:
         sections=[_section_data(pack, s) for s in pack.sections],
         key_items=_key_items(pack.area, list(pack.comparator_names)),
         definitions=_definitions_data(pack.definitions),
+        board=_board_data(pack.board),
+    )
+    if target is not None:
+        Path(target).write_text(document, encoding="utf-8")
+    return document
+
+
+def render_board_html(summary: BoardSummary, target: Path | str | None = None) -> str:
+    """The SEND board on its own as one self-contained A4 page; written to ``target`` too."""
+    document = _template("board.html.j2").render(
+        summary=summary,
+        css=Markup(_CSS),  # our own constant, not data
+        demo_notice=DEMO_NOTICE,
+        board=_board_data(summary.board),
     )
     if target is not None:
         Path(target).write_text(document, encoding="utf-8")

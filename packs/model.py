@@ -19,7 +19,13 @@ import duckdb
 import pandas as pd
 
 import queries
-from analysis import comparison_sentence, differs_beyond_chance, funnel_test_name, trend_test
+from analysis import (
+    comparison_sentence,
+    differs_beyond_chance,
+    funnel_test_name,
+    send_board,
+    trend_test,
+)
 from analysis.breakdowns import with_totals
 from analysis.sentences import (
     format_measure,
@@ -212,6 +218,91 @@ def highlights(sections: Sequence[Section]) -> tuple[Highlight, ...]:
 
 
 @dataclass(frozen=True)
+class Board:
+    """The SEND board on one page (county packs): the same rows as the SEND board page
+    (analysis.send_board), for the latest published year of each measure."""
+
+    covers: str  #: 'Oxfordshire, 9 measures, latest 2022.'
+    counts: str  #: 'Against target: 0 green, ... Against statistical neighbours: ...'
+    rules: str
+    next_update: str
+    table: Table
+
+
+#: The board's columns in a pack (the page's table less the 3-year change and the region,
+#: so that nine measures fit one printed page).
+BOARD_COLUMNS = ("Measure", "Year", "Council", "Change over 5 years", "England",
+                 "Neighbour average", "Among neighbours", "Against neighbours", "Target",
+                 "Against target")  # fmt: skip
+
+
+def _board(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> Board | None:
+    """The council's SEND board, or None when the build has none of its SEN2 figures."""
+    if settings.get("old_la_code") is None:
+        return None
+    council = send_board.Council(
+        str(settings["council_name"]), int(settings["old_la_code"]), settings.get("region_code")
+    )
+    rows = send_board.kpi_rows(
+        queries.send_board_areas(con), council, queries.send_board_settings(con)
+    )
+    if all(row.value is None for row in rows):
+        return None
+    frame = send_board.summary_table(rows)[list(BOARD_COLUMNS)]
+    headers = [council.name if c == "Council" else c for c in BOARD_COLUMNS]
+    table = Table(
+        key="send_board",
+        title="The SEND board's measures",
+        caption=(
+            f"EHC plans (SEN2), published for local authorities only: {council.name}'s latest "
+            "figure for each measure beside England and its statistical neighbours, and "
+            "against the council's target. Ratings are words: Green, Amber, Red or No rating."
+        ),
+        columns=tuple(Column(h) for h in headers),
+        rows=tuple(tuple(str(v) for v in r) for r in frame.itertuples(index=False)),
+    )
+    covers, counts = send_board.headline(rows, council)
+    return Board(covers, counts, send_board.RULES_TEXT, send_board.NEXT_UPDATE, table)
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    """The SEND board on its own, for the board's meeting (the SEND board page's download)."""
+
+    board: Board
+    council_name: str
+    build_id: str
+    demo: bool
+    generated_at: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.council_name} SEND board"
+
+    @property
+    def file_stem(self) -> str:
+        return f"{slug(self.council_name)}-send-board"
+
+
+def build_board_summary(
+    con: duckdb.DuckDBPyConnection, *, build: dict | None = None
+) -> BoardSummary | None:
+    """The council's SEND board on one page, or None when the build has no SEN2 figures."""
+    settings = queries.council_settings(con)
+    board = _board(con, settings)
+    if board is None:
+        return None
+    build = build or {}
+    return BoardSummary(
+        board=board,
+        council_name=str(settings["council_name"]),
+        build_id=str(build.get("build_id", "unknown")),
+        demo=build.get("mode") == "demo",
+        generated_at=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),
+    )
+
+
+@dataclass(frozen=True)
 class Pack:
     level: str
     area: str
@@ -231,6 +322,8 @@ class Pack:
     sections: tuple[Section, ...]
     definitions: Table
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: the SEND board on one page (county packs with the council's SEN2 figures)
+    board: Board | None = None
 
     @property
     def highlights(self) -> tuple[Highlight, ...]:
@@ -977,6 +1070,7 @@ def build_pack(
         sections=tuple(sections),
         definitions=_definitions_table(catalogue),
         notes=notes,
+        board=_board(con, settings) if level == "County" else None,
     )
 
 

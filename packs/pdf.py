@@ -12,8 +12,8 @@ from html import escape
 from pathlib import Path
 
 from packs.chromium import CHROMIUM, chromium_installed, launch_chromium
-from packs.html import render_html
-from packs.model import Pack
+from packs.html import render_board_html, render_html
+from packs.model import BoardSummary, Pack
 
 #: Printed page margins (the footer sits in the bottom one).
 MARGINS = {"top": "10mm", "right": "10mm", "bottom": "13mm", "left": "10mm"}
@@ -28,7 +28,7 @@ def pdf_available() -> bool:
     return chromium_installed()
 
 
-def _footer(pack: Pack) -> str:
+def _footer(pack: Pack | BoardSummary) -> str:
     # Chromium fills the pageNumber / totalPages spans; the template needs its own font size.
     return (
         '<div style="font-size:7pt;font-family:Arial,sans-serif;color:#444;width:100%;'
@@ -95,6 +95,14 @@ def write_pdf(pack: Pack, target: Path | str | None = None) -> bytes:
     Raises PdfUnavailable (a plain sentence) when Chromium is not installed.
     """
     data = html_to_pdf(render_html(pack), _footer(pack))
+    if target is not None:
+        Path(target).write_bytes(data)
+    return data
+
+
+def write_board_pdf(summary: BoardSummary, target: Path | str | None = None) -> bytes:
+    """The SEND board on one A4 page as PDF bytes; also written to ``target`` when given."""
+    data = html_to_pdf(render_board_html(summary), _footer(summary))
     if target is not None:
         Path(target).write_bytes(data)
     return data

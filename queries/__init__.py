@@ -109,6 +109,14 @@ def load_config(
     return settings_contract.recorded_document(settings_contract.load_config())
 
 
+def _send_board_json(config: Mapping[str, Any]) -> str:
+    try:
+        settings_contract.send_board(config)
+    except settings_contract.ConfigError as error:
+        raise QueryLayerError(str(error)) from None
+    return json.dumps(config.get("send_board") or {}, sort_keys=True)
+
+
 def _settings_row(config: Mapping[str, Any]) -> dict[str, Any]:
     suppression = config.get("suppression", {})
     council = config.get("council", {})
@@ -122,6 +130,8 @@ def _settings_row(config: Mapping[str, Any]) -> dict[str, Any]:
         "region_name": str(council["region_name"]) if "region_name" in council else None,
         "comparator_old_la_codes": [int(c) for c in council.get("comparator_old_la_codes", [])],
         "withheld": _withheld_ranges(config.get("withheld", {})),
+        # the board's neighbours and targets as the build recorded them (checked first)
+        "send_board": _send_board_json(config),
     }
     if row["min_count"] < 1 or row["min_denominator"] < 1:
         raise QueryLayerError("[suppression] min_count and min_denominator must be at least 1")
@@ -202,6 +212,7 @@ def _create_settings(con: duckdb.DuckDBPyConnection, config: Mapping[str, Any]) 
     """
     row = _settings_row(config)
     withheld = row.pop("withheld")
+    send_board = row.pop("send_board")  # a table of settings: no macro (views do not read it)
     con.execute(
         "CREATE TABLE withheld_ranges (fact_table VARCHAR, symbol VARCHAR, low DOUBLE,"
         " high DOUBLE, configured BOOLEAN)"
@@ -220,12 +231,12 @@ def _create_settings(con: duckdb.DuckDBPyConnection, config: Mapping[str, Any]) 
     con.execute(
         "CREATE TABLE settings (min_count INTEGER, min_denominator INTEGER, council_name VARCHAR,"
         " old_la_code INTEGER, new_la_code VARCHAR, region_code VARCHAR, region_name VARCHAR,"
-        " comparator_old_la_codes INTEGER[])"
+        " comparator_old_la_codes INTEGER[], send_board JSON)"
     )
     con.execute(
         "INSERT INTO settings VALUES ($min_count, $min_denominator, $council_name, $old_la_code,"
-        " $new_la_code, $region_code, $region_name, $comparator_old_la_codes)",
-        row,
+        " $new_la_code, $region_code, $region_name, $comparator_old_la_codes, $send_board)",
+        {**row, "send_board": send_board},
     )
     for name, value in row.items():
         con.execute(f"CREATE MACRO {name}() AS {_sql_literal(value)}")
@@ -1238,6 +1249,13 @@ def council_settings(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     region_name. Data packs print the thresholds in their notes."""
     frame = run(con, "council_settings")
     return {key: (None if pd.isna(value) else value) for key, value in frame.iloc[0].items()}
+
+
+def send_board_settings(con: duckdb.DuckDBPyConnection) -> settings_contract.SendBoard:
+    """The SEND board's statistical neighbours and targets this connection was opened with
+    (``[send_board]`` of the settings the build recorded)."""
+    document = json.loads(str(run(con, "send_board_settings")["send_board"].iloc[0]))
+    return settings_contract.send_board({"send_board": document})
 
 
 def data_dictionary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

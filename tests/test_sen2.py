@@ -263,8 +263,8 @@ def test_the_board_shows_oxfordshire_as_published_with_england_and_neighbours(
     its latest figure, England's and the neighbours', against the real file."""
     from apptest_helpers import assert_no_exception, open_page
 
+    from analysis.send_board import Council, kpi_rows
     from contract import settings
-    from explorer.send_board import Council, kpi_rows
 
     published = {
         int(r["time_period"]): r
@@ -310,3 +310,33 @@ def test_the_board_shows_oxfordshire_as_published_with_england_and_neighbours(
     england_2022 = pct.short(float(england[2022]["no_exc_20week_rate"]))
     verdict = f"Oxfordshire: {pct.short(float(expected[2022]))} in 2022; worse than England: {england_2022}"
     assert any(m.value.startswith(verdict) for m in at.markdown), verdict
+
+
+def test_the_county_pack_board_shows_oxfordshire_as_published(sen2_warehouse: Path) -> None:
+    """The county data pack's one-page board, on the real publication: Oxfordshire's 2022
+    20-week rate (excluding exceptions), England's and its plans issued, as published."""
+    import packs
+    from contract import catalogue
+
+    (oxon,) = [
+        r for r in _rows(real_file(SENDAP))
+        if r["time_period"] == "2022" and r["old_la_code"] == str(OXFORDSHIRE)
+    ]  # fmt: skip
+    (england,) = [
+        r for r in _rows(SENDAP)
+        if r["time_period"] == "2022" and r["geographic_level"] == "National"
+    ]  # fmt: skip
+    con = connect(sen2_warehouse)
+    try:
+        pack = packs.build_pack(con, "County", "ignored")
+    finally:
+        con.close()
+    headers = [c.header for c in pack.board.table.columns]
+    rows = {r[0]: dict(zip(headers, r, strict=True)) for r in pack.board.table.rows}
+    twenty = rows[catalogue.measure("ehc_20_weeks_ex_pct").heading]
+    pct = formats.get("pct1")
+    assert twenty["Year"] == "2022"
+    assert twenty[pack.council_name] == pct.text(float(oxon["no_exc_20week_rate"]), "%")
+    assert twenty["England"] == pct.text(float(england["no_exc_20week_rate"]), "%")
+    assert twenty["Among neighbours"].startswith("lowest of ")
+    assert twenty[pack.council_name] == "4.0%"  # as the DfE published it

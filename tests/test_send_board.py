@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from apptest_helpers import assert_no_exception, open_page
 
+from analysis.send_board import AMBER, GREEN, NONE, RED, Council, kpi_rows, ordinal
 from contract import catalogue, neighbours, settings
 from contract.settings import ConfigError, SendBoard, Target
-from explorer.send_board import AMBER, GREEN, NONE, RED, Council, kpi_rows, ordinal
 
 PROJECT = Path(__file__).resolve().parents[1]
 OXON = Council("Oxfordshire", 931, "E12000008")
@@ -163,7 +163,7 @@ def test_a_trajectory_that_starts_in_the_latest_year_is_not_rated() -> None:
 
 
 def test_ordinals() -> None:
-    from explorer.send_board import rank_words
+    from analysis.send_board import rank_words
 
     assert [rank_words(r, 11) for r in (1, 2, 3, 11)] == [
         "highest of 11", "2nd highest of 11", "3rd highest of 11", "lowest of 11"
