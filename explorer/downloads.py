@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+import packs
 import queries
 from contract.safe_export import neutralise_formula
 from explorer import data
@@ -133,4 +134,54 @@ def download_table_csv(table: str, label: str, help: str | None = None) -> None:
         raise ValueError(f"{table!r} is not a downloadable table")
     download_csv_from_build(
         lambda con, path: queries.write_table_csv(con, table, path), table, label, help
+    )
+
+
+def offer_pdf(
+    column,
+    *,
+    state_key: str,
+    key: str,
+    make: Callable[[], bytes],
+    file_name: str,
+    what: str,
+    download_help: str | None = None,
+) -> None:
+    """A button that makes a PDF of ``what`` (``make``, a few seconds in Chromium, so only
+    when asked), then its download; one plain line when it cannot be made. ``state_key``
+    names the request (per area and build); ``key`` names the buttons (make-``key``,
+    download-``key``)."""
+    if not packs.pdf_available():
+        column.caption(
+            "A PDF cannot be made here because the Chromium browser is not installed; "
+            "download the web page and print it to PDF instead."
+        )
+        return
+    if not st.session_state.get(state_key):
+        # a callback, so the request survives the page's own reruns (it writes its address)
+        column.button(
+            f"Make a PDF of {what} (A4)",
+            key=f"make-{key}",
+            icon=":material/picture_as_pdf:",
+            help=f"Prints {what} to an A4 PDF; takes a few seconds.",
+            on_click=lambda: st.session_state.update({state_key: True}),
+        )
+        return
+    try:
+        with column, st.spinner("Making the PDF…"):
+            pdf_bytes = make()
+    except packs.PdfUnavailable as error:
+        column.caption(str(error))
+        return
+    except Exception:  # noqa: BLE001 - the browser failed: one plain line, no traceback
+        column.caption("The PDF could not be made just now; download the web page instead.")
+        return
+    column.download_button(
+        "Download PDF",
+        data=pdf_bytes,
+        file_name=file_name,
+        mime="application/pdf",
+        key=f"download-{key}",
+        icon=":material/picture_as_pdf:",
+        help=download_help,
     )

@@ -10,7 +10,7 @@ import streamlit as st
 import packs
 from explorer import data
 from explorer.data import query
-from explorer.downloads import download_csv
+from explorer.downloads import download_csv, offer_pdf
 from explorer.formatting import year_label
 from explorer.layout import suppression_note
 from explorer.text import md
@@ -89,41 +89,16 @@ def downloads(
 
 
 def pdf_offer(column, level: str, area: str, time_period: int, file_stem: str) -> None:
-    """A button that makes the PDF, then its download; one plain line if it cannot."""
-    key = f"pack-pdf-{level}-{area}-{time_period}-{data.build_id()}"
-    if not packs.pdf_available():
-        column.caption(
-            "A PDF cannot be made here because the Chromium browser is not installed; "
-            "download the web page and print it to PDF instead."
-        )
-        return
-    if not st.session_state.get(key):
-        # a callback, so the request survives the page's own reruns (it writes its address)
-        column.button(
-            "Make a PDF (A4)",
-            key="make-pack-pdf",
-            icon=":material/picture_as_pdf:",
-            help="Prints the pack to an A4 PDF; takes a few seconds.",
-            on_click=lambda: st.session_state.update({key: True}),
-        )
-        return
-    try:
-        with column, st.spinner("Making the PDF…"):
-            pdf_bytes = _pdf(level, area, time_period, data.build_id())
-    except packs.PdfUnavailable as error:
-        column.caption(str(error))
-        return
-    except Exception:  # noqa: BLE001 - the browser failed: one plain line, no traceback
-        column.caption("The PDF could not be made just now; download the web page instead.")
-        return
-    column.download_button(
-        "Download PDF",
-        data=pdf_bytes,
+    """A button that makes the pack's PDF, then its download."""
+    build = data.build_id()
+    offer_pdf(
+        column,
+        state_key=f"pack-pdf-{level}-{area}-{time_period}-{build}",
+        key="pack-pdf",
+        make=lambda: _pdf(level, area, time_period, build),
         file_name=f"{file_stem}.pdf",
-        mime="application/pdf",
-        key="download-pack-pdf",
-        icon=":material/picture_as_pdf:",
-        help="The pack as an A4 PDF: a summary first, then each section.",
+        what="the pack",
+        download_help="The pack as an A4 PDF: a summary first, then each section.",
     )
 
 

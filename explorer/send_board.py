@@ -25,7 +25,7 @@ from analysis.send_board import (  # noqa: F401 (the page reads the texts from h
 )
 from contract import periods, settings
 from explorer import data
-from explorer.downloads import download_csv
+from explorer.downloads import download_csv, offer_pdf
 
 #: RAG words: never colour alone (WCAG 1.4.1); the icon and the word say it too.
 BADGE = {GREEN: ":green-badge[:material/check_circle: {}]",
@@ -168,32 +168,11 @@ def render_one_page() -> None:
         icon=":material/print:",
         help="Opens in any browser with no internet needed; prints on one A4 page.",
     )
-    wanted = f"board-pdf-{build}"
-    if not packs.pdf_available():
-        pdf_column.caption(
-            "A PDF cannot be made here because the Chromium browser is not installed; "
-            "download the web page and print it to PDF instead."
-        )
-    elif not st.session_state.get(wanted):
-        pdf_column.button(
-            "Make a PDF of the board (A4)",
-            key="make-board-pdf",
-            icon=":material/picture_as_pdf:",
-            help="Prints the board to one A4 page; takes a few seconds.",
-            on_click=lambda: st.session_state.update({wanted: True}),
-        )
-    else:
-        try:
-            with pdf_column, st.spinner("Making the PDF…"):
-                pdf = _one_page_pdf(build)
-        except Exception:  # noqa: BLE001 - the browser failed: one plain line, no traceback
-            pdf_column.caption("The PDF could not be made just now; download the web page.")
-            return
-        pdf_column.download_button(
-            "Download the board as a PDF",
-            data=pdf,
-            file_name=f"{summary.file_stem}.pdf",
-            mime="application/pdf",
-            key="download-board-pdf",
-            icon=":material/picture_as_pdf:",
-        )
+    offer_pdf(
+        pdf_column,
+        state_key=f"board-pdf-{build}",
+        key="board-pdf",
+        make=lambda: _one_page_pdf(build),
+        file_name=f"{summary.file_stem}.pdf",
+        what="the board",
+    )
