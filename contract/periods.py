@@ -45,7 +45,12 @@ def checked(value: object) -> int:
     return period
 
 
+#: The first year any time period may start in (EES data begins in the 2000s), and the
+#: last a four-digit figure can be read as a calendar year: wide, as this tells a stored
+#: 2021 from 202122; the ETL rejects a file's year more than a year ahead (etl.validate).
 FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR = 1990, 2100
+#: A calendar year as the files write it.
+CALENDAR_YEAR_TEXT = r"\d{4}"
 
 
 def calendar_year(text: object) -> int | None:
@@ -54,7 +59,7 @@ def calendar_year(text: object) -> int | None:
     if isinstance(text, bool):
         return None
     compact = str(text).strip().removesuffix(".0")
-    if not re.fullmatch(r"\d{4}", compact):
+    if not re.fullmatch(CALENDAR_YEAR_TEXT, compact):
         return None
     year = int(compact)
     return year if FIRST_CALENDAR_YEAR <= year <= LAST_CALENDAR_YEAR else None

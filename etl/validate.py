@@ -93,6 +93,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from contract.periods import CALENDAR_YEAR_TEXT, FIRST_CALENDAR_YEAR
 from contract.settings import Config, Limits
 from contract.symbols import SYMBOLS
 
@@ -115,9 +116,9 @@ _MAX_VALUE_CHARS = 200
 _LARGEST_NUMBER = 1e15
 #: Looks like a number (so a NaN from _to_number means too large, not junk).
 _NUMERIC_TEXT = r"[+-]?(?:[\d,]*\.?\d+|\d[\d,]*\.)(?:[eE][+-]?\d+)?"
-#: Time periods start between these years (EES data begins in the 2000s; council
-#: budgets can be set a year ahead); dates lie between these and a few years ahead.
-FIRST_PERIOD_YEAR = 1990
+#: Time periods start between these years (the contract's first year; council budgets can
+#: be set a year ahead); dates lie between these and a few years ahead.
+FIRST_PERIOD_YEAR = FIRST_CALENDAR_YEAR
 PERIOD_YEARS_AHEAD = 1
 EARLIEST_DATE = pd.Timestamp("1800-01-01")
 DATE_YEARS_AHEAD = 5
@@ -842,7 +843,9 @@ def check_calendar_year(checked: Checked, column: Column) -> None:
     name = column.name
     raw_values = checked.frame[name]
     years = pd.to_numeric(raw_values.str.strip(), errors="coerce")
-    bad = ~(years.notna() & (years % 1 == 0) & raw_values.str.strip().str.fullmatch(r"\d{4}"))
+    bad = ~(
+        years.notna() & (years % 1 == 0) & raw_values.str.strip().str.fullmatch(CALENDAR_YEAR_TEXT)
+    )
     bad = bad.to_numpy(dtype=bool, na_value=True)
     checked.reject(
         bad, name, raw_values, "bad_time_period", "is not a calendar year (expected 2021)"

@@ -833,3 +833,15 @@ def test_python_m_demo_if_no_data_writes_the_demo_files_a_build_then_uses(
     from etl.build import resolve_inputs
 
     assert resolve_inputs(etl_data_dir / "raw")[::2] == (demo_files, "demo")
+
+
+def test_the_demo_writes_every_statistical_neighbour_of_the_council() -> None:
+    """demo.sen2 keeps the codes, names and regions the SEN2 files need; the codes must be
+    those of the reference sets (data/reference), both years, so the board has neighbours."""
+    from contract import neighbours
+    from demo.sen2 import NEIGHBOURS as SEN2_NEIGHBOURS
+
+    wanted = set()
+    for year in (2022, 2026):
+        wanted |= set(neighbours.neighbours_of(931, year).codes)
+    assert {code for code, *_ in SEN2_NEIGHBOURS} == wanted
