@@ -47,3 +47,26 @@ def test_a_lead_reaches_the_board_from_the_menu_and_back(app: AppPage) -> None:
     assert "new EHC plans issued in 2034" in app.main_text()
     assert "Backtest." in app.main_text()
     assert app.problems() == []
+
+
+def test_the_board_on_one_page_downloads_as_a_web_page_and_a_pdf(app: AppPage, tmp_path) -> None:
+    """The lead takes the board to the meeting: the one-page web page downloads with every
+    KPI in it, and the PDF is made when asked (one A4 page) and then downloads."""
+    app.open("send_board")
+    with app.page.expect_download() as download:
+        app.page.get_by_role("button", name="Download the board on one page (.html)").click()
+    html = tmp_path / "board.html"
+    download.value.save_as(html)
+    text = html.read_text(encoding="utf-8")
+    assert text.count("<tr>") == 1 + len(catalogue.area_only())
+    for measure in catalogue.area_only():
+        assert measure.heading in text.replace("&#39;", "'")
+    runs = app.runs()
+    app.page.get_by_role("button", name="Make a PDF of the board (A4)").click()
+    app.wait_for_rerun(runs)
+    with app.page.expect_download() as download:
+        app.page.get_by_role("button", name="Download PDF").click()
+    pdf = tmp_path / "board.pdf"
+    download.value.save_as(pdf)
+    assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes())) == 1
+    assert app.problems() == []
