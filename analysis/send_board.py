@@ -9,7 +9,9 @@ Pure (a frame of published figures in, rows out), without Streamlit, so the boar
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -29,6 +31,11 @@ class Council:
     name: str
     old_la_code: int
     region_code: str | None
+
+    @classmethod
+    def from_settings(cls, row: Mapping[str, Any]) -> Council:
+        """The council a connection was opened with (``queries.council_settings``)."""
+        return cls(str(row["council_name"]), int(row["old_la_code"]), row.get("region_code"))
 
 
 @dataclass

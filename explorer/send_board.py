@@ -9,6 +9,7 @@ import altair as alt
 import streamlit as st
 
 import packs
+import queries
 from analysis.send_board import (  # noqa: F401 (the page reads the texts from here)
     AMBER,
     GREEN,
@@ -23,7 +24,7 @@ from analysis.send_board import (  # noqa: F401 (the page reads the texts from h
     kpi_rows,
     summary_table,
 )
-from contract import periods, settings
+from contract import periods
 from explorer import data
 from explorer.downloads import download_csv, offer_pdf
 
@@ -34,23 +35,14 @@ BADGE = {GREEN: ":green-badge[:material/check_circle: {}]",
          NONE: ":gray-badge[{}]"}  # fmt: skip
 
 
-def _document() -> dict:
-    """The live build's recorded settings (targets are kept with the build), tightened to
-    the file in force now (contract.settings.serving_document)."""
-    current = settings.load_config(data.config_path())
-    return settings.serving_document(data.warehouse_dir(), current)
-
-
-def council(document: dict) -> Council:
-    chosen = document.get("council") or {}
-    return Council(str(chosen["name"]), int(chosen["old_la_code"]), chosen.get("region_code"))
-
-
 def load() -> tuple[Council, list[KpiRow]]:
-    """The council and its board rows, from one reading of the build's settings."""
-    document = _document()
-    chosen = council(document)
-    return chosen, kpi_rows(data.query("send_board_areas"), chosen, settings.send_board(document))
+    """The council and its board rows, from the settings the live build's connection was
+    opened with (what the county pack reads too: the build's, tightened to the file now)."""
+    con = data.connection()
+    chosen = Council.from_settings(queries.council_settings(con))
+    return chosen, kpi_rows(
+        data.query("send_board_areas"), chosen, queries.send_board_settings(con)
+    )
 
 
 def sparkline(row: KpiRow, council_name: str) -> alt.Chart:

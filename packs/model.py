@@ -240,9 +240,7 @@ def _board(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> Board | 
     """The council's SEND board, or None when the build has none of its SEN2 figures."""
     if settings.get("old_la_code") is None:
         return None
-    council = send_board.Council(
-        str(settings["council_name"]), int(settings["old_la_code"]), settings.get("region_code")
-    )
+    council = send_board.Council.from_settings(settings)
     rows = send_board.kpi_rows(
         queries.send_board_areas(con), council, queries.send_board_settings(con)
     )
