@@ -365,9 +365,14 @@ def persist_materialized_views(
     (folder / "fingerprint.txt").unlink(missing_ok=True)
     bodies = _view_bodies(layers.view_files())
     names = [name for name in view_build_order(bodies) if _is_materialized(bodies[name])]
-    con = connect(warehouse, settings, materialize=False)
+    # the complementary table waits for its place in the build order: computed there, it
+    # reads the stored copies of the views before it instead of recomputing them all
+    con = _connect(warehouse, settings, materialize=False, complementary_later=True)
     try:
         for name in names:
+            if name == complementary.TABLE:
+                con.execute(f'DROP TABLE "{name}"')
+                _create_complementary(con, None)
             target = _sql_string(str(folder / f"{name}.parquet"))
             # DDL cannot bind parameters; the path is ours and the name a checked identifier.
             con.execute(
@@ -448,6 +453,7 @@ def _create_views(
     views_dir: Path | None = None,
     materialize: bool = True,
     persisted: Path | None = None,
+    complementary_later: bool = False,
 ) -> list[str]:
     for script in layers.macro_scripts():
         try:
@@ -462,6 +468,9 @@ def _create_views(
     order = view_build_order(bodies, con)
     for name in order:
         if name == complementary.TABLE:
+            if complementary_later:
+                con.execute(complementary.EMPTY_TABLE_SQL)  # filled by the caller
+                continue
             stored = persisted / f"{name}.parquet" if persisted is not None else None
             _create_complementary(con, stored)
             continue
@@ -504,6 +513,17 @@ def connect(
     results are identical either way. ``views_dir`` (tests) is one folder of view files
     used instead of the layer folders (staging/, intermediate/, public/).
     """
+    return _connect(warehouse, config, views_dir=views_dir, materialize=materialize)
+
+
+def _connect(
+    warehouse: Path | str | None,
+    config: Path | str | Mapping[str, Any] | None,
+    *,
+    views_dir: Path | None = None,
+    materialize: bool = True,
+    complementary_later: bool = False,
+) -> duckdb.DuckDBPyConnection:
     warehouse = Path(warehouse) if warehouse is not None else DEFAULT_WAREHOUSE
     if not warehouse.is_dir():
         raise QueryLayerError(f"No warehouse folder at {warehouse}")
@@ -522,7 +542,13 @@ def connect(
         if materialize and views_dir is None:
             fingerprint = _views_fingerprint(_settings_row(settings), warehouse)
             persisted = _persisted(warehouse, fingerprint)
-        _create_views(con, views_dir, materialize=materialize, persisted=persisted)
+        _create_views(
+            con,
+            views_dir,
+            materialize=materialize,
+            persisted=persisted,
+            complementary_later=complementary_later,
+        )
     except BaseException:
         con.close()
         raise

@@ -15,7 +15,7 @@ its rate: perm_excl and perm_excl_rate share "Permanent exclusions"), since a sh
 with its denominator gives the count back. A cell whose value the publisher withheld is
 not a term of any sum (its range is public), so it does not count as hidden here.
 
-The equations are built in SQL (``EQUATIONS``) from the primary-suppressed views; this
+The equations are built in SQL (``MEMBERS_SQL``) from the primary-suppressed views; this
 module only runs the rule. ``connect()`` computes the result as the table named in
 ``TABLES`` (``int_complementary_cells``) between the primary and the public views, and the
 ETL stores it with the other materialised views.
@@ -113,15 +113,16 @@ UNION ALL
 SELECT tbl, level, area, time_period, family, part, value, hidden FROM needs
 UNION ALL
 SELECT tbl, level, area, time_period, family, part, value, hidden FROM like_for_like
-ORDER BY tbl, level, area, time_period, family, part  -- ties are broken the same every run
 """
 
-#: The equations: (equation, tbl, level, area, time_period, family, part, is_total).
-#: Areas nest School -> Partnership -> Locality -> County (a school in no partnership is a
-#: part of its locality, one in no locality of the county); each breakdown nests the same
-#: way, part by part; and the parts of an area's breakdown add up to its own figure (an
-#: equation whose total, from the area table, cannot be hidden here: ``fixed``).
-EQUATIONS_SQL = """
+#: The equations' members, straight from ``cx_cells``: (eq, cell, is_total); ``cell`` is NULL
+#: for a total that is not a cell here (held elsewhere: shown, never picked). Areas nest
+#: School -> Partnership -> Locality -> County (a school in no partnership is a part of its
+#: locality, one in no locality of the county); each breakdown nests the same way, part by
+#: part; and the parts of an area's breakdown add up to its own figure (an equation whose
+#: total is the area table's cell). An equation is the hash of what names it (one tag per
+#: kind of equation): members are found by their cell number, not by joining their names.
+MEMBERS_SQL = """
 WITH tree AS (
     -- each area's parent in the nesting, from the area table (one row per area and year)
     SELECT DISTINCT level, area, time_period,
@@ -136,21 +137,19 @@ WITH tree AS (
     FROM int_checked_area_measure_year
     WHERE level IN ('School', 'Partnership', 'Locality')
 ),
-cells AS (SELECT * FROM cx_cells),
 nesting AS (
     -- a child area: a part of its parent's equation, per table, family and breakdown part
-    SELECT c.tbl || '|' || c.family || '|' || c.part || '|' || c.time_period || '|' || t.parent
-            AS equation,
-        c.tbl, c.level, c.area, c.time_period, c.family, c.part, false AS is_total
-    FROM cells AS c
+    SELECT hash('nest', c.tbl, c.family, c.part, c.time_period, t.parent) AS eq,
+        c.cell, false AS is_total
+    FROM cx_cells AS c
     JOIN tree AS t ON t.level = c.level AND t.area = c.area AND t.time_period = c.time_period
     WHERE c.tbl <> 'lfl'
     UNION ALL
     -- the parent itself: the total
-    SELECT c.tbl || '|' || c.family || '|' || c.part || '|' || c.time_period || '|'
-            || c.level || '|' || CASE WHEN c.level = 'County' THEN '' ELSE c.area END,
-        c.tbl, c.level, c.area, c.time_period, c.family, c.part, true
-    FROM cells AS c
+    SELECT hash('nest', c.tbl, c.family, c.part, c.time_period,
+            c.level || '|' || CASE WHEN c.level = 'County' THEN '' ELSE c.area END),
+        c.cell, true
+    FROM cx_cells AS c
     WHERE c.level IN ('Partnership', 'Locality', 'County') AND c.tbl <> 'lfl'
 ),
 parted AS (
@@ -159,49 +158,52 @@ parted AS (
     -- area-table family that sum equals (pupils by need add up to the EHC plan or SEN
     -- support count)
     SELECT
-        c.*,
-        CASE WHEN c.tbl IN ('group', 'need') THEN split_part(c.part, ': ', 1) ELSE '' END
-            AS margin,
+        c.cell, c.level, c.area, c.time_period,
+        hash('breakdown', c.tbl, c.family, c.level, c.area, c.time_period,
+            CASE WHEN c.tbl IN ('group', 'need') THEN split_part(c.part, ': ', 1) ELSE '' END
+        ) AS eq,
         CASE
             WHEN c.tbl <> 'need' THEN c.family
             WHEN split_part(c.part, ': ', 1) = 'EHC plan' THEN 'Pupils with an EHC plan'
             WHEN split_part(c.part, ': ', 1) = 'SEN support' THEN 'Pupils receiving SEN support'
             ELSE 'SEN pupils: ' || split_part(c.part, ': ', 1)  -- no such cell: fixed
         END AS total_family
-    FROM cells AS c
+    FROM cx_cells AS c
     WHERE c.tbl IN ('reason', 'group', 'phase', 'need')
 ),
-breakdown AS (
-    SELECT c.tbl || '|' || c.family || '|' || c.level || '|' || c.area || '|' || c.time_period
-            || '|' || c.margin AS equation,
-        c.tbl, c.level, c.area, c.time_period, c.family, c.part, false AS is_total
-    FROM parted AS c
-    UNION ALL
-    SELECT DISTINCT b.tbl || '|' || b.family || '|' || b.level || '|' || b.area || '|'
-            || b.time_period || '|' || b.margin,
-        'area', b.level, b.area, b.time_period, b.total_family, '', true
-    FROM parted AS b
+breakdown_totals AS (
+    SELECT DISTINCT eq, level, area, time_period, total_family FROM parted
 ),
+breakdown AS (
+    SELECT eq, cell, false AS is_total FROM parted
+    UNION ALL
+    SELECT b.eq, a.cell, true
+    FROM breakdown_totals AS b
+    LEFT JOIN cx_cells AS a
+        ON a.tbl = 'area' AND a.level = b.level AND a.area = b.area
+        AND a.time_period = b.time_period AND a.family = b.total_family AND a.part = ''
+),
+lfl AS (SELECT * FROM cx_cells WHERE tbl = 'lfl'),
 like_for_like AS (
     -- today's schools in a year = the partnership's schools that year, plus and minus
     -- the movers (int_partnership_movers): an equation (its signs do not matter here).
     -- The like-for-like figure is the one to hide first (is_total orders the choice: the
     -- partnership's own figure and its schools' are what every page shows)
-    SELECT 'lfl|' || c.family || '|' || c.area || '|' || c.time_period AS equation,
-        'lfl' AS tbl, c.level, c.area, c.time_period, c.family, '' AS part, false AS is_total
-    FROM cells AS c
-    WHERE c.tbl = 'lfl'
+    SELECT hash('lfl', c.family, c.area, c.time_period) AS eq, c.cell, false AS is_total
+    FROM lfl AS c
     UNION ALL
-    SELECT 'lfl|' || c.family || '|' || c.area || '|' || c.time_period,
-        'area', 'Partnership', c.area, c.time_period, c.family, '', true
-    FROM cells AS c
-    WHERE c.tbl = 'lfl'
+    SELECT hash('lfl', c.family, c.area, c.time_period), a.cell, true
+    FROM lfl AS c
+    LEFT JOIN cx_cells AS a
+        ON a.tbl = 'area' AND a.level = 'Partnership' AND a.area = c.area
+        AND a.time_period = c.time_period AND a.family = c.family AND a.part = ''
     UNION ALL
-    SELECT 'lfl|' || c.family || '|' || c.area || '|' || c.time_period,
-        'area', 'School', CAST(d.urn AS VARCHAR), c.time_period, c.family, '', true
-    FROM cells AS c
+    SELECT hash('lfl', c.family, c.area, c.time_period), a.cell, true
+    FROM lfl AS c
     JOIN int_partnership_movers AS d ON d.partnership = c.area AND d.time_period = c.time_period
-    WHERE c.tbl = 'lfl'
+    LEFT JOIN cx_cells AS a
+        ON a.tbl = 'area' AND a.level = 'School' AND a.area = CAST(d.urn AS VARCHAR)
+        AND a.time_period = c.time_period AND a.family = c.family AND a.part = ''
 )
 SELECT * FROM nesting
 UNION ALL
@@ -211,6 +213,12 @@ SELECT * FROM like_for_like
 """
 
 _KEY = ["tbl", "level", "area", "time_period", "family", "part"]
+
+#: The table ``TABLE`` before ``compute`` fills it (the columns ``compute`` returns).
+EMPTY_TABLE_SQL = (
+    f'CREATE TABLE "{TABLE}" (tbl VARCHAR, level VARCHAR, area VARCHAR,'
+    " time_period INTEGER, family VARCHAR, part VARCHAR)"
+)
 
 
 def _run_rule(con: duckdb.DuckDBPyConnection) -> None:
@@ -288,14 +296,13 @@ def hidden_cells(cells: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
 
 def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The table ``TABLE``: the key of every cell complementary suppression hides."""
+    # cells numbered in key order: ties in the rule are broken the same every run
     con.execute(
         "CREATE OR REPLACE TEMP TABLE cx_cells AS SELECT row_number() OVER"  # noqa: S608
         f" (ORDER BY tbl, level, area, time_period, family, part) AS cell, * FROM ({CELLS_SQL})"
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE cx_members AS SELECT hash(e.equation) AS eq, c.cell,"  # noqa: S608
-        f" e.is_total FROM ({EQUATIONS_SQL}) AS e LEFT JOIN cx_cells AS c"
-        " USING (tbl, level, area, time_period, family, part)"
+        f"CREATE OR REPLACE TEMP TABLE cx_members AS {MEMBERS_SQL}"  # noqa: S608
     )
     try:
         _run_rule(con)
