@@ -1,7 +1,7 @@
 """The SEND board's rules: one row per KPI (the catalogue's area-only measures: EHC plans,
-SEN2) with the council's latest figure, its direction over 3 and 5 years, England, the
-region and the statistical neighbours of that year, the council's target and trajectory,
-RAG against each and a one-line verdict.
+SEN2, and suspensions and exclusions of SEND learners) with the council's latest figure,
+its direction over 3 and 5 years, England, the region and the statistical neighbours of
+that year, the council's target and trajectory, RAG against each and a one-line verdict.
 
 Pure (a frame of published figures in, rows out), without Streamlit, so the board page
 (explorer/send_board.py) and the county data pack's one-page summary (packs) say the same.
@@ -22,7 +22,9 @@ from contract import catalogue, formats, neighbours, periods, settings
 GREEN, AMBER, RED, NONE = "Green", "Amber", "Red", "No rating"
 NEXT_UPDATE = (
     "The DfE publishes EHC plan figures (SEN2) once a year, usually in June, for the calendar "
-    "year before (plans in January of that year for placements)."
+    "year before (plans in January of that year for placements). Suspensions and permanent "
+    "exclusions by SEN provision come once a year with the full-year exclusions release, "
+    "usually in July, for the school year before last."
 )
 
 

@@ -198,6 +198,14 @@ AREA_ONLY: dict[str, list[tuple[str, str]]] = {
         ("special_non_maintained", "BIGINT"),
         ("ap_pru_total", "BIGINT"),
     ],
+    # Suspensions and permanent exclusions by SEN provision (the exclusions by characteristic
+    # file's LA, region and England rows, academic years), one column per count and group:
+    # etl.breakdowns.sen_provision_benchmarks pivots them out of benchmark_breakdowns
+    "exclusions_sen": [
+        (f"{count}_{group}", "BIGINT")
+        for group in ("ehc_plan", "sen_support")
+        for count in ("headcount", "susp", "perm_excl")
+    ],
 }
 
 #: Fact tables (loaded from one source each) and the columns that order their rows.

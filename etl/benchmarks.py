@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .sources import Source
+from .sources import Benchmark, Source
 from .validate import BENCHMARK_LEVELS
 
 BENCHMARK_KEY = (
@@ -37,19 +37,26 @@ def benchmark_rows(source: Source, bench: pd.DataFrame) -> pd.DataFrame:
     """Long measure rows from a source's (validated, de-duplicated) benchmark rows."""
     if bench.empty or not source.benchmarks:
         return pd.DataFrame(columns=COLUMNS)
-    base = area_columns(bench)
+    return measure_rows(area_columns(bench), bench, source.benchmarks)
+
+
+def measure_rows(
+    base: pd.DataFrame, values: pd.DataFrame, benchmarks: tuple[Benchmark, ...]
+) -> pd.DataFrame:
+    """One row per area row (``base``: AREA_COLUMNS) and benchmark whose numerator (and
+    denominator) ``values`` holds and published; a withheld one gives no row."""
     parts = []
-    for benchmark in source.benchmarks:
-        if benchmark.numerator not in bench or (
-            benchmark.denominator is not None and benchmark.denominator not in bench
+    for benchmark in benchmarks:
+        if benchmark.numerator not in values or (
+            benchmark.denominator is not None and benchmark.denominator not in values
         ):
             continue  # an older file without this measure's columns
-        numerator = bench[benchmark.numerator].to_numpy(dtype=float, na_value=np.nan)
+        numerator = values[benchmark.numerator].to_numpy(dtype=float, na_value=np.nan)
         if benchmark.denominator is None:
-            denominator = np.full(len(bench), np.nan)
+            denominator = np.full(len(values), np.nan)
             known = ~np.isnan(numerator)
         else:
-            denominator = bench[benchmark.denominator].to_numpy(dtype=float, na_value=np.nan)
+            denominator = values[benchmark.denominator].to_numpy(dtype=float, na_value=np.nan)
             known = ~np.isnan(numerator) & ~np.isnan(denominator)
         part = base[known].assign(
             measure=benchmark.measure, numerator=numerator[known], denominator=denominator[known]

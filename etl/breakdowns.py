@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .benchmarks import AREA_COLUMNS, area_columns
-from .sources import REASON_COLUMNS, Source
+from .benchmarks import AREA_COLUMNS, area_columns, measure_rows
+from .sources import REASON_COLUMNS, Source, benchmarks_of
 
 COUNTS = ("headcount", "perm_excl", "susp", "one_plus_susp")
 COLUMNS = [
@@ -72,3 +72,41 @@ def _flags(bench: pd.DataFrame, column: str) -> np.ndarray:
     return (
         bench[flag].where(bench[flag].notna() & bench[flag].ne("nan"), None).to_numpy(dtype=object)
     )
+
+
+#: The SEN provision groups of the exclusions by characteristic file, as each release
+#: spells them -> the column suffix of the ``exclusions_sen`` measures (contract.schema).
+#: The 2006/07-2016/17 file (shared/real) says "SEN provision SEN with statement EHC" and
+#: "SEN provision SEN without statement"; the later "EHC plan" / "SEN support" spellings
+#: are those of the school census and SEN releases (no LA-level exclusions row of them seen).
+SEN_PROVISION_GROUPS = {
+    "ehc plan": "ehc_plan",
+    "sen provision sen with statement ehc": "ehc_plan",
+    "sen support": "sen_support",
+    "sen provision sen without statement": "sen_support",
+}
+
+
+def sen_provision_benchmarks(breakdowns: pd.DataFrame) -> pd.DataFrame:
+    """``benchmarks`` rows of the catalogue's ``exclusions_sen`` measures (suspensions and
+    permanent exclusions of pupils with an EHC plan, or on SEN support, per 100 such pupils)
+    from the SEN provision rows of ``benchmark_breakdowns``: one wide row per area and year,
+    then the catalogue's formulas. A withheld count stays NULL and gives no row."""
+    if breakdowns.empty:
+        return pd.DataFrame(columns=[*AREA_COLUMNS, "measure", "numerator", "denominator"])
+    rows = breakdowns[
+        breakdowns["breakdown"].eq("characteristic")
+        & breakdowns["characteristic_group"].str.strip().str.lower().eq("sen provision")
+    ]
+    group = rows["characteristic"].str.strip().str.lower().map(SEN_PROVISION_GROUPS)
+    rows = rows.assign(group=group)[group.notna()]
+    # merged, not pivoted: England's old_la_code is NULL, and pandas' merge matches NULLs
+    wide = rows[AREA_COLUMNS].drop_duplicates()
+    for suffix in SEN_PROVISION_GROUPS.values():
+        part = rows.loc[rows["group"].eq(suffix), [*AREA_COLUMNS, "headcount", "susp", "perm_excl"]]
+        part = part.drop_duplicates(AREA_COLUMNS).rename(
+            columns={c: f"{c}_{suffix}" for c in ("headcount", "susp", "perm_excl")}
+        )
+        if f"headcount_{suffix}" not in wide:
+            wide = wide.merge(part, on=AREA_COLUMNS, how="left")
+    return measure_rows(wide[AREA_COLUMNS], wide, benchmarks_of("exclusions_sen"))

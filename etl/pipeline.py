@@ -23,7 +23,7 @@ from contract.settings import Boundaries, Config
 from . import archives, downloads, geo
 from .benchmarks import BENCHMARK_KEY, benchmark_rows, canonical_levels
 from .boundary_files import read_boundary_file
-from .breakdowns import breakdown_rows
+from .breakdowns import breakdown_rows, sen_provision_benchmarks
 from .errors import BuildError
 from .exclusions_log import aggregate as aggregate_log
 from .layouts_ks import adapt_layout, peek_layout
@@ -304,6 +304,9 @@ def build_tables(
 
     benchmarks = _area_rows(by_source, benchmark_rows, lambda s: bool(s.benchmarks))
     breakdowns = _area_rows(by_source, breakdown_rows, lambda s: s.breakdown is not None)
+    # the board's suspensions of SEND learners: measures on the SEN provision breakdown
+    area_parts = [f for f in (benchmarks, sen_provision_benchmarks(breakdowns)) if len(f)]
+    benchmarks = pd.concat(area_parts, ignore_index=True) if area_parts else benchmarks
 
     say("Locality boundaries")
     boundaries, boundary_reports = _boundaries(

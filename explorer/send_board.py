@@ -29,6 +29,10 @@ from explorer import data
 from explorer.downloads import download_csv, offer_pdf
 
 #: RAG words: never colour alone (WCAG 1.4.1); the icon and the word say it too.
+#: Streamlit draws a chart at the height it is given, whatever the spec says: room for the
+#: title, legend and year labels and a plot tall enough to show the line's shape.
+SPARKLINE_HEIGHT = 240
+
 BADGE = {GREEN: ":green-badge[:material/check_circle: {}]",
          AMBER: ":orange-badge[:material/error: {}]",
          RED: ":red-badge[:material/cancel: {}]",
@@ -46,15 +50,15 @@ def load() -> tuple[Council, list[KpiRow]]:
 
 
 def sparkline(row: KpiRow, council_name: str) -> alt.Chart:
-    """The council's line (solid) and England's (dashed, for shares only: England's count
+    """The council's line (solid) and England's (dashed, for rates only: England's count
     would flatten the council's) over the years; the axis fits the figures (a sparkline
     shows the shape; the numbers are in the row and the table)."""
     frame = row.series
-    if row.measure.fmt.suffix != "%":
+    if row.measure.kind == "count":
         frame = frame[frame["area"] != "England"]
     frame = frame.assign(start=[periods.start_year(int(t)) for t in frame["time_period"]])
     fmt = row.measure.fmt
-    areas = [council_name, "England"]
+    areas = [a for a in (council_name, "England") if a in set(frame["area"])]
     title = f"{row.measure.short_label}: {council_name}" + (
         " and England by year" if "England" in set(frame["area"]) else " by year"
     )
@@ -65,10 +69,11 @@ def sparkline(row: KpiRow, council_name: str) -> alt.Chart:
             x=alt.X("start:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=10)),
             y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
                     axis=alt.Axis(format=fmt.d3_axis, tickCount=3)),
-            color=alt.Color("area:N", scale=alt.Scale(domain=areas, range=["#1d70b8", "#505a5f"]),
+            color=alt.Color("area:N", scale=alt.Scale(domain=areas,
+                            range=["#1d70b8", "#505a5f"][: len(areas)]),
                             legend=alt.Legend(title=None, orient="top")),
             strokeDash=alt.StrokeDash("area:N", scale=alt.Scale(domain=areas,
-                                      range=[[1, 0], [5, 3]]), legend=None),
+                                      range=[[1, 0], [5, 3]][: len(areas)]), legend=None),
             tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("year:N", title="Year"),
                      alt.Tooltip("value:Q", title=row.measure.short_label, format=fmt.d3)],
         )
@@ -96,7 +101,7 @@ def render_row(row: KpiRow, council_name: str) -> None:
         badges.caption(change_text(row, row.change_3, 3))
         badges.caption(change_text(row, row.change_5, 5))
         if not row.series.empty:
-            chart.altair_chart(sparkline(row, council_name), width="stretch", height=170)
+            chart.altair_chart(sparkline(row, council_name), width="stretch", height=SPARKLINE_HEIGHT)
         st.page_link(
             "app_pages/data_and_definitions.py",
             label=f"{row.measure.short_label}: the definition, source and years",

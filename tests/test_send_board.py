@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from apptest_helpers import assert_no_exception, open_page
+from apptest_helpers import assert_no_exception, inline_datasets, open_page
 
 from analysis.send_board import AMBER, GREEN, NONE, RED, Council, kpi_rows, ordinal
 from contract import catalogue, neighbours, settings
@@ -203,6 +203,33 @@ def test_the_board_page_shows_every_kpi_with_the_published_figure(app_warehouse)
     assert set(table["Against target"]) <= {GREEN, AMBER, RED, NONE}
     # a sparkline per KPI, the projection and the scenario
     assert len(at.get("vega_lite_chart")) == len(catalogue.area_only()) + 2
+
+
+def test_sparklines_draw_england_for_rates_and_name_only_the_lines_drawn(
+    demo_warehouse: Path,
+) -> None:
+    """England's line beside a rate (a share or a rate per 100), not beside a count (it
+    would flatten the council's); the legend names only the lines drawn."""
+    from explorer.send_board import sparkline
+    from queries import connect, send_board_areas
+
+    con = connect(demo_warehouse)
+    try:
+        figures = send_board_areas(con)
+    finally:
+        con.close()
+    seen = {}
+    for row in kpi_rows(figures, OXON, SendBoard()):
+        spec = sparkline(row, "Oxfordshire").to_dict()
+        (rows,) = inline_datasets(spec)
+        drawn = {r["area"] for r in rows}
+        assert spec["encoding"]["color"]["scale"]["domain"] == [
+            a for a in ("Oxfordshire", "England") if a in drawn
+        ], row.measure.measure
+        seen[row.measure.measure] = drawn
+    assert seen["ehc_caseload"] == {"Oxfordshire"}  # a count
+    assert seen["susp_rate_ehc_plan"] == {"Oxfordshire", "England"}  # per 100 pupils
+    assert seen["ehc_20_weeks_ex_pct"] == {"Oxfordshire", "England"}  # a share
 
 
 def _demo_caseload(demo_warehouse: Path) -> list[float]:
