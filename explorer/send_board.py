@@ -101,7 +101,9 @@ def render_row(row: KpiRow, council_name: str) -> None:
         badges.caption(change_text(row, row.change_3, 3))
         badges.caption(change_text(row, row.change_5, 5))
         if not row.series.empty:
-            chart.altair_chart(sparkline(row, council_name), width="stretch", height=SPARKLINE_HEIGHT)
+            chart.altair_chart(
+                sparkline(row, council_name), width="stretch", height=SPARKLINE_HEIGHT
+            )
         st.page_link(
             "app_pages/data_and_definitions.py",
             label=f"{row.measure.short_label}: the definition, source and years",
