@@ -111,7 +111,7 @@ def kpi_rows(
 ) -> list[KpiRow]:
     """One row per board measure from the published figures (send_board_areas)."""
     rows = []
-    for measure in catalogue.area_only():
+    for measure in catalogue.board():
         mine = figures[figures["measure"] == measure.measure]
         rows.append(_kpi_row(measure, mine, council, board, reference))
     return rows
@@ -159,6 +159,9 @@ def _kpi_row(measure, frame, council, board, reference) -> KpiRow:
 
 
 def _neighbours(row, las, council, board, reference, start) -> None:
+    if not row.measure.area_only:
+        row.neighbours_text = "The council's own figure: no other council publishes one"
+        return
     chosen = neighbours.neighbours_of(council.old_la_code, start, board.neighbours, reference)
     row.neighbour_set = chosen
     if chosen is None:
@@ -227,6 +230,8 @@ def _target(row: KpiRow, by_start: dict[int, float], start: int) -> None:
 
 def _verdict(row: KpiRow, council: Council) -> str:
     parts = [f"{council.name}: {row.shown(row.value)} in {row.year_label}"]
+    if not row.measure.area_only:
+        parts.append("the council's own return (no England or neighbour figure exists)")
     if row.england is not None:
         better = _better(row.measure, row.value - row.england)
         word = {True: "better than England", False: "worse than England", None: "England"}[better]

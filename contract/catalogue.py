@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from contract import formats
-from contract.schema import AREA_ONLY, SCHEMA
+from contract.schema import AREA_ONLY, COUNCIL_BOARD_TABLES, SCHEMA
 
 CATALOGUE_CSV = Path(__file__).resolve().parent / "measures.csv"
 
@@ -52,7 +52,7 @@ STATISTICS = ("binomial", "poisson", "none")
 POLARITIES = ("better", "worse", "neutral")
 #: Tables with several rows per school and year (bands, provision types): a measure sums
 #: them to one row per school, known only when every row is.
-SUMMED_TABLES = frozenset({"topups", "places"})
+SUMMED_TABLES = frozenset({"topups", "places", "send_timetables"})
 
 
 class CatalogueError(ValueError):
@@ -97,6 +97,11 @@ class Measure:
         """Published for LAs, regions and England only (EHC plans): no school, partnership
         or locality figure exists, so it is on the SEND board, not in the data set."""
         return self.table in AREA_ONLY
+
+    @property
+    def on_board(self) -> bool:
+        """On the SEND board: published for LAs only, or a council-held SEND KPI."""
+        return self.area_only or self.table in COUNCIL_BOARD_TABLES
 
     @property
     def tested(self) -> bool:
@@ -257,6 +262,11 @@ def measure(name: str) -> Measure:
 def area_only() -> tuple[Measure, ...]:
     """The measures published for areas only (the SEND board's), in catalogue order."""
     return tuple(m for m in MEASURES if m.area_only)
+
+
+def board() -> tuple[Measure, ...]:
+    """The SEND board's measures, in catalogue order."""
+    return tuple(m for m in MEASURES if m.on_board)
 
 
 def headline() -> tuple[Measure, ...]:

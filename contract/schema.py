@@ -131,6 +131,15 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("provision_type", "VARCHAR"),
         *_measured(("places", "BIGINT"), ("amount_gbp", "DOUBLE")),
     ],
+    # The council's own termly return (no publication exists): SEND pupils on a part-time
+    # timetable and in alternative provision, by school, term and SEN provision
+    "send_timetables": [
+        *_KEYS,
+        *_SOURCE,
+        ("term", "VARCHAR"),
+        ("sen_provision", "VARCHAR"),
+        *_measured(("part_time", "BIGINT"), ("in_ap", "BIGINT")),
+    ],
     "benchmarks": [
         ("time_period", "INTEGER"),
         ("geographic_level", "VARCHAR"),
@@ -222,7 +231,12 @@ FACT_TABLES: tuple[str, ...] = (
     "ks4",
     "topups",
     "places",
+    "send_timetables",
 )
+
+#: Council-held tables whose measures are on the SEND board (no England or neighbour
+#: figure exists: the board shows the council's own, against its target).
+COUNCIL_BOARD_TABLES: frozenset[str] = frozenset({"send_timetables"})
 
 #: Row order of each table (then every other column, for a total order).
 SORT_KEYS: dict[str, list[str]] = {
@@ -239,6 +253,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "sen_need": ["urn", "time_period", "sen_provision", "primary_need"],
     "topups": ["time_period", "urn", "band"],
     "places": ["time_period", "urn", "provision_type"],
+    "send_timetables": ["time_period", "urn", "term", "sen_provision"],
     "benchmarks": ["measure", "time_period", "geographic_level", "area_code"],
     "benchmark_breakdowns": [
         "breakdown",

@@ -66,6 +66,7 @@ FILE_NAMES: dict[str, str] = {
     "ks4": "england_ks4final.csv",
     "topups": "high_needs_topups.csv",
     "places": "high_needs_places.xlsx",
+    "send_timetables": "send_part_time_and_ap.csv",
 }
 #: Sources written as several files (the DfE's exclusions releases and the council's log):
 #: file name -> source (demo/exclusions.py).
@@ -230,7 +231,7 @@ NEIGHBOUR_SCHOOLS = (50, 91)
 SYNTHETIC_LA_SCHOOLS = (110, 211)  # as in England: ~150 LAs make ~24,000 schools
 OTHER_FIRST_URN = 150000
 #: What each LA's independent random streams are for (see ``_stream``).
-STREAMS = ("la", "schools", "simulation", "high needs")
+STREAMS = ("la", "schools", "simulation", "high needs", "send timetables")
 SYNTHETIC_STREAM = 0  # the stream code the synthetic LAs share (no LA has code 0)
 
 
@@ -591,6 +592,9 @@ def generate_demo(
     paths += [
         _write_topups(out_dir, panel, facts, register, sites, high_needs),
         _write_places(out_dir, panel, facts, register, sites, high_needs),
+        _write_send_timetables(
+            out_dir, panel, facts, register, _stream(seed, OXFORDSHIRE[0], "send timetables")
+        ),
     ]
     return paths
 
@@ -1910,6 +1914,62 @@ def _topup_rows(panel, facts, register, sites, rng) -> pd.DataFrame:
 def _write_topups(out_dir, panel, facts, register, sites, rng) -> Path:
     rows = _topup_rows(panel, facts, register, sites, rng)
     return _write_cp1252_csv(out_dir / FILE_NAMES["topups"], rows[TOPUPS_COLUMNS])
+
+
+#: The council's termly return (README "Add your council's own files"): its columns, and
+#: each profile's chance that a SEND pupil is on a part-time timetable or in alternative
+#: provision in a term (primary, secondary, special, AP), growing 6% a year from 2017.
+SEND_TIMETABLE_COLUMNS: list[str] = [
+    "Academic year",
+    "Term",
+    "URN",
+    "School name",
+    "SEN provision",
+    "Pupils on a part-time timetable",
+    "Pupils in alternative provision",
+]
+PART_TIME_CHANCE = np.array([0.006, 0.02, 0.03, 0.0])
+IN_AP_CHANCE = np.array([0.002, 0.015, 0.0, 0.0])
+
+
+def _send_timetable_rows(panel, facts, register, rng) -> pd.DataFrame:
+    """Each council school's SEND pupils on part-time timetables and in AP, per term and
+    SEN provision (a school with no SEND pupils sends no rows)."""
+    rows = np.flatnonzero(panel["census"].to_numpy() & (panel["la"].to_numpy() == 0))
+    profile, year = facts["profile"][rows], panel["year"].to_numpy()[rows]
+    growth = 1.06 ** (year - 2017)
+    reg = panel["reg"].to_numpy()[rows]
+    parts = []
+    for provision, pupils, weight in (
+        ("EHC plan", facts["ehc_plan"][rows], 1.8),
+        ("SEN support", facts["sen_support"][rows], 1.0),
+    ):
+        for term in ("Autumn", "Spring", "Summer"):
+            chance = np.clip(weight * growth, 0, None)
+            part_time = rng.binomial(pupils, np.clip(PART_TIME_CHANCE[profile] * chance, 0, 1))
+            in_ap = rng.binomial(pupils, np.clip(IN_AP_CHANCE[profile] * chance, 0, 1))
+            keep = pupils > 0
+            parts.append(pd.DataFrame({
+                "Academic year": [f"{y}/{(y + 1) % 100:02d}" for y in year[keep]],
+                "Term": term,
+                "URN": register["urn"].to_numpy()[reg[keep]],
+                "School name": register["name"].to_numpy()[reg[keep]],
+                "SEN provision": provision,
+                "Pupils on a part-time timetable": part_time[keep],
+                "Pupils in alternative provision": in_ap[keep],
+            }))  # fmt: skip
+    frame = pd.concat(parts, ignore_index=True)
+    order = frame["Term"].map({"Autumn": 0, "Spring": 1, "Summer": 2})
+    return frame.assign(_term=order).sort_values(
+        ["Academic year", "_term", "URN", "SEN provision"], kind="stable"
+    )[SEND_TIMETABLE_COLUMNS]
+
+
+def _write_send_timetables(out_dir, panel, facts, register, rng) -> Path:
+    path = out_dir / FILE_NAMES["send_timetables"]
+    frame = _send_timetable_rows(panel, facts, register, rng)
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return path
 
 
 def _place_rows(panel, facts, register, sites, rng) -> pd.DataFrame:

@@ -62,12 +62,26 @@ class Column:
     #: A count some releases publish as a fraction (exclusions to 2009/10): kept as
     #: published with a warning, never rejected.
     fractional: bool = False
+    #: A category with fixed values: (spelling, value) pairs, spellings matched ignoring
+    #: case and spaces; any other value is rejected (rule ``not_a_choice``).
+    choices: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def headers(self) -> tuple[str, ...]:
         # cached: header detection asks every column of every source for each candidate
         # header row (a council build spent 8 s normalising the same names again)
         return (normalise_header(self.raw), *(normalise_header(a) for a in self.aliases))
+
+
+#: The terms of the council's termly returns, and the SEN provision of a SEND pupil
+#: (the school census codes E and K are read too).
+TERMS = (("autumn", "Autumn"), ("spring", "Spring"), ("summer", "Summer"))
+SEND_PROVISION = (
+    ("ehc plan", "EHC plan"),
+    ("e", "EHC plan"),
+    ("sen support", "SEN support"),
+    ("k", "SEN support"),
+)
 
 
 @dataclass(frozen=True)
@@ -722,6 +736,25 @@ SOURCES: tuple[Source, ...] = (
             ),
         ),
         ("time_period", "urn", "band"),
+    ),
+    # The council's termly return of SEND pupils on part-time timetables and in alternative
+    # provision (no publication exists: the template is ours, README "Add your council's
+    # own files"). One row per school, term and SEN provision.
+    Source(
+        "send_timetables",
+        "council",
+        "send_timetables",
+        (
+            Column("time_period", "Academic year", "period", ("Year",)),
+            Column("term", "Term", "category", choices=TERMS),
+            Column("urn", "URN", "id", ("School URN",)),
+            Column("school_name", "School name", aliases=("School",)),
+            Column("sen_provision", "SEN provision", "category", ("SEN",), choices=SEND_PROVISION),
+            _count("part_time", "Pupils on a part-time timetable", "Part-time timetables"),
+            _count("in_ap", "Pupils in alternative provision", "In alternative provision"),
+        ),
+        ("time_period", "urn", "term", "sen_provision"),
+        sheet="Timetables",
     ),
     Source(
         "places",

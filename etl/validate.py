@@ -45,6 +45,9 @@ rule                      severity    what
                                       enrolments; one_plus_susp > headcount or > susp;
                                       rwm_expected > pupils_eligible. (Exclusions may
                                       exceed headcount: a pupil can be suspended often.)
+``not_a_choice``          reject      A category with fixed values holds another: a
+                                      term (Autumn, Spring, Summer), a SEND pupil's SEN
+                                      provision (EHC plan, SEN support; E, K).
 ``end_before_start``      reject      Membership ``Left`` before ``Joined``.
 ``duplicate_key``         reject      A row whose key (the table's grain) an earlier row
                                       (earlier file by name, then earlier row) already had.
@@ -914,6 +917,17 @@ def check_category(checked: Checked, column: Column, rows: np.ndarray | None = N
     checked.reject(
         blank, name, None, "missing_value", f"'{raw}' is blank (it is part of the row's key)"
     )
+    if column.choices:
+        spelled = dict(column.choices)
+        chosen = text.str.lower().str.split().str.join(" ").map(spelled)
+        other = (~blank & chosen.isna()).to_numpy(dtype=bool, na_value=True)
+        if rows is not None:
+            other = other & rows
+        allowed = ", ".join(dict.fromkeys(spelled.values()))
+        checked.reject(
+            other, name, checked.frame[name], "not_a_choice", f"is not one of: {allowed}"
+        )
+        text = chosen.where(chosen.notna(), text)
     checked.frame[name] = text
 
 

@@ -100,10 +100,13 @@ dl.definitions dd { margin: 0; }
   table, figure, .block { break-inside: avoid; page-break-inside: avoid; }
   table.long { break-inside: auto; page-break-inside: auto; }
   /* reference matter, read when needed: a size smaller than the findings */
-  #definitions-section, #notes { font-size: 7pt; }
+  #definitions-section, #notes { font-size: 6.7pt; line-height: 1.15; }
   tr, .long h3, .long caption { break-inside: avoid; page-break-inside: avoid; }
   .long h3 { break-after: avoid; }
   thead { display: table-header-group; }
+  /* the board is one page for the meeting: every KPI row, still legible on paper */
+  section.board table { font-size: 6.8pt; line-height: 1.15; }
+  section.board th, section.board td { padding: .05rem .2rem; }
 }
 """
 

@@ -252,9 +252,11 @@ def _board(con: duckdb.DuckDBPyConnection, settings: dict[str, Any]) -> Board | 
         key="send_board",
         title="The SEND board's measures",
         caption=(
-            f"EHC plans (SEN2), published for local authorities only: {council.name}'s latest "
-            "figure for each measure beside England and its statistical neighbours, and "
-            "against the council's target. Ratings are words: Green, Amber, Red or No rating."
+            f"The DfE's figures for local authorities (EHC plans, SEN2; suspensions by SEN "
+            f"provision) and the council's own (part-time timetables, alternative provision): "
+            f"{council.name}'s latest figure for each measure beside England and its "
+            "statistical neighbours where they publish one, and against the council's target. "
+            "Ratings are words: Green, Amber, Red or No rating."
         ),
         columns=tuple(Column(h) for h in headers),
         rows=tuple(tuple(str(v) for v in r) for r in frame.itertuples(index=False)),

@@ -253,7 +253,7 @@ def _create_measures(con: duckdb.DuckDBPyConnection) -> None:
         " overdispersed BOOLEAN,"
         " higher_is VARCHAR CHECK (higher_is IN ('better', 'worse', 'neutral')),"
         " headline BOOLEAN, numerator_label VARCHAR, denominator_label VARCHAR,"
-        " definition VARCHAR, source VARCHAR, area_only BOOLEAN)"
+        " definition VARCHAR, source VARCHAR, area_only BOOLEAN, on_board BOOLEAN)"
     )
     rows = [
         [
@@ -278,6 +278,7 @@ def _create_measures(con: duckdb.DuckDBPyConnection) -> None:
             m.definition,
             m.source,
             m.area_only,
+            m.on_board,
         ]
         for order, m in enumerate(catalogue.MEASURES, start=1)
     ]

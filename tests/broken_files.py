@@ -740,6 +740,40 @@ CASES: tuple[Case, ...] = (
         reason="feature 1's properties are not a JSON object (found a JSON string)",
     ),
     Case(
+        "send_timetables_bad_choices.csv",
+        "the council's termly return with a term and an SEN provision that are not one of its "
+        "fixed values; other spellings of the fixed values (any case, E and K) are read",
+        _csv(
+            "send_timetables_bad_choices.csv",
+            [
+                "Academic year",
+                "Term",
+                "URN",
+                "School name",
+                "SEN provision",
+                "Pupils on a part-time timetable",
+                "Pupils in alternative provision",
+            ],
+            [
+                ["2016/17", "Spring", 100001, "Alpha", "EHC plan", 2, 0],  # row 2: good
+                ["2016/17", "Winter", 100001, "Alpha", "SEN support", 1, 0],  # row 3
+                ["2016/17", "spring ", 100001, "Alpha", "K", 3, 1],  # row 4: good
+                ["2016/17", "Summer", 100001, "Alpha", "No SEN", 1, 0],  # row 5
+                ["2016/17", "SUMMER", 100002, "Beta", "e", 0, 1],  # row 6: good
+                ["2016/17", "Spring", 100002, "Beta", "EHC Plan", 4, 0],  # row 7: good
+                ["2016/17", "Spring", 100002, "Beta", "E", 1, 0],  # row 8: duplicate of 7
+            ],
+        ),  # fmt: skip
+        Outcome(read=7, loaded=4, rejected=3),
+        frozenset(
+            {
+                (3, "Term", "not_a_choice", "reject"),
+                (5, "SEN provision", "not_a_choice", "reject"),
+                (8, "time_period, urn, term, sen_provision", "duplicate_key", "reject"),
+            }
+        ),
+    ),
+    Case(
         "budget_notes.csv",
         "a CSV that is none of the sources",
         _csv("budget_notes.csv", ["cost centre", "amount"], [["A1", "3"], ["B2", "4"]]),

@@ -38,7 +38,7 @@ def _board_rows(pack: packs.Pack) -> dict[str, dict[str, str]]:
 def test_the_county_pack_has_the_board_and_the_others_do_not(demo_con, county) -> None:
     assert county.board is not None
     rows = _board_rows(county)
-    assert list(rows) == [m.heading for m in catalogue.area_only()]
+    assert list(rows) == [m.heading for m in catalogue.board()]
     assert [c.header for c in county.board.table.columns] == [
         "Oxfordshire" if c == "Council" else c for c in BOARD_COLUMNS
     ]
@@ -111,12 +111,12 @@ def test_the_board_is_in_the_html_and_the_workbook(county, tmp_path) -> None:
     section = html[
         html.index('id="send-board"') : html.index("</section>", html.index('id="send-board"'))
     ]
-    assert section.count("<tr>") == 1 + len(catalogue.area_only())  # header + a row each
+    assert section.count("<tr>") == 1 + len(catalogue.board())  # header + a row each
     assert county.board.covers in section and '<a href="#send-board">' in html
     book = openpyxl.load_workbook(io.BytesIO(packs.write_excel(county)), read_only=True)
     assert "SEND board" in book.sheetnames
     cells = [c for row in book["SEND board"].iter_rows(values_only=True) for c in row if c]
-    for heading in (m.heading for m in catalogue.area_only()):
+    for heading in (m.heading for m in catalogue.board()):
         assert heading in cells
 
 
@@ -147,7 +147,7 @@ def test_the_board_on_one_page_for_the_meeting(demo_con, county, tmp_path) -> No
     assert summary.board == county.board  # the same rows, columns and words
     html = packs.render_board_html(summary)
     assert html.count("<h1>") == 1 and "Oxfordshire SEND board" in html
-    assert html.count("<tr>") == 1 + len(catalogue.area_only())
+    assert html.count("<tr>") == 1 + len(catalogue.board())
     assert "Demo data" in html and "b1" in html
     assert "http://" not in html and "https://" not in html  # nothing to fetch
     if not packs.pdf_available():

@@ -111,7 +111,7 @@ def _figures() -> pd.DataFrame:
 def _row(target: Target | None = None, board_neighbours: tuple[int, ...] = ()):
     board = SendBoard(board_neighbours, (target,) if target else ())
     rows = kpi_rows(_figures(), OXON, board)
-    assert [r.measure.measure for r in rows] == [m.measure for m in catalogue.area_only()]
+    assert [r.measure.measure for r in rows] == [m.measure for m in catalogue.board()]
     return rows[0]
 
 
@@ -188,7 +188,7 @@ def test_the_board_page_shows_every_kpi_with_the_published_figure(app_warehouse)
     assert_no_exception(at)
     texts = [m.value for m in at.markdown]
     headings = [t.strip("*") for t in texts if t.startswith("**") and t.endswith("**")]
-    assert headings == [m.label for m in catalogue.area_only()]
+    assert headings == [m.label for m in catalogue.board()]
     # requests refused in 2022 (the publication's last year), from the raw file itself
     (oxon,) = [
         r for r in _demo_publication(app_warehouse)
@@ -196,13 +196,13 @@ def test_the_board_page_shows_every_kpi_with_the_published_figure(app_warehouse)
     ]  # fmt: skip
     refused = 100 * int(oxon["ass_refused_ehc"]) / int(oxon["inreq_ehc"])
     verdicts = [t for t in texts if t.startswith("Oxfordshire: ")]
-    assert len(verdicts) == len(catalogue.area_only())
+    assert len(verdicts) == len(catalogue.board())
     assert any(t.startswith(f"Oxfordshire: {refused:.1f}% in 2022;") for t in verdicts)
     table = at.dataframe[0].value
-    assert len(table) == len(catalogue.area_only())
+    assert len(table) == len(catalogue.board())
     assert set(table["Against target"]) <= {GREEN, AMBER, RED, NONE}
     # a sparkline per KPI, the projection and the scenario
-    assert len(at.get("vega_lite_chart")) == len(catalogue.area_only()) + 2
+    assert len(at.get("vega_lite_chart")) == len(catalogue.board()) + 2
 
 
 def test_sparklines_draw_england_for_rates_and_name_only_the_lines_drawn(

@@ -319,6 +319,14 @@ TABLES: dict[str, list[dict[str, Any]]] = {
         (Y2, 100004, "Resource base", 10, 100000.0),
         (Y2, 100001, "SEN unit", 2, 20000.0),
     ),
+    # the council's termly return: the measures count the spring term only
+    "send_timetables": _rows(
+        ["time_period", "urn", "term", "sen_provision", "part_time", "in_ap"],
+        (Y2, 100001, "Spring", "EHC plan", 2, 0),
+        (Y2, 100001, "Spring", "SEN support", 3, 1),
+        (Y2, 100002, "Spring", "SEN support", 4, 0),
+        (Y2, 100002, "Autumn", "SEN support", 9, 9),
+    ),
     "benchmarks": _rows(
         [
             "time_period",
@@ -457,6 +465,7 @@ SOURCE_FILES = {
     "ks4": "2023-2024/england_ks4final.csv",
     "topups": "high_needs_topups.csv",
     "places": "high_needs_places.xlsx",
+    "send_timetables": "send_part_time_and_ap.csv",
 }
 
 

@@ -19,12 +19,12 @@ def test_a_lead_reaches_the_board_from_the_menu_and_back(app: AppPage) -> None:
     assert app.problems() == []
     assert app.page.url.rstrip("/").endswith("/send_board")
     text = app.main_text()
-    for measure in catalogue.area_only():
+    for measure in catalogue.board():
         assert measure.label in text
     # each row's ratings, in words (the headline and the rules say them in lower case)
     rated = re.findall(r"Against target:\s*(?:[a-z_]+\s+)?(Green|Amber|Red|No rating)", text)
-    assert len(rated) == len(catalogue.area_only()), rated
-    assert app.chart_count() == len(catalogue.area_only()) + 2  # + projection, scenario
+    assert len(rated) == len(catalogue.board()), rated
+    assert app.chart_count() == len(catalogue.board()) + 2  # + projection, scenario
     assert all(w > 100 and h > 60 for w, h in app.chart_sizes()), app.chart_sizes()
     # a definition, opened by keyboard as a screen-reader user would
     summary = app.main.locator("summary", has_text="is defined, and where it comes from").first
@@ -58,8 +58,8 @@ def test_the_board_on_one_page_downloads_as_a_web_page_and_a_pdf(app: AppPage, t
     html = tmp_path / "board.html"
     download.value.save_as(html)
     text = html.read_text(encoding="utf-8")
-    assert text.count("<tr>") == 1 + len(catalogue.area_only())
-    for measure in catalogue.area_only():
+    assert text.count("<tr>") == 1 + len(catalogue.board())
+    for measure in catalogue.board():
         assert measure.heading in text.replace("&#39;", "'")
     runs = app.runs()
     app.page.get_by_role("button", name="Make a PDF of the board (A4)").click()

@@ -1,10 +1,13 @@
-"""Suspensions and permanent exclusions of SEND learners at LA level: the SEND board's KPI
-from the SEN provision rows of the DfE's exclusions by characteristic file.
+"""The SEND board's sources beyond SEN2.
 
-Real file: shared/real's 2006/07-2016/17 release (National rows only, spellings "SEN
-provision SEN with statement EHC" and "SEN provision SEN without statement"). Demo: the
-LA rows of the demo's characteristic file. Expected figures are read with the csv module.
-"""
+Suspensions and permanent exclusions of SEND learners at LA level, from the SEN provision
+rows of the DfE's exclusions by characteristic file. Real file: shared/real's 2006/07-
+2016/17 release (National rows only, spellings "SEN provision SEN with statement EHC" and
+"SEN provision SEN without statement"). Demo: the LA rows of the demo's characteristic file.
+
+SEND pupils on part-time timetables and in alternative provision: the council's own termly
+return (no publication exists; the template is README's). Expected figures are read with
+the csv module."""
 
 from __future__ import annotations
 
@@ -157,3 +160,33 @@ def test_withheld_counts_give_no_figure_and_england_is_kept() -> None:
     ]  # fmt: skip
     assert tuple(rows.loc["susp_rate_ehc_plan", ["numerator", "denominator"]]) == (30.0, 200.0)
     assert rows["area_name"].eq("England").all()
+
+
+# ------------------------------------------------ council-held: part-time timetables, AP
+
+
+def test_the_board_shows_the_councils_own_termly_return(demo_warehouse: Path) -> None:
+    """The demo's termly return read with csv: the board's figure for SEND pupils on a
+    part-time timetable and in alternative provision is the spring term's sum over the
+    council's schools in the latest year; no England or neighbour figure is claimed."""
+    [path] = (demo_warehouse.resolve().parents[1] / "raw").rglob("send_part_time_and_ap.csv")
+    rows = _rows(path)
+    latest = max(r["Academic year"] for r in rows)
+    spring = [r for r in rows if r["Academic year"] == latest and r["Term"] == "Spring"]
+    con = connect(demo_warehouse)
+    try:
+        figures = send_board_areas(con)
+    finally:
+        con.close()
+    board = {r.measure.measure: r for r in kpi_rows(
+        figures, Council("Oxfordshire", 931, "E12000008"), settings.SendBoard())}  # fmt: skip
+    for measure, column in (
+        ("send_part_time", "Pupils on a part-time timetable"),
+        ("send_in_ap", "Pupils in alternative provision"),
+    ):
+        row = board[measure]
+        assert row.year_label == latest
+        assert row.value == sum(int(r[column]) for r in spring), measure
+        assert (row.england, row.region, row.rank) == (None, None, None)
+        assert row.neighbours_text.startswith("The council's own figure")
+        assert row.change_3 is not None  # a trend from the council's own years
