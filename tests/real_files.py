@@ -3,6 +3,7 @@ helpers to build a council's raw folder around them."""
 
 from __future__ import annotations
 
+import csv
 from functools import cache
 from pathlib import Path
 
@@ -17,6 +18,20 @@ EXCLUSIONS_2016_17 = (
     REAL_FILES / "ees-exclusions-2006-2017" / "exclusions_by_geographic_level_without_931.csv"
 )
 SPINE_2017_18 = REAL_FILES / "perf-spine-2017-18" / "2017-2018_england_spine.xlsx"
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    """A real file's rows as text, read with the csv module (not through the ETL)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def published_number(text: str) -> float | None:
+    """A published cell as a number; None for a symbol (z, x, c, NULL, .): not published."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def real_file(path: Path) -> Path:

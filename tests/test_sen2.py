@@ -10,7 +10,6 @@ published decimal.
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from etl_raw_files import write_minimal_raw
-from real_files import REAL_FILES, real_file
+from real_files import REAL_FILES, csv_rows, published_number, real_file
 
 from contract import formats, periods
 from etl import warehouse_path
@@ -46,18 +45,6 @@ MI_NAMES = {
     "inreq_ehc": "ehc_initial_requests",
     "ass_refused_ehc": "ehc_assessment_refused",
 }
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None  # z, x, c, NULL: not published
 
 
 def _key(row: dict[str, str]) -> tuple[int, str, str]:
@@ -119,20 +106,23 @@ def test_every_row_of_the_real_files_is_accounted_for(sen2_warehouse: Path) -> N
 
 def test_the_two_real_files_agree_where_both_publish_a_year() -> None:
     """Why keeping either copy of 2014-2018 is safe: Oxfordshire's counts are the same."""
-    sendap = {_key(r): r for r in _rows(real_file(SENDAP))}
-    mi = {_key(r): r for r in _rows(real_file(MI))}
+    sendap = {_key(r): r for r in csv_rows(real_file(SENDAP))}
+    mi = {_key(r): r for r in csv_rows(real_file(MI))}
     both = [k for k in mi if k in sendap and k[2] == str(OXFORDSHIRE)]
     assert [k[0] for k in sorted(both)] == [2014, 2015, 2016, 2017, 2018]
     for key in both:
         for snake, long in MI_NAMES.items():
-            assert _number(sendap[key][snake]) == _number(mi[key][long]), (key, snake)
+            assert published_number(sendap[key][snake]) == published_number(mi[key][long]), (
+                key,
+                snake,
+            )
 
 
 def test_oxfordshires_20_week_rates_and_plan_numbers_are_as_published(
     served: pd.DataFrame,
 ) -> None:
     published = [
-        r for r in _rows(real_file(SENDAP))
+        r for r in csv_rows(real_file(SENDAP))
         if r["geographic_level"] == "Local authority" and r["old_la_code"] == str(OXFORDSHIRE)
     ]  # fmt: skip
     assert sorted(int(r["time_period"]) for r in published) == list(range(2014, 2023))
@@ -142,18 +132,21 @@ def test_oxfordshires_20_week_rates_and_plan_numbers_are_as_published(
     for row in published:
         year = int(row["time_period"])
         mine = oxon[oxon["time_period"] == year].set_index("measure")
-        new_plans = _number(row["tot_inc_exc_ehc"])
+        new_plans = published_number(row["tot_inc_exc_ehc"])
         assert mine.loc["ehc_new_plans", "value"] == new_plans, year
         for measure, (num, den, rate) in RATES.items():
-            if _number(row[den]) is None:
+            if published_number(row[den]) is None:
                 assert measure not in mine.index  # no requests published: no row
                 continue
             shown = mine.loc[measure]
-            assert shown["numerator"] == _number(row[num]) and shown["denominator"] == _number(
-                row[den]
-            ), (year, measure)
-            if _number(row[rate]) is not None:
-                assert pct.bare(shown["value"]) == pct.bare(_number(row[rate])), (year, measure)
+            assert shown["numerator"] == published_number(row[num]) and shown[
+                "denominator"
+            ] == published_number(row[den]), (year, measure)
+            if published_number(row[rate]) is not None:
+                assert pct.bare(shown["value"]) == pct.bare(published_number(row[rate])), (
+                    year,
+                    measure,
+                )
                 checked += 1
     assert checked == 23  # 2015-2022 both timeliness rates (16), refusals 2016-2022 (7)
     # the figures the board's 20-week row shows for Oxfordshire, year by year
@@ -185,15 +178,15 @@ def test_every_published_rate_in_the_real_file_is_what_the_app_writes(
         )
     ).set_index("key")
     compared = differ = 0
-    for row in _rows(real_file(SENDAP)):
+    for row in csv_rows(real_file(SENDAP)):
         year, level, area = _key(row)
         if level == "Regional":
             area = row["region_code"]
         elif level == "National":
             area = "E92000001"
         for measure, (_num, den, rate) in RATES.items():
-            published = _number(row[rate])
-            if published is None or not _number(row[den]):
+            published = published_number(row[rate])
+            if published is None or not published_number(row[den]):
                 continue
             key = (year, level_of[level], area, measure)
             if year <= 2018 and key not in served.index:
@@ -242,7 +235,7 @@ def test_the_2026_layouts_load_their_heads(sen2_warehouse: Path) -> None:
 def _number_of_england_2019_requests() -> float:
     (row,) = [
         r
-        for r in _rows(SENDAP)
+        for r in csv_rows(SENDAP)
         if r["time_period"] == "2019" and r["geographic_level"] == "National"
     ]
     return float(row["inreq_ehc"])
@@ -268,11 +261,11 @@ def test_the_board_shows_oxfordshire_as_published_with_england_and_neighbours(
 
     published = {
         int(r["time_period"]): r
-        for r in _rows(real_file(SENDAP))
+        for r in csv_rows(real_file(SENDAP))
         if r["geographic_level"] == "Local authority" and r["old_la_code"] == str(OXFORDSHIRE)
     }
     england = {
-        int(r["time_period"]): r for r in _rows(SENDAP) if r["geographic_level"] == "National"
+        int(r["time_period"]): r for r in csv_rows(SENDAP) if r["geographic_level"] == "National"
     }
     con = connect(sen2_warehouse)
     try:
@@ -287,7 +280,7 @@ def test_the_board_shows_oxfordshire_as_published_with_england_and_neighbours(
     expected = {
         y: r["no_exc_20week_rate"]
         for y, r in published.items()
-        if _number(r["no_exc_20week_rate"]) is not None
+        if published_number(r["no_exc_20week_rate"]) is not None
     }
     assert sorted(own.index) == sorted(expected)  # 2015-2022
     assert {y: pct.bare(v) for y, v in own.items()} == {
@@ -319,11 +312,11 @@ def test_the_county_pack_board_shows_oxfordshire_as_published(sen2_warehouse: Pa
     from contract import catalogue
 
     (oxon,) = [
-        r for r in _rows(real_file(SENDAP))
+        r for r in csv_rows(real_file(SENDAP))
         if r["time_period"] == "2022" and r["old_la_code"] == str(OXFORDSHIRE)
     ]  # fmt: skip
     (england,) = [
-        r for r in _rows(SENDAP)
+        r for r in csv_rows(SENDAP)
         if r["time_period"] == "2022" and r["geographic_level"] == "National"
     ]  # fmt: skip
     con = connect(sen2_warehouse)

@@ -11,16 +11,15 @@ the csv module."""
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from etl_raw_files import CONFIG_TOML, write_minimal_raw
-from real_files import REAL_FILES, real_file
+from real_files import REAL_FILES, csv_rows, published_number, real_file
 
-from analysis.send_board import Council, kpi_rows
+from analysis.send_board import Council, KpiRow, kpi_rows
 from contract import formats, settings
 from etl import warehouse_path
 from etl.breakdowns import sen_provision_benchmarks
@@ -35,16 +34,15 @@ GROUPS = {
 PER100 = formats.get("per100")
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _number(text: str) -> float | None:
+def _board(warehouse: Path) -> dict[str, KpiRow]:
+    """The board's rows for Oxfordshire on ``warehouse``, by measure."""
+    con = connect(warehouse)
     try:
-        return float(text)
-    except ValueError:
-        return None  # x, ., z: not published
+        figures = send_board_areas(con)
+    finally:
+        con.close()
+    council = Council("Oxfordshire", 931, "E12000008")
+    return {r.measure.measure: r for r in kpi_rows(figures, council, settings.SendBoard())}
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +76,7 @@ def test_englands_rates_for_send_learners_are_as_published(real_build: Path) -> 
     to its decimal. A withheld count gives no figure, never a zero."""
     served = _served(real_build, "National").set_index(["measure", "time_period"])
     expected, withheld = {}, 0
-    for row in _rows(real_file(CHARACTERISTICS)):
+    for row in csv_rows(real_file(CHARACTERISTICS)):
         group = GROUPS.get(row["characteristic"])
         if group is None or row["school_type"] != "Total":
             continue
@@ -87,7 +85,7 @@ def test_englands_rates_for_send_learners_are_as_published(real_build: Path) -> 
             ("fixed_excl", "fixed_excl_rate", f"susp_rate_{group}"),
             ("perm_excl", "perm_excl_rate", f"perm_excl_rate_{group}"),
         ):
-            if _number(row[count]) is None or _number(row["headcount"]) is None:
+            if published_number(row[count]) is None or published_number(row["headcount"]) is None:
                 withheld += 1
                 assert (measure, year) not in served.index
                 continue
@@ -101,13 +99,7 @@ def test_englands_rates_for_send_learners_are_as_published(real_build: Path) -> 
 
 
 def test_the_board_rates_send_suspensions_against_england(real_build: Path) -> None:
-    con = connect(real_build)
-    try:
-        figures = send_board_areas(con)
-    finally:
-        con.close()
-    rows = {r.measure.measure: r for r in kpi_rows(
-        figures, Council("Oxfordshire", 931, "E12000008"), settings.SendBoard())}  # fmt: skip
+    rows = _board(real_build)
     row = rows["susp_rate_ehc_plan"]
     # the real file has no LA rows: no council figure, England's series is there
     assert row.value is None
@@ -120,18 +112,12 @@ def test_demo_board_shows_the_councils_figure_from_the_raw_file(demo_warehouse: 
     raw = demo_warehouse.resolve().parents[1] / "raw"
     [path] = raw.rglob("exclusions_by_characteristic.csv")
     mine = [
-        r for r in _rows(path)
+        r for r in csv_rows(path)
         if r["geographic_level"] == "Local authority" and r["old_la_code"] == "931"
         and r["characteristic"] == "EHC plan" and r.get("education_phase", "Total") == "Total"
     ]  # fmt: skip
     latest = max(mine, key=lambda r: int(r["time_period"]))
-    con = connect(demo_warehouse)
-    try:
-        figures = send_board_areas(con)
-    finally:
-        con.close()
-    rows = {r.measure.measure: r for r in kpi_rows(
-        figures, Council("Oxfordshire", 931, "E12000008"), settings.SendBoard())}  # fmt: skip
+    rows = _board(demo_warehouse)
     row = rows["susp_rate_ehc_plan"]
     assert row.year == int(latest["time_period"])
     expected = 100 * float(latest["suspension"]) / float(latest["headcount"])
@@ -170,16 +156,10 @@ def test_the_board_shows_the_councils_own_termly_return(demo_warehouse: Path) ->
     part-time timetable and in alternative provision is the spring term's sum over the
     council's schools in the latest year; no England or neighbour figure is claimed."""
     [path] = (demo_warehouse.resolve().parents[1] / "raw").rglob("send_part_time_and_ap.csv")
-    rows = _rows(path)
+    rows = csv_rows(path)
     latest = max(r["Academic year"] for r in rows)
     spring = [r for r in rows if r["Academic year"] == latest and r["Term"] == "Spring"]
-    con = connect(demo_warehouse)
-    try:
-        figures = send_board_areas(con)
-    finally:
-        con.close()
-    board = {r.measure.measure: r for r in kpi_rows(
-        figures, Council("Oxfordshire", 931, "E12000008"), settings.SendBoard())}  # fmt: skip
+    board = _board(demo_warehouse)
     for measure, column in (
         ("send_part_time", "Pupils on a part-time timetable"),
         ("send_in_ap", "Pupils in alternative provision"),
