@@ -1,0 +1,1 @@
+"""The one-machine layout: app replicas behind nginx (deploy/serve.py)."""
