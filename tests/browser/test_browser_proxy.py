@@ -123,3 +123,18 @@ def test_pages_work_through_the_proxy_under_the_content_security_policy(
         assert blocked == []
     finally:
         context.close()
+
+
+def test_the_load_bench_client_loads_every_page_of_its_visit(proxy: str) -> None:
+    """bench/load.py's protocol-level user, through the proxy: every page of its visit
+    runs to the end with a chart and no error (so the load bench cannot time nothing)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench.load import VISIT, _user
+
+    # its own thread: Playwright's sync API holds this thread's event loop
+    with ThreadPoolExecutor(1) as pool:
+        loads = pool.submit(asyncio.run, _user(proxy)).result()
+    assert [(x.page, x.error) for x in loads] == [(p or "county_overview", None) for p, _ in VISIT]
+    assert all(0 < x.first_chart <= x.finished for x in loads)
