@@ -43,6 +43,7 @@ band and the flag always agree with each other.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -461,11 +462,15 @@ def differs_beyond_chance(
     if any(isinstance(x, float) and math.isnan(x) for x in (value, target, denominator)):
         return None
     model = _funnel_model(unit)
-    if model == "poisson":
-        limits = rate_limits(target, [denominator])
-    elif model == "binomial" and 0 <= target <= 100:
-        limits = proportion_limits(target, [denominator])
-    else:
+    if model not in ("poisson", "binomial") or (model == "binomial" and not 0 <= target <= 100):
         return None
-    lower, upper = float(limits["lower_95"].iloc[0]), float(limits["upper_95"].iloc[0])
+    lower, upper = _limits_95(model, float(target), float(denominator))
     return not (lower <= value <= upper)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _limits_95(model: str, target: float, denominator: float) -> tuple[float, float]:
+    """The 95% limits around ``target`` for one denominator. Cached: every visitor to a page
+    asks for the same few (a page's tiles and board rows), and each is an exact quantile."""
+    limits = (rate_limits if model == "poisson" else proportion_limits)(target, [denominator])
+    return float(limits["lower_95"].iloc[0]), float(limits["upper_95"].iloc[0])

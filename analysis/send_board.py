@@ -110,9 +110,11 @@ def kpi_rows(
     reference: object = neighbours.REFERENCE_CSV,
 ) -> list[KpiRow]:
     """One row per board measure from the published figures (send_board_areas)."""
+    # split once (filtering the whole frame per measure cost most of the page's time)
+    by_measure = dict(tuple(figures.groupby("measure", sort=False))) if len(figures) else {}
     rows = []
     for measure in catalogue.board():
-        mine = figures[figures["measure"] == measure.measure]
+        mine = by_measure.get(measure.measure, figures.iloc[0:0])
         rows.append(_kpi_row(measure, mine, council, board, reference))
     return rows
 

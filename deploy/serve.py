@@ -38,6 +38,7 @@ REPLICA_FLAGS = (
     "--server.maxUploadSize=1",  # the app has no upload; 1 MB caps anything else
     "--server.maxMessageSize=50",  # MB per websocket message (a county data pack's PDF)
     "--server.fileWatcherType=none",
+    "--runner.postScriptGC=false",  # .streamlit/config.toml says why
     "--browser.gatherUsageStats=false",
     "--client.toolbarMode=viewer",
 )

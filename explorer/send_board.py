@@ -42,6 +42,12 @@ BADGE = {GREEN: ":green-badge[:material/check_circle: {}]",
 def load() -> tuple[Council, list[KpiRow]]:
     """The council and its board rows, from the settings the live build's connection was
     opened with (what the county pack reads too: the build's, tightened to the file now)."""
+    return _board(data.build_id(), str(data.config_path()))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _board(build: str, config: str) -> tuple[Council, list[KpiRow]]:
+    """Cached per build and settings file: the rows are the same for every visitor."""
     con = data.connection()
     chosen = Council.from_settings(queries.council_settings(con))
     return chosen, kpi_rows(
