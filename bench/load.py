@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         for replicas in replica_counts:
             serve = Serve(data, replicas, args.port)
             try:
-                asyncio.run(_round(serve.base, 1))  # warm each replica's caches a little
+                asyncio.run(_round(serve.base, 4 * replicas))  # warm every replica a little
                 for users in user_counts:
                     loads, seconds = asyncio.run(_round(serve.base, users))
                     memory = replica_memory_mb(args.port + 1, replicas)
