@@ -36,6 +36,13 @@ from packs.chromium import (  # noqa: F401
 )
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+#: The selected tab's panel (Streamlit draws only that one) holds something.
+_SELECTED_PANEL_DRAWN_JS = (
+    '(() => { const t = document.querySelector(\'[data-testid="stMain"] '
+    '[role="tab"][aria-selected="true"]\'); const p = t && '
+    "document.getElementById(t.getAttribute('aria-controls')); "
+    "return !!p && p.innerText.trim().length > 0; })()"
+)
 VIEWPORT = {"width": 1400, "height": 3000}  # tall: Streamlit's main area scrolls inside itself
 TIMEOUT_MS = 45_000
 
@@ -160,6 +167,21 @@ class AppPage:
             " || !window.__beforeNavigation"
         )
         self.page.wait_for_selector('[data-testid="stMain"] h1')
+        self.wait_idle()
+
+    def switch_tab(self, action: Callable[[], object]) -> None:
+        """Do ``action`` (click a tab, or press keys on one): a lazy tab runs the page again;
+        wait until that run has drawn the newly selected tab.
+
+        The run counter can miss a short run (the frontend may render "running" and
+        "finished" at once: CI, 2026-12-04, once runs got faster), so a changed address
+        (the tab is kept there) whose selected tab's panel has content counts too."""
+        runs_before, url_before = self.runs(), self.page.url
+        action()
+        self._wait_for_start(
+            f"(window.__stRuns || 0) > {runs_before} || "
+            f"(location.href !== {json.dumps(url_before)} && {_SELECTED_PANEL_DRAWN_JS})"
+        )
         self.wait_idle()
 
     def _wait_for_start(self, condition: str) -> None:

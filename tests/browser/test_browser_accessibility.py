@@ -38,9 +38,7 @@ def open_tab(app: AppPage, name: str) -> None:
     tab = app.main.get_by_role("tab", name=name, exact=True)
     if tab.get_attribute("aria-selected") == "true":
         return
-    runs = app.runs()
-    tab.click()
-    app.wait_for_rerun(runs)
+    app.switch_tab(tab.click)
 
 
 @pytest.mark.parametrize("path", PAGE_PATHS)

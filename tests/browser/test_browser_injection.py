@@ -114,9 +114,7 @@ def open_tab(app: AppPage, index: int) -> None:
     tab = app.main.locator('[role="tab"]').nth(index)
     if tab.get_attribute("aria-selected") == "true":
         return
-    runs = app.runs()
-    tab.click()
-    app.wait_for_rerun(runs)
+    app.switch_tab(tab.click)
 
 
 # What a name must never become on screen: a link or image to the payloads' host, LaTeX,
