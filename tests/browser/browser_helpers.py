@@ -123,6 +123,7 @@ class AppPage:
         self.page = page
         self.base_url = base_url
         self.js_errors: list[str] = []
+        self._url_at_runs: str | None = None
         page.set_default_timeout(TIMEOUT_MS)
         page.add_init_script(STREAMLIT_RUN_COUNTER_JS)  # window.__stRuns
         page.on("pageerror", lambda error: self.js_errors.append(str(error)))
@@ -139,6 +140,8 @@ class AppPage:
         return self
 
     def runs(self) -> int:
+        """Runs seen so far; the address now is kept for ``wait_for_rerun`` too."""
+        self._url_at_runs = self.page.url
         return int(self.page.evaluate("window.__stRuns || 0"))
 
     def wait_idle(self) -> None:
@@ -147,8 +150,12 @@ class AppPage:
         self.wait_for_charts()
 
     def wait_for_rerun(self, runs_before: int) -> None:
-        """A run started after ``runs_before`` was read, and everything it drew is on screen."""
-        self._wait_for_start(f"(window.__stRuns || 0) > {runs_before}")
+        """A run started after ``runs_before`` was read, and everything it drew is on screen.
+        The run counter can miss a short run, so a changed address counts as well: the
+        app writes a changed choice into the address during the run (explorer.url_state)."""
+        url = self._url_at_runs
+        moved = f" || location.href !== {json.dumps(url)}" if url else ""
+        self._wait_for_start(f"(window.__stRuns || 0) > {runs_before}{moved}")
         self.wait_idle()
 
     def navigate(self, action: Callable[[], object]) -> None:
