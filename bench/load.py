@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,8 @@ from pathlib import Path
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from deploy.serve import wait_healthy
 
 from .common import PROJECT_DIR, PYTHON, machine, markdown_table
 
@@ -170,19 +171,8 @@ class Serve:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("deploy.serve stopped while starting")
-            try:
-                with urllib.request.urlopen(  # noqa: S310 (loopback)
-                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
-                ) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.5)
-        raise RuntimeError("deploy.serve did not answer its health check")
+        # the proxy answers the health check once every replica has (deploy.serve)
+        wait_healthy(port, 180, self.process, name="deploy.serve")
 
     @property
     def base(self) -> str:

@@ -1944,11 +1944,11 @@ def _send_timetable_rows(panel, facts, register, rng) -> pd.DataFrame:
         ("EHC plan", facts["ehc_plan"][rows], 1.8),
         ("SEN support", facts["sen_support"][rows], 1.0),
     ):
+        chance = weight * growth
+        keep = pupils > 0
         for term in ("Autumn", "Spring", "Summer"):
-            chance = np.clip(weight * growth, 0, None)
             part_time = rng.binomial(pupils, np.clip(PART_TIME_CHANCE[profile] * chance, 0, 1))
             in_ap = rng.binomial(pupils, np.clip(IN_AP_CHANCE[profile] * chance, 0, 1))
-            keep = pupils > 0
             parts.append(pd.DataFrame({
                 "Academic year": [f"{y}/{(y + 1) % 100:02d}" for y in year[keep]],
                 "Term": term,

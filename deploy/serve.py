@@ -67,13 +67,17 @@ def nginx_config(
     return text
 
 
-def wait_healthy(port: int, timeout: float, process: subprocess.Popen) -> None:
-    """Until the replica on ``port`` answers ``/_stcore/health`` with 200 ("ok")."""
+def wait_healthy(
+    port: int, timeout: float, process: subprocess.Popen, name: str | None = None
+) -> None:
+    """Until ``process`` (a replica, or the proxy in front of them) answers
+    ``/_stcore/health`` on ``port`` with 200 ("ok"); RuntimeError if it stops or times out."""
+    name = name or f"the replica on port {port}"
     deadline = time.monotonic() + timeout
     url = f"http://127.0.0.1:{port}{HEALTH}"
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the replica on port {port} stopped (exit {process.returncode})")
+            raise RuntimeError(f"{name} stopped (exit {process.returncode})")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (ours)
                 if response.status == 200:
@@ -81,7 +85,7 @@ def wait_healthy(port: int, timeout: float, process: subprocess.Popen) -> None:
         except OSError:
             pass
         time.sleep(0.3)
-    raise RuntimeError(f"the replica on port {port} did not answer {HEALTH} in {timeout:.0f} s")
+    raise RuntimeError(f"{name} did not answer {HEALTH} in {timeout:.0f} s")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -102,11 +102,10 @@ def sen_provision_benchmarks(breakdowns: pd.DataFrame) -> pd.DataFrame:
     rows = rows.assign(group=group)[group.notna()]
     # merged, not pivoted: England's old_la_code is NULL, and pandas' merge matches NULLs
     wide = rows[AREA_COLUMNS].drop_duplicates()
-    for suffix in SEN_PROVISION_GROUPS.values():
+    for suffix in dict.fromkeys(SEN_PROVISION_GROUPS.values()):  # each group once
         part = rows.loc[rows["group"].eq(suffix), [*AREA_COLUMNS, "headcount", "susp", "perm_excl"]]
         part = part.drop_duplicates(AREA_COLUMNS).rename(
             columns={c: f"{c}_{suffix}" for c in ("headcount", "susp", "perm_excl")}
         )
-        if f"headcount_{suffix}" not in wide:
-            wide = wide.merge(part, on=AREA_COLUMNS, how="left")
+        wide = wide.merge(part, on=AREA_COLUMNS, how="left")
     return measure_rows(wide[AREA_COLUMNS], wide, benchmarks_of("exclusions_sen"))

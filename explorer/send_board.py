@@ -28,11 +28,11 @@ from contract import periods
 from explorer import data
 from explorer.downloads import download_csv, offer_pdf
 
-#: RAG words: never colour alone (WCAG 1.4.1); the icon and the word say it too.
 #: Streamlit draws a chart at the height it is given, whatever the spec says: room for the
 #: title, legend and year labels and a plot tall enough to show the line's shape.
 SPARKLINE_HEIGHT = 240
 
+#: RAG words: never colour alone (WCAG 1.4.1); the icon and the word say it too.
 BADGE = {GREEN: ":green-badge[:material/check_circle: {}]",
          AMBER: ":orange-badge[:material/error: {}]",
          RED: ":red-badge[:material/cancel: {}]",
@@ -66,7 +66,7 @@ def sparkline(row: KpiRow, council_name: str) -> alt.Chart:
     fmt = row.measure.fmt
     areas = [a for a in (council_name, "England") if a in set(frame["area"])]
     title = f"{row.measure.short_label}: {council_name}" + (
-        " and England by year" if "England" in set(frame["area"]) else " by year"
+        " and England by year" if "England" in areas else " by year"
     )
     return (
         alt.Chart(frame, title=alt.TitleParams(title, fontSize=12), description=row.verdict)
