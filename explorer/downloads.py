@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -62,34 +63,59 @@ def download_csv(
         mime="text/csv",
         key=f"download-{file_stem}",
         icon=":material/download:",
+        on_click="ignore",
     )
 
 
-def deferred_build_csv(
-    offer: data.Offer, write: Callable[[duckdb.DuckDBPyConnection, Path], object]
-) -> Callable[[], BinaryIO]:
+class DeferredBuildCsv:
     """A callable that writes the CSV when called, from the build ``offer`` names (see
     ``download_csv_from_build``): ``write(connection, path)`` writes a file (DuckDB COPY:
     rows stream to disk, never one DataFrame). It returns the open file; Streamlit reads
-    it once. Raises data.BuildReplaced once that build is gone."""
+    it once. Raises data.BuildReplaced once that build is gone. ``started`` is set when a
+    call begins (the click's rerun waits for it: see ``_note_if_replaced``)."""
 
-    def build() -> BinaryIO:
+    def __init__(
+        self, offer: data.Offer, write: Callable[[duckdb.DuckDBPyConnection, Path], object]
+    ) -> None:
+        self.offer = offer
+        self.write = write
+        self.started = threading.Event()
+
+    def __call__(self) -> BinaryIO:
+        self.started.set()
         handle, name = tempfile.mkstemp(prefix="locality-explorer-", suffix=".csv")
         os.close(handle)
         path = Path(name)
         try:
-            with data.offered_connection(offer) as con:
-                write(con, path)
+            with data.offered_connection(self.offer) as con:
+                self.write(con, path)
             return path.open("rb")
         finally:
             path.unlink(missing_ok=True)  # the open file still reads; its space is freed after
 
-    return build
+
+def deferred_build_csv(
+    offer: data.Offer, write: Callable[[duckdb.DuckDBPyConnection, Path], object]
+) -> DeferredBuildCsv:
+    """The CSV ``write`` makes from ``offer``'s build, written when called."""
+    return DeferredBuildCsv(offer, write)
 
 
-def _note_if_replaced(offer: data.Offer, flag: str) -> None:
+#: How long a click's rerun waits for its download to start (see _note_if_replaced).
+DOWNLOAD_START_WAIT_S = 3.0
+
+
+def _note_if_replaced(
+    offer: data.Offer, flag: str, deferred: DeferredBuildCsv | None = None
+) -> None:
     """On the click's rerun: remember to say so when the offer's build is gone (the file
-    cannot be made, and Streamlit's own words for that are no help)."""
+    cannot be made, and Streamlit's own words for that are no help).
+
+    Waits first (a few seconds at most) until the click's file has started being made:
+    the browser asks for the file and for the rerun at once, and a rerun that ended first
+    would retire the button's file id, so the file would never be made."""
+    if deferred is not None:
+        deferred.started.wait(DOWNLOAD_START_WAIT_S)
     if not data.offer_available(offer):
         st.session_state[flag] = True
 
@@ -108,16 +134,17 @@ def download_csv_from_build(
     if st.session_state.pop(flag, False):
         st.warning(data.REPLACED, icon=":material/update:")
     offer = data.current_offer()
+    deferred = deferred_build_csv(offer, write)
     st.download_button(
         label,
-        data=deferred_build_csv(offer, write),
+        data=deferred,
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=key,
         icon=":material/download:",
         help=help,
         on_click=_note_if_replaced,
-        args=(offer, flag),
+        args=(offer, flag, deferred),
     )
 
 

@@ -233,3 +233,43 @@ def test_a_click_on_a_download_from_a_replaced_build_says_so(
     assert data.REPLACED in [w.value for w in at.warning]
     at.run()  # said once
     assert data.REPLACED not in [w.value for w in at.warning]
+
+
+def test_a_download_made_on_the_click_cannot_lose_its_file_to_the_clicks_rerun(
+    demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit's browser asks for a deferred file and for a rerun at once, and a new run
+    retires the button's old file id as it ends: a click whose rerun ended first made
+    nothing. A table's CSV therefore asks for no rerun; a build download (whose rerun says
+    when the build has been replaced) has its rerun wait until the file has started."""
+    import threading
+    import time
+
+    from apptest_helpers import open_page
+
+    from explorer import downloads
+
+    monkeypatch.setenv(data.WAREHOUSE_ENV, str(demo_warehouse))
+    at = open_page("county_overview.py")
+    tables = [d.proto for d in at.get("download_button") if d.proto.deferred_file_id]
+    assert tables and all(p.ignore_rerun for p in tables if "table (CSV)" in p.label)
+    at = open_page("data_and_definitions.py")
+    deferred = [d.proto for d in at.get("download_button") if d.proto.deferred_file_id]
+    built = [p for p in deferred if p.label.startswith(("Download all", "Download the whole"))]
+    assert built and not any(p.ignore_rerun for p in built)  # these rerun: and wait
+    assert all(p.ignore_rerun for p in deferred if p not in built)
+
+    deferred = downloads.deferred_build_csv(data.current_offer(), lambda con, path: None)
+    state: dict = {}
+    monkeypatch.setattr(st, "session_state", state)
+    threading.Timer(0.3, deferred.started.set).start()
+    started = time.monotonic()
+    downloads._note_if_replaced(data.current_offer(), "flag", deferred)
+    assert 0.25 < time.monotonic() - started < downloads.DOWNLOAD_START_WAIT_S
+    monkeypatch.setattr(downloads, "DOWNLOAD_START_WAIT_S", 0.2)
+    never = downloads.deferred_build_csv(data.current_offer(), lambda con, path: None)
+    started = time.monotonic()
+    downloads._note_if_replaced(data.current_offer(), "flag", never)  # bounded
+    assert time.monotonic() - started < 1.5 and state == {}
+    deferred().close()  # calling it sets started, and writes (here nothing)
+    assert deferred.started.is_set()

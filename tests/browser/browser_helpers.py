@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from playwright.sync_api import Download, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 # Every page of the app, and the one served at the site root: the page registry.
 from contract.pages import DEFAULT_PAGE, PAGE_PATHS  # noqa: F401 (for the tests)
@@ -218,6 +219,27 @@ class AppPage:
 
     def query_params(self) -> dict[str, str]:
         return {k: v[-1] for k, v in parse_qs(urlsplit(self.page.url).query).items()}
+
+    def download(self, button: Locator, timeout_ms: float = 20_000) -> Download:
+        """Click a download button and return its download. A button whose file is made
+        on the click (Streamlit's deferred data) fetches it first, then starts the
+        download from script; headless Chromium now and then does not start a download
+        so started (seen 1 click in 11 when one page downloads again and again, never on
+        a page's first click here, once in CI), so a second click is allowed, as a reader
+        would click again. Fails with the button's own error line, if it showed one."""
+        for attempt in (1, 2):
+            try:
+                with self.page.expect_download(timeout=timeout_ms) as download:
+                    button.click()
+                return download.value
+            except PlaywrightTimeout:
+                said = self.page.locator('[data-testid="stDownloadButtonError"]').all_inner_texts()
+                if attempt == 2:
+                    raise AssertionError(
+                        f"no download after two clicks; the button said {said}"
+                    ) from None
+                self.wait_idle()
+        raise AssertionError("unreachable")
 
     def chart_count(self) -> int:
         return self.page.locator(".vega-embed").count()

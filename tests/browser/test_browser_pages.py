@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import re
+from pathlib import Path
+
 import pytest
 from browser_helpers import PAGE_PATHS, AppPage
 
@@ -91,4 +95,22 @@ def test_keyboard_alone_reaches_the_sidebar_navigation_and_opens_a_page(app: App
 
     app.navigate(lambda: app.page.keyboard.press("Enter"))
     app.page.wait_for_url("**/data_and_definitions*")
+    assert app.problems() == []
+
+
+def test_the_rejected_rows_download_holds_every_row_the_button_counts(
+    app: AppPage, tmp_path: Path
+) -> None:
+    """The Data page's rejects CSV is written from the build when its button is pressed
+    (the click also reruns the page, which waits for the file to start: see
+    explorer.downloads._note_if_replaced); the file has as many rows as the label says."""
+    app.open("data_and_definitions")
+    button = app.main.get_by_role("button", name=re.compile(r"^Download all [\d,]+ rejected"))
+    said = int(re.search(r"all ([\d,]+) rejected", button.inner_text()).group(1).replace(",", ""))
+    saved = tmp_path / "rejects.csv"
+    app.download(button).save_as(saved)
+    with saved.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert said > 0 and len(rows) == 1 + said, (said, len(rows))
+    app.wait_idle()
     assert app.problems() == []

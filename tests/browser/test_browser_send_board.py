@@ -53,10 +53,11 @@ def test_the_board_on_one_page_downloads_as_a_web_page_and_a_pdf(app: AppPage, t
     """The lead takes the board to the meeting: the one-page web page downloads with every
     KPI in it, and the PDF is made when asked (one A4 page) and then downloads."""
     app.open("send_board")
-    with app.page.expect_download() as download:
-        app.page.get_by_role("button", name="Download the board on one page (.html)").click()
+    download = app.download(
+        app.page.get_by_role("button", name="Download the board on one page (.html)")
+    )
     html = tmp_path / "board.html"
-    download.value.save_as(html)
+    download.save_as(html)
     text = html.read_text(encoding="utf-8")
     assert text.count("<tr>") == 1 + len(catalogue.board())
     for measure in catalogue.board():
@@ -64,9 +65,8 @@ def test_the_board_on_one_page_downloads_as_a_web_page_and_a_pdf(app: AppPage, t
     runs = app.runs()
     app.page.get_by_role("button", name="Make a PDF of the board (A4)").click()
     app.wait_for_rerun(runs)
-    with app.page.expect_download() as download:
-        app.page.get_by_role("button", name="Download PDF").click()
+    download = app.download(app.page.get_by_role("button", name="Download PDF"))
     pdf = tmp_path / "board.pdf"
-    download.value.save_as(pdf)
+    download.save_as(pdf)
     assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes())) == 1
     assert app.problems() == []
