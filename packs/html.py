@@ -100,7 +100,7 @@ dl.definitions dd { margin: 0; }
   table, figure, .block { break-inside: avoid; page-break-inside: avoid; }
   table.long { break-inside: auto; page-break-inside: auto; }
   /* reference matter, read when needed: a size smaller than the findings */
-  #definitions-section, #notes { font-size: 6.7pt; line-height: 1.15; }
+  #definitions-section, #notes { font-size: 6.7pt; line-height: 1.1; }
   tr, .long h3, .long caption { break-inside: avoid; page-break-inside: avoid; }
   .long h3 { break-after: avoid; }
   thead { display: table-header-group; }

@@ -63,6 +63,22 @@ def test_partnership_pack_fits_on_eight_a4_pages(chromium, pack):
     assert abs(float(box.width) - 595) < 2 and abs(float(box.height) - 842) < 2
 
 
+def test_county_pack_with_its_send_board_page_fits_on_eight_a4_pages(
+    chromium, demo_con, demo_warehouse
+):
+    """The county pack adds the SEND board on one page (second) to the sections: it still
+    fits the partnership pack's eight pages, the board on a page of its own."""
+    build = queries.build_report(demo_warehouse)
+    (county,) = packs.available_areas(demo_con, "County", YEAR)
+    pack = packs.build_pack(demo_con, "County", county, YEAR, build=build)
+    reader = pypdf.PdfReader(io.BytesIO(packs.write_pdf(pack)))
+    texts = [flat(page.extract_text()) for page in reader.pages]
+    assert 3 <= len(texts) <= MAX_PAGES, len(texts)
+    assert "The SEND board on one page" in texts[1]
+    assert "The SEND board on one page" not in " ".join(texts[:1] + texts[2:])
+    assert "Children and young people" in texts[2]
+
+
 def test_page_one_is_the_summary(pages, pack):
     first = flat(pages[0])
     assert pack.title in first and "Summary: what stands out" in first
