@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .readers import SOURCE_ROW
-from .sources import REASON_COLUMNS
+from .sources import REASON_COLUMNS, SEN_PROVISION_SPELLINGS
 from .validate import FileResult
 
 PERMANENT, SUSPENSION = "perm_excl", "susp"
@@ -67,14 +67,11 @@ def _sex(t: str) -> str | None:
             "female": "Girls", "girl": "Girls", "girls": "Girls"}.get(t)  # fmt: skip
 
 
+_SEN = dict(SEN_PROVISION_SPELLINGS)
+
+
 def _sen(t: str) -> str | None:
-    if t in {"e", "ehc", "ehcp", "ehc plan", "education, health and care plan", "statement"}:
-        return "EHC plan"
-    if t in {"k", "sen support", "support"}:
-        return "SEN support"
-    if t in {"n", "no", "none", "no sen", "no identified sen"}:
-        return "No SEN"
-    return None
+    return _SEN.get(t)
 
 
 def _fsm(t: str) -> str | None:

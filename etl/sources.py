@@ -76,11 +76,28 @@ class Column:
 #: The terms of the council's termly returns, and the SEN provision of a SEND pupil
 #: (the school census codes E and K are read too).
 TERMS = (("autumn", "Autumn"), ("spring", "Spring"), ("summer", "Summer"))
-SEND_PROVISION = (
+#: A pupil's SEN provision as the council's files spell it (lower case) -> the DfE's words:
+#: the school census codes (E, K, N), the words, and the "statement" an EHC plan replaced.
+#: One list for every council file with the column (the exclusions log, the termly return).
+SEN_PROVISION_SPELLINGS = (
     ("ehc plan", "EHC plan"),
     ("e", "EHC plan"),
+    ("ehc", "EHC plan"),
+    ("ehcp", "EHC plan"),
+    ("education, health and care plan", "EHC plan"),
+    ("statement", "EHC plan"),
     ("sen support", "SEN support"),
     ("k", "SEN support"),
+    ("support", "SEN support"),
+    ("no sen", "No SEN"),
+    ("n", "No SEN"),
+    ("no", "No SEN"),
+    ("none", "No SEN"),
+    ("no identified sen", "No SEN"),
+)
+#: The termly return counts SEND learners only: an EHC plan or SEN support.
+SEND_PROVISION = tuple(
+    (spelled, label) for spelled, label in SEN_PROVISION_SPELLINGS if label != "No SEN"
 )
 
 

@@ -170,3 +170,21 @@ def test_the_board_shows_the_councils_own_termly_return(demo_warehouse: Path) ->
         assert (row.england, row.region, row.rank) == (None, None, None)
         assert row.neighbours_text.startswith("The council's own figure")
         assert row.change_3 is not None  # a trend from the council's own years
+
+
+def test_one_list_of_sen_provision_spellings_reads_every_council_file() -> None:
+    """The exclusions log and the termly return read a pupil's SEN provision from one list
+    (etl.sources.SEN_PROVISION_SPELLINGS); the return, of SEND learners, refuses "No SEN"."""
+    from etl import exclusions_log, sources
+
+    termly = {
+        column.name: column
+        for source in sources.SOURCES
+        if source.table == "send_timetables"
+        for column in source.columns
+    }["sen_provision"]
+    choices = dict(termly.choices)
+    for spelled, label in sources.SEN_PROVISION_SPELLINGS:
+        assert exclusions_log._sen(spelled) == label
+        assert choices.get(spelled) == (None if label == "No SEN" else label)
+    assert {"ehcp", "support", "e", "k"} <= set(choices)
