@@ -221,12 +221,12 @@ class AppPage:
         return {k: v[-1] for k, v in parse_qs(urlsplit(self.page.url).query).items()}
 
     def download(self, button: Locator, timeout_ms: float = 20_000) -> Download:
-        """Click a download button and return its download. A button whose file is made
-        on the click (Streamlit's deferred data) fetches it first, then starts the
-        download from script; headless Chromium now and then does not start a download
-        so started (seen 1 click in 11 when one page downloads again and again, never on
-        a page's first click here, once in CI), so a second click is allowed, as a reader
-        would click again. Fails with the button's own error line, if it showed one."""
+        """Click a download button and return its download. Streamlit starts a download
+        from script (after fetching the file, for one made on the click); headless
+        Chromium now and then does not start one: 1 click in 11 when a page downloads
+        again at once (0 in 25 with 1.5 s between clicks), never on a page's first click
+        here, once in CI. So a second click is allowed, as a reader would click again.
+        Fails with the button's own error line, if it showed one."""
         for attempt in (1, 2):
             try:
                 with self.page.expect_download(timeout=timeout_ms) as download:
