@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_helpers import PROJECT_DIR, VIEWPORT, AppPage, free_port
+from browser_helpers import PROJECT_DIR, VIEWPORT, AppPage
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -31,9 +31,7 @@ def proxy(chromium, demo_warehouse: Path, tmp_path_factory) -> Iterator[str]:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {message}", pytrace=False)
         pytest.skip(message)
-    port = free_port()
-    while any(_in_use(p) for p in (port + 1, port + 2)):
-        port = free_port()
+    port = _three_free_ports()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -61,11 +59,28 @@ def proxy(chromium, demo_warehouse: Path, tmp_path_factory) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def _in_use(port: int) -> bool:
+def _bindable(port: int) -> bool:
     import socket
 
     with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _three_free_ports() -> int:
+    """A port P with P, P+1 and P+2 free for the proxy and its two replicas, below the
+    kernel's range for outgoing connections (32768 up), whose local ports come and go
+    while other tests run: a replica once lost its port to one (CI, 2026-12-04)."""
+    import random
+
+    for _ in range(200):
+        port = random.randrange(20_000, 32_000)
+        if all(_bindable(p) for p in (port, port + 1, port + 2)):
+            return port
+    raise RuntimeError("no three free ports in 20000-32000")
 
 
 def _get(url: str, cookie: str | None = None) -> tuple[bytes, dict[str, str]]:
