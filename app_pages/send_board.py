@@ -49,7 +49,7 @@ st.caption(send_board.NEXT_UPDATE)
 send_board.render_one_page()
 
 # ---------------------------------------------------------------- ten years on
-st.header("Projections: EHC plans over the next ten years")
+st.header("Projections: EHC plans and top-up funding over the next ten years")
 send_projections.render(council.name, rows)
 st.subheader("A scenario: new plans, independent placements and cost")
 send_projections.render_scenario(council.name, rows)

@@ -1,7 +1,8 @@
-"""Ten-year projections on the SEND board: EHC plans maintained and new plans continued on
-their trend with 80% and 95% bands and a backtest (analysis.projections), and a scenario a
-lead sets (growth of new plans, share in independent special schools, costs) that changes
-the projected plans and cost. Only the council's own published figures are used."""
+"""Ten-year projections on the SEND board: EHC plans maintained, new plans and the high
+needs top-up funding the council pays schools, continued on their trend with 80% and 95%
+bands and a backtest (analysis.projections), and a scenario a lead sets (growth of new
+plans, share in independent special schools, costs) that changes the projected plans and
+cost. Only the council's own figures are used: published for plans, its records for money."""
 
 from __future__ import annotations
 
@@ -12,20 +13,33 @@ import streamlit as st
 from analysis import projections
 from analysis.send_board import KpiRow
 from contract import formats, periods
+from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.url_state import url_radio
 
 HORIZON = 10
+#: The county's top-up funding (catalogue measure), a financial year to a year ending March.
+SPEND = "topup_amount"
 SERIES = {
     "ehc_caseload": "EHC plans maintained (January)",
     "ehc_new_plans": "New EHC plans issued (calendar year)",
+    SPEND: "High needs top-up funding (£, financial year ending March)",
 }
-NOUNS = {"ehc_caseload": "EHC plans maintained", "ehc_new_plans": "new EHC plans issued"}
+NOUNS = {
+    "ehc_caseload": "EHC plans maintained",
+    "ehc_new_plans": "new EHC plans issued",
+    SPEND: "of high needs top-up funding paid to schools",
+}
+#: What the figures are: the DfE publishes the plans; the money is the council's records.
+KNOWN = {"ehc_caseload": "Published", "ehc_new_plans": "Published", SPEND: "Recorded"}
+#: The axis title of each series' chart.
+AXES = {"ehc_caseload": "EHC plans", "ehc_new_plans": "EHC plans", SPEND: "Top-up funding (£)"}
 #: The backtest starts this many years before the last figure, or as many as the series
 #: allows while leaving the method its minimum of years to fit.
 BACKTEST_YEARS = 5
 COUNT = formats.get("count")
 MONEY = formats.get("gbp")
+FORMATS = {"ehc_caseload": COUNT, "ehc_new_plans": COUNT, SPEND: MONEY}
 
 
 def council_series(rows: list[KpiRow], measure: str) -> tuple[list[int], list[float]]:
@@ -40,21 +54,35 @@ def council_series(rows: list[KpiRow], measure: str) -> tuple[list[int], list[fl
     return years, own["value"].astype(float).tolist()
 
 
-def _band_chart(frame: pd.DataFrame, test: pd.DataFrame | None, title: str) -> alt.Chart:
+def spend_series(council_name: str) -> tuple[list[int], list[float]]:
+    """The county's high needs top-up funding by financial year (202324: the year ending
+    March 2024), from the council's records; a suppressed or missing year is left out."""
+    trend = query(
+        "area_measure_trend", level="County", area=council_name, measure=SPEND, references=False
+    )
+    own = trend[~trend["suppressed"].astype(bool) & trend["value"].notna()]
+    own = own.sort_values("time_period")
+    years = [periods.start_year(int(t)) + 1 for t in own["time_period"]]
+    return years, own["value"].astype(float).tolist()
+
+
+def _band_chart(
+    frame: pd.DataFrame, test: pd.DataFrame | None, title: str, measure: str
+) -> alt.Chart:
     observed = frame[frame["kind"] == "observed"]
     ahead = frame[frame["kind"] == "projected"]
     joined = pd.concat([observed.tail(1), ahead])  # the projection starts at the last figure
     x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
-    fmt = COUNT.d3
+    fmt = FORMATS[measure].d3
     layers = [
         alt.Chart(ahead).mark_area(opacity=0.18, color="#1d70b8").encode(
-            x=x, y=alt.Y("lower_95:Q", title="EHC plans", axis=alt.Axis(format=fmt)),
+            x=x, y=alt.Y("lower_95:Q", title=AXES[measure], axis=alt.Axis(format=fmt)),
             y2="upper_95:Q"),
         alt.Chart(ahead).mark_area(opacity=0.3, color="#1d70b8").encode(
             x=x, y="lower_80:Q", y2="upper_80:Q"),
-        alt.Chart(observed.assign(line="Published")).mark_line(point=True, color="#0b0c0c")
+        alt.Chart(observed.assign(line=KNOWN[measure])).mark_line(point=True, color="#0b0c0c")
         .encode(x=x, y="value:Q", tooltip=[alt.Tooltip("year:O", title="Year"),
-                                           alt.Tooltip("value:Q", title="Plans", format=fmt)]),
+                                           alt.Tooltip("value:Q", title="Figure", format=fmt)]),
         alt.Chart(joined).mark_line(strokeDash=[6, 4], color="#1d70b8").encode(
             x=x, y="value:Q",
             tooltip=[alt.Tooltip("year:O", title="Year"),
@@ -68,13 +96,13 @@ def _band_chart(frame: pd.DataFrame, test: pd.DataFrame | None, title: str) -> a
                 x=x, y="projected:Q",
                 tooltip=[alt.Tooltip("year:O", title="Year"),
                          alt.Tooltip("projected:Q", title="Backtest projection", format=fmt),
-                         alt.Tooltip("actual:Q", title="Published", format=fmt)])
+                         alt.Tooltip("actual:Q", title=KNOWN[measure], format=fmt)])
         )  # fmt: skip
     return alt.layer(*layers).properties(
         height=320,
         title=title,
         description=(
-            f"{title}. Published figures as a solid line, the projection dashed with its 80% and "
+            f"{title}. {KNOWN[measure]} figures as a solid line, the projection dashed with its 80% and "
             "95% bands shaded, and the backtest (the projection from an earlier year) as a red dotted line."
         ),
     )
@@ -84,7 +112,11 @@ def render(council_name: str, rows: list[KpiRow]) -> None:
     measure = url_radio(
         "Project", list(SERIES), "project", format_func=SERIES.get, help="Which series to project"
     )
-    years, values = council_series(rows, measure)
+    if measure == SPEND:
+        years, values = spend_series(council_name)
+    else:
+        years, values = council_series(rows, measure)
+    number = FORMATS[measure]
     try:
         frame = projections.project(years, values, HORIZON)
         fit = projections.fit_log_linear(years, values)
@@ -98,14 +130,18 @@ def render(council_name: str, rows: list[KpiRow]) -> None:
         test = None
         st.caption(f"No backtest: {error}")
     last = frame[frame["kind"] == "projected"].iloc[-1]
-    title = f"{SERIES[measure]}, {council_name}: published and projected to {int(last['year'])}"
-    st.altair_chart(_band_chart(frame, test, title), width="stretch")
+    known = KNOWN[measure]
+    title = (
+        f"{SERIES[measure]}, {council_name}: {known.lower()} and projected to {int(last['year'])}"
+    )
+    st.altair_chart(_band_chart(frame, test, title, measure), width="stretch")
     growth = formats.get("pct1").short(100 * fit.growth)
     st.markdown(
         f"On the trend of {len(years)} years ({years[0]} to {years[-1]}), {council_name} would "
-        f"have **{COUNT.bare(last['value'])}** {NOUNS[measure]} in "
-        f"{int(last['year'])} (95 in 100: {COUNT.bare(last['lower_95'])} to "
-        f"{COUNT.bare(last['upper_95'])}), growing {growth} a year."
+        f"have **{number.bare(last['value'])}** {NOUNS[measure]} in "
+        f"{int(last['year'])} (95 in 100: {number.bare(last['lower_95'])} to "
+        f"{number.bare(last['upper_95'])}), growing {growth} a year."
+        + (" In cash: prices and rates as they were each year." if measure == SPEND else "")
     )
     st.caption(projections.METHOD_TEXT.format(n=len(years), growth=growth))
     if test is not None:
@@ -115,18 +151,18 @@ def render(council_name: str, rows: list[KpiRow]) -> None:
             f"**Backtest.** {projections.BACKTEST_TEXT.format(origin=years[-back - 1])} It was "
             f"off by "
             f"{formats.get('pct1').short(error)} on average, and {inside} of {len(test)} "
-            "published figures fell inside its 95% band."
+            f"{known.lower()} figures fell inside its 95% band."
         )
         shown = test.assign(
             Year=test["year"],
-            Projected=test["projected"].map(COUNT.bare),
-            **{"95% band": [f"{COUNT.bare(a)} to {COUNT.bare(b)}"
+            Projected=test["projected"].map(number.bare),
+            **{"95% band": [f"{number.bare(a)} to {number.bare(b)}"
                             for a, b in zip(test["lower_95"], test["upper_95"], strict=True)]},
-            Published=test["actual"].map(COUNT.bare),
+            **{known: test["actual"].map(number.bare)},
             **{"Inside the 95% band": test["within_95"].map({True: "Yes", False: "No"})},
-        )[["Year", "Projected", "95% band", "Published", "Inside the 95% band"]]  # fmt: skip
+        )[["Year", "Projected", "95% band", known, "Inside the 95% band"]]  # fmt: skip
         st.dataframe(shown, hide_index=True)
-    table = frame.rename(columns={"value": "plans"})
+    table = frame.rename(columns={"value": "amount_gbp" if measure == SPEND else "plans"})
     download_csv(table, f"projection-{measure}", "Download the projection (CSV)")
 
 

@@ -5,6 +5,7 @@ warehouse against the demo's raw SEN2 file read with the csv module."""
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -270,3 +271,42 @@ def test_the_projection_and_scenario_on_the_page(app_warehouse) -> None:
     cost = stock * (0.1 * 60_000 + 0.9 * 20_000)  # from the rounded plans shown: within 0.1%
     shown = float(scenario.split("**")[3].strip("£m")) * 1e6
     assert shown == pytest.approx(cost, rel=1e-3)
+
+
+def _demo_topups(demo_warehouse: Path) -> dict[int, float]:
+    """The county's top-up funding by financial year (2017-18 -> 2018, the year ending
+    March), summed from the demo's raw high_needs_topups.csv with csv."""
+    path = demo_warehouse.parents[1] / "raw" / "demo" / "high_needs_topups.csv"
+    totals: dict[int, float] = {}
+    with path.open(encoding="cp1252", newline="") as handle:
+        for row in csv.DictReader(handle):
+            year = int(row["Financial year"][:4]) + 1
+            totals[year] = totals.get(year, 0.0) + float(row["Top-up amount (£)"])
+    return dict(sorted(totals.items()))
+
+
+def test_the_top_up_funding_projection_follows_the_councils_records(app_warehouse) -> None:
+    """Spend projected like the plans: its ten-year figure is the log-linear trend of the
+    county's top-ups summed from the raw file, in pounds, with a backtest in pounds."""
+    import numpy as np
+
+    totals = _demo_topups(app_warehouse)
+    years = np.array(list(totals), dtype=float)
+    slope, intercept = np.polyfit(years, np.log(list(totals.values())), 1)
+    last = int(years[-1]) + 10
+    in_ten = float(np.exp(intercept + slope * last))
+    at = open_page("send_board.py", {"project": "topup_amount"})
+    assert_no_exception(at)
+    (trend,) = [m.value for m in at.markdown if m.value.startswith("On the trend of")]
+    assert f"{len(totals)} years ({int(years[0])} to {int(years[-1])})" in trend
+    shown = float(trend.split("**")[1].lstrip("£").replace(",", ""))
+    assert shown == pytest.approx(in_ten, abs=1)  # to the pound shown
+    assert f"of high needs top-up funding paid to schools in {last}" in trend
+    backtest = at.dataframe[1].value
+    assert backtest["Recorded"].tolist()[-1] == f"£{list(totals.values())[-1]:,.0f}"
+    (spec,) = [
+        c.proto.spec for c in at.get("vega_lite_chart") if "projected to 2034" in c.proto.spec
+    ]
+    chart = json.loads(spec)
+    assert chart["layer"][0]["encoding"]["y"]["title"] == "Top-up funding (£)"
+    assert chart["title"].endswith("Oxfordshire: recorded and projected to 2034")
