@@ -94,13 +94,6 @@ class DeferredBuildCsv:
             path.unlink(missing_ok=True)  # the open file still reads; its space is freed after
 
 
-def deferred_build_csv(
-    offer: data.Offer, write: Callable[[duckdb.DuckDBPyConnection, Path], object]
-) -> DeferredBuildCsv:
-    """The CSV ``write`` makes from ``offer``'s build, written when called."""
-    return DeferredBuildCsv(offer, write)
-
-
 #: How long a click's rerun waits for its download to start (see _note_if_replaced).
 DOWNLOAD_START_WAIT_S = 3.0
 
@@ -134,7 +127,7 @@ def download_csv_from_build(
     if st.session_state.pop(flag, False):
         st.warning(data.REPLACED, icon=":material/update:")
     offer = data.current_offer()
-    deferred = deferred_build_csv(offer, write)
+    deferred = DeferredBuildCsv(offer, write)
     st.download_button(
         label,
         data=deferred,

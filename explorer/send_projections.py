@@ -6,13 +6,15 @@ cost. Only the council's own figures are used: published for plans, its records 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from analysis import projections
 from analysis.send_board import KpiRow
-from contract import formats, periods
+from contract import catalogue, formats, periods
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.url_state import url_radio
@@ -20,50 +22,67 @@ from explorer.url_state import url_radio
 HORIZON = 10
 #: The county's top-up funding (catalogue measure), a financial year to a year ending March.
 SPEND = "topup_amount"
+
+
+@dataclass(frozen=True)
+class Series:
+    """A series the page projects: the picker's words, the noun after its number, what its
+    figures are (the DfE publishes the plans; the money is the council's records) and the
+    chart's axis title. Its number format is the catalogue measure's."""
+
+    label: str
+    noun: str
+    known: str
+    axis: str
+
+
 SERIES = {
-    "ehc_caseload": "EHC plans maintained (January)",
-    "ehc_new_plans": "New EHC plans issued (calendar year)",
-    SPEND: "High needs top-up funding (£, financial year ending March)",
+    "ehc_caseload": Series(
+        "EHC plans maintained (January)", "EHC plans maintained", "Published", "EHC plans"
+    ),
+    "ehc_new_plans": Series(
+        "New EHC plans issued (calendar year)", "new EHC plans issued", "Published", "EHC plans"
+    ),
+    SPEND: Series(
+        "High needs top-up funding (£, financial year ending March)",
+        "of high needs top-up funding paid to schools",
+        "Recorded",
+        "Top-up funding (£)",
+    ),
 }
-NOUNS = {
-    "ehc_caseload": "EHC plans maintained",
-    "ehc_new_plans": "new EHC plans issued",
-    SPEND: "of high needs top-up funding paid to schools",
-}
-#: What the figures are: the DfE publishes the plans; the money is the council's records.
-KNOWN = {"ehc_caseload": "Published", "ehc_new_plans": "Published", SPEND: "Recorded"}
-#: The axis title of each series' chart.
-AXES = {"ehc_caseload": "EHC plans", "ehc_new_plans": "EHC plans", SPEND: "Top-up funding (£)"}
 #: The backtest starts this many years before the last figure, or as many as the series
 #: allows while leaving the method its minimum of years to fit.
 BACKTEST_YEARS = 5
 COUNT = formats.get("count")
 MONEY = formats.get("gbp")
-FORMATS = {"ehc_caseload": COUNT, "ehc_new_plans": COUNT, SPEND: MONEY}
+
+
+def _years(time_periods: pd.Series) -> list[int]:
+    """The year each figure is drawn at: a calendar year as it is; an academic or financial
+    year at the year it ends in (202324: the January caseload of 2024, or the financial
+    year ending March 2024)."""
+    return [
+        int(t) if periods.is_calendar_year(int(t)) else periods.start_year(int(t)) + 1
+        for t in time_periods
+    ]
 
 
 def council_series(rows: list[KpiRow], measure: str) -> tuple[list[int], list[float]]:
-    """The council's figures by year: a calendar year for new plans, the January a caseload
-    counts (202324: January 2024)."""
+    """The council's published figures by year, from its board row."""
     (row,) = [r for r in rows if r.measure.measure == measure]
     own = row.series[row.series["area"] != "England"].sort_values("time_period")
-    years = [
-        int(t) if periods.is_calendar_year(int(t)) else periods.start_year(int(t)) + 1
-        for t in own["time_period"]
-    ]
-    return years, own["value"].astype(float).tolist()
+    return _years(own["time_period"]), own["value"].astype(float).tolist()
 
 
 def spend_series(council_name: str) -> tuple[list[int], list[float]]:
-    """The county's high needs top-up funding by financial year (202324: the year ending
-    March 2024), from the council's records; a suppressed or missing year is left out."""
+    """The county's high needs top-up funding by financial year, from the council's
+    records; a suppressed or missing year is left out."""
     trend = query(
         "area_measure_trend", level="County", area=council_name, measure=SPEND, references=False
     )
     own = trend[~trend["suppressed"].astype(bool) & trend["value"].notna()]
     own = own.sort_values("time_period")
-    years = [periods.start_year(int(t)) + 1 for t in own["time_period"]]
-    return years, own["value"].astype(float).tolist()
+    return _years(own["time_period"]), own["value"].astype(float).tolist()
 
 
 def _band_chart(
@@ -73,14 +92,15 @@ def _band_chart(
     ahead = frame[frame["kind"] == "projected"]
     joined = pd.concat([observed.tail(1), ahead])  # the projection starts at the last figure
     x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
-    fmt = FORMATS[measure].d3
+    fmt = catalogue.measure(measure).fmt.d3
+    series = SERIES[measure]
     layers = [
         alt.Chart(ahead).mark_area(opacity=0.18, color="#1d70b8").encode(
-            x=x, y=alt.Y("lower_95:Q", title=AXES[measure], axis=alt.Axis(format=fmt)),
+            x=x, y=alt.Y("lower_95:Q", title=series.axis, axis=alt.Axis(format=fmt)),
             y2="upper_95:Q"),
         alt.Chart(ahead).mark_area(opacity=0.3, color="#1d70b8").encode(
             x=x, y="lower_80:Q", y2="upper_80:Q"),
-        alt.Chart(observed.assign(line=KNOWN[measure])).mark_line(point=True, color="#0b0c0c")
+        alt.Chart(observed.assign(line=series.known)).mark_line(point=True, color="#0b0c0c")
         .encode(x=x, y="value:Q", tooltip=[alt.Tooltip("year:O", title="Year"),
                                            alt.Tooltip("value:Q", title="Figure", format=fmt)]),
         alt.Chart(joined).mark_line(strokeDash=[6, 4], color="#1d70b8").encode(
@@ -96,32 +116,37 @@ def _band_chart(
                 x=x, y="projected:Q",
                 tooltip=[alt.Tooltip("year:O", title="Year"),
                          alt.Tooltip("projected:Q", title="Backtest projection", format=fmt),
-                         alt.Tooltip("actual:Q", title=KNOWN[measure], format=fmt)])
+                         alt.Tooltip("actual:Q", title=series.known, format=fmt)])
         )  # fmt: skip
     return alt.layer(*layers).properties(
         height=320,
         title=title,
         description=(
-            f"{title}. {KNOWN[measure]} figures as a solid line, the projection dashed with its 80% and "
-            "95% bands shaded, and the backtest (the projection from an earlier year) as a red dotted line."
+            f"{title}. {series.known} figures as a solid line, the projection dashed with its "
+            "80% and 95% bands shaded, and the backtest (the projection from an earlier year) "
+            "as a red dotted line."
         ),
     )
 
 
 def render(council_name: str, rows: list[KpiRow]) -> None:
     measure = url_radio(
-        "Project", list(SERIES), "project", format_func=SERIES.get, help="Which series to project"
+        "Project",
+        list(SERIES),
+        "project",
+        format_func=lambda m: SERIES[m].label,
+        help="Which series to project",
     )
     if measure == SPEND:
         years, values = spend_series(council_name)
     else:
         years, values = council_series(rows, measure)
-    number = FORMATS[measure]
+    series, number = SERIES[measure], catalogue.measure(measure).fmt
     try:
         frame = projections.project(years, values, HORIZON)
         fit = projections.fit_log_linear(years, values)
     except projections.ProjectionError as error:
-        st.info(f"{SERIES[measure]} for {council_name} cannot be projected: {error}")
+        st.info(f"{series.label} for {council_name} cannot be projected: {error}")
         return
     try:
         back = min(BACKTEST_YEARS, len(years) - projections.MIN_YEARS)
@@ -130,15 +155,13 @@ def render(council_name: str, rows: list[KpiRow]) -> None:
         test = None
         st.caption(f"No backtest: {error}")
     last = frame[frame["kind"] == "projected"].iloc[-1]
-    known = KNOWN[measure]
-    title = (
-        f"{SERIES[measure]}, {council_name}: {known.lower()} and projected to {int(last['year'])}"
-    )
+    known = series.known
+    title = f"{series.label}, {council_name}: {known.lower()} and projected to {int(last['year'])}"
     st.altair_chart(_band_chart(frame, test, title, measure), width="stretch")
     growth = formats.get("pct1").short(100 * fit.growth)
     st.markdown(
         f"On the trend of {len(years)} years ({years[0]} to {years[-1]}), {council_name} would "
-        f"have **{number.bare(last['value'])}** {NOUNS[measure]} in "
+        f"have **{number.bare(last['value'])}** {series.noun} in "
         f"{int(last['year'])} (95 in 100: {number.bare(last['lower_95'])} to "
         f"{number.bare(last['upper_95'])}), growing {growth} a year."
         + (" In cash: prices and rates as they were each year." if measure == SPEND else "")

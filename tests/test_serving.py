@@ -176,7 +176,7 @@ def test_a_deferred_download_reads_the_build_it_was_offered_from(two_builds) -> 
     import pandas as pd
 
     import queries
-    from explorer.downloads import deferred_build_csv
+    from explorer.downloads import DeferredBuildCsv
 
     link, a, b = two_builds
     # build b rejected one row more than build a
@@ -185,7 +185,7 @@ def test_a_deferred_download_reads_the_build_it_was_offered_from(two_builds) -> 
     in_a = len(pd.read_parquet(a / "rejects.parquet"))
 
     offer = data.current_offer()  # the page drew its button on build a
-    build = deferred_build_csv(offer, queries.write_rejects_csv)
+    build = DeferredBuildCsv(offer, queries.write_rejects_csv)
     assert rejects_rows(build) == in_a  # live: read through a's own connection
 
     point(link, b)
@@ -193,7 +193,7 @@ def test_a_deferred_download_reads_the_build_it_was_offered_from(two_builds) -> 
     gc.collect()
     assert offer.held() is None  # the offer does not keep a's connection open
     assert rejects_rows(build) == in_a  # a is still on disk: a's rows, not b's
-    assert rejects_rows(deferred_build_csv(data.current_offer(), queries.write_rejects_csv)) == (
+    assert rejects_rows(DeferredBuildCsv(data.current_offer(), queries.write_rejects_csv)) == (
         in_a + 1
     )
 
@@ -259,7 +259,7 @@ def test_a_download_made_on_the_click_cannot_lose_its_file_to_the_clicks_rerun(
     assert built and not any(p.ignore_rerun for p in built)  # these rerun: and wait
     assert all(p.ignore_rerun for p in deferred if p not in built)
 
-    deferred = downloads.deferred_build_csv(data.current_offer(), lambda con, path: None)
+    deferred = downloads.DeferredBuildCsv(data.current_offer(), lambda con, path: None)
     state: dict = {}
     monkeypatch.setattr(st, "session_state", state)
     threading.Timer(0.3, deferred.started.set).start()
@@ -267,7 +267,7 @@ def test_a_download_made_on_the_click_cannot_lose_its_file_to_the_clicks_rerun(
     downloads._note_if_replaced(data.current_offer(), "flag", deferred)
     assert 0.25 < time.monotonic() - started < downloads.DOWNLOAD_START_WAIT_S
     monkeypatch.setattr(downloads, "DOWNLOAD_START_WAIT_S", 0.2)
-    never = downloads.deferred_build_csv(data.current_offer(), lambda con, path: None)
+    never = downloads.DeferredBuildCsv(data.current_offer(), lambda con, path: None)
     started = time.monotonic()
     downloads._note_if_replaced(data.current_offer(), "flag", never)  # bounded
     assert time.monotonic() - started < 1.5 and state == {}

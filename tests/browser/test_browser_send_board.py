@@ -49,7 +49,7 @@ def test_a_lead_reaches_the_board_from_the_menu_and_back(app: AppPage) -> None:
     assert "Backtest." in app.main_text()
     # and the money: the top-up funding the council paid schools, in pounds
     runs = app.runs()
-    app.page.get_by_text(send_projections.SERIES[send_projections.SPEND], exact=True).click()
+    app.page.get_by_text(send_projections.SERIES[send_projections.SPEND].label, exact=True).click()
     app.wait_for_rerun(runs)
     assert app.query_params().get("project") == send_projections.SPEND
     assert "of high needs top-up funding paid to schools in 2034" in app.main_text()
