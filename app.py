@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:  # so `streamlit run` from any folder finds our pa
     sys.path.insert(0, str(ROOT))
 
 from contract.pages import PAGES  # noqa: E402
-from explorer import data, layout, search  # noqa: E402
+from explorer import access, data, layout, search  # noqa: E402
 
 st.set_page_config(
     page_title="Locality Explorer",
@@ -58,4 +58,5 @@ with data.unavailable_data_as_message():
             "Every selection is kept in the page address, so you can copy the link to share "
             "a view."
         )
+        access.sidebar_sign_in()
     navigation.run()

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from contract import formats
-from contract.schema import AREA_ONLY, COUNCIL_BOARD_TABLES, SCHEMA
+from contract.schema import AREA_ONLY, COUNCIL_BOARD_TABLES, COUNCIL_TABLES, SCHEMA
 
 CATALOGUE_CSV = Path(__file__).resolve().parent / "measures.csv"
 
@@ -102,6 +102,12 @@ class Measure:
     def on_board(self) -> bool:
         """On the SEND board: published for LAs only, or a council-held SEND KPI."""
         return self.area_only or self.table in COUNCIL_BOARD_TABLES
+
+    @property
+    def council_only(self) -> bool:
+        """The council's own data (no publication): with sign-in on, shown only to the
+        council's analysts and, for their own partnership, its school staff."""
+        return self.table in COUNCIL_TABLES
 
     @property
     def tested(self) -> bool:
@@ -267,6 +273,11 @@ def area_only() -> tuple[Measure, ...]:
 def board() -> tuple[Measure, ...]:
     """The SEND board's measures, in catalogue order."""
     return tuple(m for m in MEASURES if m.on_board)
+
+
+def council_only() -> frozenset[str]:
+    """The names of the council-only measures."""
+    return frozenset(m.measure for m in MEASURES if m.council_only)
 
 
 def headline() -> tuple[Measure, ...]:

@@ -234,6 +234,12 @@ FACT_TABLES: tuple[str, ...] = (
     "send_timetables",
 )
 
+#: Tables the council holds and the DfE does not publish (its top-up and place funding by
+#: school, its termly SEND return): with sign-in on, their figures are for the council's
+#: own staff only (contract.access). The exclusions log never reaches the warehouse; the
+#: school-level breakdowns built from it are restricted the same way (queries.access).
+COUNCIL_TABLES: frozenset[str] = frozenset({"topups", "places", "send_timetables"})
+
 #: Council-held tables whose measures are on the SEND board (no England or neighbour
 #: figure exists: the board shows the council's own, against its target).
 COUNCIL_BOARD_TABLES: frozenset[str] = frozenset({"send_timetables"})

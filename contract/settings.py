@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contract import access
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_DIR / "data"
 CONFIG_ENV = "LOCALITY_EXPLORER_CONFIG"
@@ -205,6 +207,40 @@ def _limits(table: Any) -> Limits:
 
 
 @dataclass(frozen=True)
+class SignIn:
+    """``[sign_in]``: Streamlit's OpenID Connect sign-in and the roles (contract.access).
+    The identity provider itself is Streamlit's ``[auth]`` in .streamlit/secrets.toml."""
+
+    enabled: bool = False
+    groups_claim: str = "groups"
+    partnership_claim: str = "partnership"
+    #: A group in the token -> the role it gives.
+    roles: Mapping[str, str] = field(default_factory=dict)
+
+
+def _sign_in(table: Any, path: Path) -> SignIn:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{path}: [sign_in] must be a table")
+    enabled = table.get("enabled", False)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{path}: [sign_in] enabled must be true or false, not {enabled!r}")
+    roles = table.get("roles", {})
+    if not isinstance(roles, Mapping):
+        raise ConfigError(f"{path}: [sign_in.roles] must be a table: group = role")
+    for group, role in roles.items():
+        if role not in access.ROLES:
+            raise ConfigError(
+                f"{path}: [sign_in.roles] {group} = {role!r} is not a role "
+                f"(roles: {', '.join(access.ROLES)})"
+            )
+    claims = {
+        key: str(table.get(key, default))
+        for key, default in (("groups_claim", "groups"), ("partnership_claim", "partnership"))
+    }
+    return SignIn(enabled=enabled, roles=dict(roles), **claims)
+
+
+@dataclass(frozen=True)
 class Config:
     council: Council
     suppression: Suppression
@@ -217,6 +253,7 @@ class Config:
     max_shrink_percent: float = DEFAULT_MAX_SHRINK_PERCENT
     #: ``[accessibility] contact``: where users report an accessibility problem ("" = unset).
     accessibility_contact: str = ""
+    sign_in: SignIn = SignIn()
     #: The whole file as parsed (sections only the query layer reads, e.g. ``[withheld]``).
     document: Mapping[str, Any] = field(repr=False, default_factory=dict)
 
@@ -265,6 +302,7 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError(f"{path}: [council] needs {', '.join(missing)}")
     checked = _suppression(suppression, path)  # its own plain lines (ConfigError)
     send_board(settings, path)  # checked now, so a wrong target stops the build in one line
+    sign_in = _sign_in(settings.get("sign_in", {}), path)
     try:
         return Config(
             council=Council(
@@ -287,6 +325,7 @@ def load_config(path: Path | str | None = None) -> Config:
             accessibility_contact=str(
                 (settings.get("accessibility") or {}).get("contact", "")
             ).strip(),
+            sign_in=sign_in,
             document=settings,
         )
     except (TypeError, ValueError) as error:

@@ -29,6 +29,9 @@ import streamlit as st
 
 import queries
 from contract import settings
+from contract.access import Viewer
+from explorer import access
+from queries import access as query_access
 
 WAREHOUSE_ENV = "LOCALITY_EXPLORER_WAREHOUSE"
 
@@ -204,29 +207,33 @@ def live_connection() -> HeldConnection:
     return _connection(str(warehouse_dir().resolve()), build_id(), str(config_path()))
 
 
-def connection() -> duckdb.DuckDBPyConnection:
+def connection(viewer: Viewer | None = None) -> duckdb.DuckDBPyConnection:
     """A cursor on the live build's connection (cursors are safe to use from Streamlit's
-    threads). Keep it only for the run: a cursor kept longer keeps its build's connection
-    open after a rebuild."""
+    threads), answering as ``viewer`` (default: whoever this run is for; queries.access).
+    Keep it only for the run: a cursor kept longer keeps its build's connection open after
+    a rebuild."""
+    viewer = access.current_viewer() if viewer is None else viewer
     for _ in range(3):
         # None: this build's connection was retired and closed between the lookup and now
         # (a rebuild went live meanwhile); the next lookup gives the new one
         cursor = live_connection().open_cursor()
         if cursor is not None:
-            return cursor
+            return query_access.scope(cursor, viewer)
     raise DataUnavailable("the live build's connection kept closing")
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_query(name: str, build: str, config: str, params: tuple) -> pd.DataFrame:
+def _cached_query(name: str, build: str, config: str, viewer: str, params: tuple) -> pd.DataFrame:
     function = getattr(queries, name)
-    return function(connection(), **dict(params))
+    return function(connection(Viewer.from_key(viewer)), **dict(params))
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run the query layer's function ``name`` with bound parameters; cached per build and
-    settings file."""
-    return _cached_query(name, build_id(), str(config_path()), tuple(sorted(params.items())))
+    """Run the query layer's function ``name`` with bound parameters, as this run's viewer
+    may see it; cached per build, settings file and viewer."""
+    return _cached_query(
+        name, build_id(), str(config_path()), access.viewer_key(), tuple(sorted(params.items()))
+    )
 
 
 def _is_missing_data(error: BaseException) -> bool:
@@ -277,12 +284,20 @@ class Offer:
     warehouse: str  # the build's own folder (the link resolved)
     config: str
     held: weakref.ref = field(compare=False, repr=False)
+    #: Who the page was drawn for: the download answers as them (queries.access).
+    viewer: str = Viewer.from_key(None).key
 
 
 def current_offer() -> Offer:
-    """The live build, for a download drawn in this run."""
+    """The live build, for a download drawn in this run, as this run's viewer."""
     held = live_connection()
-    return Offer(build_id(), str(warehouse_dir().resolve()), str(config_path()), weakref.ref(held))
+    return Offer(
+        build_id(),
+        str(warehouse_dir().resolve()),
+        str(config_path()),
+        weakref.ref(held),
+        access.viewer_key(),
+    )
 
 
 def offer_available(offer: Offer) -> bool:
@@ -305,11 +320,12 @@ def offered_connection(offer: Offer) -> Iterator[duckdb.DuckDBPyConnection]:
         raise BuildReplaced(REPLACED)
     held = offer.held()
     cursor = held.open_cursor() if held is not None else None
+    viewer = Viewer.from_key(offer.viewer)
     if cursor is not None:
-        yield cursor
+        yield query_access.scope(cursor, viewer)
         return
     con = _open(offer.warehouse, offer.config)
     try:
-        yield con
+        yield query_access.scope(con, viewer)
     finally:
         con.close()

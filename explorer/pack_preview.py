@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 import packs
-from explorer import data
+from contract.access import Viewer
+from explorer import access, data
 from explorer.data import query
 from explorer.downloads import download_csv, offer_pdf
 from explorer.formatting import year_label
@@ -21,22 +22,24 @@ PAGE_LEVELS = ("Locality", "Partnership")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _pack(level: str, area: str, time_period: int, build: str) -> packs.Pack:
-    """The pack for one area and year; cached per warehouse build."""
-    return packs.build_pack(data.connection(), level, area, time_period, build=data.build_report())
+def _pack(level: str, area: str, time_period: int, build: str, viewer: str) -> packs.Pack:
+    """The pack for one area and year, as ``viewer`` may see it; cached per warehouse build
+    and viewer."""
+    con = data.connection(Viewer.from_key(viewer))
+    return packs.build_pack(con, level, area, time_period, build=data.build_report())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _files(level: str, area: str, time_period: int, build: str) -> tuple[bytes, bytes]:
+def _files(level: str, area: str, time_period: int, build: str, viewer: str) -> tuple[bytes, bytes]:
     """The pack as Excel bytes and as HTML bytes."""
-    pack = _pack(level, area, time_period, build)
+    pack = _pack(level, area, time_period, build, viewer)
     return packs.write_excel(pack), packs.render_html(pack).encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _pdf(level: str, area: str, time_period: int, build: str) -> bytes:
+def _pdf(level: str, area: str, time_period: int, build: str, viewer: str) -> bytes:
     """The pack as PDF bytes (a few seconds in Chromium, so only when asked)."""
-    return packs.write_pdf(_pack(level, area, time_period, build))
+    return packs.write_pdf(_pack(level, area, time_period, build, viewer))
 
 
 def pick_area(level_column, area_column) -> tuple[str | None, str | None]:
@@ -52,8 +55,10 @@ def pick_area(level_column, area_column) -> tuple[str | None, str | None]:
 def built(level: str, area: str, year: int) -> tuple[packs.Pack, bytes, bytes]:
     """The pack, and its Excel and web-page files (cached per build)."""
     with st.spinner(f"Building the data pack for {md(area)}, {year_label(year)}…"):
-        pack = _pack(level, area, int(year), data.build_id())
-        excel_bytes, html_bytes = _files(level, area, int(year), data.build_id())
+        pack = _pack(level, area, int(year), data.build_id(), access.viewer_key())
+        excel_bytes, html_bytes = _files(
+            level, area, int(year), data.build_id(), access.viewer_key()
+        )
     return pack, excel_bytes, html_bytes
 
 
@@ -90,12 +95,12 @@ def downloads(
 
 def pdf_offer(column, level: str, area: str, time_period: int, file_stem: str) -> None:
     """A button that makes the pack's PDF, then its download."""
-    build = data.build_id()
+    build, viewer = data.build_id(), access.viewer_key()
     offer_pdf(
         column,
-        state_key=f"pack-pdf-{level}-{area}-{time_period}-{build}",
+        state_key=f"pack-pdf-{level}-{area}-{time_period}-{build}-{viewer}",
         key="pack-pdf",
-        make=lambda: _pdf(level, area, time_period, build),
+        make=lambda: _pdf(level, area, time_period, build, viewer),
         file_name=f"{file_stem}.pdf",
         what="the pack",
         download_help="The pack as an A4 PDF: a summary first, then each section.",

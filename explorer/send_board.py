@@ -25,7 +25,8 @@ from analysis.send_board import (  # noqa: F401 (the page reads the texts from h
     summary_table,
 )
 from contract import periods
-from explorer import data
+from contract.access import Viewer
+from explorer import access, data
 from explorer.downloads import download_csv, offer_pdf
 
 #: Streamlit draws a chart at the height it is given, whatever the spec says: room for the
@@ -42,13 +43,14 @@ BADGE = {GREEN: ":green-badge[:material/check_circle: {}]",
 def load() -> tuple[Council, list[KpiRow]]:
     """The council and its board rows, from the settings the live build's connection was
     opened with (what the county pack reads too: the build's, tightened to the file now)."""
-    return _board(data.build_id(), str(data.config_path()))
+    return _board(data.build_id(), str(data.config_path()), access.viewer_key())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _board(build: str, config: str) -> tuple[Council, list[KpiRow]]:
-    """Cached per build and settings file: the rows are the same for every visitor."""
-    con = data.connection()
+@st.cache_data(show_spinner=False, max_entries=12)
+def _board(build: str, config: str, viewer: str) -> tuple[Council, list[KpiRow]]:
+    """Cached per build, settings file and viewer (the council's own KPIs are not the
+    public's: queries.access)."""
+    con = data.connection(Viewer.from_key(viewer))
     chosen = Council.from_settings(queries.council_settings(con))
     return chosen, kpi_rows(
         data.query("send_board_areas"), chosen, queries.send_board_settings(con)
@@ -143,24 +145,27 @@ def render_table(rows: list[KpiRow]) -> None:
 # ------------------------------------------------------------ the board on one page
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _one_page(build: str) -> tuple[packs.BoardSummary | None, bytes]:
-    """The board on one page (the county pack's) and its HTML; cached per warehouse build."""
-    summary = packs.build_board_summary(data.connection(), build=data.build_report())
+@st.cache_data(show_spinner=False, max_entries=12)
+def _one_page(build: str, viewer: str) -> tuple[packs.BoardSummary | None, bytes]:
+    """The board on one page (the county pack's) and its HTML; cached per warehouse build
+    and viewer."""
+    summary = packs.build_board_summary(
+        data.connection(Viewer.from_key(viewer)), build=data.build_report()
+    )
     return summary, (packs.render_board_html(summary).encode("utf-8") if summary else b"")
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _one_page_pdf(build: str) -> bytes:
-    summary, _html = _one_page(build)
+@st.cache_data(show_spinner=False, max_entries=12)
+def _one_page_pdf(build: str, viewer: str) -> bytes:
+    summary, _html = _one_page(build, viewer)
     return packs.write_board_pdf(summary)
 
 
 def render_one_page() -> None:
     """The board on one A4 page for the meeting: a web page to print, and a PDF on request
     (a few seconds in Chromium, so only when asked)."""
-    build = data.build_id()
-    summary, html = _one_page(build)
+    build, viewer = data.build_id(), access.viewer_key()
+    summary, html = _one_page(build, viewer)
     if summary is None:
         return
     html_column, pdf_column = st.columns(2)
@@ -175,9 +180,9 @@ def render_one_page() -> None:
     )
     offer_pdf(
         pdf_column,
-        state_key=f"board-pdf-{build}",
+        state_key=f"board-pdf-{build}-{viewer}",
         key="board-pdf",
-        make=lambda: _one_page_pdf(build),
+        make=lambda: _one_page_pdf(build, viewer),
         file_name=f"{summary.file_stem}.pdf",
         what="the board",
     )

@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 from contract import catalogue, periods, safe_export, symbols
 from contract import settings as settings_contract
 from contract.schema import SCHEMA
-from queries import catalogue_sql, complementary, layers
+from queries import access, catalogue_sql, complementary, layers
 from queries.layers import QueryLayerError
 
 QUERIES_DIR = Path(__file__).resolve().parent
@@ -593,13 +593,13 @@ def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFram
 
     Every placeholder must be given and no others (a typo is an error, not a no-op).
     """
-    return _execute(con, name, params).df()
+    return access.restrict(con, name, _execute(con, name, params).df())
 
 
 def _run_many_rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
     """:func:`run` for a query returning thousands of rows: the same DataFrame, built through
     Arrow (see _frame; below a thousand rows or so DuckDB's .df() is the faster)."""
-    return _frame(_execute(con, name, params))
+    return access.restrict(con, name, _frame(_execute(con, name, params)))
 
 
 def _execute(
@@ -1131,7 +1131,7 @@ def table_for_download(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFra
     """A whole public view or table for the Data page (only names in DOWNLOADABLE)."""
     if table not in DOWNLOADABLE:
         raise ValueError(f"table must be one of {', '.join(DOWNLOADABLE)}; got {table!r}")
-    return con.table(table).df()
+    return con.execute(*access.download_sql(con, table)).df()
 
 
 #: A cell starting with one of these is run as a formula by spreadsheets (contract.safe_export;
@@ -1179,8 +1179,11 @@ def _copy_csv(
 
 
 def write_rejects_csv(con: duckdb.DuckDBPyConnection, path: Path | str) -> int:
-    """Every row of :func:`rejects`, in its order, as a safe CSV file at ``path``."""
+    """Every row of :func:`rejects`, in its order, as a safe CSV file at ``path`` (the
+    rejected cells themselves for analysts only: queries.access)."""
     sql, _ = _query_text("rejects")
+    if not access.viewer_of(con).sees_all_council_data:
+        sql = f"SELECT * REPLACE (CAST(NULL AS VARCHAR) AS value) FROM ({sql}) AS r"  # noqa: S608
     return _copy_csv(con, sql, {}, Path(path))
 
 
@@ -1188,7 +1191,8 @@ def write_table_csv(con: duckdb.DuckDBPyConnection, table: str, path: Path | str
     """A whole downloadable table (:data:`DOWNLOADABLE`) as a safe CSV file at ``path``."""
     if table not in DOWNLOADABLE:
         raise ValueError(f"table must be one of {', '.join(DOWNLOADABLE)}; got {table!r}")
-    return _copy_csv(con, f'SELECT * FROM "{table}"', {}, Path(path))  # noqa: S608
+    sql, params = access.download_sql(con, table)
+    return _copy_csv(con, sql, params, Path(path))
 
 
 def table_preview(con: duckdb.DuckDBPyConnection, table: str, limit: int = 1000) -> pd.DataFrame:
@@ -1196,14 +1200,16 @@ def table_preview(con: duckdb.DuckDBPyConnection, table: str, limit: int = 1000)
     without loading the whole table (area_measure_year has millions of rows nationally)."""
     if table not in DOWNLOADABLE:
         raise ValueError(f"table must be one of {', '.join(DOWNLOADABLE)}; got {table!r}")
-    return con.table(table).limit(int(limit)).df()
+    sql, params = access.download_sql(con, table)
+    return con.execute(f"{sql} LIMIT {int(limit)}", params).df()
 
 
 def table_row_count(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     """How many rows a downloadable table has: one row, column ``rows``."""
     if table not in DOWNLOADABLE:
         raise ValueError(f"table must be one of {', '.join(DOWNLOADABLE)}; got {table!r}")
-    return con.table(table).aggregate("count(*) AS rows").df()
+    sql, params = access.download_sql(con, table)
+    return con.execute(f"SELECT count(*) AS rows FROM ({sql}) AS q", params).df()  # noqa: S608
 
 
 # --------------------------------------------------------------------------- statistical comparisons
