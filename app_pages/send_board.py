@@ -39,6 +39,7 @@ st.caption(send_board.RULES_TEXT)
 
 # ---------------------------------------------------------------- one row per KPI
 st.header("The measures")
+send_board.note_council_kpis()
 for row in rows:
     send_board.render_row(row, council.name)
 

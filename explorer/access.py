@@ -23,10 +23,13 @@ def current_viewer() -> Viewer:
     sign_in = sign_in_settings()
     if not sign_in.enabled:
         return EVERYONE
-    if get_script_run_ctx(suppress_warning=True) is None or not st.user.is_logged_in:
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return ANONYMOUS
+    claims = st.user.to_dict()  # no is_logged_in at all when no provider is configured
+    if not claims.get("is_logged_in"):
         return ANONYMOUS
     return viewer_from_claims(
-        st.user.to_dict(), sign_in.roles, sign_in.groups_claim, sign_in.partnership_claim
+        claims, sign_in.roles, sign_in.groups_claim, sign_in.partnership_claim
     )
 
 
@@ -48,7 +51,8 @@ def sidebar_sign_in() -> None:
         )
         st.button("Sign in", icon=":material/login:", key="sign-in", on_click=st.login)
         return
-    name = st.user.get("name") or st.user.get("email") or "you"
+    claims = st.user.to_dict()
+    name = claims.get("name") or claims.get("email") or "you"
     role = ROLE_LABELS[viewer.role]
     if viewer.role == SCHOOL:
         role = (
@@ -60,14 +64,36 @@ def sidebar_sign_in() -> None:
     st.button("Sign out", icon=":material/logout:", key="sign-out", on_click=st.logout)
 
 
+def may_see_council_data_of(partnership: str) -> bool:
+    """Whether this run's viewer surely sees the council's own figures for ``partnership``
+    (for the words of an empty section: the query layer decides what is shown)."""
+    viewer = current_viewer()
+    return viewer.sees_all_council_data or (
+        viewer.sees_some_council_data and viewer.partnership == partnership
+    )
+
+
+def empty_council_section(level: str, area: str, no_data: str, what: str) -> None:
+    """An empty section of the council's own data: ``no_data`` where the viewer sees the
+    area's council data (there is none), else why it is not shown."""
+    if current_viewer().sees_all_council_data or (
+        level == "Partnership" and may_see_council_data_of(area)
+    ):
+        st.info(no_data)
+    else:
+        council_data_note(what)
+
+
 def council_data_note(what: str) -> None:
-    """Where a page's section is the council's own data and this viewer may not see it."""
+    """Where a page leaves out the council's own data this viewer may not see: ``what`` it
+    is, and how to see it."""
     viewer = current_viewer()
     if viewer.sees_all_council_data:
         return
     if viewer.anonymous:
-        st.info(f"{what} is the council's own data: council staff can sign in to see it.")
+        how = "Council staff can sign in (in the sidebar) to see it."
     elif viewer.sees_some_council_data:
-        st.info(f"{what} is the council's own data: you can see your partnership's.")
+        how = f"Your account shows it for {viewer.partnership} and its schools only."
     else:
-        st.info(f"{what} is the council's own data: your account is not given it.")
+        how = "Your account is not given it: ask the council's data team if you need it."
+    st.info(f"{what}: the council's own data, not published. {how}", icon=":material/lock:")

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.breakdowns import REMAINDER_LABEL, with_totals
-from explorer import layout
+from explorer import access, layout
 from explorer.charts import trend_chart
 from explorer.data import query
 from explorer.downloads import download_csv, slug
@@ -135,7 +135,12 @@ def show_reasons(view: View) -> None:
     reason_label = str(view.measures.loc[reason_rate, "label"])
     st.subheader(f"Reasons, {year}")
     if reasons.empty:
-        st.info(f"No reasons are recorded for {md(area_label)} in {year}.")
+        access.empty_council_section(
+            view.level,
+            str(view.area),
+            f"No reasons are recorded for {md(area_label)} in {year}.",
+            f"Reasons for {md(area_label)} (from the council's exclusions log)",
+        )
     else:
         draw_bars(
             reasons,
@@ -243,7 +248,12 @@ def show_groups(view: View) -> None:
         and not by_group["headcount_suppressed"].any()
     )
     if by_group.empty:
-        st.info(f"No {group_words} breakdown for {md(area_label)} in {year}.")
+        access.empty_council_section(
+            view.level,
+            str(view.area),
+            f"No {group_words} breakdown for {md(area_label)} in {year}.",
+            f"Exclusions by {group_words} for {md(area_label)} (from the council's exclusions log)",
+        )
         return
     overall = None if now is None or now[f"{rate}_suppressed"] else now[rate]
     if not counts_only:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer import charts, dataset
+from explorer import access, charts, dataset
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import year_label
@@ -20,7 +20,10 @@ def show_funding_share(partnership: str, locality: str, year: int, stem: str) ->
     shares = query("funding_share", locality=locality, time_period=year)
     own = shares[shares["partnership"] == partnership]
     if own.empty:
-        st.info(f"No high needs top-up funding figures for {year_label(year)}.")
+        if access.may_see_council_data_of(partnership):
+            st.info(f"No high needs top-up funding figures for {year_label(year)}.")
+        else:
+            access.council_data_note("High needs top-up funding by partnership")
         return
     st.markdown(dataset.funding_share_sentence(own.iloc[0]))
     long = shares.melt(

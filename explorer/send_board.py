@@ -24,7 +24,7 @@ from analysis.send_board import (  # noqa: F401 (the page reads the texts from h
     kpi_rows,
     summary_table,
 )
-from contract import periods
+from contract import catalogue, periods
 from contract.access import Viewer
 from explorer import access, data
 from explorer.downloads import download_csv, offer_pdf
@@ -42,8 +42,24 @@ BADGE = {GREEN: ":green-badge[:material/check_circle: {}]",
 
 def load() -> tuple[Council, list[KpiRow]]:
     """The council and its board rows, from the settings the live build's connection was
-    opened with (what the county pack reads too: the build's, tightened to the file now)."""
-    return _board(data.build_id(), str(data.config_path()), access.viewer_key())
+    opened with (what the county pack reads too: the build's, tightened to the file now).
+    The council's own KPIs (its termly SEND return) are left out for a viewer who may not
+    see the county's council data: ``note_council_kpis`` says so."""
+    council, rows = _board(data.build_id(), str(data.config_path()), access.viewer_key())
+    if access.current_viewer().sees_all_council_data:
+        return council, rows
+    return council, [row for row in rows if not row.measure.council_only]
+
+
+def note_council_kpis() -> None:
+    """One line where the council's own KPIs were left out for this viewer."""
+    if access.current_viewer().sees_all_council_data:
+        return
+    names = [m.short_label for m in catalogue.board() if m.council_only]
+    if names:
+        access.council_data_note(
+            "Not shown here: " + " and ".join(names) + " (the council's termly SEND return)"
+        )
 
 
 @st.cache_data(show_spinner=False, max_entries=12)

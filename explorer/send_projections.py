@@ -15,6 +15,7 @@ import streamlit as st
 from analysis import projections
 from analysis.send_board import KpiRow
 from contract import catalogue, formats, periods
+from explorer import access
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.url_state import url_radio
@@ -130,9 +131,11 @@ def _band_chart(
 
 
 def render(council_name: str, rows: list[KpiRow]) -> None:
+    # the county's top-up funding is the council's own data (queries.access)
+    shown = [m for m in SERIES if m != SPEND or access.current_viewer().sees_all_council_data]
     measure = url_radio(
         "Project",
-        list(SERIES),
+        shown,
         "project",
         format_func=lambda m: SERIES[m].label,
         help="Which series to project",
