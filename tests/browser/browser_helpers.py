@@ -54,6 +54,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_answering(process: subprocess.Popen, url: str, what: str, timeout: float) -> None:
+    """Wait until ``url`` answers 200 while ``process`` (``what``) runs; stop it and raise
+    if it exits or does not answer within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stop_process(process)
+    raise TimeoutError(f"{what} did not answer {url} within {timeout}s")
+
+
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Terminate ``process`` if it still runs (kill it after 10 s)."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 @dataclass
 class AppServer:
     """A `streamlit run app.py` subprocess on a loopback port, reading ``warehouse``."""
@@ -62,13 +91,16 @@ class AppServer:
     port: int = field(default_factory=free_port)
     log_path: Path | None = None
     process: subprocess.Popen | None = None
+    #: More environment (e.g. LOCALITY_EXPLORER_CONFIG) and `streamlit run` options.
+    env: dict[str, str] = field(default_factory=dict)
+    options: list[str] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> AppServer:
-        env = {**os.environ, "LOCALITY_EXPLORER_WAREHOUSE": str(self.warehouse)}
+        env = {**os.environ, "LOCALITY_EXPLORER_WAREHOUSE": str(self.warehouse), **self.env}
         log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             [
@@ -87,34 +119,18 @@ class AppServer:
                 "false",
                 "--server.fileWatcherType",
                 "none",
+                *self.options,
             ],
             cwd=PROJECT_DIR,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {self.process.returncode}")
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise TimeoutError(f"streamlit did not answer /_stcore/health within {timeout}s")
+        wait_until_answering(self.process, f"{self.base_url}/_stcore/health", "streamlit", timeout)
+        return self
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 class AppPage:

@@ -14,6 +14,8 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     client_id: client.client_id,
     client_secret: client.client_secret,
     redirect_uris: client.redirect_uris,
+    // st.logout sends the browser to end_session with /oauth2callback as the way back
+    post_logout_redirect_uris: client.redirect_uris,
     grant_types: ['authorization_code'],
     response_types: ['code'],
   }],
