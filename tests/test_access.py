@@ -282,3 +282,40 @@ def test_a_staging_view_is_never_a_download():
     """The downloads' SQL names whole public views only (never an unsuppressed layer)."""
     for table in queries.DOWNLOADABLE:
         assert layers.layer_of(table) not in (STAGING, "intermediate")
+
+
+# --------------------------------------------------------------------------- packs
+
+
+def _pack_council_figures(pack) -> dict[str, float | None]:
+    """The council-only measures a pack shows, with the area's value (None: none shown)."""
+    return {
+        figure.measure: figure.value
+        for section in pack.sections
+        for figure in section.figures
+        if figure.measure in COUNCIL
+    }
+
+
+def test_a_pack_carries_the_councils_figures_only_for_whom_may_see_them(demo_con):
+    """The pack of one partnership, built as each role: only an analyst and the partnership's
+    own staff get its top-up funding; the public and another partnership's staff get none
+    (the pack says it is the council's data instead)."""
+    import packs
+
+    own, other = "Abingdon Town Partnership", "Abingdon North Partnership"
+
+    def figures_as(viewer: Viewer) -> dict[str, float | None]:
+        cursor = access.scope(demo_con.cursor(), viewer)
+        try:
+            return _pack_council_figures(packs.build_pack(cursor, "Partnership", own))
+        finally:
+            cursor.close()
+
+    analyst = figures_as(Viewer("analyst"))
+    shown = {measure for measure, value in analyst.items() if value is not None}
+    assert {"topup_amount", "topup_pupils"} <= shown, analyst
+    assert {m for m, v in figures_as(Viewer("school", own)).items() if v is not None} == shown
+    for viewer in (Viewer("public"), Viewer("school", other), ANONYMOUS):
+        leaked = {m: v for m, v in figures_as(viewer).items() if v is not None}
+        assert leaked == {}, (viewer, leaked)
