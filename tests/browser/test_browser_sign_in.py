@@ -162,7 +162,13 @@ def test_a_chair_sees_their_own_partnership_and_not_anothers(
     assert OWN_FUNDING not in text
 
     # Back: the own partnership's funding again, still signed in
-    visitor.navigate(visitor.page.go_back)
+    # (the address changes before the run that redraws the page: wait for what it draws;
+    # CI, 2026-12-07: the text was read before the run)
+    visitor.page.go_back()
+    visitor.page.wait_for_selector(
+        f'[data-testid="stMain"] >> text=Data pack for {CHAIR_PARTNERSHIP}'
+    )
+    visitor.wait_idle()
     assert visitor.query_params()["partnership"] == CHAIR_PARTNERSHIP
     assert OWN_FUNDING in visitor.main_text()
 
