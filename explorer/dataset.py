@@ -22,7 +22,7 @@ from analysis import differs_beyond_chance
 from contract import catalogue as measure_catalogue
 from contract import formats
 from contract.catalogue import unit_format
-from explorer import charts, layout, maps
+from explorer import access, charts, layout, maps
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import ESTIMATE_MARK, bare_number, estimate_note, format_value, year_label
@@ -786,3 +786,11 @@ def render_wide_table(
             column_config=config,
             key=f"{key}-{slug(heading)}",
         )
+    # the council's own columns read "Not available" where this viewer may not see them
+    council = [
+        m.label
+        for m in measure_catalogue.MEASURES
+        if m.council_only and m.heading in screen.columns
+    ]
+    if council:
+        access.council_data_note(f"{' and '.join(council)} in these tables")

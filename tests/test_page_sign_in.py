@@ -46,6 +46,10 @@ def test_the_partnership_page_has_no_top_up_funding_and_says_why(signed_out):
     )
     assert not any("top-up funding for pupils at" in m.value for m in at.markdown)
     assert not any(chart_title(s).startswith("Partnerships in") for s in chart_specs(at))
+    # the school-by-school tables' top-up column says why it is empty, not only "Not available"
+    assert any(
+        i.startswith("High needs top-up funding in these tables: " + NOTE) for i in _infos(at)
+    )
 
 
 def test_the_send_board_leaves_out_the_councils_kpis_and_top_up_projection(signed_out):
