@@ -98,17 +98,14 @@ class DeferredBuildCsv:
 DOWNLOAD_START_WAIT_S = 3.0
 
 
-def _note_if_replaced(
-    offer: data.Offer, flag: str, deferred: DeferredBuildCsv | None = None
-) -> None:
+def _note_if_replaced(offer: data.Offer, flag: str, deferred: DeferredBuildCsv) -> None:
     """On the click's rerun: remember to say so when the offer's build is gone (the file
     cannot be made, and Streamlit's own words for that are no help).
 
     Waits first (a few seconds at most) until the click's file has started being made:
     the browser asks for the file and for the rerun at once, and a rerun that ended first
     would retire the button's file id, so the file would never be made."""
-    if deferred is not None:
-        deferred.started.wait(DOWNLOAD_START_WAIT_S)
+    deferred.started.wait(DOWNLOAD_START_WAIT_S)
     if not data.offer_available(offer):
         st.session_state[flag] = True
 

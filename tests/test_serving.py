@@ -215,14 +215,16 @@ def test_a_click_on_a_download_from_a_replaced_build_says_so(
 
     link, a, b = two_builds
     offer = data.current_offer()
+    clicked = downloads.DeferredBuildCsv(offer, lambda con, path: None)
+    clicked.started.set()  # the click's file has started being made
     state: dict = {}
     with monkeypatch.context() as patch:
         patch.setattr(st, "session_state", state)
-        downloads._note_if_replaced(offer, "flag")
+        downloads._note_if_replaced(offer, "flag", clicked)
         assert state == {}  # build a is still there
         point(link, b)
         shutil.rmtree(a)
-        downloads._note_if_replaced(offer, "flag")
+        downloads._note_if_replaced(offer, "flag", clicked)
         assert state == {"flag": True}
 
     assert os.environ[data.WAREHOUSE_ENV] == str(link)
