@@ -56,6 +56,10 @@ class OidcProvider:
     def issuer(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.issuer}/.well-known/openid-configuration"
+
     def start(self, timeout: float = 30) -> OidcProvider:
         install_provider()
         env = {
@@ -78,8 +82,7 @@ class OidcProvider:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        metadata = f"{self.issuer}/.well-known/openid-configuration"
-        wait_until_answering(self.process, metadata, "the OpenID provider", timeout)
+        wait_until_answering(self.process, self.metadata_url, "the OpenID provider", timeout)
         return self
 
     def stop(self) -> None:
@@ -95,7 +98,7 @@ class OidcProvider:
             f'cookie_secret = "{cookie_secret}"\n'
             f'client_id = "{CLIENT_ID}"\n'
             f'client_secret = "{CLIENT_SECRET}"\n'
-            f'server_metadata_url = "{self.issuer}/.well-known/openid-configuration"\n'
+            f'server_metadata_url = "{self.metadata_url}"\n'
             'client_kwargs = { scope = "openid profile email groups", prompt = "consent" }\n'
         )
 
@@ -109,7 +112,7 @@ def sign_in(page: Page, login: str, app_url: str) -> None:
     page.click('button[type="submit"]')
     page.wait_for_selector('input[name="login"]', state="detached")  # now the consent form
     page.click('button[type="submit"]')
-    page.wait_for_url(lambda url: url.startswith(app_url) and "oauth2callback" not in url)
+    _wait_back_on(page, app_url)
 
 
 def confirm_sign_out(page: Page, app_url: str) -> None:
@@ -118,4 +121,9 @@ def confirm_sign_out(page: Page, app_url: str) -> None:
     which Streamlit turns into its home address)."""
     page.wait_for_url("**/session/end**")
     page.click('button[name="logout"]')
+    _wait_back_on(page, app_url)
+
+
+def _wait_back_on(page: Page, app_url: str) -> None:
+    """Wait until the provider has sent the browser back to the app, past /oauth2callback."""
     page.wait_for_url(lambda url: url.startswith(app_url) and "oauth2callback" not in url)
