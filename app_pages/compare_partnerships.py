@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer.charts import display_height, ranked_bar, trend_chart
+from explorer.charts import display_height, ranked_bar, show_chart, trend_chart
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.formatting import format_value, label_with_unit, year_label
@@ -103,7 +103,7 @@ figures = {
     name: format_value(None if pd.isna(v) else float(v), unit, suppressed=bool(s))
     for name, v, s in zip(table["shown_as"], table["value"], table["suppressed"], strict=True)
 }
-st.altair_chart(
+show_chart(
     chart,
     width="stretch",
     height=display_height(chart),
@@ -150,7 +150,7 @@ trend = trend_chart(
     subtitle="A gap in a line is a year whose figure is suppressed or not published.",
 )
 latest = trends[trends["time_period"] == trends["time_period"].max()]
-st.altair_chart(
+show_chart(
     trend,
     width="stretch",
     height=display_height(trend),

@@ -10,9 +10,15 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
+from altair.utils import schemapi
 
 from contract import formats
 from contract.catalogue import unit_format
+
+# Altair checks every Scale(), Axis() and mark against the Vega-Lite schema as it is made
+# (its "debug mode"): 12% of the SEND board's server time, for builders that only change
+# when the code does. The page tests turn it back on (tests/conftest.py app_warehouse).
+schemapi.disable_debug_mode()
 
 # Chart text in GOV.UK black and dark grey (WCAG 2.2 AA): Vega's default axis and legend
 # text is a mid grey, 3.7:1 on white (4.5:1 needed). A theme, so every chart gets it.
@@ -87,13 +93,32 @@ class VegaLiteSpec:
         return self.spec
 
 
+class _Unchecked:
+    """An Altair chart as st.altair_chart reads it (it calls ``to_dict()`` and nothing else),
+    turned into its spec without checking it against the Vega-Lite schema.
+
+    That check was 29% of the SEND board's server time (py-spy, 40 runs) and runs for
+    every chart on every run, for specs that only change when the code does. The page
+    tests turn it on (tests/conftest.py ``app_warehouse``), so every chart they draw is
+    checked.
+    """
+
+    validate = False
+
+    def __init__(self, chart: alt.TopLevelMixin) -> None:
+        self._chart = chart
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._chart.to_dict(validate=self.validate)
+
+
 def show_chart(chart: alt.TopLevelMixin | VegaLiteSpec, **kwargs: Any) -> None:
     """Draw an Altair chart or a finished :class:`VegaLiteSpec` (same keyword arguments as
-    st.altair_chart: height, width, alt)."""
+    st.altair_chart: height, width, alt). Every chart the app draws goes through here."""
     if isinstance(chart, VegaLiteSpec):
         st.vega_lite_chart(chart.spec, **kwargs)
     else:
-        st.altair_chart(chart, **kwargs)
+        st.altair_chart(_Unchecked(chart), **kwargs)  # type: ignore[arg-type]
 
 
 def display_height(chart: alt.TopLevelMixin | VegaLiteSpec, default: int = 400) -> int:

@@ -17,6 +17,7 @@ import streamlit as st
 
 from analysis.funnel import DEFAULT_Z_LEVELS
 from contract.catalogue import unit_format, unit_model
+from explorer.charts import show_chart
 from explorer.data import query
 from explorer.downloads import download_csv, slug
 from explorer.formatting import SUPPRESSED_LABEL, format_value, year_label
@@ -330,7 +331,7 @@ def funnel_plot(c: Comparison, funnel: Funnel) -> None:
     """The funnel plot, its downloads, the over-dispersion note and how to read it."""
     label, unit, noun = c.label, c.unit, c.noun
     title = f"{label}, {c.year}: {noun}{c.where} against the county rate"
-    st.altair_chart(
+    show_chart(
         funnel_chart(
             funnel,
             label,
@@ -538,7 +539,7 @@ def show_trends(c: Comparison) -> None:
     else:
         change_title = f"{label}: yearly change where the trend is clear"
         chart_rows = pd.concat([county_trend, clear[~clear["is_county"]]])
-        st.altair_chart(
+        show_chart(
             trend_change_chart(chart_rows, c.kind, change_title, c.level),
             width="stretch",
             alt=(
@@ -663,7 +664,7 @@ def show_comparators(c: Comparison) -> None:
     title = f"{label}: {county_name}, England and statistical neighbours"
     last_year = series.dropna(subset=["value"]).sort_values("time_period")["year"].iloc[-1:]
     latest = series[series["year"].isin(last_year)].dropna(subset=["value"])
-    st.altair_chart(
+    show_chart(
         comparator_chart(series, county_name, label, unit, title),
         width="stretch",
         height=520,

@@ -388,7 +388,7 @@ def render_trend(area: Area, section: Section, cat: pd.DataFrame) -> None:
     chart.encoding.y.axis = alt.Axis(format=axis_format(unit))
     chart.encoding.x.axis = alt.Axis(labelAngle=0)
     chart = chart.configure_legend(labelLimit=320)  # partnership names are long; never cut them
-    st.altair_chart(chart, width="stretch", alt=trend_alt_text(frame, label, unit))
+    charts.show_chart(chart, width="stretch", alt=trend_alt_text(frame, label, unit))
     missing = [y for y in all_years() if y not in set(frame["time_period"])]
     missing = [y for y in missing if frame["time_period"].min() < y < frame["time_period"].max()]
     if missing:
@@ -456,7 +456,7 @@ def render_need_profile(area: Area, county: str) -> None:
         f"county. The most common in {area.name} is {top['primary_need']} "
         f"({shown(top['percent_of_provision'], '%', top['percent_suppressed'])})."
     )
-    st.altair_chart(chart, width="stretch", alt=alt_text)
+    charts.show_chart(chart, width="stretch", alt=alt_text)
     hidden = own[own["percent_suppressed"].astype(bool)]["primary_need"].tolist()
     if hidden:
         st.caption(
@@ -680,7 +680,7 @@ def render_partnership_map(locality: str, year: int, highlight: str | None, file
     summary = "; ".join(
         f"{'No partnership' if pd.isna(name) else name}: {n} schools" for name, n in counts.items()
     )
-    st.altair_chart(
+    charts.show_chart(
         chart,
         width="stretch",
         height=charts.display_height(chart),

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.breakdowns import REMAINDER_LABEL
-from explorer.charts import HIGHLIGHT, display_height, ranked_bar
+from explorer.charts import HIGHLIGHT, display_height, ranked_bar, show_chart
 from explorer.data import query
 from explorer.formatting import (
     ESTIMATE_MARK,
@@ -314,7 +314,7 @@ def relabel_rates(chart: alt.LayerChart, decimals: int) -> alt.LayerChart:
 
 def draw(chart: alt.TopLevelMixin, alt: str, label_limit: int = 260) -> None:
     """Draw a chart with its alt text, tall enough for every bar label (long reason names)."""
-    st.altair_chart(
+    show_chart(
         chart.configure_axisY(labelLimit=label_limit).configure_legend(orient="bottom"),
         alt=alt,
         # Streamlit's height is the whole chart: the plot plus title, axis and legend,

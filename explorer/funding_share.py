@@ -53,7 +53,7 @@ def show_funding_share(partnership: str, locality: str, year: int, stem: str) ->
         # the bars (70 px a partnership) plus the title's lines and the key's three rows
     ).properties(height=max(200, 70 * len(shares)) + 140)
     chart = chart.configure_axisY(labelLimit=320)  # partnership names are long; never cut them
-    st.altair_chart(
+    charts.show_chart(
         chart,
         width="stretch",
         alt=f"Bar chart comparing, for each partnership in {locality}, its share of the county's "

@@ -18,6 +18,7 @@ from explorer.charts import (
     display_height,
     only_encoded_columns,
     ranked_bar,
+    show_chart,
     small_multiples_with_reference,
     trend_heatmap,
 )
@@ -155,7 +156,7 @@ def ranked_chart(figures: Localities) -> None:
     reference_words = ", ".join(
         f"{name} {figure(value, False, unit)}" for name, value in drawn_references.items()
     )
-    st.altair_chart(
+    show_chart(
         only_encoded_columns(chart),
         # Streamlit 1.67 squashes a chart's fixed spec height: give the bars room here.
         height=display_height(chart),
@@ -328,7 +329,7 @@ def heatmap_trends(figures: Localities, own: pd.DataFrame, county_trend: pd.Data
     latest = latest[~latest["suppressed"] & latest["value"].notna()]
     latest = latest.sort_values(["value", "area_name"], ascending=[False, True])
     n_hidden = int(own["suppressed"].sum())
-    st.altair_chart(
+    show_chart(
         heatmap,
         height=display_height(heatmap),  # Streamlit 1.67 squashes a chart's spec height
         alt=(
@@ -387,7 +388,7 @@ def small_multiple_trends(
             f"{figure(ordered['value'].iloc[0], ordered['suppressed'].iloc[0], unit)} to "
             f"{figure(ordered['value'].iloc[-1], ordered['suppressed'].iloc[-1], unit)}"
         )
-    st.altair_chart(
+    show_chart(
         only_encoded_columns(multiples),
         alt=(
             f"{own['area_name'].nunique()} small line charts, one per locality, of "

@@ -27,6 +27,7 @@ from analysis.send_board import (  # noqa: F401 (the page reads the texts from h
 from contract import catalogue, periods
 from contract.access import Viewer
 from explorer import access, data
+from explorer.charts import show_chart
 from explorer.downloads import download_csv, offer_pdf
 
 #: Streamlit draws a chart at the height it is given, whatever the spec says: room for the
@@ -125,9 +126,8 @@ def render_row(row: KpiRow, council_name: str) -> None:
         badges.caption(change_text(row, row.change_3, 3))
         badges.caption(change_text(row, row.change_5, 5))
         if not row.series.empty:
-            chart.altair_chart(
-                sparkline(row, council_name), width="stretch", height=SPARKLINE_HEIGHT
-            )
+            with chart:
+                show_chart(sparkline(row, council_name), width="stretch", height=SPARKLINE_HEIGHT)
         st.page_link(
             "app_pages/data_and_definitions.py",
             label=f"{row.measure.short_label}: the definition, source and years",
@@ -154,7 +154,7 @@ def render_row(row: KpiRow, council_name: str) -> None:
 
 def render_table(rows: list[KpiRow]) -> None:
     table = summary_table(rows)
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
     download_csv(table, "send_board", "Download the board (CSV)")
 
 

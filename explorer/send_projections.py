@@ -16,6 +16,7 @@ from analysis import projections
 from analysis.send_board import KpiRow
 from contract import catalogue, formats, periods
 from explorer import access
+from explorer.charts import show_chart
 from explorer.data import query
 from explorer.downloads import download_csv
 from explorer.url_state import url_radio
@@ -160,7 +161,7 @@ def render(council_name: str, rows: list[KpiRow]) -> None:
     last = frame[frame["kind"] == "projected"].iloc[-1]
     known = series.known
     title = f"{series.label}, {council_name}: {known.lower()} and projected to {int(last['year'])}"
-    st.altair_chart(_band_chart(frame, test, title, measure), width="stretch")
+    show_chart(_band_chart(frame, test, title, measure), width="stretch")
     growth = formats.get("pct1").short(100 * fit.growth)
     st.markdown(
         f"On the trend of {len(years)} years ({years[0]} to {years[-1]}), {council_name} would "
@@ -252,5 +253,5 @@ def render_scenario(council_name: str, rows: list[KpiRow]) -> None:
         .properties(height=260, title=f"Scenario: EHC plans maintained, {council_name}",
                     description="The scenario's EHC plans maintained each January, ten years on.")
     )  # fmt: skip
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart, width="stretch")
     download_csv(frame, "scenario-ehc-plans", "Download the scenario (CSV)")

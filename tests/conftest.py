@@ -66,6 +66,14 @@ def demo_con(demo_warehouse: Path):
 
 @pytest.fixture
 def app_warehouse(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Points the app (explorer.data) at ``demo_warehouse`` for AppTest runs."""
+    """Points the app (explorer.data) at ``demo_warehouse`` for AppTest runs, and checks
+    every Altair chart the pages draw, and its parts as they are made, against the
+    Vega-Lite schema (the app itself skips both checks: explorer.charts)."""
+    from altair.utils import schemapi
+
+    from explorer import charts
+
     monkeypatch.setenv("LOCALITY_EXPLORER_WAREHOUSE", str(demo_warehouse))
+    monkeypatch.setattr(charts._Unchecked, "validate", True)
+    monkeypatch.setattr(schemapi, "DEBUG_MODE", True)
     return demo_warehouse
