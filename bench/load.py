@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import math
 import os
 import shutil
 import statistics
@@ -68,6 +69,7 @@ class Round:
     seconds: float = 0.0
     memory_mb: list[float] = field(default_factory=list)
     note: str = ""
+    cpu_s: float = float("nan")  # the replicas' CPU seconds during the round
 
     def times(self) -> list[float]:
         return [x.first_chart for x in self.loads if x.first_chart is not None]
@@ -140,22 +142,42 @@ async def _round(base: str, users: int) -> tuple[list[Load], float]:
     return [load for loads in results for load in loads], time.perf_counter() - start
 
 
-def replica_memory_mb(first_port: int, replicas: int) -> list[float]:
-    """Resident memory of each replica (found by its --server.port in /proc)."""
-    found: dict[int, float] = {}
+def _replica_procs(first_port: int, replicas: int) -> list[Path]:
+    """Each replica's /proc folder (found by its --server.port), in port order."""
+    found: dict[int, Path] = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-            status = (proc / "status").read_text()
         except OSError:
             continue
         for port in range(first_port, first_port + replicas):
             if f"--server.port={port}".encode() in cmdline:
-                rss = next(line for line in status.splitlines() if line.startswith("VmRSS"))
-                found[port] = int(rss.split()[1]) / 1024
+                found[port] = proc
     return [found[p] for p in sorted(found)]
+
+
+def replica_memory_mb(first_port: int, replicas: int) -> list[float]:
+    """Resident memory of each replica."""
+    memory = []
+    for proc in _replica_procs(first_port, replicas):
+        status = (proc / "status").read_text()
+        rss = next(line for line in status.splitlines() if line.startswith("VmRSS"))
+        memory.append(int(rss.split()[1]) / 1024)
+    return memory
+
+
+def replica_cpu_s(first_port: int, replicas: int) -> float:
+    """CPU seconds (user + system) the replicas have used since they started, together:
+    the difference across a round is the server's work for it, which the machine's other
+    load slows but does not change (unlike the times users wait)."""
+    ticks = 0
+    for proc in _replica_procs(first_port, replicas):
+        # fields after the command name (which is in brackets and may hold spaces)
+        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class Serve:
@@ -218,6 +240,7 @@ def _summary_row(r: Round) -> list[object]:
         f"{max(times):.2f}" if times else "–",
         len(r.errors()),
         f"{r.seconds:.1f}",
+        f"{1000 * r.cpu_s / len(r.loads):.0f}" if r.loads and not math.isnan(r.cpu_s) else "–",
         ", ".join(f"{m:,.0f}" for m in r.memory_mb),
         r.note,
     ]
@@ -242,9 +265,11 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 asyncio.run(_round(serve.base, 4 * replicas))  # warm every replica a little
                 for users in user_counts:
+                    cpu_before = replica_cpu_s(args.port + 1, replicas)
                     loads, seconds = asyncio.run(_round(serve.base, users))
+                    cpu = replica_cpu_s(args.port + 1, replicas) - cpu_before
                     memory = replica_memory_mb(args.port + 1, replicas)
-                    rounds.append(Round(users, replicas, loads, seconds, memory))
+                    rounds.append(Round(users, replicas, loads, seconds, memory, cpu_s=cpu))
                     print(" | ".join(map(str, _summary_row(rounds[-1]))), file=sys.stderr,
                           flush=True)  # fmt: skip
                 if replicas == max(replica_counts):
@@ -277,19 +302,23 @@ def _swap_round(data: Path, serve: Serve, port: int, replicas: int) -> Round:
         loads, seconds = await _round(serve.base, 25)
         return loads, seconds, await build
 
+    cpu_before = replica_cpu_s(port + 1, replicas)
     loads, seconds, build = asyncio.run(both())
+    cpu = replica_cpu_s(port + 1, replicas) - cpu_before
     after = (data / "warehouse").resolve().name
     went_live = build.returncode == 0 and after != before
     note = (
         "build swapped in during the round" if went_live else f"build failed: {build.stderr[-200:]}"
     )
-    return Round(25, replicas, loads, seconds, replica_memory_mb(port + 1, replicas), note)
+    memory = replica_memory_mb(port + 1, replicas)
+    return Round(25, replicas, loads, seconds, memory, note, cpu_s=cpu)
 
 
 def _report(rounds: list[Round], total: float) -> str:
     header = [
         "replicas", "users", "page loads", "first chart p50 (s)", "p95 (s)", "max (s)",
-        "errors", "round (s)", "memory per replica (MB)", "note",
+        "errors", "round (s)", "server CPU per page load (ms)", "memory per replica (MB)",
+        "note",
     ]  # fmt: skip
     info = machine()
     lines = [
