@@ -80,3 +80,20 @@ def test_a_page_test_fails_on_a_chart_part_vega_lite_refuses(app_warehouse) -> N
 
     at = AppTest.from_function(draw).run()
     assert at.exception and "wavy" in at.exception[0].value
+
+
+def test_every_chart_is_drawn_through_show_chart() -> None:
+    """A direct st.altair_chart call would draw with the schema checks on: slower on every
+    run, for nothing the page tests do not already check."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    direct = [
+        f"{path.relative_to(root)}:{number}"
+        for folder in ("explorer", "app_pages", "packs")
+        for path in sorted((root / folder).rglob("*.py"))
+        if path.name != "charts.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "altair_chart(" in line and not line.lstrip().startswith("#")
+    ]
+    assert direct == []
