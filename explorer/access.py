@@ -6,6 +6,10 @@ says who is asking."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -17,9 +21,31 @@ def sign_in_settings() -> settings.SignIn:
     return settings.load_config(settings.default_config_path()).sign_in
 
 
+#: The viewer a cached computation was keyed by (``as_viewer``): everything it asks for
+#: is answered for that viewer, even if the settings or the sign-in change meanwhile.
+_PINNED: ContextVar[Viewer | None] = ContextVar("pinned_viewer", default=None)
+
+
+@contextmanager
+def as_viewer(viewer: Viewer) -> Iterator[None]:
+    """Within the block, ``current_viewer()`` is ``viewer`` (this thread only): a result
+    cached under a viewer's key is then made only from what that viewer may see."""
+    token = _PINNED.set(viewer)
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
+
+
 def current_viewer() -> Viewer:
     """Everyone when sign-in is off; else the signed-in user's role, or the public's. Away
-    from a page's run (no session to ask) the public's: never more than the page had."""
+    from a page's run (no session to ask) the public's: never more than the page had.
+    Inside ``as_viewer``, that viewer."""
+    pinned = _PINNED.get()
+    return pinned if pinned is not None else _viewer_of_this_run()
+
+
+def _viewer_of_this_run() -> Viewer:
     sign_in = sign_in_settings()
     if not sign_in.enabled:
         return EVERYONE

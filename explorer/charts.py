@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 from altair.utils import schemapi
+from streamlit import dataframe_util
 
 from contract import formats
 from contract.catalogue import unit_format
@@ -110,6 +111,70 @@ class _Unchecked:
 
     def to_dict(self) -> dict[str, Any]:
         return self._chart.to_dict(validate=self.validate)
+
+
+def checks_on() -> bool:
+    """Whether charts are checked against the Vega-Lite schema as they are made or turned
+    into specs (off in the app; the page tests turn both checks on)."""
+    return bool(_Unchecked.validate or schemapi.DEBUG_MODE)
+
+
+def finished(chart: alt.TopLevelMixin) -> VegaLiteSpec:
+    """An Altair chart as a finished spec, its tables inline: what a chart cached across
+    sessions keeps (``data.per_build``), drawn with :func:`show_chart` like any other.
+
+    The tables are turned into inline values here, not by Altair's data transformer:
+    Streamlit swaps that transformer (a global) while it draws a chart in another thread.
+    Checked against the Vega-Lite schema when the page tests turn the checks on. As in
+    Altair's own inline data, dates become text and whole numbers with gaps decimals: no
+    cached chart reads a date field.
+    """
+    return with_arrow_tables(VegaLiteSpec(_Unchecked(_inline_tables(chart)).to_dict()))
+
+
+def with_arrow_tables(chart: VegaLiteSpec) -> VegaLiteSpec:
+    """The spec with its tables (named datasets that are not geography) as the Arrow bytes
+    Streamlit sends to the browser, made here once: Streamlit turns a table it is given as
+    values into those bytes on every draw, 16% of a page's server time once the specs were
+    cached. Streamlit sends bytes it is given as they are; geography stays in the spec."""
+    tables = chart.spec.get("datasets") or {}
+    converted = {
+        name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame.from_records(values))
+        if isinstance(values, list) and not _is_geography(values)
+        else values
+        for name, values in tables.items()
+    }
+    return VegaLiteSpec({**chart.spec, "datasets": converted}) if tables else chart
+
+
+def _is_geography(values: Any) -> bool:
+    """A dataset of GeoJSON features (what Streamlit leaves in the spec for Vega-Lite)."""
+    return (
+        isinstance(values, list)
+        and bool(values)
+        and isinstance(values[0], dict)
+        and (values[0].get("type") == "Feature")
+    )
+
+
+#: Where a compound chart keeps its parts (layers, concatenations, a facet's inner chart).
+_PART_LISTS, _PART = ("layer", "hconcat", "vconcat", "concat"), "spec"
+
+
+def _inline_tables(chart: Any) -> Any:
+    """``chart`` (changed in place) with every DataFrame it or its parts read as inline
+    values, as Altair would write them (its own sanitising: dates as text, NaN as null)."""
+    if isinstance(getattr(chart, "data", None), pd.DataFrame):
+        chart.data = alt.InlineData(values=alt.utils.data.to_values(chart.data)["values"])
+    for attribute in _PART_LISTS:
+        parts = getattr(chart, attribute, alt.Undefined)
+        if isinstance(parts, list):
+            for part in parts:
+                _inline_tables(part)
+    inner = getattr(chart, _PART, alt.Undefined)
+    if isinstance(inner, alt.SchemaBase):
+        _inline_tables(inner)
+    return chart
 
 
 def show_chart(chart: alt.TopLevelMixin | VegaLiteSpec, **kwargs: Any) -> None:

@@ -18,10 +18,11 @@ import logging
 import os
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import duckdb
 import pandas as pd
@@ -43,6 +44,8 @@ UNAVAILABLE = (
 )
 
 _LOG = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class DataUnavailable(RuntimeError):
@@ -83,18 +86,19 @@ def build_id() -> str:
 def build_report() -> dict:
     """The last successful build's report (rows read, loaded, rejected per file). Read-only:
     the parsed file is shared by every session until the live build changes."""
-    path = (warehouse_dir() / "build_report.json").resolve()  # a swap changes the path
+    path = warehouse_dir() / "build_report.json"
     try:
-        stat = path.stat()
+        stat = path.stat()  # through the warehouse link: a swap changes the file (its inode)
     except OSError:
         return {}
-    return _parsed_report(str(path), stat.st_mtime_ns, stat.st_size)
+    return _parsed_report(str(path), stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=4)
-def _parsed_report(path: str, _mtime_ns: int, _size: int) -> dict:
+def _parsed_report(path: str, _device: int, _inode: int, _mtime_ns: int, _size: int) -> dict:
     # every query's cache key asks for the build id: parsing the report each time was 5% of
-    # a page load's server time under load
+    # a page load's server time under load, and resolving the link (realpath) 7% of the
+    # county overview's; the file's identity stands in for its resolved path
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
@@ -188,12 +192,23 @@ class HeldConnection:
 _HELD_LOCK = threading.RLock()
 
 
+#: What else to drop when a build is retired (caches outside st.cache_data).
+_ON_RETIRE: list[Callable[[], None]] = []
+
+
+def on_retire(clear: Callable[[], None]) -> None:
+    """Call ``clear`` whenever the live build's connection is retired (a new build)."""
+    _ON_RETIRE.append(clear)
+
+
 def _retire(held: HeldConnection) -> None:
     """Called by Streamlit when the cached connection is replaced (the live build moved) or
     cleared: the old connection is closed once unused, and every result cached from it is
     dropped (all cached data derives from the warehouse)."""
     held.retire()
     st.cache_data.clear()
+    for clear in _ON_RETIRE:
+        clear()
 
 
 # max_entries=1: a new live build evicts the old build's connection (``_retire``)
@@ -234,6 +249,49 @@ def query(name: str, **params) -> pd.DataFrame:
     return _cached_query(
         name, build_id(), str(config_path()), access.viewer_key(), tuple(sorted(params.items()))
     )
+
+
+def per_build(max_entries: int = 64) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Cache a function's result across sessions, per build, settings file and viewer.
+
+    For what a page builds from the warehouse alone (a chart's finished spec): the same for
+    every session that asks, so under load it is worked out once, not once per visitor.
+    The function takes hashable positional arguments, draws nothing and returns something
+    picklable (each caller gets its own copy); it runs as the viewer of the key
+    (``access.as_viewer``), so what it reads through ``query`` is what that viewer may see.
+    Each function has its own cache of ``max_entries`` results (a map can be megabytes).
+    """
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        def call(build: str, config: str, viewer: str, checked: bool, args: tuple) -> R:
+            # ``checked``: whether charts are checked against the schema (the page tests
+            # turn it on), so a chart cached unchecked is never handed to a test that checks
+            with access.as_viewer(Viewer.from_key(viewer)):
+                return function(*args)
+
+        # Streamlit tells cached functions apart by module and qualified name
+        call.__module__, call.__qualname__ = function.__module__, f"{function.__qualname__}#"
+        cached_call = st.cache_data(show_spinner=False, max_entries=max_entries)(call)
+
+        @functools.wraps(function)
+        def cached(*args: P.args, **kwargs: P.kwargs) -> R:
+            if kwargs:
+                raise TypeError(f"{function.__qualname__}: per_build takes positional arguments")
+            return cached_call(
+                build_id(), str(config_path()), access.viewer_key(), charts_checked(), args
+            )
+
+        return cached
+
+    return decorate
+
+
+def charts_checked() -> bool:
+    """Whether Altair checks charts against the Vega-Lite schema (the page tests' switches,
+    tests/conftest.py; the app turns both off in explorer.charts)."""
+    from explorer.charts import checks_on  # explorer.charts imports nothing of data's
+
+    return checks_on()
 
 
 def _is_missing_data(error: BaseException) -> bool:

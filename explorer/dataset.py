@@ -23,7 +23,7 @@ from contract import catalogue as measure_catalogue
 from contract import formats
 from contract.catalogue import unit_format
 from explorer import access, charts, layout, maps
-from explorer.data import query
+from explorer.data import per_build, query
 from explorer.downloads import download_csv
 from explorer.formatting import ESTIMATE_MARK, bare_number, estimate_note, format_value, year_label
 from explorer.layout import definition_box, measure_help
@@ -351,6 +351,41 @@ def trend_alt_text(frame: pd.DataFrame, label: str, unit: str) -> str:
     )
 
 
+@per_build(max_entries=256)
+def _trend(
+    level: str,
+    name: str,
+    trend_areas: tuple[tuple[str, str], ...],
+    measure: str,
+    kind: str,
+    label: str,
+    unit: str,
+) -> tuple[charts.VegaLiteSpec, str, pd.DataFrame] | None:
+    """The trend chart's finished spec, its words for a screen reader and its figures
+    (None: no figures in any year); worked out once per build for everyone."""
+    area = Area(level, name, 0, (), trend_areas)
+    frame = trend_frame(area, measure, kind)
+    if frame.empty or frame["value"].isna().all() and not frame["suppressed"].any():
+        return None
+    others = [other for _, other in trend_areas]
+    if kind in ("rate", "mean"):
+        others += ["the county", "England"]
+    against = "Compared with " + ", ".join(others[:-1]) + " and " + others[-1] if others else ""
+    title = f"{label}: {name}"
+    subtitle = f"{against}, by academic year" if against else "By academic year"
+    chart = charts.trend_chart(frame, label, unit, title, series="series", year="year")
+    # A long one-line title is cut off in a narrow column: name and measure, then the rest.
+    chart = chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start"))
+    # The chart's height includes its titles and axes: give the lines room, keep years level,
+    # and break the long y-axis title so it never pushes the chart title out of view.
+    chart = chart.properties(height=380, padding={"top": 12, "left": 5, "right": 5, "bottom": 5})
+    chart.encoding.y.title = [label, f"({unit})"]
+    chart.encoding.y.axis = alt.Axis(format=axis_format(unit))
+    chart.encoding.x.axis = alt.Axis(labelAngle=0)
+    chart = chart.configure_legend(labelLimit=320)  # partnership names are long; never cut them
+    return charts.finished(chart), trend_alt_text(frame, label, unit), frame
+
+
 def render_trend(area: Area, section: Section, cat: pd.DataFrame) -> None:
     """A chart of one of the section's measures over the years (the reader picks which)."""
     options = [m for m in section.measures if m in cat.index]
@@ -367,28 +402,13 @@ def render_trend(area: Area, section: Section, cat: pd.DataFrame) -> None:
     else:
         measure = options[0]
     info = cat.loc[measure]
-    frame = trend_frame(area, measure, info["kind"])
-    if frame.empty or frame["value"].isna().all() and not frame["suppressed"].any():
+    label, unit = info["label"], info["unit"]
+    drawn = _trend(area.level, area.name, area.trend_areas, measure, info["kind"], label, unit)
+    if drawn is None:
         st.info(f"No {info['label'].lower()} figures for {md(area.name)} in any year.")
         return
-    label, unit = info["label"], info["unit"]
-    others = [name for _, name in area.trend_areas]
-    if info["kind"] in ("rate", "mean"):
-        others += ["the county", "England"]
-    against = "Compared with " + ", ".join(others[:-1]) + " and " + others[-1] if others else ""
-    title = f"{label}: {area.name}"
-    subtitle = f"{against}, by academic year" if against else "By academic year"
-    chart = charts.trend_chart(frame, label, unit, title, series="series", year="year")
-    # A long one-line title is cut off in a narrow column: name and measure, then the rest.
-    chart = chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle, anchor="start"))
-    # The chart's height includes its titles and axes: give the lines room, keep years level,
-    # and break the long y-axis title so it never pushes the chart title out of view.
-    chart = chart.properties(height=380, padding={"top": 12, "left": 5, "right": 5, "bottom": 5})
-    chart.encoding.y.title = [label, f"({unit})"]
-    chart.encoding.y.axis = alt.Axis(format=axis_format(unit))
-    chart.encoding.x.axis = alt.Axis(labelAngle=0)
-    chart = chart.configure_legend(labelLimit=320)  # partnership names are long; never cut them
-    charts.show_chart(chart, width="stretch", alt=trend_alt_text(frame, label, unit))
+    spec, words, frame = drawn
+    charts.show_chart(spec, width="stretch", alt=words)
     missing = [y for y in all_years() if y not in set(frame["time_period"])]
     missing = [y for y in missing if frame["time_period"].min() < y < frame["time_period"].max()]
     if missing:
@@ -660,17 +680,18 @@ def county_name(time_period: int) -> str:
 # --------------------------------------------------------------------------- map
 
 
-def render_partnership_map(locality: str, year: int, highlight: str | None, file_stem: str) -> None:
-    """The locality's outline with its schools coloured by partnership (offline map)."""
+@per_build(max_entries=64)
+def _partnership_map(
+    locality: str, year: int, highlight: str | None
+) -> tuple[charts.VegaLiteSpec, str] | None:
+    """The map's finished spec and its words for a screen reader (None: nothing to map);
+    worked out once per build for everyone who opens the locality."""
     boundaries = query("locality_boundaries")
     boundaries = boundaries[boundaries["locality"] == locality]
     points = query("school_points", time_period=year)
     points = points[points["locality"] == locality]
     if boundaries.empty or points.empty:
-        st.info(
-            f"No map for {md(locality)} in {year_label(year)}: no boundary or school locations."
-        )
-        return
+        return None
     title = f"Schools in {locality} locality by partnership, {year_label(year)}"
     if highlight:
         title = f"Schools of {highlight} (others faded) in {locality}, {year_label(year)}"
@@ -680,17 +701,29 @@ def render_partnership_map(locality: str, year: int, highlight: str | None, file
     summary = "; ".join(
         f"{'No partnership' if pd.isna(name) else name}: {n} schools" for name, n in counts.items()
     )
-    charts.show_chart(
-        chart,
-        width="stretch",
-        height=charts.display_height(chart),
-        alt=f"Map of {locality} locality with its {len(points)} schools, shaped by phase and "
-        f"coloured by partnership. {summary}.",
+    words = (
+        f"Map of {locality} locality with its {len(points)} schools, shaped by phase and "
+        f"coloured by partnership. {summary}."
     )
+    return charts.finished(chart), words
+
+
+def render_partnership_map(locality: str, year: int, highlight: str | None, file_stem: str) -> None:
+    """The locality's outline with its schools coloured by partnership (offline map)."""
+    drawn = _partnership_map(locality, year, highlight)
+    if drawn is None:
+        st.info(
+            f"No map for {md(locality)} in {year_label(year)}: no boundary or school locations."
+        )
+        return
+    spec, words = drawn
+    charts.show_chart(spec, width="stretch", height=charts.display_height(spec), alt=words)
     st.caption(
         "Each dot is a school (shape shows its phase; colour its partnership). Hover for its "
         "name. The outline is the locality's boundary."
     )
+    points = query("school_points", time_period=year)
+    points = points[points["locality"] == locality]
     download_csv(
         points[["urn", "school_name", "phase", "partnership", "locality", "lat", "lon", "year"]],
         file_stem,

@@ -15,8 +15,8 @@ import streamlit as st
 from analysis import differs_beyond_chance
 from contract.catalogue import unit_format
 from explorer import layout
-from explorer.charts import display_height, show_chart
-from explorer.data import query
+from explorer.charts import VegaLiteSpec, display_height, show_chart, with_arrow_tables
+from explorer.data import per_build, query
 from explorer.downloads import download_csv
 from explorer.formatting import decimals_for, format_value, unit_in_brackets, year_label
 from explorer.layout import area_figure_columns, measure_help, suppression_note
@@ -271,6 +271,35 @@ def tiles(view: Overview) -> None:
 # ---------------------------------------------------------------- map
 
 
+@per_build(max_entries=32)
+def _county_map(
+    measure_id: str,
+    time_period: int,
+    label: str,
+    unit: str,
+    title: str,
+    with_schools: bool,
+    names: bool,
+) -> VegaLiteSpec:
+    """The localities shaded by the measure: the finished spec, worked out once per build
+    for everyone who asks for this measure and year."""
+    by_area = query(
+        "measure_by_area", level="Locality", measure=measure_id, time_period=time_period
+    )
+    localities = by_area[~by_area["is_reference"]]
+    county_map = locality_choropleth(
+        query("locality_boundaries"),
+        localities[["area", "value", "suppressed"]],
+        query("school_points", time_period=time_period) if with_schools else None,
+        label,
+        unit,
+        title,
+        height=MAP_HEIGHT,
+        names=names,
+    )
+    return with_arrow_tables(county_map)
+
+
 def locality_map(view: Overview) -> None:
     """The localities shaded by their figure, the schools as dots (up to
     layout.MAX_SCHOOL_DOTS), its caption and download."""
@@ -285,16 +314,15 @@ def locality_map(view: Overview) -> None:
     ranked_words = "; ".join(
         f"{r['area_name']} {figure(r, unit)}" for r in localities.to_dict("records")
     )
-    county_map = locality_choropleth(
-        boundaries,
-        localities[["area", "value", "suppressed"]],
-        None if too_many_dots else points,
+    county_map = _county_map(
+        view.measure_id,
+        view.time_period,
         label,
         unit,
         f"{view.label_and_unit} by locality, {year}",
-        height=MAP_HEIGHT,
+        not too_many_dots,
         # as many names as tiles: above that (every LA nationally) they overlap unreadably
-        names=view.tiled,
+        view.tiled,
     )
     show_chart(
         county_map,

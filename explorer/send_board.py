@@ -27,7 +27,7 @@ from analysis.send_board import (  # noqa: F401 (the page reads the texts from h
 from contract import catalogue, periods
 from contract.access import Viewer
 from explorer import access, data
-from explorer.charts import show_chart
+from explorer.charts import VegaLiteSpec, finished, show_chart
 from explorer.downloads import download_csv, offer_pdf
 
 #: Streamlit draws a chart at the height it is given, whatever the spec says: room for the
@@ -67,11 +67,12 @@ def note_council_kpis() -> None:
 def _board(build: str, config: str, viewer: str) -> tuple[Council, list[KpiRow]]:
     """Cached per build, settings file and viewer (the council's own KPIs are not the
     public's: queries.access)."""
-    con = data.connection(Viewer.from_key(viewer))
-    chosen = Council.from_settings(queries.council_settings(con))
-    return chosen, kpi_rows(
-        data.query("send_board_areas"), chosen, queries.send_board_settings(con)
-    )
+    with access.as_viewer(Viewer.from_key(viewer)):  # its query too, whatever changes meanwhile
+        con = data.connection()
+        chosen = Council.from_settings(queries.council_settings(con))
+        return chosen, kpi_rows(
+            data.query("send_board_areas"), chosen, queries.send_board_settings(con)
+        )
 
 
 def sparkline(row: KpiRow, council_name: str) -> alt.Chart:
@@ -106,6 +107,14 @@ def sparkline(row: KpiRow, council_name: str) -> alt.Chart:
     )  # fmt: skip
 
 
+@data.per_build(max_entries=64)
+def _sparkline(measure: str, council_name: str) -> VegaLiteSpec:
+    """A row's sparkline as a finished spec, worked out once per build for everyone."""
+    _council, rows = load()
+    (row,) = [r for r in rows if r.measure.measure == measure]
+    return finished(sparkline(row, council_name))
+
+
 def headline_sentence(rows: list[KpiRow], council: Council) -> str:
     """The board's headline as Markdown: what it covers in bold, then the RAG counts."""
     covers, counts = headline(rows, council)
@@ -127,7 +136,11 @@ def render_row(row: KpiRow, council_name: str) -> None:
         badges.caption(change_text(row, row.change_5, 5))
         if not row.series.empty:
             with chart:
-                show_chart(sparkline(row, council_name), width="stretch", height=SPARKLINE_HEIGHT)
+                show_chart(
+                    _sparkline(row.measure.measure, council_name),
+                    width="stretch",
+                    height=SPARKLINE_HEIGHT,
+                )
         st.page_link(
             "app_pages/data_and_definitions.py",
             label=f"{row.measure.short_label}: the definition, source and years",

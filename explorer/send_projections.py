@@ -15,9 +15,9 @@ import streamlit as st
 from analysis import projections
 from analysis.send_board import KpiRow
 from contract import catalogue, formats, periods
-from explorer import access
-from explorer.charts import show_chart
-from explorer.data import query
+from explorer import access, send_board
+from explorer.charts import VegaLiteSpec, finished, show_chart
+from explorer.data import per_build, query
 from explorer.downloads import download_csv
 from explorer.url_state import url_radio
 
@@ -131,6 +131,27 @@ def _band_chart(
     )
 
 
+def _series(council_name: str, rows: list[KpiRow], measure: str) -> tuple[list[int], list[float]]:
+    if measure == SPEND:
+        return spend_series(council_name)
+    return council_series(rows, measure)
+
+
+@per_build(max_entries=16)
+def _band_spec(council_name: str, measure: str, title: str) -> VegaLiteSpec:
+    """The projection chart's finished spec, worked out once per build for everyone (the
+    page checked that the series can be projected)."""
+    _council, rows = send_board.load()
+    years, values = _series(council_name, rows, measure)
+    frame = projections.project(years, values, HORIZON)
+    try:
+        back = min(BACKTEST_YEARS, len(years) - projections.MIN_YEARS)
+        test = projections.backtest(years, values, back=back)
+    except projections.ProjectionError:
+        test = None
+    return finished(_band_chart(frame, test, title, measure))
+
+
 def render(council_name: str, rows: list[KpiRow]) -> None:
     # the county's top-up funding is the council's own data (queries.access)
     shown = [m for m in SERIES if m != SPEND or access.current_viewer().sees_all_council_data]
@@ -141,10 +162,7 @@ def render(council_name: str, rows: list[KpiRow]) -> None:
         format_func=lambda m: SERIES[m].label,
         help="Which series to project",
     )
-    if measure == SPEND:
-        years, values = spend_series(council_name)
-    else:
-        years, values = council_series(rows, measure)
+    years, values = _series(council_name, rows, measure)
     series, number = SERIES[measure], catalogue.measure(measure).fmt
     try:
         frame = projections.project(years, values, HORIZON)
@@ -161,7 +179,7 @@ def render(council_name: str, rows: list[KpiRow]) -> None:
     last = frame[frame["kind"] == "projected"].iloc[-1]
     known = series.known
     title = f"{series.label}, {council_name}: {known.lower()} and projected to {int(last['year'])}"
-    show_chart(_band_chart(frame, test, title, measure), width="stretch")
+    show_chart(_band_spec(council_name, measure, title), width="stretch")
     growth = formats.get("pct1").short(100 * fit.growth)
     st.markdown(
         f"On the trend of {len(years)} years ({years[0]} to {years[-1]}), {council_name} would "
