@@ -39,6 +39,15 @@ READS: tuple[str, ...] = (
     "int_partnership_movers",
 )
 
+#: The area table's rows both the cells and the equations read, taken once: the view is
+#: computed from every school's figures (seconds nationally), and read twice it was.
+AREA_ROWS_SQL = """
+SELECT level, area, parent_area, locality, time_period, measure, numerator, suppressed,
+    n_schools
+FROM int_checked_area_measure_year
+WHERE level IN ('School', 'Partnership', 'Locality', 'County')
+"""
+
 #: Every cell of every suppressed table as (tbl, level, area, time_period, family, part,
 #: value, hidden): ``part`` is the breakdown (a reason, a pupil group; '' for the area's own
 #: figure). ``hidden``: hidden by the primary rules with a known value behind it.
@@ -54,9 +63,8 @@ areas AS (
         -- unknown only if no measure of the family shows the numerator (a rate hidden for
         -- its few pupils beside its shown count hides nothing)
         coalesce(bool_and(c.suppressed) FILTER (WHERE c.n_schools > 0), false) AS hidden
-    FROM int_checked_area_measure_year AS c
+    FROM cx_area_rows AS c
     JOIN families AS f ON f.measure = c.measure
-    WHERE c.level IN ('School', 'Partnership', 'Locality', 'County')
     GROUP BY ALL
 ),
 reasons AS (
@@ -134,7 +142,7 @@ WITH tree AS (
             WHEN 'Partnership' THEN coalesce('Locality|' || parent_area, 'County|')
             WHEN 'Locality' THEN 'County|'
         END AS parent
-    FROM int_checked_area_measure_year
+    FROM cx_area_rows
     WHERE level IN ('School', 'Partnership', 'Locality')
 ),
 nesting AS (
@@ -303,6 +311,7 @@ def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     # A cell's number is only its identity (the rule breaks ties by the cell's key, the
     # same every run): the row's position in a table of its own, without numbering ten
     # million rows in key order (sorting them was a third of the build nationally).
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cx_area_rows AS {AREA_ROWS_SQL}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE cx_cell_rows AS {CELLS_SQL}")  # noqa: S608
     con.execute(
         "CREATE OR REPLACE TEMP TABLE cx_cells AS SELECT rowid AS cell, * FROM cx_cell_rows"
@@ -311,6 +320,7 @@ def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE cx_members AS {MEMBERS_SQL}"  # noqa: S608
     )
+    con.execute("DROP TABLE cx_area_rows")
     try:
         _run_rule(con)
         result = con.execute(
@@ -319,6 +329,9 @@ def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             " ORDER BY tbl, level, area, time_period, family, part"
         ).df()
     finally:
-        for table in ("cx_cells", "cx_members", "cx_hidden", "cx_new", "cx_picked", "cx_choice"):
+        for table in (
+            "cx_area_rows", "cx_cells", "cx_members", "cx_hidden", "cx_new", "cx_picked",
+            "cx_choice",
+        ):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     return result
