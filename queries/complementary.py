@@ -330,7 +330,12 @@ def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ).df()
     finally:
         for table in (
-            "cx_area_rows", "cx_cells", "cx_members", "cx_hidden", "cx_new", "cx_picked",
+            "cx_area_rows",
+            "cx_cells",
+            "cx_members",
+            "cx_hidden",
+            "cx_new",
+            "cx_picked",
             "cx_choice",
         ):
             con.execute(f"DROP TABLE IF EXISTS {table}")
