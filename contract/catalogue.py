@@ -52,7 +52,7 @@ STATISTICS = ("binomial", "poisson", "none")
 POLARITIES = ("better", "worse", "neutral")
 #: Tables with several rows per school and year (bands, provision types): a measure sums
 #: them to one row per school, known only when every row is.
-SUMMED_TABLES = frozenset({"topups", "places", "send_timetables"})
+SUMMED_TABLES = frozenset({"topups", "places", "send_timetables", "ehc_placements"})
 
 
 class CatalogueError(ValueError):

@@ -140,6 +140,14 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("sen_provision", "VARCHAR"),
         *_measured(("part_time", "BIGINT"), ("in_ap", "BIGINT")),
     ],
+    # The council's own record of where its EHC plans are placed, by school and placement
+    # type, in January (no publication gives a school: SEN2 is LA-level)
+    "ehc_placements": [
+        *_KEYS,
+        *_SOURCE,
+        ("placement", "VARCHAR"),
+        *_measured(("ehc_plans", "BIGINT")),
+    ],
     "benchmarks": [
         ("time_period", "INTEGER"),
         ("geographic_level", "VARCHAR"),
@@ -232,13 +240,16 @@ FACT_TABLES: tuple[str, ...] = (
     "topups",
     "places",
     "send_timetables",
+    "ehc_placements",
 )
 
 #: Tables the council holds and the DfE does not publish (its top-up and place funding by
 #: school, its termly SEND return): with sign-in on, their figures are for the council's
 #: own staff only (contract.access). The exclusions log never reaches the warehouse; the
 #: school-level breakdowns built from it are restricted the same way (queries.access).
-COUNCIL_TABLES: frozenset[str] = frozenset({"topups", "places", "send_timetables"})
+COUNCIL_TABLES: frozenset[str] = frozenset(
+    {"topups", "places", "send_timetables", "ehc_placements"}
+)
 
 #: Council-held tables whose measures are on the SEND board (no England or neighbour
 #: figure exists: the board shows the council's own, against its target).
@@ -260,6 +271,7 @@ SORT_KEYS: dict[str, list[str]] = {
     "topups": ["time_period", "urn", "band"],
     "places": ["time_period", "urn", "provision_type"],
     "send_timetables": ["time_period", "urn", "term", "sen_provision"],
+    "ehc_placements": ["time_period", "urn", "placement"],
     "benchmarks": ["measure", "time_period", "geographic_level", "area_code"],
     "benchmark_breakdowns": [
         "breakdown",

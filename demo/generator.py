@@ -67,6 +67,7 @@ FILE_NAMES: dict[str, str] = {
     "topups": "high_needs_topups.csv",
     "places": "high_needs_places.xlsx",
     "send_timetables": "send_part_time_and_ap.csv",
+    "ehc_placements": "ehc_plan_placements.csv",
 }
 #: Sources written as several files (the DfE's exclusions releases and the council's log):
 #: file name -> source (demo/exclusions.py).
@@ -231,7 +232,7 @@ NEIGHBOUR_SCHOOLS = (50, 91)
 SYNTHETIC_LA_SCHOOLS = (110, 211)  # as in England: ~150 LAs make ~24,000 schools
 OTHER_FIRST_URN = 150000
 #: What each LA's independent random streams are for (see ``_stream``).
-STREAMS = ("la", "schools", "simulation", "high needs", "send timetables")
+STREAMS = ("la", "schools", "simulation", "high needs", "send timetables", "ehc placements")
 SYNTHETIC_STREAM = 0  # the stream code the synthetic LAs share (no LA has code 0)
 
 
@@ -594,6 +595,9 @@ def generate_demo(
         _write_places(out_dir, panel, facts, register, sites, high_needs),
         _write_send_timetables(
             out_dir, panel, facts, register, _stream(seed, OXFORDSHIRE[0], "send timetables")
+        ),
+        _write_ehc_placements(
+            out_dir, panel, facts, register, _stream(seed, OXFORDSHIRE[0], "ehc placements")
         ),
     ]
     return paths
@@ -1969,6 +1973,61 @@ def _write_send_timetables(out_dir, panel, facts, register, rng) -> Path:
     path = out_dir / FILE_NAMES["send_timetables"]
     frame = _send_timetable_rows(panel, facts, register, rng)
     frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return path
+
+
+EHC_PLACEMENT_COLUMNS = ["Academic year", "URN", "School name", "Placement", "EHC plans"]
+#: Of a school's pupils with an EHC plan, the share that are the council's own (the rest are
+#: other councils' children, not on its record); of a mainstream school's, the share in its
+#: resourced provision when it has one.
+OWN_PLAN_SHARE, RESOURCED_SHARE = 0.92, 0.4
+
+
+def _ehc_placement_rows(panel, facts, register, rng) -> pd.DataFrame:
+    """The council's EHC plans by school and placement each January: its own share of each
+    council school's pupils with a plan, the school's kind and type naming the placement,
+    and a resourced provision at about one mainstream school in twelve."""
+    rows = np.flatnonzero(panel["census"].to_numpy() & (panel["la"].to_numpy() == 0))
+    reg = panel["reg"].to_numpy()[rows]
+    profile, year = facts["profile"][rows], panel["year"].to_numpy()[rows]
+    own = rng.binomial(facts["ehc_plan"][rows], OWN_PLAN_SHARE)
+    type_name = register["type_name"].fillna("").to_numpy(dtype=object)[reg]
+    kind = np.select([profile == 2, profile == 3], ["Special", "AP/PRU"], "Mainstream")
+    funded = np.where(
+        pd.Series(type_name).str.contains("Academy").to_numpy(),
+        "Academy",
+        np.where(
+            pd.Series(type_name).str.startswith("Free").to_numpy(), "Free school", "LA maintained"
+        ),
+    )
+    urn = register["urn"].to_numpy()[reg]
+    resourced_urns = rng.choice(
+        np.unique(urn[kind == "Mainstream"]), size=max(1, len(np.unique(urn)) // 12), replace=False
+    )
+    in_base = np.where((kind == "Mainstream") & np.isin(urn, resourced_urns),
+                       rng.binomial(own, RESOURCED_SHARE), 0)  # fmt: skip
+    frame = pd.DataFrame({
+        "Academic year": [f"{y}/{(y + 1) % 100:02d}" for y in year],
+        "URN": urn,
+        "School name": register["name"].to_numpy()[reg],
+        "Placement": [f"{k} - {f}" for k, f in zip(kind, funded, strict=True)],
+        "EHC plans": own - in_base,
+    })  # fmt: skip
+    bases = frame[in_base > 0].assign(
+        Placement=lambda f: f["Placement"] + ", resourced provision",
+        **{"EHC plans": in_base[in_base > 0]},
+    )
+    frame = pd.concat([frame[own - in_base > 0], bases], ignore_index=True)
+    return frame.sort_values(["Academic year", "URN", "Placement"], kind="stable")[
+        EHC_PLACEMENT_COLUMNS
+    ]
+
+
+def _write_ehc_placements(out_dir, panel, facts, register, rng) -> Path:
+    path = out_dir / FILE_NAMES["ehc_placements"]
+    _ehc_placement_rows(panel, facts, register, rng).to_csv(
+        path, index=False, lineterminator="\n", encoding="utf-8"
+    )
     return path
 
 

@@ -101,6 +101,37 @@ SEND_PROVISION = tuple(
 )
 
 
+#: Where an EHC plan is placed, in the SEN2 caseload's own categories (the school
+#: placements of the 2026 release's caseload.csv columns, ../shared/real/headers/
+#: sen2_2026_caseload_HEAD.csv) as "<kind> - <type>" like the earlier estab caseload's
+#: establishment_type ("Special - Independent"), each also read as its caseload column name.
+EHC_PLACEMENT_COLUMNS = (
+    ("mainstream_la_maintained", "Mainstream - LA maintained"),
+    ("mainstream_la_maintained_resourced_provision", "Mainstream - LA maintained, resourced provision"),
+    ("mainstream_la_maintained_senunit", "Mainstream - LA maintained, SEN unit"),
+    ("mainstream_academy", "Mainstream - Academy"),
+    ("mainstream_academy_resourced_provision", "Mainstream - Academy, resourced provision"),
+    ("mainstream_academy_senunit", "Mainstream - Academy, SEN unit"),
+    ("mainstream_free_school", "Mainstream - Free school"),
+    ("mainstream_free_school_resourced_provision", "Mainstream - Free school, resourced provision"),
+    ("mainstream_free_school_senunit", "Mainstream - Free school, SEN unit"),
+    ("mainstream_independent", "Mainstream - Independent"),
+    ("special_la_maintained", "Special - LA maintained"),
+    ("special_academy", "Special - Academy"),
+    ("special_free_school", "Special - Free school"),
+    ("special_independent", "Special - Independent"),
+    ("special_non_maintained", "Special - Non-maintained"),
+    ("ap_pru_la_maintained", "AP/PRU - LA maintained"),
+    ("ap_pru_academy", "AP/PRU - Academy"),
+    ("ap_pru_free_school", "AP/PRU - Free school"),
+)  # fmt: skip
+EHC_PLACEMENTS = tuple(
+    (spelled, label)
+    for column, label in EHC_PLACEMENT_COLUMNS
+    for spelled in (label.lower(), column)
+)
+
+
 @dataclass(frozen=True)
 class Benchmark:
     """A catalogue measure (contract/measures.csv) computed from a source's benchmark rows."""
@@ -772,6 +803,25 @@ SOURCES: tuple[Source, ...] = (
         ),
         ("time_period", "urn", "term", "sen_provision"),
         sheet="Timetables",
+    ),
+    # The council's own record of where its EHC plans are placed in January, by school and
+    # placement (no publication gives a school: the template is ours, README "EHC plan
+    # placements by school"). One row per January, school and placement.
+    Source(
+        "ehc_placements",
+        "council",
+        "ehc_placements",
+        (
+            Column("time_period", "Academic year", "period", ("Year",)),
+            Column("urn", "URN", "id", ("School URN",)),
+            Column("school_name", "School name", aliases=("School",)),
+            Column(
+                "placement", "Placement", "category", ("Placement type",), choices=EHC_PLACEMENTS
+            ),
+            _count("ehc_plans", "EHC plans", "Number of EHC plans"),
+        ),
+        ("time_period", "urn", "placement"),
+        sheet="Placements",
     ),
     Source(
         "places",

@@ -47,7 +47,8 @@ rule                      severity    what
                                       exceed headcount: a pupil can be suspended often.)
 ``not_a_choice``          reject      A category with fixed values holds another: a
                                       term (Autumn, Spring, Summer), a SEND pupil's SEN
-                                      provision (EHC plan, SEN support; E, K).
+                                      provision (EHC plan, SEN support; E, K), an EHC
+                                      plan's placement (SEN2's school placements).
 ``end_before_start``      reject      Membership ``Left`` before ``Joined``.
 ``duplicate_key``         reject      A row whose key (the table's grain) an earlier row
                                       (earlier file by name, then earlier row) already had.

@@ -100,7 +100,10 @@ dl.definitions dd { margin: 0; }
   table, figure, .block { break-inside: avoid; page-break-inside: avoid; }
   table.long { break-inside: auto; page-break-inside: auto; }
   /* reference matter, read when needed: a size smaller than the findings */
-  #definitions-section, #notes { font-size: 6.7pt; line-height: 1.1; }
+  #definitions-section, #notes { font-size: 6.5pt; line-height: 1.1; }
+  /* each source with its measures, in columns like the definitions above them */
+  ul.sources { columns: 3; column-gap: .9rem; padding-left: 1rem; margin: .2rem 0; }
+  ul.sources li { break-inside: avoid; page-break-inside: avoid; }
   tr, .long h3, .long caption { break-inside: avoid; page-break-inside: avoid; }
   .long h3 { break-after: avoid; }
   thead { display: table-header-group; }

@@ -774,6 +774,29 @@ CASES: tuple[Case, ...] = (
         ),
     ),
     Case(
+        "ehc_placements_bad_choices.csv",
+        "the council's EHC plan placements with a placement that is not one of SEN2's; the "
+        "caseload's column names and any case are read",
+        _csv(
+            "ehc_placements_bad_choices.csv",
+            ["Academic year", "URN", "School name", "Placement", "EHC plans"],
+            [
+                ["2016/17", 100001, "Alpha", "Mainstream - Academy", 3],  # row 2: good
+                ["2016/17", 100001, "Alpha", "special_independent", 1],  # row 3: good
+                ["2016/17", 100001, "Alpha", "Residential", 2],  # row 4
+                ["2016/17", 100002, "Beta", "SPECIAL - LA MAINTAINED", 6],  # row 5: good
+                ["2016/17", 100002, "Beta", "Special - LA maintained", 1],  # row 6: duplicate
+            ],
+        ),  # fmt: skip
+        Outcome(read=5, loaded=3, rejected=2),
+        frozenset(
+            {
+                (4, "Placement", "not_a_choice", "reject"),
+                (6, "time_period, urn, placement", "duplicate_key", "reject"),
+            }
+        ),
+    ),
+    Case(
         "budget_notes.csv",
         "a CSV that is none of the sources",
         _csv("budget_notes.csv", ["cost centre", "amount"], [["A1", "3"], ["B2", "4"]]),

@@ -79,6 +79,7 @@ def test_the_council_only_measures_are_those_of_the_councils_tables():
         "high_needs_places",
         "send_part_time",
         "send_in_ap",
+        "ehc_placed",
     }
     assert {catalogue.measure(m).table for m in COUNCIL} == COUNCIL_TABLES
 
@@ -216,7 +217,9 @@ def test_school_staff_see_the_councils_figures_for_their_own_partnership_only(de
         for column in rule.comparisons:
             assert figures[column].isna().all(), (name, column)
         own_rows += len(figures)
-    assert own_rows > 50
+    # the partnership's own rows among a fixed sample of each query's parameters (35 since
+    # the EHC placement measures joined the catalogue): enough that the check could fail
+    assert own_rows > 20
     cursor = access.scope(demo_con.cursor(), Viewer("school", partnership))
     other = queries.exclusions_by_reason(cursor, "Partnership", "Abingdon North Partnership")
     mine = queries.exclusions_by_reason(cursor, "Partnership", partnership)

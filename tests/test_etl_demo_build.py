@@ -41,7 +41,7 @@ def test_demo_build_reconciles_every_file(demo_build) -> None:
     report = json.loads((warehouse_path(data) / "build_report.json").read_text(encoding="utf-8"))
     # 14 files, and the KS2 (5 years: none in 2019/20, 2020/21) and KS4 (7 years)
     # performance-tables downloads, one per year.
-    assert len(report["files"]) == 30  # 26 + the three SEN2 files + the termly return
+    assert len(report["files"]) == 31  # 26 + the three SEN2 files, the termly return, placements
     by_source = Counter(entry["source"] for entry in report["files"])
     assert by_source["ks2"] == 5 and by_source["ks4"] == 7
     for entry in report["files"]:

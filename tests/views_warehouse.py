@@ -327,6 +327,13 @@ TABLES: dict[str, list[dict[str, Any]]] = {
         (Y2, 100002, "Spring", "SEN support", 4, 0),
         (Y2, 100002, "Autumn", "SEN support", 9, 9),
     ),
+    # the council's EHC plan placements by school: counted by placement kind
+    "ehc_placements": _rows(
+        ["time_period", "urn", "placement", "ehc_plans"],
+        (Y2, 100001, "Mainstream - Academy", 5),
+        (Y2, 100001, "Mainstream - Academy, resourced provision", 4),
+        (Y2, 100002, "Special - LA maintained", 7),
+    ),
     "benchmarks": _rows(
         [
             "time_period",
@@ -466,6 +473,7 @@ SOURCE_FILES = {
     "topups": "high_needs_topups.csv",
     "places": "high_needs_places.xlsx",
     "send_timetables": "send_part_time_and_ap.csv",
+    "ehc_placements": "ehc_plan_placements.csv",
 }
 
 
