@@ -31,7 +31,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xlsxwriter
 
-from etl.sources import REASON_COLUMNS, SEN_NEED_LABELS, SPC_YEAR_GROUP_PARTS, SPC_YEAR_GROUPS
+from etl.sources import (
+    EHC_PLACEMENT_COLUMNS,
+    REASON_COLUMNS,
+    SEN_NEED_LABELS,
+    SPC_YEAR_GROUP_PARTS,
+    SPC_YEAR_GROUPS,
+)
 
 from .exclusions import (
     CHARACTERISTICS as CHARACTERISTICS_FILE,
@@ -1976,7 +1982,7 @@ def _write_send_timetables(out_dir, panel, facts, register, rng) -> Path:
     return path
 
 
-EHC_PLACEMENT_COLUMNS = ["Academic year", "URN", "School name", "Placement", "EHC plans"]
+EHC_PLACEMENT_FILE_COLUMNS = ["Academic year", "URN", "School name", "Placement", "EHC plans"]
 #: Of a school's pupils with an EHC plan, the share that are the council's own (the rest are
 #: other councils' children, not on its record); of a mainstream school's, the share in its
 #: resourced provision when it has one.
@@ -1991,35 +1997,37 @@ def _ehc_placement_rows(panel, facts, register, rng) -> pd.DataFrame:
     reg = panel["reg"].to_numpy()[rows]
     profile, year = facts["profile"][rows], panel["year"].to_numpy()[rows]
     own = rng.binomial(facts["ehc_plan"][rows], OWN_PLAN_SHARE)
-    type_name = register["type_name"].fillna("").to_numpy(dtype=object)[reg]
-    kind = np.select([profile == 2, profile == 3], ["Special", "AP/PRU"], "Mainstream")
+    type_name = pd.Series(register["type_name"].fillna("").to_numpy(dtype=object)[reg])
+    # the placement as the SEN2 caseload's column names it (etl.sources: the reader's list)
+    kind = np.select([profile == 2, profile == 3], ["special", "ap_pru"], "mainstream")
     funded = np.where(
-        pd.Series(type_name).str.contains("Academy").to_numpy(),
-        "Academy",
-        np.where(
-            pd.Series(type_name).str.startswith("Free").to_numpy(), "Free school", "LA maintained"
-        ),
+        type_name.str.contains("Academy").to_numpy(),
+        "academy",
+        np.where(type_name.str.startswith("Free").to_numpy(), "free_school", "la_maintained"),
     )
+    column = np.char.add(np.char.add(kind.astype(str), "_"), funded.astype(str))
     urn = register["urn"].to_numpy()[reg]
     resourced_urns = rng.choice(
-        np.unique(urn[kind == "Mainstream"]), size=max(1, len(np.unique(urn)) // 12), replace=False
+        np.unique(urn[kind == "mainstream"]), size=max(1, len(np.unique(urn)) // 12), replace=False
     )
-    in_base = np.where((kind == "Mainstream") & np.isin(urn, resourced_urns),
+    in_base = np.where((kind == "mainstream") & np.isin(urn, resourced_urns),
                        rng.binomial(own, RESOURCED_SHARE), 0)  # fmt: skip
+    label = dict(EHC_PLACEMENT_COLUMNS)
     frame = pd.DataFrame({
         "Academic year": [f"{y}/{(y + 1) % 100:02d}" for y in year],
         "URN": urn,
         "School name": register["name"].to_numpy()[reg],
-        "Placement": [f"{k} - {f}" for k, f in zip(kind, funded, strict=True)],
+        "Placement": [label[c] for c in column],
         "EHC plans": own - in_base,
     })  # fmt: skip
-    bases = frame[in_base > 0].assign(
-        Placement=lambda f: f["Placement"] + ", resourced provision",
-        **{"EHC plans": in_base[in_base > 0]},
+    based = in_base > 0
+    bases = frame[based].assign(
+        Placement=[label[f"{c}_resourced_provision"] for c in column[based]],
+        **{"EHC plans": in_base[based]},
     )
     frame = pd.concat([frame[own - in_base > 0], bases], ignore_index=True)
     return frame.sort_values(["Academic year", "URN", "Placement"], kind="stable")[
-        EHC_PLACEMENT_COLUMNS
+        EHC_PLACEMENT_FILE_COLUMNS
     ]
 
 

@@ -31,7 +31,7 @@ import streamlit as st
 import queries
 from contract import settings
 from contract.access import Viewer
-from explorer import access
+from explorer import access, charts
 from queries import access as query_access
 
 WAREHOUSE_ENV = "LOCALITY_EXPLORER_WAREHOUSE"
@@ -278,20 +278,12 @@ def per_build(max_entries: int = 64) -> Callable[[Callable[P, R]], Callable[P, R
             if kwargs:
                 raise TypeError(f"{function.__qualname__}: per_build takes positional arguments")
             return cached_call(
-                build_id(), str(config_path()), access.viewer_key(), charts_checked(), args
+                build_id(), str(config_path()), access.viewer_key(), charts.checks_on(), args
             )
 
         return cached
 
     return decorate
-
-
-def charts_checked() -> bool:
-    """Whether Altair checks charts against the Vega-Lite schema (the page tests' switches,
-    tests/conftest.py; the app turns both off in explorer.charts)."""
-    from explorer.charts import checks_on  # explorer.charts imports nothing of data's
-
-    return checks_on()
 
 
 def _is_missing_data(error: BaseException) -> bool:

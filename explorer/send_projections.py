@@ -144,12 +144,20 @@ def _band_spec(council_name: str, measure: str, title: str) -> VegaLiteSpec:
     _council, rows = send_board.load()
     years, values = _series(council_name, rows, measure)
     frame = projections.project(years, values, HORIZON)
-    try:
-        back = min(BACKTEST_YEARS, len(years) - projections.MIN_YEARS)
-        test = projections.backtest(years, values, back=back)
-    except projections.ProjectionError:
-        test = None
+    _back, test, _error = _backtest(years, values)
     return finished(_band_chart(frame, test, title, measure))
+
+
+def _backtest(
+    years: list[int], values: list[float]
+) -> tuple[int, pd.DataFrame | None, projections.ProjectionError | None]:
+    """(years back, the backtest or None, why there is none): from BACKTEST_YEARS back, or
+    as many as the series allows."""
+    back = min(BACKTEST_YEARS, len(years) - projections.MIN_YEARS)
+    try:
+        return back, projections.backtest(years, values, back=back), None
+    except projections.ProjectionError as error:
+        return back, None, error
 
 
 def render(council_name: str, rows: list[KpiRow]) -> None:
@@ -170,12 +178,9 @@ def render(council_name: str, rows: list[KpiRow]) -> None:
     except projections.ProjectionError as error:
         st.info(f"{series.label} for {council_name} cannot be projected: {error}")
         return
-    try:
-        back = min(BACKTEST_YEARS, len(years) - projections.MIN_YEARS)
-        test = projections.backtest(years, values, back=back)
-    except projections.ProjectionError as error:
-        test = None
-        st.caption(f"No backtest: {error}")
+    back, test, why_none = _backtest(years, values)
+    if why_none is not None:
+        st.caption(f"No backtest: {why_none}")
     last = frame[frame["kind"] == "projected"].iloc[-1]
     known = series.known
     title = f"{series.label}, {council_name}: {known.lower()} and projected to {int(last['year'])}"

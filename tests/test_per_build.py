@@ -187,3 +187,20 @@ def test_the_settings_are_parsed_once_per_content_and_read_each_time(tmp_path) -
     path.write_text("not toml [", encoding="utf-8")
     with pytest.raises(settings.ConfigError, match="not valid TOML"):
         settings.load_config(path)
+
+
+def test_the_projection_page_and_its_cached_chart_share_one_backtest() -> None:
+    """explorer.send_projections._backtest: the chart and the page's text read the same
+    backtest; a series too short for one says why instead of failing the page."""
+    from analysis import projections
+    from explorer import send_projections
+
+    years = list(range(2010, 2024))
+    values = [100.0 * 1.05**i for i in range(len(years))]
+    back, test, why_none = send_projections._backtest(years, values)
+    assert back == send_projections.BACKTEST_YEARS and why_none is None
+    assert test is not None and len(test) == back
+    short = projections.MIN_YEARS
+    back, test, why_none = send_projections._backtest(years[:short], values[:short])
+    assert back == 0 and test is None
+    assert isinstance(why_none, projections.ProjectionError)
